@@ -1,0 +1,16 @@
+package io.reachflow;
+
+import org.camunda.bpm.spring.boot.starter.annotation.EnableProcessApplication;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@EnableProcessApplication("reachflow")
+@ConfigurationPropertiesScan
+public class ReachflowApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ReachflowApplication.class, args);
+    }
+}

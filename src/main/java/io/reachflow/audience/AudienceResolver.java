@@ -1,0 +1,68 @@
+package io.reachflow.audience;
+
+import io.reachflow.task.Audience;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves an audience to users in SQL, never by looping over users in Java: {@code ALL}, {@code TAGS} (any of
+ * the tags), {@code USERS} (listed ids that exist), each less anyone with an excluded tag.
+ */
+@Component
+public class AudienceResolver {
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public AudienceResolver(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** How many users the audience has now. */
+    public long estimateSize(Audience audience) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource();
+        Long count = jdbc.queryForObject("select count(*) from audience_user u where " + where(audience, parameters),
+                parameters, Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** Snapshots the audience into the push's recipients, each PLANNED; returns how many. */
+    public int plan(long pushId, Audience audience, Instant now) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource()
+                .addValue("pushId", pushId)
+                .addValue("now", Timestamp.from(now));
+        return jdbc.update("insert into push_recipient (push_id, user_id, status, updated_at) "
+                + "select :pushId, u.id, 'PLANNED', :now from audience_user u where " + where(audience, parameters),
+                parameters);
+    }
+
+    private static String where(Audience audience, MapSqlParameterSource parameters) {
+        StringBuilder where = new StringBuilder();
+        switch (audience.type()) {
+            case ALL -> where.append("1 = 1");
+            case TAGS -> {
+                if (audience.tags().isEmpty()) {
+                    where.append("1 = 0");
+                } else {
+                    where.append("exists (select 1 from audience_user_tag t where t.user_id = u.id and t.tag in (:tags))");
+                    parameters.addValue("tags", audience.tags());
+                }
+            }
+            case USERS -> {
+                if (audience.users().isEmpty()) {
+                    where.append("1 = 0");
+                } else {
+                    where.append("u.id in (:users)");
+                    parameters.addValue("users", audience.users());
+                }
+            }
+        }
+        if (!audience.excludeTags().isEmpty()) {
+            where.append(" and not exists (select 1 from audience_user_tag x where x.user_id = u.id and x.tag in (:excludeTags))");
+            parameters.addValue("excludeTags", audience.excludeTags());
+        }
+        return where.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package io.reachflow.audience;
+
+import io.reachflow.task.Channel;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.Set;
+
+/** A user profile as the API takes and gives it. {@code attributes} is free JSON for templates. */
+public record UserProfile(
+        @NotBlank @Size(max = 128) @Pattern(regexp = "[^/\\s]+", message = "must not contain spaces or slashes") String id,
+        @Size(max = 200) String name,
+        @Email @Size(max = 320) String email,
+        @Size(max = 32) @Pattern(regexp = "\\+?[0-9 ()-]{3,32}", message = "must be a phone number") String phone,
+        @Size(max = 4096) String pushToken,
+        @Size(max = 64) String timeZone,
+        @Size(max = 35) String locale,
+        Set<@NotBlank @Size(max = 64) String> tags,
+        Map<String, Object> attributes,
+        Set<Channel> optOut) {
+
+    /** The same profile under another id: the id of {@code PUT /api/users/{id}} wins over the body's. */
+    public UserProfile withId(String newId) {
+        return new UserProfile(newId, name, email, phone, pushToken, timeZone, locale, tags, attributes, optOut);
+    }
+}

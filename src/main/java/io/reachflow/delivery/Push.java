@@ -1,0 +1,153 @@
+package io.reachflow.delivery;
+
+import io.reachflow.task.Channel;
+import io.reachflow.task.OperationTask;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** One delivery run of a task (or one test round): when, why, for which revision, and its counts. */
+@Entity
+@Table(name = "push")
+public class Push {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Version
+    private long version;
+
+    private Long taskId;
+
+    @Enumerated(EnumType.STRING)
+    private PushKind kind;
+
+    @Enumerated(EnumType.STRING)
+    private PushTrigger triggeredBy;
+
+    @Enumerated(EnumType.STRING)
+    private Channel channel;
+
+    private int taskRevision;
+
+    @Enumerated(EnumType.STRING)
+    private PushStatus status;
+
+    private Instant createdAt;
+    private Instant finishedAt;
+
+    private long targeted;
+    private long planned;
+    private long sent;
+    private long delivered;
+    private long failed;
+    private long skipped;
+    private long opened;
+    private long clicked;
+    private long converted;
+
+    protected Push() {
+    }
+
+    static Push start(OperationTask task, PushKind kind, PushTrigger trigger, Instant now) {
+        Push push = new Push();
+        push.taskId = task.getId();
+        push.kind = kind;
+        push.triggeredBy = trigger;
+        push.channel = task.getChannel();
+        push.taskRevision = task.getRevision();
+        push.status = PushStatus.DELIVERING;
+        push.createdAt = now;
+        return push;
+    }
+
+    void finish(RecipientCounts counts, Instant now) {
+        targeted = counts.total();
+        skipped = counts.skipped();
+        planned = targeted - skipped;
+        delivered = counts.delivered();
+        failed = counts.failed();
+        sent = delivered + failed;
+        status = PushStatus.DELIVERED;
+        finishedAt = now;
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public Long getTaskId() {
+        return taskId;
+    }
+
+    public PushKind getKind() {
+        return kind;
+    }
+
+    public PushTrigger getTriggeredBy() {
+        return triggeredBy;
+    }
+
+    public Channel getChannel() {
+        return channel;
+    }
+
+    public int getTaskRevision() {
+        return taskRevision;
+    }
+
+    public PushStatus getStatus() {
+        return status;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getFinishedAt() {
+        return finishedAt;
+    }
+
+    public long getTargeted() {
+        return targeted;
+    }
+
+    public long getPlanned() {
+        return planned;
+    }
+
+    public long getSent() {
+        return sent;
+    }
+
+    public long getDelivered() {
+        return delivered;
+    }
+
+    public long getFailed() {
+        return failed;
+    }
+
+    public long getSkipped() {
+        return skipped;
+    }
+
+    public long getOpened() {
+        return opened;
+    }
+
+    public long getClicked() {
+        return clicked;
+    }
+
+    public long getConverted() {
+        return converted;
+    }
+}

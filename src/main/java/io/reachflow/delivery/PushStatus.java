@@ -1,0 +1,5 @@
+package io.reachflow.delivery;
+
+public enum PushStatus {
+    DELIVERING, DELIVERED, CANCELLED
+}

@@ -1,0 +1,11 @@
+package io.reachflow.delivery;
+
+/** Why a recipient was not sent to. */
+public enum SkipReason {
+    /** The user opted out of the task's channel. */
+    OPTED_OUT,
+    /** The user has no address for the task's channel (no email, phone or push token). */
+    NO_ADDRESS,
+    /** A tester id that matches no user profile. */
+    UNKNOWN_USER
+}

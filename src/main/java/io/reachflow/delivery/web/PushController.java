@@ -1,0 +1,73 @@
+package io.reachflow.delivery.web;
+
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.DeliveryService.RecipientOutcome;
+import io.reachflow.delivery.Push;
+import io.reachflow.delivery.PushKind;
+import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.PushStatus;
+import io.reachflow.delivery.PushTrigger;
+import io.reachflow.delivery.RecipientCounts;
+import io.reachflow.task.Channel;
+import io.reachflow.task.TaskQueries;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/tasks/{id}")
+@Tag(name = "Pushes", description = "A task's test rounds and push history")
+class PushController {
+
+    private final TaskQueries queries;
+    private final PushRepository pushes;
+    private final DeliveryService delivery;
+
+    PushController(TaskQueries queries, PushRepository pushes, DeliveryService delivery) {
+        this.queries = queries;
+        this.pushes = pushes;
+        this.delivery = delivery;
+    }
+
+    @GetMapping("/test-rounds")
+    @Operation(summary = "The task's test rounds, newest first, with each tester's result")
+    List<TestRoundView> testRounds(@PathVariable long id) {
+        queries.get(id);
+        return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.TEST).stream()
+                .map(round -> new TestRoundView(round.getId(), round.getTaskRevision(), round.getChannel(),
+                        round.getStatus(), round.getCreatedAt(), round.getFinishedAt(), delivery.outcomes(round.getId())))
+                .toList();
+    }
+
+    @GetMapping("/pushes")
+    @Operation(summary = "The task's push history, newest first: trigger, times, status and counts")
+    List<PushView> pushes(@PathVariable long id) {
+        queries.get(id);
+        return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.LIVE).stream().map(this::view).toList();
+    }
+
+    private PushView view(Push push) {
+        RecipientCounts counts = delivery.counts(push.getId());
+        return new PushView(push.getId(), push.getTriggeredBy(), push.getChannel(), push.getTaskRevision(),
+                push.getStatus(), push.getCreatedAt(), push.getFinishedAt(), counts.total(), counts.total() - counts.skipped(),
+                counts.delivered() + counts.failed(), counts.delivered(), counts.failed(), counts.skipped(),
+                counts.planned(), counts.skippedByReason(), counts.failedByReason(), push.getOpened(),
+                push.getClicked(), push.getConverted());
+    }
+
+    record TestRoundView(long id, int taskRevision, Channel channel, PushStatus status, Instant createdAt,
+                         Instant finishedAt, List<RecipientOutcome> testers) {
+    }
+
+    record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
+                    Instant createdAt, Instant finishedAt, long targeted, long planned, long sent, long delivered,
+                    long failed, long skipped, long remaining, Map<String, Long> skippedByReason,
+                    Map<String, Long> failedByReason, long opened, long clicked, long converted) {
+    }
+}

@@ -1,0 +1,97 @@
+package io.reachflow.lifecycle;
+
+import io.reachflow.review.ReviewProcess;
+import io.reachflow.review.ReviewVariables;
+import io.reachflow.task.IllegalTransitionException;
+import java.util.List;
+import java.util.Optional;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.variable.Variables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place that talks to the engine's runtime for a task: starts its lifecycle, sends it operator messages
+ * and completes its review work. Everything else calls this facade.
+ */
+@Component
+public class LifecycleFacade {
+
+    private static final Logger log = LoggerFactory.getLogger(LifecycleFacade.class);
+
+    private final RuntimeService runtimeService;
+    private final TaskService taskService;
+    private final IdentityService identityService;
+
+    public LifecycleFacade(RuntimeService runtimeService, TaskService taskService, IdentityService identityService) {
+        this.runtimeService = runtimeService;
+        this.taskService = taskService;
+        this.identityService = identityService;
+    }
+
+    public void start(long taskId) {
+        runtimeService.startProcessInstanceByKey(LifecycleProcess.KEY, String.valueOf(taskId));
+        log.debug("Started lifecycle of task {}", taskId);
+    }
+
+    /**
+     * Delivers an operator's message to the task's lifecycle. The model only waits for a message where the
+     * action is allowed, so a message nobody waits for is a refused transition, not a server error.
+     */
+    public void send(long taskId, LifecycleProcess.Message message) {
+        send(taskId, message, null);
+    }
+
+    /** As {@link #send(long, LifecycleProcess.Message)}, with the operator's comment for the steps it starts. */
+    public void send(long taskId, LifecycleProcess.Message message, String comment) {
+        try {
+            var correlation = runtimeService.createMessageCorrelation(message.messageName())
+                    .processInstanceBusinessKey(String.valueOf(taskId));
+            if (comment != null) {
+                correlation.setVariable(LifecycleVariables.ACTION_COMMENT, Variables.stringValue(comment, true));
+            }
+            correlation.correlateWithResult();
+        } catch (MismatchingMessageCorrelationException e) {
+            throw new IllegalTransitionException(
+                    "The lifecycle of task " + taskId + " does not accept " + message.messageName() + " now");
+        }
+        log.debug("Task {}: {} delivered to its lifecycle", taskId, message.messageName());
+    }
+
+    /** The review work that is open for the task, if it is under review. */
+    public Optional<Task> openReviewTask(long taskId) {
+        return taskService.createTaskQuery()
+                .processDefinitionKey(ReviewProcess.KEY)
+                .processInstanceBusinessKey(String.valueOf(taskId))
+                .active()
+                .list()
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Decides the open review work as {@code reviewer} would in Tasklist: with the reviewer authenticated to the
+     * engine, so its authorizations and the separation-of-duties listener judge this call exactly as they judge
+     * Tasklist and {@code /engine-rest}.
+     */
+    public void decideReview(long taskId, String reviewer, List<String> groups, boolean approved, String comment) {
+        Task work = openReviewTask(taskId)
+                .orElseThrow(() -> new IllegalTransitionException("Task " + taskId + " has no open review work"));
+        identityService.setAuthentication(reviewer, groups);
+        try {
+            if (work.getAssignee() == null) {
+                taskService.claim(work.getId(), reviewer);
+            } else if (!work.getAssignee().equals(reviewer)) {
+                throw new IllegalTransitionException("The review of task " + taskId + " is claimed by " + work.getAssignee());
+            }
+            taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
+        } finally {
+            identityService.clearAuthentication();
+        }
+    }
+}

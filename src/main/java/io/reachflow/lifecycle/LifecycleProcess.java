@@ -1,0 +1,93 @@
+package io.reachflow.lifecycle;
+
+/**
+ * The contract of {@code bpmn/operation-task-lifecycle.bpmn}: its key, the messages it waits for and the ids of
+ * the elements that code and tests refer to. One process instance per task; business key = task id.
+ */
+public final class LifecycleProcess {
+
+    public static final String KEY = "operation-task-lifecycle";
+
+    /** Thrown by the delivery delegate when a one-time push would go out later than the task's grace allows. */
+    public static final String ERROR_SEND_EXPIRED = "SEND_EXPIRED";
+
+    private LifecycleProcess() {
+    }
+
+    /** The messages operators send to a task's process; each is only waited for where the action is allowed. */
+    public enum Message {
+        TEST_REQUESTED("TaskTestRequested"),
+        SUBMITTED("TaskSubmitted"),
+        DELETED("TaskDeleted"),
+        WITHDRAWN("TaskWithdrawn"),
+        PAUSED("TaskPaused"),
+        RESUMED("TaskResumed"),
+        COMPLETED("TaskCompleted"),
+        REOPENED("TaskReopened"),
+        SEND_REQUESTED("TaskSendRequested");
+
+        private final String messageName;
+
+        Message(String messageName) {
+            this.messageName = messageName;
+        }
+
+        public String messageName() {
+            return messageName;
+        }
+    }
+
+    /** Element ids of the model. */
+    public enum Element {
+        START_TASK_CREATED("start_task_created"),
+        RECEIVE_PREPARE("receive_prepare"),
+        BOUNDARY_TEST_REQUESTED("boundary_test_requested"),
+        SERVICE_SEND_TEST_ROUND("service_send_test_round"),
+        END_TEST_ROUND_SENT("end_test_round_sent"),
+        BOUNDARY_SUBMITTED("boundary_submitted"),
+        SERVICE_CHECK_SUBMISSION("service_check_submission"),
+        GATEWAY_SUBMISSION_PASSED("gateway_submission_passed"),
+        BOUNDARY_DELETED("boundary_deleted"),
+        END_DELETED("end_deleted"),
+        CALL_REVIEW("call_review"),
+        BOUNDARY_WITHDRAWN("boundary_withdrawn"),
+        GATEWAY_REVIEW_OUTCOME("gateway_review_outcome"),
+        SERVICE_START_RUNNING("service_start_running"),
+        SERVICE_RECORD_REJECTION("service_record_rejection"),
+        SERVICE_RECORD_REVIEW_TIMEOUT("service_record_review_timeout"),
+        SUBPROCESS_RUNNING("subprocess_running"),
+        GATEWAY_PUSH_TYPE("gateway_push_type"),
+        TIMER_SEND_AT("timer_send_at"),
+        SERVICE_DELIVER_ONE_TIME_PUSH("service_deliver_one_time_push"),
+        GATEWAY_AWAIT_OCCURRENCE("gateway_await_occurrence"),
+        TIMER_NEXT_OCCURRENCE("timer_next_occurrence"),
+        TIMER_END_AT("timer_end_at"),
+        SERVICE_DELIVER_OCCURRENCE("service_deliver_occurrence"),
+        RECEIVE_MANUAL_SENDS("receive_manual_sends"),
+        BOUNDARY_SEND_REQUESTED("boundary_send_requested"),
+        SERVICE_DELIVER_MANUAL_PUSH("service_deliver_manual_push"),
+        TIMER_TRIGGER_WINDOW_END("timer_trigger_window_end"),
+        BOUNDARY_PAUSED("boundary_paused"),
+        BOUNDARY_COMPLETED("boundary_completed"),
+        BOUNDARY_SEND_EXPIRED("boundary_send_expired"),
+        SERVICE_EXPIRE_TASK("service_expire_task"),
+        SERVICE_COMPLETE_TASK("service_complete_task"),
+        RECEIVE_PAUSED("receive_paused"),
+        BOUNDARY_RESUMED("boundary_resumed"),
+        BOUNDARY_PAUSED_COMPLETED("boundary_paused_completed"),
+        BOUNDARY_REOPENED("boundary_reopened"),
+        END_COMPLETED("end_completed"),
+        END_COMPLETED_BY_OPERATOR("end_completed_by_operator"),
+        END_EXPIRED("end_expired");
+
+        private final String id;
+
+        Element(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+}

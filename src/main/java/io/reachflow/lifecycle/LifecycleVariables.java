@@ -1,0 +1,60 @@
+package io.reachflow.lifecycle;
+
+import io.reachflow.review.ReviewOutcome;
+import io.reachflow.task.PushType;
+import org.camunda.bpm.engine.delegate.VariableScope;
+
+/**
+ * The typed variables of the lifecycle process. It holds the task id (as business key) and the decisions its
+ * gateways branch on, nothing else.
+ */
+public final class LifecycleVariables {
+
+    /** Set by the submission check: whether the task may go to review. */
+    public static final String SUBMISSION_PASSED = "submissionPassed";
+    /** Set when the task starts running: which branch of the running subprocess it takes. */
+    public static final String PUSH_TYPE = "pushType";
+    /** Returned by the review process. */
+    public static final String REVIEW_OUTCOME = "reviewOutcome";
+    public static final String REVIEWER = "reviewer";
+    public static final String REVIEW_COMMENT = "reviewComment";
+    /** A transient variable: the operator's comment on the action being correlated, never stored. */
+    public static final String ACTION_COMMENT = "actionComment";
+
+    private LifecycleVariables() {
+    }
+
+    public static long taskId(VariableScope scope) {
+        if (scope instanceof org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+            return Long.parseLong(execution.getProcessBusinessKey());
+        }
+        if (scope instanceof org.camunda.bpm.engine.delegate.DelegateTask task) {
+            return Long.parseLong(task.getExecution().getProcessBusinessKey());
+        }
+        throw new IllegalArgumentException("No business key on " + scope);
+    }
+
+    public static void setSubmissionPassed(VariableScope scope, boolean passed) {
+        scope.setVariable(SUBMISSION_PASSED, passed);
+    }
+
+    public static void setPushType(VariableScope scope, PushType pushType) {
+        scope.setVariable(PUSH_TYPE, pushType.name());
+    }
+
+    public static String actionComment(VariableScope scope) {
+        return (String) scope.getVariable(ACTION_COMMENT);
+    }
+
+    public static ReviewOutcome reviewOutcome(VariableScope scope) {
+        return ReviewOutcome.valueOf((String) scope.getVariable(REVIEW_OUTCOME));
+    }
+
+    public static String reviewer(VariableScope scope) {
+        return (String) scope.getVariable(REVIEWER);
+    }
+
+    public static String reviewComment(VariableScope scope) {
+        return (String) scope.getVariable(REVIEW_COMMENT);
+    }
+}

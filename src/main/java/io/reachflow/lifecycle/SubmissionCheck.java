@@ -1,0 +1,88 @@
+package io.reachflow.lifecycle;
+
+import io.reachflow.audience.AudienceResolver;
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.Push;
+import io.reachflow.delivery.PushKind;
+import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.system.DecisionTables;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.Recurrence;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskDefinitionRules;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gathers the facts about a task that {@code dmn/submission-check.dmn} judges, and returns its failure reasons
+ * (none: the task may go to review).
+ */
+@Component
+public class SubmissionCheck {
+
+    public static final String DECISION_KEY = "submission-check";
+    public static final String OUTPUT_REASON = "reason";
+
+    private final DecisionTables decisionTables;
+    private final PushRepository pushes;
+    private final DeliveryService delivery;
+    private final AudienceResolver audiences;
+    private final Clock clock;
+
+    public SubmissionCheck(DecisionTables decisionTables, PushRepository pushes, DeliveryService delivery,
+                           AudienceResolver audiences, Clock clock) {
+        this.decisionTables = decisionTables;
+        this.pushes = pushes;
+        this.delivery = delivery;
+        this.audiences = audiences;
+        this.clock = clock;
+    }
+
+    public List<String> failures(OperationTask task) {
+        return decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts(task));
+    }
+
+    Map<String, Object> facts(OperationTask task) {
+        Optional<Push> lastRound = pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST);
+        Map<String, Object> facts = new HashMap<>();
+        facts.put("testRoundExists", lastRound.isPresent());
+        facts.put("testedCurrentVersion", lastRound.map(round -> round.getTaskRevision() == task.getRevision()).orElse(false));
+        facts.put("allTestersReached", lastRound.map(round -> reachedEveryTester(task, round)).orElse(false));
+        facts.put("scheduleValid", TaskDefinitionRules.problems(task.definition()).isEmpty());
+        facts.put("scheduleInFuture", scheduleInFuture(task, clock.instant()));
+        facts.put("audienceSize", audiences.estimateSize(task.getAudience()));
+        return facts;
+    }
+
+    private boolean reachedEveryTester(OperationTask task, Push round) {
+        Set<String> reached = delivery.outcomes(round.getId()).stream()
+                .filter(outcome -> outcome.status() == RecipientStatus.DELIVERED)
+                .map(DeliveryService.RecipientOutcome::userId)
+                .collect(Collectors.toSet());
+        return !task.getTesters().isEmpty() && reached.containsAll(task.getTesters());
+    }
+
+    static boolean scheduleInFuture(OperationTask task, Instant now) {
+        Schedule schedule = task.getSchedule();
+        return switch (task.getPushType()) {
+            case ONE_TIME -> schedule.sendAt() == null || schedule.sendAt().isAfter(now);
+            case MANUAL -> schedule.endAt() == null || schedule.endAt().isAfter(now);
+            case TRIGGERED -> schedule.endAt() != null && schedule.endAt().isAfter(now);
+            case RECURRING -> schedule.endAt() != null && schedule.endAt().isAfter(now) && schedule.recurrence() != null
+                    && Recurrence.next(schedule.recurrence(), schedule.zone(), laterOf(now, schedule.startAt()))
+                    .filter(next -> next.isBefore(schedule.endAt())).isPresent();
+        };
+    }
+
+    private static Instant laterOf(Instant now, Instant startAt) {
+        return startAt != null && startAt.isAfter(now) ? startAt : now;
+    }
+}

@@ -1,0 +1,162 @@
+package io.reachflow.lifecycle;
+
+import io.reachflow.lifecycle.LifecycleProcess.Message;
+import io.reachflow.system.CurrentActor;
+import io.reachflow.task.AuditTrail;
+import io.reachflow.task.CompletionReason;
+import io.reachflow.task.InvalidTaskException;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.OperationTaskRepository;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
+import io.reachflow.task.TaskDefinitionRules;
+import io.reachflow.task.TaskNotFoundException;
+import io.reachflow.task.TaskStatus;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What operators and reviewers do to tasks. Each command checks the action against
+ * {@code dmn/task-actions.dmn}, applies the entity's transition with an audit line, and tells the task's
+ * lifecycle, all in one transaction: if the process refuses, nothing changes.
+ */
+@Service
+@Transactional
+public class TaskCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskCommands.class);
+
+    private final OperationTaskRepository tasks;
+    private final TaskActionPolicy policy;
+    private final LifecycleFacade lifecycle;
+    private final AuditTrail audit;
+    private final CurrentActor actor;
+    private final Clock clock;
+
+    public TaskCommands(OperationTaskRepository tasks, TaskActionPolicy policy, LifecycleFacade lifecycle,
+                        AuditTrail audit, CurrentActor actor, Clock clock) {
+        this.tasks = tasks;
+        this.policy = policy;
+        this.lifecycle = lifecycle;
+        this.audit = audit;
+        this.actor = actor;
+        this.clock = clock;
+    }
+
+    public OperationTask create(TaskDefinition definition) {
+        TaskDefinitionRules.check(definition);
+        OperationTask task = tasks.save(OperationTask.create(definition, actor.name(), clock.instant()));
+        audit.note(task, actor.name(), "CREATE", null);
+        lifecycle.start(task.getId());
+        log.info("Task {} '{}' created by {} ({} {})", task.getId(), task.getName(), task.getCreatedBy(),
+                task.getChannel(), task.getPushType());
+        return task;
+    }
+
+    public OperationTask edit(long id, TaskDefinition definition, Long expectedVersion) {
+        OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
+        TaskDefinitionRules.check(definition);
+        boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
+        audit.record(task, actor.name(), "EDIT", null, t -> t.edit(definition, clock.instant()));
+        if (wasPaused) {
+            lifecycle.send(id, Message.REOPENED);
+            log.info("Task {} edited while paused: back to TESTING, it needs a new test and approval", id);
+        }
+        return task;
+    }
+
+    public OperationTask changeTesters(long id, List<String> testers, Long expectedVersion) {
+        OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
+        boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
+        audit.record(task, actor.name(), "CHANGE_TESTERS", String.join(", ", testers),
+                t -> t.changeTesters(testers, clock.instant()));
+        if (wasPaused) {
+            lifecycle.send(id, Message.REOPENED);
+        }
+        return task;
+    }
+
+    public OperationTask changeSubgroup(long id, String subgroup, Long expectedVersion) {
+        OperationTask task = load(id, expectedVersion, TaskAction.CHANGE_SUBGROUP);
+        audit.record(task, actor.name(), "CHANGE_SUBGROUP", subgroup, t -> t.changeSubgroup(subgroup, clock.instant()));
+        return task;
+    }
+
+    public void delete(long id, Long expectedVersion) {
+        OperationTask task = load(id, expectedVersion, TaskAction.DELETE);
+        audit.record(task, actor.name(), "DELETE", null, t -> t.delete(clock.instant()));
+        lifecycle.send(id, Message.DELETED);
+        log.info("Task {} deleted by {}", id, actor.name());
+    }
+
+    public OperationTask copy(long id, String comment) {
+        OperationTask original = load(id, null, TaskAction.COPY);
+        OperationTask copy = tasks.save(original.copy(actor.name(), clock.instant()));
+        audit.note(copy, actor.name(), "CREATE", "copy of task " + id + (comment == null ? "" : ": " + comment));
+        audit.note(original, actor.name(), "COPY", "copied to task " + copy.getId());
+        lifecycle.start(copy.getId());
+        return copy;
+    }
+
+    /** Performs an action of {@code POST /api/tasks/{id}/{action}}. */
+    public OperationTask perform(long id, TaskAction action, String comment, Long expectedVersion, List<String> groups) {
+        if (action == TaskAction.COPY) {
+            return copy(id, comment);
+        }
+        OperationTask task = load(id, expectedVersion, action);
+        String who = actor.name();
+        switch (action) {
+            case TEST -> {
+                audit.record(task, who, "TEST", comment, t -> t.startTesting(clock.instant()));
+                lifecycle.send(id, Message.TEST_REQUESTED);
+            }
+            case SUBMIT -> lifecycle.send(id, Message.SUBMITTED, comment);
+            case WITHDRAW -> {
+                audit.record(task, who, "WITHDRAW", comment,
+                        t -> t.withdraw(comment == null ? "withdrawn by " + who : comment, clock.instant()));
+                lifecycle.send(id, Message.WITHDRAWN);
+            }
+            case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment);
+            case REJECT -> {
+                if (comment == null || comment.isBlank()) {
+                    throw new InvalidTaskException(Map.of("comment", "is required to reject"));
+                }
+                lifecycle.decideReview(id, who, groups, false, comment);
+            }
+            case PAUSE -> {
+                audit.record(task, who, "PAUSE", comment, t -> t.pause(clock.instant()));
+                lifecycle.send(id, Message.PAUSED);
+            }
+            case RESUME -> {
+                audit.record(task, who, "RESUME", comment, t -> t.resume(clock.instant()));
+                lifecycle.send(id, Message.RESUMED);
+            }
+            case COMPLETE -> {
+                audit.record(task, who, "COMPLETE", comment,
+                        t -> t.complete(CompletionReason.COMPLETED_BY_OPERATOR, clock.instant()));
+                lifecycle.send(id, Message.COMPLETED);
+            }
+            case SEND -> {
+                task.requireManualSendable();
+                audit.note(task, who, "SEND", comment);
+                lifecycle.send(id, Message.SEND_REQUESTED);
+            }
+            case DELETE -> delete(id, expectedVersion);
+            default -> throw new IllegalArgumentException(action + " is not performed through POST /{action}");
+        }
+        log.info("Task {}: {} by {}", id, action, who);
+        return tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+    }
+
+    private OperationTask load(long id, Long expectedVersion, TaskAction action) {
+        OperationTask task = tasks.findByIdAndDeletedFalse(id).orElseThrow(() -> new TaskNotFoundException(id));
+        task.requireVersion(expectedVersion);
+        policy.require(task, action);
+        return task;
+    }
+}

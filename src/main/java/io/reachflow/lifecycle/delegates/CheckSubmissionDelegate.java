@@ -1,0 +1,37 @@
+package io.reachflow.lifecycle.delegates;
+
+import io.reachflow.lifecycle.LifecycleTransitions;
+import io.reachflow.lifecycle.LifecycleVariables;
+import io.reachflow.lifecycle.SubmissionCheck;
+import io.reachflow.task.OperationTask;
+import java.util.List;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/** Runs the submission check; the task goes to review, or stays TESTING with approval SUBMISSION_FAILED. */
+@Component
+public class CheckSubmissionDelegate implements JavaDelegate {
+
+    private final SubmissionCheck check;
+    private final LifecycleTransitions transitions;
+
+    public CheckSubmissionDelegate(SubmissionCheck check, LifecycleTransitions transitions) {
+        this.check = check;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        long taskId = LifecycleVariables.taskId(execution);
+        OperationTask task = transitions.load(taskId);
+        List<String> failures = check.failures(task);
+        String comment = LifecycleVariables.actionComment(execution);
+        if (failures.isEmpty()) {
+            transitions.submitted(taskId, comment);
+        } else {
+            transitions.submissionFailed(taskId, failures, comment);
+        }
+        LifecycleVariables.setSubmissionPassed(execution, failures.isEmpty());
+    }
+}

@@ -1,0 +1,44 @@
+package io.reachflow.lifecycle.delegates;
+
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.PushTrigger;
+import io.reachflow.lifecycle.LifecycleProcess;
+import io.reachflow.lifecycle.LifecycleTransitions;
+import io.reachflow.lifecycle.LifecycleVariables;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import java.time.Clock;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers one live push of a running task. A one-time push that would go out later than the task's grace is
+ * not sent: the business error {@value LifecycleProcess#ERROR_SEND_EXPIRED} completes the task as EXPIRED.
+ */
+@Component
+public class DeliverPushDelegate implements JavaDelegate {
+
+    private final DeliveryService delivery;
+    private final LifecycleTransitions transitions;
+    private final Clock clock;
+
+    public DeliverPushDelegate(DeliveryService delivery, LifecycleTransitions transitions, Clock clock) {
+        this.delivery = delivery;
+        this.transitions = transitions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        long taskId = LifecycleVariables.taskId(execution);
+        OperationTask task = transitions.load(taskId);
+        if (task.sendExpired(clock.instant())) {
+            throw new BpmnError(LifecycleProcess.ERROR_SEND_EXPIRED,
+                    "Task " + taskId + " would send later than " + task.getSchedule().effectiveLateSendGrace()
+                            + " after its send time " + task.getSchedule().sendAt());
+        }
+        delivery.deliverLive(taskId, task.getPushType() == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE);
+    }
+}

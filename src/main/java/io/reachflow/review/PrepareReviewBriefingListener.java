@@ -1,0 +1,111 @@
+package io.reachflow.review;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reachflow.audience.AudienceResolver;
+import io.reachflow.audience.UserProfile;
+import io.reachflow.audience.UserService;
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.PushKind;
+import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.TemplateRenderer;
+import io.reachflow.lifecycle.LifecycleTransitions;
+import io.reachflow.lifecycle.LifecycleVariables;
+import io.reachflow.task.OperationTask;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts what the reviewer approves on the review work, as task-local variables the Tasklist form shows: name,
+ * channel, push type, audience and its estimated size, the content rendered for a sample user (the first
+ * tester), the schedule and the last test round's results. They vanish with the work; the task stays the source.
+ */
+@Component
+public class PrepareReviewBriefingListener implements TaskListener {
+
+    private final LifecycleTransitions transitions;
+    private final AudienceResolver audiences;
+    private final UserService users;
+    private final PushRepository pushes;
+    private final DeliveryService delivery;
+    private final TemplateRenderer renderer;
+    private final ObjectMapper objectMapper;
+
+    public PrepareReviewBriefingListener(LifecycleTransitions transitions, AudienceResolver audiences, UserService users,
+                                         PushRepository pushes, DeliveryService delivery, TemplateRenderer renderer,
+                                         ObjectMapper objectMapper) {
+        this.transitions = transitions;
+        this.audiences = audiences;
+        this.users = users;
+        this.pushes = pushes;
+        this.delivery = delivery;
+        this.renderer = renderer;
+        this.objectMapper = objectMapper;
+    }
+
+    @Override
+    public void notify(DelegateTask work) {
+        OperationTask task = transitions.load(LifecycleVariables.taskId(work));
+        Map<String, Object> briefing = new LinkedHashMap<>();
+        briefing.put("taskId", String.valueOf(task.getId()));
+        briefing.put("taskName", task.getName());
+        briefing.put("taskChannel", task.getChannel().name());
+        briefing.put("taskPushType", task.getPushType().name());
+        briefing.put("taskCreatedBy", task.getCreatedBy());
+        briefing.put("taskSubmittedBy", task.getSubmittedBy());
+        briefing.put("taskAudience", json(task.getAudience()));
+        briefing.put("estimatedAudienceSize", audiences.estimateSize(task.getAudience()));
+        briefing.put("sampleContent", sampleContent(task));
+        briefing.put("taskSchedule", json(task.getSchedule()));
+        briefing.put("lastTestRound", lastTestRound(task));
+        work.setVariablesLocal(briefing);
+    }
+
+    private String sampleContent(OperationTask task) {
+        Map<String, Object> profile = new HashMap<>();
+        String sampleUser = task.getTesters().isEmpty() ? null : task.getTesters().get(0);
+        if (sampleUser != null) {
+            users.find(sampleUser).ifPresent(user -> profile.putAll(templateContext(user)));
+        }
+        String title = renderer.compile(task.getContent().title()).render(profile);
+        String body = renderer.compile(task.getContent().body()).render(profile);
+        return (sampleUser == null ? "" : "For " + sampleUser + ":\n")
+                + (title == null ? "" : title + "\n") + body
+                + (task.getContent().link() == null ? "" : "\n" + task.getContent().link());
+    }
+
+    private static Map<String, Object> templateContext(UserProfile user) {
+        Map<String, Object> context = new HashMap<>();
+        context.put("id", user.id());
+        context.put("name", user.name());
+        context.put("email", user.email());
+        context.put("phone", user.phone());
+        context.put("locale", user.locale());
+        context.put("timeZone", user.timeZone());
+        context.put("attributes", user.attributes());
+        return context;
+    }
+
+    private String lastTestRound(OperationTask task) {
+        return pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST)
+                .map(round -> "Round " + round.getId() + " of revision " + round.getTaskRevision()
+                        + (round.getTaskRevision() == task.getRevision() ? " (current)" : " (outdated)") + ":\n"
+                        + delivery.outcomes(round.getId()).stream()
+                        .map(o -> o.userId() + ": " + o.status() + (o.reason() == null ? "" : " (" + o.reason() + ")"))
+                        .collect(Collectors.joining("\n")))
+                .orElse("No test round");
+    }
+
+    private String json(Object value) {
+        try {
+            return objectMapper.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.reachflow.review;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.VariableScope;
+
+/** The typed variables of the review process. */
+public final class ReviewVariables {
+
+    /** The reviewer's decision, set when review work is completed (Tasklist form, engine REST or our API). */
+    public static final String APPROVED = "approved";
+    public static final String REVIEW_COMMENT = "reviewComment";
+    /** Outputs of {@code dmn/review-routing.dmn}. */
+    public static final String REVIEW_LEVELS = "reviewLevels";
+    public static final String LEVEL1_GROUP = "level1Group";
+    public static final String LEVEL2_GROUP = "level2Group";
+    public static final String REVIEW_TIMEOUT = "reviewTimeout";
+    /** Who decided the first level: the second level must be someone else. */
+    public static final String LEVEL1_REVIEWER = "level1Reviewer";
+    /** Who decided last; returned to the lifecycle. */
+    public static final String REVIEWER = "reviewer";
+    public static final String REVIEW_OUTCOME = "reviewOutcome";
+
+    private ReviewVariables() {
+    }
+
+    public static Map<String, Object> decision(boolean approved, String comment) {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put(APPROVED, approved);
+        variables.put(REVIEW_COMMENT, comment);
+        return variables;
+    }
+
+    public static void setRoute(VariableScope scope, ReviewRouting.Route route) {
+        scope.setVariable(REVIEW_LEVELS, route.levels());
+        scope.setVariable(LEVEL1_GROUP, route.level1Group());
+        scope.setVariable(LEVEL2_GROUP, route.level2Group());
+        scope.setVariable(REVIEW_TIMEOUT, route.timeout());
+    }
+
+    public static Boolean approved(VariableScope scope) {
+        return (Boolean) scope.getVariable(APPROVED);
+    }
+
+    public static String comment(VariableScope scope) {
+        return (String) scope.getVariable(REVIEW_COMMENT);
+    }
+
+    public static String level1Reviewer(VariableScope scope) {
+        return (String) scope.getVariable(LEVEL1_REVIEWER);
+    }
+
+    public static int reviewLevels(VariableScope scope) {
+        return ((Number) scope.getVariable(REVIEW_LEVELS)).intValue();
+    }
+}

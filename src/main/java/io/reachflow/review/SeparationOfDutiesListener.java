@@ -1,0 +1,138 @@
+package io.reachflow.review;
+
+import io.reachflow.lifecycle.LifecycleTransitions;
+import io.reachflow.lifecycle.LifecycleVariables;
+import io.reachflow.task.AuditTrail;
+import io.reachflow.task.OperationTask;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Separation of duties, enforced by the engine for Tasklist, {@code /engine-rest} and our API alike: the reviewer
+ * at any level is neither the task's creator nor its submitter, and the second level is not the first.
+ *
+ * <ul>
+ *   <li>{@code create}: revokes the excluded users' access to this review work, so Tasklist never shows them
+ *   work they may not do;</li>
+ *   <li>{@code assignment}: refuses a claim by an excluded user;</li>
+ *   <li>{@code complete}: refuses a decision by an excluded user, requires the decision (and a comment to
+ *   reject), and records who decided.</li>
+ * </ul>
+ * A refusal is an {@link AuthorizationException}: 403 in {@code /engine-rest} and in our API.
+ */
+@Component
+public class SeparationOfDutiesListener implements TaskListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SeparationOfDutiesListener.class);
+
+    private final LifecycleTransitions transitions;
+    private final AuditTrail audit;
+
+    public SeparationOfDutiesListener(LifecycleTransitions transitions, AuditTrail audit) {
+        this.transitions = transitions;
+        this.audit = audit;
+    }
+
+    @Override
+    public void notify(DelegateTask work) {
+        switch (work.getEventName()) {
+            case EVENTNAME_CREATE -> hideFromExcluded(work);
+            case EVENTNAME_ASSIGNMENT -> {
+                if (work.getAssignee() != null) {
+                    requireAllowed(work, work.getAssignee(), "claim");
+                }
+            }
+            case EVENTNAME_COMPLETE -> recordDecision(work);
+            default -> { }
+        }
+    }
+
+    private void hideFromExcluded(DelegateTask work) {
+        AuthorizationService authorizations = work.getProcessEngineServices().getAuthorizationService();
+        Set<String> excluded = excludedUsers(work);
+        Context.getCommandContext().runWithoutAuthorization(() -> {
+            for (String user : excluded) {
+                Authorization revoke = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_REVOKE);
+                revoke.setUserId(user);
+                revoke.setResource(Resources.TASK);
+                revoke.setResourceId(work.getId());
+                revoke.addPermission(Permissions.ALL);
+                authorizations.saveAuthorization(revoke);
+            }
+            return null;
+        });
+    }
+
+    private void recordDecision(DelegateTask work) {
+        String decider = decider(work);
+        requireAllowed(work, decider, "decide");
+        Boolean approved = ReviewVariables.approved(work);
+        if (approved == null) {
+            throw new BadUserRequestException("Complete the review with the Boolean variable '"
+                    + ReviewVariables.APPROVED + "'");
+        }
+        String comment = ReviewVariables.comment(work);
+        if (!approved && (comment == null || comment.isBlank())) {
+            throw new BadUserRequestException("A rejection needs a comment in '" + ReviewVariables.REVIEW_COMMENT + "'");
+        }
+        work.setVariable(ReviewVariables.REVIEWER, decider);
+        if (ReviewProcess.Element.USER_TASK_REVIEW.id().equals(work.getTaskDefinitionKey())) {
+            work.setVariable(ReviewVariables.LEVEL1_REVIEWER, decider);
+        }
+        OperationTask task = transitions.load(LifecycleVariables.taskId(work));
+        audit.note(task, decider, (approved ? "REVIEW_APPROVED" : "REVIEW_REJECTED") + " (" + work.getName() + ")", comment);
+        log.info("Task {}: {} {} by {}", task.getId(), work.getName(), approved ? "approved" : "rejected", decider);
+    }
+
+    private void requireAllowed(DelegateTask work, String user, String what) {
+        if (excludedUsers(work).contains(user)) {
+            throw new AuthorizationException("Separation of duties: " + user + " may not " + what + " the review of task "
+                    + LifecycleVariables.taskId(work) + " (creator, submitter or first-level reviewer)");
+        }
+    }
+
+    /** The creator and the submitter; at the second level also whoever decided the first. */
+    private Set<String> excludedUsers(DelegateTask work) {
+        OperationTask task = transitions.load(LifecycleVariables.taskId(work));
+        Set<String> excluded = new LinkedHashSet<>();
+        excluded.add(task.getCreatedBy());
+        if (task.getSubmittedBy() != null) {
+            excluded.add(task.getSubmittedBy());
+        }
+        if (ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id().equals(work.getTaskDefinitionKey())) {
+            String first = ReviewVariables.level1Reviewer(work);
+            if (first != null) {
+                excluded.add(first);
+            }
+        }
+        excluded.removeIf(Objects::isNull);
+        return excluded;
+    }
+
+    /** Who completes the work: the authenticated user (Tasklist, engine REST, our API), else its assignee. */
+    private static String decider(DelegateTask work) {
+        Authentication current = work.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+        if (current != null && current.getUserId() != null) {
+            return current.getUserId();
+        }
+        if (work.getAssignee() != null) {
+            return work.getAssignee();
+        }
+        throw new AuthorizationException("Review work of task " + LifecycleVariables.taskId(work)
+                + " can only be decided by an authenticated reviewer");
+    }
+}

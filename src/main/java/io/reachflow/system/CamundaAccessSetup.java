@@ -1,0 +1,102 @@
+package io.reachflow.system;
+
+import io.reachflow.lifecycle.LifecycleProcess;
+import io.reachflow.review.ReviewProcess;
+import java.util.List;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.FilterService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.filter.Filter;
+import org.camunda.bpm.engine.identity.Group;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates, once, the groups and the Camunda authorizations Reachflow needs with authorization on: reviewers may
+ * open Tasklist, read the review process (its diagram and form) and use the "Review work" filter. Which review
+ * work they see is the engine's own candidate-group authorization, less the separation-of-duties revokes.
+ */
+@Component
+class CamundaAccessSetup {
+
+    static final String REVIEW_FILTER = "Review work";
+    static final String MY_FILTER = "My review work";
+    private static final Logger log = LoggerFactory.getLogger(CamundaAccessSetup.class);
+
+    private final IdentityService identityService;
+    private final AuthorizationService authorizationService;
+    private final FilterService filterService;
+    private final TaskService taskService;
+
+    CamundaAccessSetup(IdentityService identityService, AuthorizationService authorizationService,
+                       FilterService filterService, TaskService taskService) {
+        this.identityService = identityService;
+        this.authorizationService = authorizationService;
+        this.filterService = filterService;
+        this.taskService = taskService;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(0)
+    void setUp() {
+        for (String group : Groups.ALL) {
+            if (identityService.createGroupQuery().groupId(group).count() == 0) {
+                Group created = identityService.newGroup(group);
+                created.setName(group);
+                created.setType(Groups.ADMINS.equals(group) ? "SYSTEM" : "WORKFLOW");
+                identityService.saveGroup(created);
+                log.info("Created group {}", group);
+            }
+        }
+        for (String reviewers : List.of(Groups.REVIEWERS, Groups.SENIOR_REVIEWERS)) {
+            grant(reviewers, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+            grant(reviewers, Resources.PROCESS_DEFINITION, ReviewProcess.KEY, Permissions.READ);
+            grant(reviewers, Resources.PROCESS_DEFINITION, LifecycleProcess.KEY, Permissions.READ);
+        }
+        String reviewFilter = filter(REVIEW_FILTER, -10, taskService.createTaskQuery()
+                .taskCandidateGroupInExpression("${currentUserGroups()}").includeAssignedTasks()
+                .processDefinitionKey(ReviewProcess.KEY));
+        String myFilter = filter(MY_FILTER, -5, taskService.createTaskQuery().taskAssigneeExpression("${currentUser()}"));
+        for (String reviewers : List.of(Groups.REVIEWERS, Groups.SENIOR_REVIEWERS)) {
+            grant(reviewers, Resources.FILTER, reviewFilter, Permissions.READ);
+            grant(reviewers, Resources.FILTER, myFilter, Permissions.READ);
+        }
+    }
+
+    private String filter(String name, int priority, org.camunda.bpm.engine.task.TaskQuery query) {
+        Filter existing = filterService.createFilterQuery().filterName(name).singleResult();
+        if (existing != null) {
+            return existing.getId();
+        }
+        Filter filter = filterService.newTaskFilter(name)
+                .setQuery(query)
+                .setProperties(java.util.Map.of("priority", priority, "description",
+                        name + " of my groups", "refresh", true));
+        filterService.saveFilter(filter);
+        log.info("Created Tasklist filter '{}'", name);
+        return filter.getId();
+    }
+
+    private void grant(String group, Resource resource, String resourceId, Permission permission) {
+        boolean exists = authorizationService.createAuthorizationQuery()
+                .groupIdIn(group).resourceType(resource).resourceId(resourceId).hasPermission(permission).count() > 0;
+        if (!exists) {
+            Authorization grant = authorizationService.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+            grant.setGroupId(group);
+            grant.setResource(resource);
+            grant.setResourceId(resourceId);
+            grant.addPermission(permission);
+            authorizationService.saveAuthorization(grant);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.reachflow.system;
+
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who is acting right now: the user the engine has authenticated (Tasklist, {@code /engine-rest}, a review
+ * decided through the API), else the user of the current API request, else {@value #SYSTEM} for the engine's
+ * own jobs and timers.
+ */
+@Component
+public class CurrentActor {
+
+    public static final String SYSTEM = "system";
+
+    private final IdentityService identityService;
+
+    public CurrentActor(IdentityService identityService) {
+        this.identityService = identityService;
+    }
+
+    public String name() {
+        Authentication engineUser = identityService.getCurrentAuthentication();
+        if (engineUser != null && engineUser.getUserId() != null) {
+            return engineUser.getUserId();
+        }
+        var requestUser = SecurityContextHolder.getContext().getAuthentication();
+        if (requestUser != null && requestUser.isAuthenticated() && !(requestUser instanceof AnonymousAuthenticationToken)) {
+            return requestUser.getName();
+        }
+        return SYSTEM;
+    }
+}

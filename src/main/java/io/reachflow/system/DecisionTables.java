@@ -1,0 +1,85 @@
+package io.reachflow.system;
+
+import java.io.InputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.camunda.bpm.dmn.engine.DmnDecision;
+import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
+import org.camunda.bpm.dmn.engine.DmnEngine;
+import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.repository.DecisionDefinition;
+import org.springframework.stereotype.Component;
+
+/**
+ * Evaluates the latest deployed version of a decision table with the engine's own DMN engine.
+ *
+ * <p>The rules live in {@code dmn/*.dmn}; this class only feeds them. It does not go through
+ * {@code DecisionService}, nor the engine's own DMN engine, because these decisions are asked on every read of a
+ * task (its allowed actions) and those write a history entry per evaluation: a standalone DMN engine evaluates
+ * the deployed model instead. A parsed decision is cached per deployed definition; which
+ * definition is the latest is looked up again after {@link #LATEST_LOOKUP_TTL}, so a model a process owner
+ * deploys at run time (from Modeler or Cockpit) takes effect within seconds.
+ */
+@Component
+public class DecisionTables {
+
+    static final Duration LATEST_LOOKUP_TTL = Duration.ofSeconds(10);
+
+    private final RepositoryService repositoryService;
+    private final DmnEngine dmnEngine;
+    private final Clock clock;
+    private final Map<String, Latest> latestByKey = new ConcurrentHashMap<>();
+    private final Map<String, DmnDecision> parsedByDefinitionId = new ConcurrentHashMap<>();
+
+    public DecisionTables(ProcessEngine processEngine, Clock clock) {
+        this.repositoryService = processEngine.getRepositoryService();
+        this.dmnEngine = DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
+        this.clock = clock;
+    }
+
+    /** The matched rules' outputs, in rule order. */
+    public DmnDecisionTableResult evaluate(String decisionKey, Map<String, Object> inputs) {
+        return dmnEngine.evaluateDecisionTable(decision(decisionKey), inputs);
+    }
+
+    /** One output column of every matched rule, in rule order: for COLLECT tables such as a list of actions. */
+    public List<String> collect(String decisionKey, String outputName, Map<String, Object> inputs) {
+        return evaluate(decisionKey, inputs).collectEntries(outputName);
+    }
+
+    private DmnDecision decision(String decisionKey) {
+        Instant now = clock.instant();
+        Latest latest = latestByKey.get(decisionKey);
+        if (latest == null || latest.checkedAt().plus(LATEST_LOOKUP_TTL).isBefore(now)) {
+            DecisionDefinition definition = repositoryService.createDecisionDefinitionQuery()
+                    .decisionDefinitionKey(decisionKey)
+                    .latestVersion()
+                    .singleResult();
+            if (definition == null) {
+                throw new IllegalStateException("Decision " + decisionKey + " is not deployed");
+            }
+            latest = new Latest(definition.getId(), now);
+            latestByKey.put(decisionKey, latest);
+        }
+        return parsedByDefinitionId.computeIfAbsent(latest.definitionId(), id -> parse(decisionKey, id));
+    }
+
+    private DmnDecision parse(String decisionKey, String definitionId) {
+        try (InputStream model = repositoryService.getDecisionModel(definitionId)) {
+            return dmnEngine.parseDecision(decisionKey, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Latest(String definitionId, Instant checkedAt) {
+    }
+}

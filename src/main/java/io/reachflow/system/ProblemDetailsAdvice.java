@@ -1,0 +1,156 @@
+package io.reachflow.system;
+
+import io.reachflow.lifecycle.TaskActionPolicy.ActionNotAllowedException;
+import io.reachflow.task.IllegalTransitionException;
+import io.reachflow.task.InvalidTaskException;
+import io.reachflow.task.StaleVersionException;
+import io.reachflow.task.TaskNotFoundException;
+import java.util.Comparator;
+import java.util.List;
+
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.OptimisticLockingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error of {@code /api} as RFC 9457 problem details: validation errors list each field in {@code errors};
+ * a refused action lists {@code allowedActions}.
+ */
+@RestControllerAdvice(basePackages = "io.reachflow")
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> new FieldError(error.getField(), error.getDefaultMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream().map(error -> new FieldError(
+                        result.getMethodParameter().getParameterName(), error.getDefaultMessage())))
+                .toList();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid parameter(s)");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        Throwable cause = e.getMostSpecificCause();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The body is not readable: " + cause.getMessage()
+                .replaceAll("\\s*at \\[Source.*", "").replaceAll("\\(class [^)]*\\)", "").trim());
+        problem.setTitle("Unreadable request body");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Parameter '" + e.getName() + "' cannot be '"
+                + e.getValue() + "'" + (e.getRequiredType() != null && e.getRequiredType().isEnum()
+                ? "; one of " + List.of(e.getRequiredType().getEnumConstants()) : ""));
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", List.of(new FieldError(e.getName(), "invalid value '" + e.getValue() + "'")));
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(InvalidTaskException.class)
+    ResponseEntity<ProblemDetail> invalidTask(InvalidTaskException e) {
+        List<FieldError> errors = e.errors().entrySet().stream()
+                .map(entry -> new FieldError(entry.getKey(), entry.getValue()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(BadUserRequestException.class)
+    ResponseEntity<ProblemDetail> badUserRequest(BadUserRequestException e) {
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, e.getMessage()));
+    }
+
+    @ExceptionHandler(TaskNotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(TaskNotFoundException e) {
+        ProblemDetail problem = problem(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Task not found");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
+    @ExceptionHandler(ActionNotAllowedException.class)
+    ResponseEntity<ProblemDetail> actionNotAllowed(ActionNotAllowedException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Action not allowed");
+        problem.setProperty("allowedActions", e.allowedActions());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(IllegalTransitionException.class)
+    ResponseEntity<ProblemDetail> illegalTransition(IllegalTransitionException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Action not possible now");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(StaleVersionException.class)
+    ResponseEntity<ProblemDetail> stale(StaleVersionException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Stale version");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler({OptimisticLockingFailureException.class, OptimisticLockingException.class})
+    ResponseEntity<ProblemDetail> concurrentChange(RuntimeException e) {
+        log.info("Concurrent change refused: {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.CONFLICT,
+                "The task was changed at the same time by someone else: reload it and try again");
+        problem.setTitle("Concurrent change");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(AuthorizationException.class)
+    ResponseEntity<ProblemDetail> forbidden(AuthorizationException e) {
+        ProblemDetail problem = problem(HttpStatus.FORBIDDEN, e.getMessage());
+        problem.setTitle("Forbidden");
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
+    }
+
+    private static ProblemDetail problem(HttpStatus status, @Nullable String detail) {
+        return ProblemDetail.forStatusAndDetail(status, detail == null ? status.getReasonPhrase() : detail);
+    }
+
+    record FieldError(String field, String message) {
+    }
+
+}

@@ -1,0 +1,105 @@
+package io.reachflow.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Every endpoint is authenticated. {@code /api/**} and {@code /engine-rest/**} take HTTP Basic against the Camunda
+ * identity service; the webapps under {@code /camunda/**} keep their own login (same users). Groups decide what
+ * {@code /api} allows; on {@code /engine-rest} the authenticated user is handed to the engine, whose
+ * authorizations decide.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String[] READERS = {Groups.authority(Groups.OPERATORS), Groups.authority(Groups.REVIEWERS),
+            Groups.authority(Groups.SENIOR_REVIEWERS), Groups.authority(Groups.ADMINS)};
+    private static final String[] REVIEWERS = {Groups.authority(Groups.REVIEWERS), Groups.authority(Groups.SENIOR_REVIEWERS)};
+    private static final String OPERATORS = Groups.authority(Groups.OPERATORS);
+    private static final String ADMINS = Groups.authority(Groups.ADMINS);
+
+    @Bean
+    AuthenticationManager authenticationManager(IdentityService identityService) {
+        return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService));
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiSecurity(HttpSecurity http, ObjectMapper objectMapper) throws Exception {
+        http.securityMatcher("/api/**", "/engine-rest/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
+                        "/actuator/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(basic -> basic.realmName("Reachflow")
+                        .authenticationEntryPoint((request, response, e) -> {
+                            response.setHeader("WWW-Authenticate", "Basic realm=\"Reachflow\"");
+                            problem(objectMapper, response, HttpStatus.UNAUTHORIZED,
+                                    "Authenticate with HTTP Basic (a user of the Camunda identity service)");
+                        }))
+                .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
+                        problem(objectMapper, response, HttpStatus.FORBIDDEN,
+                                "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/engine-rest/**").authenticated()
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject").hasAnyAuthority(REVIEWERS)
+                        .requestMatchers(HttpMethod.GET, "/api/tasks", "/api/tasks/**").hasAnyAuthority(READERS)
+                        .requestMatchers("/api/tasks", "/api/tasks/**").hasAuthority(OPERATORS)
+                        .requestMatchers("/api/users/**", "/api/events/**", "/api/inbox/**", "/api/outbox/**")
+                        .hasAnyAuthority(OPERATORS, ADMINS)
+                        .requestMatchers("/actuator/**").hasAuthority(ADMINS)
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+
+    /** The webapps (Tasklist, Cockpit, Admin) authenticate and protect themselves against CSRF. */
+    @Bean
+    @Order(2)
+    SecurityFilterChain webappSecurity(HttpSecurity http) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /**
+     * Hands the user Spring Security authenticated to the engine for each {@code /engine-rest} call, so that the
+     * engine's authorizations (and the separation-of-duties listener) see who is calling.
+     */
+    @Bean
+    FilterRegistrationBean<ProcessEngineAuthenticationFilter> engineRestAuthentication() {
+        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        registration.addUrlPatterns("/engine-rest/*");
+        registration.addInitParameter(ProcessEngineAuthenticationFilter.AUTHENTICATION_PROVIDER_PARAM,
+                ContainerBasedAuthenticationProvider.class.getName());
+        registration.setName("engine-rest-authentication");
+        return registration;
+    }
+
+    private static void problem(ObjectMapper objectMapper, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        objectMapper.writeValue(response.getOutputStream(), problem);
+    }
+}

@@ -1,0 +1,22 @@
+package io.reachflow.task;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/**
+ * Who a task targets. {@code TAGS} means users having any of {@code tags}; {@code excludeTags} removes users
+ * having any of those, whatever the type.
+ */
+public record Audience(
+        @NotNull AudienceType type,
+        @Size(max = 100) List<@Size(min = 1, max = 64) String> tags,
+        @Size(max = 10_000) List<@Size(min = 1, max = 128) String> users,
+        @Size(max = 100) List<@Size(min = 1, max = 64) String> excludeTags) {
+
+    public Audience {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        users = users == null ? List.of() : List.copyOf(users);
+        excludeTags = excludeTags == null ? List.of() : List.copyOf(excludeTags);
+    }
+}

@@ -1,0 +1,5 @@
+package io.reachflow.task;
+
+public enum AudienceType {
+    ALL, TAGS, USERS
+}

@@ -1,0 +1,35 @@
+package io.reachflow.task;
+
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records a change to a task together with its before and after state. Every transition of a task, by an
+ * operator, a reviewer or the engine, goes through {@link #record}.
+ */
+@Component
+public class AuditTrail {
+
+    private final AuditRepository audits;
+    private final Clock clock;
+
+    public AuditTrail(AuditRepository audits, Clock clock) {
+        this.audits = audits;
+        this.clock = clock;
+    }
+
+    /** Applies {@code change} to the task and writes the audit line for it. */
+    public void record(OperationTask task, String actor, String action, String comment, Consumer<OperationTask> change) {
+        TaskStatus statusBefore = task.getStatus();
+        ApprovalStatus approvalBefore = task.getApprovalStatus();
+        change.accept(task);
+        audits.save(new AuditEntry(task.getId(), clock.instant(), actor, action, statusBefore, task.getStatus(),
+                approvalBefore, task.getApprovalStatus(), comment));
+    }
+
+    /** An event that changes no state, such as a reviewer's first-level approval. */
+    public void note(OperationTask task, String actor, String action, String comment) {
+        record(task, actor, action, comment, unchanged -> { });
+    }
+}

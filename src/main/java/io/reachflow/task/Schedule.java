@@ -1,0 +1,47 @@
+package io.reachflow.task;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * When a task sends. {@code sendAt} for ONE_TIME (absent: at once on approval); {@code startAt}, {@code endAt}
+ * and a cron {@code recurrence} for RECURRING; {@code endAt} for TRIGGERED.
+ */
+public record Schedule(
+        Instant sendAt,
+        Instant startAt,
+        Instant endAt,
+        @Size(max = 120) String recurrence,
+        @Size(max = 64) String timeZone,
+        @Size(max = 10) List<@Valid SendWindow> sendWindows,
+        List<DayOfWeek> doNotDisturbDays,
+        @Min(1) @Max(1_000_000) Integer rateLimitPerMinute,
+        @Valid FrequencyCap frequencyCap,
+        Duration lateSendGrace) {
+
+    public static final Duration DEFAULT_LATE_SEND_GRACE = Duration.ofHours(1);
+
+    public static Schedule immediately() {
+        return new Schedule(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public Schedule {
+        sendWindows = sendWindows == null ? List.of() : List.copyOf(sendWindows);
+        doNotDisturbDays = doNotDisturbDays == null ? List.of() : List.copyOf(doNotDisturbDays);
+    }
+
+    public ZoneId zone() {
+        return timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone);
+    }
+
+    public Duration effectiveLateSendGrace() {
+        return lateSendGrace == null ? DEFAULT_LATE_SEND_GRACE : lateSendGrace;
+    }
+}

@@ -1,0 +1,105 @@
+package io.reachflow.task;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The rules of a task definition that span fields: what each push type needs in its schedule, valid cron and
+ * time zones, duration limits. Single fields are checked by Bean Validation on the request.
+ */
+public final class TaskDefinitionRules {
+
+    static final Duration MAX_TRIGGER_DELAY = Duration.ofDays(30);
+    static final Duration MAX_CONVERSION_WINDOW = Duration.ofDays(90);
+
+    private TaskDefinitionRules() {
+    }
+
+    public static void check(TaskDefinition definition) {
+        Map<String, String> errors = problems(definition);
+        if (!errors.isEmpty()) {
+            throw new InvalidTaskException(errors);
+        }
+    }
+
+    /** Field path to message; empty when the definition is consistent. */
+    public static Map<String, String> problems(TaskDefinition definition) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Schedule schedule = definition.schedule();
+        PushType pushType = definition.pushType();
+        Audience audience = definition.audience();
+        if (audience != null) {
+            if (audience.type() == AudienceType.TAGS && audience.tags().isEmpty()) {
+                errors.put("audience.tags", "must name at least one tag for a TAGS audience");
+            }
+            if (audience.type() == AudienceType.USERS && audience.users().isEmpty()) {
+                errors.put("audience.users", "must name at least one user for a USERS audience");
+            }
+        }
+        if (schedule.timeZone() != null) {
+            try {
+                ZoneId.of(schedule.timeZone());
+            } catch (DateTimeException e) {
+                errors.put("schedule.timeZone", "is not an IANA time zone: " + schedule.timeZone());
+            }
+        }
+        if (schedule.startAt() != null && schedule.endAt() != null && !schedule.startAt().isBefore(schedule.endAt())) {
+            errors.put("schedule.endAt", "must be after schedule.startAt");
+        }
+        if (schedule.lateSendGrace() != null && schedule.lateSendGrace().isNegative()) {
+            errors.put("schedule.lateSendGrace", "must not be negative");
+        }
+        if (schedule.frequencyCap() != null && schedule.frequencyCap().period() != null
+                && !positive(schedule.frequencyCap().period())) {
+            errors.put("schedule.frequencyCap.period", "must be positive");
+        }
+        for (int i = 0; i < schedule.sendWindows().size(); i++) {
+            SendWindow window = schedule.sendWindows().get(i);
+            if (window.from().equals(window.to())) {
+                errors.put("schedule.sendWindows[" + i + "]", "from and to must differ");
+            }
+        }
+        if (pushType == PushType.RECURRING) {
+            if (schedule.recurrence() == null || schedule.recurrence().isBlank()) {
+                errors.put("schedule.recurrence", "is required for RECURRING tasks");
+            } else {
+                try {
+                    Recurrence.parse(schedule.recurrence());
+                } catch (IllegalArgumentException e) {
+                    errors.put("schedule.recurrence", "is not a cron expression: " + e.getMessage());
+                }
+            }
+        } else if (schedule.recurrence() != null) {
+            errors.put("schedule.recurrence", "is only for RECURRING tasks");
+        }
+        if ((pushType == PushType.RECURRING || pushType == PushType.TRIGGERED) && schedule.endAt() == null) {
+            errors.put("schedule.endAt", "is required for " + pushType + " tasks");
+        }
+        if (pushType != PushType.ONE_TIME && schedule.sendAt() != null) {
+            errors.put("schedule.sendAt", "is only for ONE_TIME tasks");
+        }
+        if (pushType == PushType.TRIGGERED) {
+            if (definition.trigger() == null) {
+                errors.put("trigger", "is required for TRIGGERED tasks");
+            } else if (definition.trigger().delay() != null
+                    && (definition.trigger().delay().isNegative() || definition.trigger().delay().compareTo(MAX_TRIGGER_DELAY) > 0)) {
+                errors.put("trigger.delay", "must be between PT0S and P30D");
+            }
+        } else if (definition.trigger() != null) {
+            errors.put("trigger", "is only for TRIGGERED tasks");
+        }
+        if (definition.conversion() != null && definition.conversion().window() != null
+                && (!positive(definition.conversion().window())
+                || definition.conversion().window().compareTo(MAX_CONVERSION_WINDOW) > 0)) {
+            errors.put("conversion.window", "must be positive and at most P90D");
+        }
+        return errors;
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+}

@@ -1,0 +1,203 @@
+package io.reachflow.task.web;
+
+import io.reachflow.lifecycle.TaskActionPolicy;
+import io.reachflow.lifecycle.TaskCommands;
+import io.reachflow.task.ApprovalStatus;
+import io.reachflow.task.AuditEntry;
+import io.reachflow.task.AuditRepository;
+import io.reachflow.task.Channel;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskQueries;
+import io.reachflow.task.TaskStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.http.HttpStatus;
+
+@RestController
+@Validated
+@RequestMapping("/api/tasks")
+@Tag(name = "Tasks", description = "Operation tasks: create, edit, act on them and read their history")
+class TaskController {
+
+    private static final Set<String> SORTABLE = Set.of("id", "name", "createdAt", "updatedAt", "status", "campaign");
+
+    private final TaskCommands commands;
+    private final TaskQueries queries;
+    private final TaskActionPolicy policy;
+    private final AuditRepository audits;
+
+    TaskController(TaskCommands commands, TaskQueries queries, TaskActionPolicy policy, AuditRepository audits) {
+        this.commands = commands;
+        this.queries = queries;
+        this.policy = policy;
+        this.audits = audits;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a task (DRAFT)")
+    ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request) {
+        OperationTask task = commands.create(request.toDefinition());
+        return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
+    }
+
+    @GetMapping
+    @Operation(summary = "List tasks: filter, search by name or id (q), page and sort (e.g. sort=createdAt,desc)")
+    PageView<TaskView> list(@RequestParam(required = false) TaskStatus status,
+                            @RequestParam(required = false) ApprovalStatus approvalStatus,
+                            @RequestParam(required = false) String campaign,
+                            @RequestParam(required = false) String miniProgram,
+                            @RequestParam(required = false) Channel channel,
+                            @RequestParam(required = false) String subgroup,
+                            @RequestParam(required = false) PushType pushType,
+                            @RequestParam(required = false) String createdBy,
+                            @RequestParam(required = false) @Size(max = 100) String q,
+                            @RequestParam(defaultValue = "0") @Min(0) int page,
+                            @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size,
+                            @RequestParam(defaultValue = "id,desc") String sort) {
+        Page<OperationTask> found = queries.list(new TaskQueries.TaskFilter(status, approvalStatus, campaign,
+                miniProgram, channel, subgroup, pushType, createdBy, q), page, size, sort(sort));
+        return new PageView<>(found.map(this::view).getContent(), page, size, found.getTotalElements());
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "A task, with the actions its state allows")
+    ResponseEntity<TaskView> get(@PathVariable long id) {
+        OperationTask task = queries.get(id);
+        return ResponseEntity.ok().eTag(etag(task)).body(view(task));
+    }
+
+    @PutMapping("/{id}")
+    @Operation(summary = "Edit a task; send its version in If-Match or in the body, a stale one gets 409")
+    ResponseEntity<TaskView> edit(@PathVariable long id,
+                                  @Parameter(description = "The task's version, as its ETag") @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                  @Valid @RequestBody TaskRequest request) {
+        OperationTask task = commands.edit(id, request.toDefinition(), expectedVersion(ifMatch, request.version()));
+        return ResponseEntity.ok().eTag(etag(task)).body(view(task));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a task (soft: its history and pushes stay)")
+    ResponseEntity<Void> delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        commands.delete(id, expectedVersion(ifMatch, null));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PutMapping("/{id}/subgroup")
+    @Operation(summary = "Move a task to another subgroup (never material: keeps any approval)")
+    TaskView changeSubgroup(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                            @Valid @RequestBody SubgroupRequest request) {
+        return view(commands.changeSubgroup(id, request.subgroup(), expectedVersion(ifMatch, null)));
+    }
+
+    @PutMapping("/{id}/testers")
+    @Operation(summary = "Set the testers (user ids) a test round goes to")
+    TaskView changeTesters(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                           @Valid @RequestBody TestersRequest request) {
+        return view(commands.changeTesters(id, request.testers(), expectedVersion(ifMatch, null)));
+    }
+
+    @PostMapping("/{id}/{action}")
+    @Operation(summary = "Act on a task: test, submit, withdraw, approve, reject (comment required), pause, "
+            + "resume, complete, send, copy. An action its state does not allow gets 409 with the allowed ones.")
+    ResponseEntity<TaskView> act(@PathVariable long id, @PathVariable String action,
+                                 @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                 @Valid @RequestBody(required = false) ActionRequest request,
+                                 Authentication caller) {
+        TaskAction taskAction = TaskAction.fromPathSegment(action)
+                .filter(a -> a != TaskAction.EDIT && a != TaskAction.DELETE && a != TaskAction.CHANGE_SUBGROUP)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No action '" + action
+                        + "'; actions are test, submit, withdraw, approve, reject, pause, resume, complete, send, copy"));
+        String comment = request == null ? null : request.comment();
+        OperationTask task = commands.perform(id, taskAction, comment, expectedVersion(ifMatch, null), groups(caller));
+        if (taskAction == TaskAction.COPY) {
+            return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
+        }
+        return ResponseEntity.ok().eTag(etag(task)).body(view(task));
+    }
+
+    @GetMapping("/{id}/history")
+    @Operation(summary = "The task's audit trail, oldest first")
+    List<AuditEntry> history(@PathVariable long id) {
+        queries.get(id);
+        return audits.findByTaskIdOrderByIdAsc(id);
+    }
+
+    private TaskView view(OperationTask task) {
+        return TaskView.of(task, policy.allowedActions(task));
+    }
+
+    private static List<String> groups(Authentication caller) {
+        return caller.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .filter(a -> a.startsWith("GROUP_"))
+                .map(a -> a.substring("GROUP_".length()))
+                .toList();
+    }
+
+    private static String etag(OperationTask task) {
+        return "\"" + task.getVersion() + "\"";
+    }
+
+    private static Long expectedVersion(String ifMatch, Long bodyVersion) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.equals("*")) {
+            return bodyVersion;
+        }
+        String value = ifMatch.trim().replace("W/", "").replace("\"", "");
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "If-Match must be the task's version, such as \"3\"");
+        }
+    }
+
+    private static Sort sort(String sort) {
+        String[] parts = sort.split(",");
+        String property = parts[0].trim();
+        if (!SORTABLE.contains(property)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
+        }
+        boolean descending = parts.length > 1 && parts[1].trim().equalsIgnoreCase("desc");
+        Sort primary = descending ? Sort.by(property).descending() : Sort.by(property).ascending();
+        return property.equals("id") ? primary : primary.and(Sort.by("id").descending());
+    }
+
+    record SubgroupRequest(@Size(max = 128) String subgroup) {
+    }
+
+    record TestersRequest(@NotNull @Size(max = 50) List<@jakarta.validation.constraints.NotBlank @Size(max = 128) String> testers) {
+    }
+
+    record ActionRequest(@Size(max = 2000) String comment) {
+    }
+
+    record PageView<T>(List<T> items, int page, int size, long total) {
+    }
+}

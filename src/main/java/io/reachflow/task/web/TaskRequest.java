@@ -1,0 +1,38 @@
+package io.reachflow.task.web;
+
+import io.reachflow.task.Audience;
+import io.reachflow.task.Channel;
+import io.reachflow.task.Content;
+import io.reachflow.task.Conversion;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskDefinition;
+import io.reachflow.task.Trigger;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** The body of {@code POST /api/tasks} and {@code PUT /api/tasks/{id}}. */
+record TaskRequest(
+        @NotBlank @Size(min = 1, max = 64) String name,
+        @Size(max = 2000) String description,
+        @Size(max = 128) String campaign,
+        @Size(max = 128) String miniProgram,
+        @Size(max = 128) String subgroup,
+        @NotNull Channel channel,
+        @NotNull PushType pushType,
+        @NotNull @Valid Audience audience,
+        @NotNull @Valid Content content,
+        @Valid Schedule schedule,
+        @Valid Trigger trigger,
+        @Valid Conversion conversion,
+        @Size(max = 50) List<@NotBlank @Size(max = 128) String> testers,
+        Long version) {
+
+    TaskDefinition toDefinition() {
+        return new TaskDefinition(name, description, campaign, miniProgram, subgroup, channel, pushType, audience,
+                content, schedule, trigger, conversion, testers);
+    }
+}
