@@ -1,0 +1,145 @@
+package io.reachflow.support;
+
+import io.reachflow.lifecycle.TaskCommands;
+import io.reachflow.task.Audience;
+import io.reachflow.task.AudienceType;
+import io.reachflow.task.Channel;
+import io.reachflow.task.Content;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.OperationTaskRepository;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
+import io.reachflow.task.Trigger;
+import io.reachflow.system.Groups;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/**
+ * Tasks in every state, made through the same commands the API calls (as the demo users), with the engine's
+ * jobs run in between.
+ */
+@TestComponent
+public class Fixtures {
+
+    public static final String OPERATOR = "olivia";
+    public static final String OTHER_OPERATOR = "oscar";
+    public static final String REVIEWER = "rita";
+    public static final String SENIOR_REVIEWER = "sam";
+    /** Both operator and reviewer: may review, but not what she created or submitted. */
+    public static final String OPERATOR_AND_REVIEWER = "una";
+
+    private final TaskCommands commands;
+    private final OperationTaskRepository tasks;
+    private final Engine engine;
+
+    public Fixtures(TaskCommands commands, OperationTaskRepository tasks, Engine engine) {
+        this.commands = commands;
+        this.tasks = tasks;
+        this.engine = engine;
+    }
+
+    /** A MANUAL in-app task to the "berlin" tag (alice and bob), tested by olivia and una. */
+    public static TaskDefinition manualInApp() {
+        return definition(Channel.IN_APP, PushType.MANUAL, Schedule.immediately(), null);
+    }
+
+    public static TaskDefinition definition(Channel channel, PushType pushType, Schedule schedule, Trigger trigger) {
+        return new TaskDefinition("Welcome Berlin", "A test task", "spring-sale", "shop", "north", channel, pushType,
+                new Audience(AudienceType.TAGS, List.of("berlin"), List.of(), List.of()),
+                new Content("Hi {{name|there}}", "News from {{attributes.city|your city}}", "https://example.com/sale"),
+                schedule, trigger, null, List.of("olivia", "una"));
+    }
+
+    public static Schedule oneTimeAt(Instant sendAt) {
+        return new Schedule(sendAt, null, null, null, null, null, null, null, null, null);
+    }
+
+    public static Schedule recurring(String cron, Instant startAt, Instant endAt) {
+        return new Schedule(null, startAt, endAt, cron, "UTC", null, null, null, null, null);
+    }
+
+    public static Schedule until(Instant endAt) {
+        return new Schedule(null, null, endAt, null, null, null, null, null, null, null);
+    }
+
+    public static Trigger trigger() {
+        return new Trigger("app_open", Duration.ofMinutes(5));
+    }
+
+    public OperationTask draft(TaskDefinition definition) {
+        return as(OPERATOR, () -> commands.create(definition));
+    }
+
+    public OperationTask testing(TaskDefinition definition) {
+        OperationTask task = draft(definition);
+        act(OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobs();
+        return reload(task);
+    }
+
+    public OperationTask underReview(TaskDefinition definition) {
+        OperationTask task = testing(definition);
+        act(OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+        return reload(task);
+    }
+
+    public OperationTask running(TaskDefinition definition) {
+        OperationTask task = underReview(definition);
+        act(REVIEWER, task.getId(), TaskAction.APPROVE, "looks good");
+        if (reload(task).getApprovalStatus() != io.reachflow.task.ApprovalStatus.APPROVED) {
+            act(SENIOR_REVIEWER, task.getId(), TaskAction.APPROVE, "looks good");
+        }
+        return reload(task);
+    }
+
+    public OperationTask paused(TaskDefinition definition) {
+        OperationTask task = running(definition);
+        act(OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        return reload(task);
+    }
+
+    public OperationTask completed(TaskDefinition definition) {
+        OperationTask task = running(definition);
+        act(OPERATOR, task.getId(), TaskAction.COMPLETE, null);
+        return reload(task);
+    }
+
+    public OperationTask act(String user, long taskId, TaskAction action, String comment) {
+        return as(user, () -> commands.perform(taskId, action, comment, null, groupsOf(user)));
+    }
+
+    public OperationTask reload(OperationTask task) {
+        return tasks.findById(task.getId()).orElseThrow();
+    }
+
+    public <T> T as(String user, Supplier<T> work) {
+        List<SimpleGrantedAuthority> authorities = groupsOf(user).stream()
+                .map(group -> new SimpleGrantedAuthority(Groups.authority(group))).toList();
+        SecurityContextHolder.getContext().setAuthentication(
+                UsernamePasswordAuthenticationToken.authenticated(user, null, authorities));
+        try {
+            return work.get();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    public static List<String> groupsOf(String user) {
+        return switch (user) {
+            case "olivia", "oscar" -> List.of(Groups.OPERATORS);
+            case "rita", "rob" -> List.of(Groups.REVIEWERS);
+            case "sam" -> List.of(Groups.REVIEWERS, Groups.SENIOR_REVIEWERS);
+            case "una" -> List.of(Groups.OPERATORS, Groups.REVIEWERS);
+            case "demo" -> List.of(Groups.ADMINS);
+            default -> List.of();
+        };
+    }
+}
