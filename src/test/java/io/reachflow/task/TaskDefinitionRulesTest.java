@@ -1,0 +1,73 @@
+package io.reachflow.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TaskDefinitionRulesTest {
+
+    private static final Instant START = Instant.parse("2026-12-01T00:00:00Z");
+
+    private static TaskDefinition definition(PushType pushType, Schedule schedule, Trigger trigger) {
+        return new TaskDefinition("t", null, null, null, null, Channel.IN_APP, pushType,
+                new Audience(AudienceType.ALL, null, null, null), new Content(null, "b", null), schedule, trigger,
+                null, List.of());
+    }
+
+    private static Schedule schedule(Instant sendAt, Instant startAt, Instant endAt, String cron, String zone) {
+        return new Schedule(sendAt, startAt, endAt, cron, zone, null, null, null, null, null);
+    }
+
+    @Test
+    void acceptsConsistentDefinitions() {
+        assertThat(TaskDefinitionRules.problems(definition(PushType.ONE_TIME, schedule(START, null, null, null, "Europe/Berlin"), null))).isEmpty();
+        assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING,
+                schedule(null, START, START.plus(Duration.ofDays(7)), "0 9 * * *", null), null))).isEmpty();
+        assertThat(TaskDefinitionRules.problems(definition(PushType.TRIGGERED,
+                schedule(null, null, START, null, null), new Trigger("app_open", Duration.ofDays(30))))).isEmpty();
+        assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL, null, null))).isEmpty();
+    }
+
+    @Test
+    void requiresRecurrenceAndEndForRecurring() {
+        assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING, null, null)))
+                .containsKeys("schedule.recurrence", "schedule.endAt");
+    }
+
+    @Test
+    void refusesBadCronAndTimeZone() {
+        assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING,
+                schedule(null, null, START, "every day", "Mars/Olympus"), null)))
+                .containsKeys("schedule.recurrence", "schedule.timeZone");
+    }
+
+    @Test
+    void refusesEndBeforeStart() {
+        assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING,
+                schedule(null, START, START.minusSeconds(1), "0 9 * * *", null), null))).containsKey("schedule.endAt");
+    }
+
+    @Test
+    void limitsTriggerDelayToThirtyDays() {
+        assertThat(TaskDefinitionRules.problems(definition(PushType.TRIGGERED,
+                schedule(null, null, START, null, null), new Trigger("app_open", Duration.ofDays(31)))))
+                .containsKey("trigger.delay");
+    }
+
+    @Test
+    void refusesFieldsOfOtherPushTypes() {
+        assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL,
+                schedule(START, null, null, "0 9 * * *", null), new Trigger("x", null))))
+                .containsKeys("schedule.sendAt", "schedule.recurrence", "trigger");
+    }
+
+    @Test
+    void requiresTagsForTagAudience() {
+        TaskDefinition tags = new TaskDefinition("t", null, null, null, null, Channel.IN_APP, PushType.MANUAL,
+                new Audience(AudienceType.TAGS, List.of(), null, null), new Content(null, "b", null), null, null, null, null);
+        assertThat(TaskDefinitionRules.problems(tags)).containsKey("audience.tags");
+    }
+}
