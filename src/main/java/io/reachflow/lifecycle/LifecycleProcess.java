@@ -40,6 +40,11 @@ public final class LifecycleProcess {
     /** Element ids of the model. */
     public enum Element {
         START_TASK_CREATED("start_task_created"),
+        RECEIVE_DRAFT("receive_draft"),
+        BOUNDARY_FIRST_TEST_REQUESTED("boundary_first_test_requested"),
+        GATEWAY_FIRST_TEST("gateway_first_test"),
+        BOUNDARY_DRAFT_DELETED("boundary_draft_deleted"),
+        /** The TESTING wait (after the first test round was requested). */
         RECEIVE_PREPARE("receive_prepare"),
         BOUNDARY_TEST_REQUESTED("boundary_test_requested"),
         SERVICE_SEND_TEST_ROUND("service_send_test_round"),
