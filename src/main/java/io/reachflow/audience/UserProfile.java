@@ -8,9 +8,12 @@ import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.Set;
 
-/** A user profile as the API takes and gives it. {@code attributes} is free JSON for templates. */
+/**
+ * A user profile as the API takes and gives it. {@code attributes} is free JSON for templates. The id comes from
+ * the path of {@code PUT /api/users/{id}} (a body id is ignored) or from the import row.
+ */
 public record UserProfile(
-        @NotBlank @Size(max = 128) @Pattern(regexp = "[^/\\s]+", message = "must not contain spaces or slashes") String id,
+        @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = "must not contain spaces or slashes") String id,
         @Size(max = 200) String name,
         @Email @Size(max = 320) String email,
         @Size(max = 32) @Pattern(regexp = "\\+?[0-9 ()-]{3,32}", message = "must be a phone number") String phone,
@@ -20,6 +23,8 @@ public record UserProfile(
         Set<@NotBlank @Size(max = 64) String> tags,
         Map<String, Object> attributes,
         Set<Channel> optOut) {
+
+    public static final String ID_PATTERN = "[^/\\s]+";
 
     /** The same profile under another id: the id of {@code PUT /api/users/{id}} wins over the body's. */
     public UserProfile withId(String newId) {

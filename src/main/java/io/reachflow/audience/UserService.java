@@ -149,7 +149,7 @@ public class UserService {
     /** NDJSON rows are profiles as JSON; CSV rows have list columns joined by '|' and attributes.* columns. */
     @SuppressWarnings("unchecked")
     private Optional<UserProfile> toProfile(Map<String, Object> row, ImportFormat format) {
-        if (row == null || row.get("id") == null) {
+        if (row == null || text(row.get("id")) == null) {
             return Optional.empty();
         }
         if (format == ImportFormat.NDJSON) {

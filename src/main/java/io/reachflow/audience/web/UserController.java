@@ -7,6 +7,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.springframework.validation.annotation.Validated;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 @RestController
+@Validated
 @RequestMapping("/api/users")
 @Tag(name = "Users", description = "Audience profiles of the app that owns the users")
 class UserController {
@@ -33,7 +37,8 @@ class UserController {
 
     @PutMapping("/{id}")
     @Operation(summary = "Create or replace a user profile")
-    ResponseEntity<UserProfile> upsert(@PathVariable String id, @Valid @RequestBody UserProfile profile) {
+    ResponseEntity<UserProfile> upsert(@PathVariable @Size(max = 128) @Pattern(regexp = UserProfile.ID_PATTERN) String id,
+                                       @Valid @RequestBody UserProfile profile) {
         UserProfile stored = profile.withId(id);
         boolean created = users.upsert(stored);
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
