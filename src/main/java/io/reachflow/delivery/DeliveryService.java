@@ -1,14 +1,18 @@
 package io.reachflow.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.audience.AudienceResolver;
+import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.ChannelAdapter;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.TaskNotFoundException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -197,21 +202,16 @@ public class DeliveryService {
                 });
     }
 
-    private Map<String, Object> profile(java.sql.ResultSet row) throws java.sql.SQLException {
-        Map<String, Object> profile = new HashMap<>();
-        profile.put("id", row.getString("id"));
-        profile.put("name", row.getString("name"));
-        profile.put("email", row.getString("email"));
-        profile.put("phone", row.getString("phone"));
-        profile.put("timeZone", row.getString("time_zone"));
-        profile.put("locale", row.getString("locale"));
+    private Map<String, Object> profile(ResultSet row) throws SQLException {
         String attributes = row.getString("attributes");
         try {
-            profile.put("attributes", attributes == null ? Map.of() : objectMapper.readValue(attributes, ATTRIBUTES));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return TemplateRenderer.context(new UserProfile(row.getString("id"), row.getString("name"),
+                    row.getString("email"), row.getString("phone"), row.getString("push_token"),
+                    row.getString("time_zone"), row.getString("locale"), Set.of(),
+                    attributes == null ? Map.of() : objectMapper.readValue(attributes, ATTRIBUTES), Set.of()));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored attributes of user " + row.getString("id") + " are not JSON", e);
         }
-        return profile;
     }
 
     private ChannelAdapter adapter(Channel channel) {

@@ -2,6 +2,8 @@ package io.reachflow.delivery;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import io.reachflow.audience.UserProfile;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +23,22 @@ public class TemplateRenderer {
             .escapeHTML(false)
             .emptyStringIsFalse(true)
             .defaultValue("");
+
+    /**
+     * What a template can use of a recipient: {@code id}, {@code name}, {@code email}, {@code phone},
+     * {@code locale}, {@code timeZone} and {@code attributes.*}.
+     */
+    public static Map<String, Object> context(UserProfile user) {
+        Map<String, Object> context = new HashMap<>();
+        context.put("id", user.id());
+        context.put("name", user.name());
+        context.put("email", user.email());
+        context.put("phone", user.phone());
+        context.put("locale", user.locale());
+        context.put("timeZone", user.timeZone());
+        context.put("attributes", user.attributes() == null ? Map.of() : user.attributes());
+        return context;
+    }
 
     /** Compiles once per push; the result renders any number of recipients. */
     public Compiled compile(String template) {

@@ -3,7 +3,6 @@ package io.reachflow.review;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.audience.AudienceResolver;
-import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.PushKind;
@@ -70,25 +69,13 @@ public class PrepareReviewBriefingListener implements TaskListener {
         Map<String, Object> profile = new HashMap<>();
         String sampleUser = task.getTesters().isEmpty() ? null : task.getTesters().get(0);
         if (sampleUser != null) {
-            users.find(sampleUser).ifPresent(user -> profile.putAll(templateContext(user)));
+            users.find(sampleUser).ifPresent(user -> profile.putAll(TemplateRenderer.context(user)));
         }
         String title = renderer.compile(task.getContent().title()).render(profile);
         String body = renderer.compile(task.getContent().body()).render(profile);
         return (sampleUser == null ? "" : "For " + sampleUser + ":\n")
                 + (title == null ? "" : title + "\n") + body
                 + (task.getContent().link() == null ? "" : "\n" + task.getContent().link());
-    }
-
-    private static Map<String, Object> templateContext(UserProfile user) {
-        Map<String, Object> context = new HashMap<>();
-        context.put("id", user.id());
-        context.put("name", user.name());
-        context.put("email", user.email());
-        context.put("phone", user.phone());
-        context.put("locale", user.locale());
-        context.put("timeZone", user.timeZone());
-        context.put("attributes", user.attributes());
-        return context;
     }
 
     private String lastTestRound(OperationTask task) {
