@@ -62,7 +62,8 @@ class SecurityConfiguration {
                         problem(objectMapper, response, HttpStatus.FORBIDDEN,
                                 "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(paths("/actuator/health/**", "/actuator/info")).permitAll()
+                        // liveness and readiness for load balancers: status only, no details
+                        .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
                         .requestMatchers(paths("/engine-rest/**")).authenticated()
                         .requestMatchers(paths("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")).authenticated()
                         .requestMatchers(paths(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject")).hasAnyAuthority(REVIEWERS)
