@@ -35,7 +35,7 @@ class LifecycleSmokeTest {
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
-        engine.runDueJobs();
+        engine.runDueJobs(task.getId());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, null);
 
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);

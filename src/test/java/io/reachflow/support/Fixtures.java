@@ -81,7 +81,7 @@ public class Fixtures {
     public OperationTask testing(TaskDefinition definition) {
         OperationTask task = draft(definition);
         act(OPERATOR, task.getId(), TaskAction.TEST, null);
-        engine.runDueJobs();
+        engine.runDueJobs(task.getId());
         return reload(task);
     }
 

@@ -1,0 +1,431 @@
+package io.reachflow.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import io.reachflow.delivery.Push;
+import io.reachflow.delivery.PushKind;
+import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.PushTrigger;
+import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.lifecycle.LifecycleProcess.Element;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.ApprovalStatus;
+import io.reachflow.task.AuditEntry;
+import io.reachflow.task.AuditRepository;
+import io.reachflow.task.Channel;
+import io.reachflow.task.CompletionReason;
+import io.reachflow.task.IllegalTransitionException;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Every path of {@code bpmn/operation-task-lifecycle.bpmn}, with the real delegates and database. */
+@ReachflowSpringTest
+class LifecyclePathsTest {
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    TaskCommands commands;
+
+    @Autowired
+    PushRepository pushes;
+
+    @Autowired
+    DeliveryService delivery;
+
+    @Autowired
+    AuditRepository audits;
+
+    @BeforeEach
+    void initAssertions() {
+        BpmnAwareTests.init(engine.processEngine());
+    }
+
+    @AfterEach
+    void resetClock() {
+        engine.resetClock();
+    }
+
+    private ProcessInstance lifecycleOf(OperationTask task) {
+        return engine.lifecycle(task.getId());
+    }
+
+    private List<Push> livePushes(OperationTask task) {
+        return pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.LIVE);
+    }
+
+    @Test
+    void newTaskWaitsInDraft() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_DRAFT.id());
+        assertThat(task.getStatus()).isEqualTo(TaskStatus.DRAFT);
+    }
+
+    @Test
+    void testSendsATestRoundToEveryTesterInTheBackground() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id(), Element.SERVICE_SEND_TEST_ROUND.id());
+        assertThat(pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST)).isEmpty();
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id())
+                .hasPassed(Element.SERVICE_SEND_TEST_ROUND.id(), Element.END_TEST_ROUND_SENT.id());
+        Push round = pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST).orElseThrow();
+        assertThat(round.getTriggeredBy()).isEqualTo(PushTrigger.TEST);
+        assertThat(delivery.outcomes(round.getId()))
+                .extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("olivia", RecipientStatus.DELIVERED),
+                        org.assertj.core.groups.Tuple.tuple("una", RecipientStatus.DELIVERED));
+    }
+
+    @Test
+    void retestSendsAnotherRoundAndKeepsWaiting() {
+        OperationTask task = fixtures.testing(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(task.getId());
+
+        assertThat(pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST)).hasSize(2);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id());
+    }
+
+    @Test
+    void submissionWithOutdatedTestRoundFailsAndStaysTesting() {
+        OperationTask task = fixtures.testing(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.manualInApp(), null));
+        OperationTask submitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+
+        assertThat(submitted.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(submitted.getApprovalStatus()).isEqualTo(ApprovalStatus.SUBMISSION_FAILED);
+        assertThat(submitted.getApprovalNote()).contains("earlier version");
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id())
+                .hasPassed(Element.SERVICE_CHECK_SUBMISSION.id());
+        assertThat(engine.review(task.getId())).isNull();
+    }
+
+    @Test
+    void submissionFailsWhenATesterWasNotReached() {
+        OperationTask task = fixtures.draft(Fixtures.definition(Channel.SMS, PushType.MANUAL, Schedule.immediately(), null));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(task.getId());
+        OperationTask submitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+
+        assertThat(submitted.getApprovalStatus()).isEqualTo(ApprovalStatus.SUBMISSION_FAILED);
+        assertThat(submitted.getApprovalNote()).contains("did not reach every tester");
+    }
+
+    @Test
+    void submissionFailsWhenSendTimeHasPassed() {
+        OperationTask task = fixtures.testing(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
+                Fixtures.oneTimeAt(engine.now().plus(Duration.ofHours(1))), null));
+        engine.advance(Duration.ofHours(2));
+        OperationTask submitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+
+        assertThat(submitted.getApprovalStatus()).isEqualTo(ApprovalStatus.SUBMISSION_FAILED);
+        assertThat(submitted.getApprovalNote()).contains("in the past");
+    }
+
+    @Test
+    void submissionPassesIntoReview() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+
+        assertThat(task.getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
+        assertThat(task.getSubmittedBy()).isEqualTo(Fixtures.OPERATOR);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.CALL_REVIEW.id());
+        assertThat(engine.review(task.getId())).isNotNull();
+    }
+
+    @Test
+    void rejectionReturnsToTestingWithTheComment() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        OperationTask rejected = fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.REJECT, "wrong link");
+
+        assertThat(rejected.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(rejected.getApprovalStatus()).isEqualTo(ApprovalStatus.REJECTED);
+        assertThat(rejected.getApprovalNote()).isEqualTo("wrong link");
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id())
+                .hasPassed(Element.SERVICE_RECORD_REJECTION.id());
+        assertThat(audits.findByTaskIdOrderByIdAsc(task.getId())).extracting(AuditEntry::getAction, AuditEntry::getActor)
+                .contains(org.assertj.core.groups.Tuple.tuple("REJECT", Fixtures.REVIEWER));
+    }
+
+    @Test
+    void resubmissionAfterRejectionStartsANewReview() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.REJECT, "wrong link");
+        OperationTask resubmitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+
+        assertThat(resubmitted.getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.CALL_REVIEW.id());
+    }
+
+    @Test
+    void withdrawalEndsTheReview() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        OperationTask withdrawn = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.WITHDRAW, null);
+
+        assertThat(withdrawn.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(withdrawn.getApprovalStatus()).isEqualTo(ApprovalStatus.WITHDRAWN);
+        assertThat(engine.review(task.getId())).isNull();
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id());
+    }
+
+    @Test
+    void reviewTimeoutWithdrawsTheRequest() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        engine.advance(Duration.ofDays(3).plusMinutes(1));
+        engine.runDueJobs(task.getId());
+
+        OperationTask timedOut = fixtures.reload(task);
+        assertThat(timedOut.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(timedOut.getApprovalStatus()).isEqualTo(ApprovalStatus.WITHDRAWN);
+        assertThat(timedOut.getApprovalNote()).isEqualTo("review timed out");
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id())
+                .hasPassed(Element.SERVICE_RECORD_REVIEW_TIMEOUT.id());
+        assertThat(engine.review(task.getId())).isNull();
+    }
+
+    @Test
+    void approvalOfOneTimeTaskWithoutSendTimeSendsAtOnceAndCompletes() {
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME, Schedule.immediately(), null));
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.TIMER_SEND_AT.id());
+        assertThat(engine.processEngine().getManagementService().createJobQuery()
+                .processInstanceId(lifecycleOf(task).getId()).executable().count()).as("due at once").isEqualTo(1);
+
+        engine.runDueJobs(task.getId());
+
+        OperationTask done = fixtures.reload(task);
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.getCompletionReason()).isEqualTo(CompletionReason.DELIVERED);
+        assertThat(livePushes(task)).singleElement().satisfies(push -> {
+            assertThat(push.getTriggeredBy()).isEqualTo(PushTrigger.SCHEDULE);
+            assertThat(push.getDelivered()).isEqualTo(2);
+        });
+        assertThat(lifecycleOf(task)).isNull();
+    }
+
+    @Test
+    void oneTimeTaskWaitsForItsSendTime() {
+        Instant sendAt = engine.now().plus(Duration.ofHours(5));
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME, Fixtures.oneTimeAt(sendAt), null));
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.TIMER_SEND_AT.id());
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).isEmpty();
+
+        engine.advance(Duration.ofHours(5).plusMinutes(1));
+        engine.runDueJobs(task.getId());
+
+        assertThat(fixtures.reload(task).getCompletionReason()).isEqualTo(CompletionReason.DELIVERED);
+        assertThat(livePushes(task)).hasSize(1);
+    }
+
+    @Test
+    void lateApprovalExpiresOneTimeTaskWithoutSending() {
+        Instant sendAt = engine.now().plus(Duration.ofMinutes(30));
+        OperationTask task = fixtures.underReview(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME, Fixtures.oneTimeAt(sendAt), null));
+        engine.advance(Duration.ofHours(2));
+        fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.APPROVE, "late");
+        engine.runDueJobs(task.getId());
+
+        OperationTask expired = fixtures.reload(task);
+        assertThat(expired.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(expired.getCompletionReason()).isEqualTo(CompletionReason.EXPIRED);
+        assertThat(livePushes(task)).isEmpty();
+        assertThat(engine.processEngine().getHistoryService().createHistoricActivityInstanceQuery()
+                .activityId(Element.SERVICE_EXPIRE_TASK.id()).list()).isNotEmpty();
+    }
+
+    @Test
+    void approvalWithinGraceStillSends() {
+        Instant sendAt = engine.now().plus(Duration.ofMinutes(30));
+        OperationTask task = fixtures.underReview(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME, Fixtures.oneTimeAt(sendAt), null));
+        engine.advance(Duration.ofMinutes(80));
+        fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.APPROVE, "just in time");
+        engine.runDueJobs(task.getId());
+
+        assertThat(fixtures.reload(task).getCompletionReason()).isEqualTo(CompletionReason.DELIVERED);
+        assertThat(livePushes(task)).hasSize(1);
+    }
+
+    @Test
+    void recurringTaskSendsEachOccurrenceUntilItsEnd() {
+        Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofHours(3)).plusSeconds(30)), null));
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.GATEWAY_AWAIT_OCCURRENCE.id());
+
+        for (int hour = 0; hour < 3; hour++) {
+            engine.advance(Duration.ofHours(1));
+            engine.runDueJobs(task.getId());
+        }
+        assertThat(livePushes(task)).hasSize(3);
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        engine.advance(Duration.ofHours(1));
+        engine.runDueJobs(task.getId());
+
+        OperationTask ended = fixtures.reload(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(ended.getCompletionReason()).isEqualTo(CompletionReason.END_TIME_REACHED);
+        assertThat(livePushes(task)).hasSize(4);
+    }
+
+    @Test
+    void resumedRecurringTaskSkipsMissedOccurrences() {
+        Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.advance(Duration.ofHours(5).plusMinutes(30));
+        engine.runDueJobs(task.getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePushes(task)).as("five occurrences passed while paused: none is caught up").isEmpty();
+        engine.advance(Duration.ofMinutes(31));
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).hasSize(1);
+    }
+
+    @Test
+    void manualTaskSendsOnEveryRequest() {
+        OperationTask task = fixtures.running(Fixtures.manualInApp());
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id());
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        fixtures.act(Fixtures.OTHER_OPERATOR, task.getId(), TaskAction.SEND, null);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id(), Element.SERVICE_DELIVER_MANUAL_PUSH.id());
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePushes(task)).hasSize(2).allSatisfy(push -> assertThat(push.getTriggeredBy()).isEqualTo(PushTrigger.MANUAL));
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void triggeredTaskRunsUntilItsEndTime() {
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.TRIGGERED,
+                Fixtures.until(engine.now().plus(Duration.ofDays(2))), Fixtures.trigger()));
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.TIMER_TRIGGER_WINDOW_END.id());
+
+        engine.advance(Duration.ofDays(2).plusMinutes(1));
+        engine.runDueJobs(task.getId());
+
+        OperationTask ended = fixtures.reload(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(ended.getCompletionReason()).isEqualTo(CompletionReason.END_TIME_REACHED);
+    }
+
+    @Test
+    void pauseStopsQueuedSendsAndResumeRunsAgain() {
+        OperationTask task = fixtures.running(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PAUSED.id());
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).as("the queued send was cancelled by the pause").isEmpty();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    @Test
+    void completeWhileRunningEndsTheLifecycle() {
+        OperationTask task = fixtures.running(Fixtures.manualInApp());
+        OperationTask completed = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, null);
+        assertThat(completed.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(completed.getCompletionReason()).isEqualTo(CompletionReason.COMPLETED_BY_OPERATOR);
+        assertThat(lifecycleOf(task)).isNull();
+    }
+
+    @Test
+    void completeWhilePausedEndsTheLifecycle() {
+        OperationTask task = fixtures.paused(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, null);
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(lifecycleOf(task)).isNull();
+    }
+
+    @Test
+    void editWhilePausedSendsTaskBackToTestingForANewApproval() {
+        OperationTask task = fixtures.paused(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.manualInApp(), null));
+
+        OperationTask edited = fixtures.reload(task);
+        assertThat(edited.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(edited.getApprovalStatus()).isEqualTo(ApprovalStatus.NONE);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id());
+
+        OperationTask resubmitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+        assertThat(resubmitted.getApprovalStatus()).as("the old test round tested the old version")
+                .isEqualTo(ApprovalStatus.SUBMISSION_FAILED);
+    }
+
+    @Test
+    void deleteEndsTheLifecycleAndHidesTheTask() {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR, () -> {
+            commands.delete(draft.getId(), null);
+            return null;
+        });
+        assertThat(lifecycleOf(draft)).isNull();
+        assertThat(fixtures.reload(draft).isDeleted()).isTrue();
+        assertThat(audits.findByTaskIdOrderByIdAsc(draft.getId())).extracting(AuditEntry::getAction).contains("DELETE");
+
+        OperationTask testing = fixtures.testing(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR, () -> {
+            commands.delete(testing.getId(), null);
+            return null;
+        });
+        assertThat(lifecycleOf(testing)).isNull();
+    }
+
+    @Test
+    void copyStartsItsOwnLifecycleAsDraft() {
+        OperationTask original = fixtures.completed(Fixtures.manualInApp());
+        OperationTask copy = fixtures.act(Fixtures.OTHER_OPERATOR, original.getId(), TaskAction.COPY, null);
+
+        assertThat(copy.getId()).isNotEqualTo(original.getId());
+        assertThat(copy.getName()).isEqualTo("Copy of " + original.getName());
+        assertThat(copy.getCreatedBy()).isEqualTo(Fixtures.OTHER_OPERATOR);
+        assertThat(lifecycleOf(copy)).isWaitingAt(Element.RECEIVE_DRAFT.id());
+    }
+
+    @Test
+    void aMessageTheModelDoesNotWaitForIsARefusedTransition() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        assertThatThrownBy(() -> engine.processEngine().getRuntimeService().createMessageCorrelation(
+                        LifecycleProcess.Message.PAUSED.messageName())
+                .processInstanceBusinessKey(String.valueOf(task.getId())).correlate())
+                .isInstanceOf(org.camunda.bpm.engine.MismatchingMessageCorrelationException.class);
+        assertThatThrownBy(() -> fixtures.as(Fixtures.OPERATOR, () -> {
+            new LifecycleFacade(engine.processEngine().getRuntimeService(), engine.processEngine().getTaskService(),
+                    engine.processEngine().getIdentityService()).send(task.getId(), LifecycleProcess.Message.PAUSED);
+            return null;
+        })).isInstanceOf(IllegalTransitionException.class);
+    }
+}
