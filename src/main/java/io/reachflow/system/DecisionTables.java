@@ -55,6 +55,11 @@ public class DecisionTables {
         return evaluate(decisionKey, inputs).collectEntries(outputName);
     }
 
+    /** Forgets which versions are the latest, so the next evaluation looks them up again (after a deployment). */
+    public void refresh() {
+        latestByKey.clear();
+    }
+
     private DmnDecision decision(String decisionKey) {
         Instant now = clock.instant();
         Latest latest = latestByKey.get(decisionKey);

@@ -75,7 +75,11 @@ public class Fixtures {
     }
 
     public OperationTask draft(TaskDefinition definition) {
-        return as(OPERATOR, () -> commands.create(definition));
+        return draftBy(OPERATOR, definition);
+    }
+
+    public OperationTask draftBy(String creator, TaskDefinition definition) {
+        return as(creator, () -> commands.create(definition));
     }
 
     public OperationTask testing(TaskDefinition definition) {

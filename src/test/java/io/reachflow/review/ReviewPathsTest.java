@@ -1,0 +1,267 @@
+package io.reachflow.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import io.reachflow.audience.UserProfile;
+import io.reachflow.audience.UserService;
+import io.reachflow.lifecycle.LifecycleProcess;
+import io.reachflow.review.ReviewProcess.Element;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.system.DecisionTables;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.ApprovalStatus;
+import io.reachflow.task.Audience;
+import io.reachflow.task.AudienceType;
+import io.reachflow.task.Channel;
+import io.reachflow.task.Content;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
+import io.reachflow.task.TaskStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.repository.Deployment;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Every path of {@code bpmn/operation-task-review.bpmn}: routing, one and two levels, and separation of duties. */
+@ReachflowSpringTest
+class ReviewPathsTest {
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    DecisionTables decisionTables;
+
+    TaskService taskService;
+    IdentityService identityService;
+
+    @BeforeEach
+    void setUp() {
+        BpmnAwareTests.init(engine.processEngine());
+        taskService = engine.processEngine().getTaskService();
+        identityService = engine.processEngine().getIdentityService();
+        users.upsert(new UserProfile("sms-tester", "Tess", null, "+4915112345678", null, "UTC", "en", Set.of("staff"),
+                Map.of(), Set.of()));
+    }
+
+    /** An SMS task (two review levels) whose tester has a phone. */
+    private static TaskDefinition smsTask() {
+        return new TaskDefinition("SMS flash sale", null, "flash", null, null, Channel.SMS, PushType.MANUAL,
+                new Audience(AudienceType.TAGS, List.of("staff"), List.of(), List.of()),
+                new Content(null, "Flash sale today, {{name|friend}}!", null), Schedule.immediately(), null, null,
+                List.of("sms-tester"));
+    }
+
+    private Task openWork(OperationTask task) {
+        return taskService.createTaskQuery().processInstanceBusinessKey(String.valueOf(task.getId())).singleResult();
+    }
+
+    private void decideAs(String user, Task work, boolean approved, String comment) {
+        identityService.setAuthentication(user, Fixtures.groupsOf(user));
+        try {
+            taskService.claim(work.getId(), user);
+            taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
+        } finally {
+            identityService.clearAuthentication();
+        }
+    }
+
+    @Test
+    void oneLevelTaskIsRoutedToReviewers() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        ProcessInstance review = engine.review(task.getId());
+
+        assertThat(review).isWaitingAt(Element.USER_TASK_REVIEW.id()).hasPassed(Element.SERVICE_ROUTE_REVIEW.id())
+                .variables().containsEntry(ReviewVariables.REVIEW_LEVELS, 1)
+                .containsEntry(ReviewVariables.LEVEL1_GROUP, "reviewers")
+                .containsEntry(ReviewVariables.REVIEW_TIMEOUT, "P3D");
+        assertThat(BpmnAwareTests.task(review)).hasCandidateGroup("reviewers").isNotAssigned();
+    }
+
+    @Test
+    void oneLevelApprovalEndsReviewAndRunsTask() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        ProcessInstance review = engine.review(task.getId());
+        decideAs(Fixtures.REVIEWER, openWork(task), true, "fine");
+
+        assertThat(review).isEnded().hasPassed(Element.END_APPROVED.id());
+        OperationTask approved = fixtures.reload(task);
+        assertThat(approved.getStatus()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(approved.getApprovedBy()).isEqualTo(Fixtures.REVIEWER);
+    }
+
+    @Test
+    void smsTaskNeedsASeniorReviewerAfterTheFirstLevel() {
+        OperationTask task = fixtures.underReview(smsTask());
+        ProcessInstance review = engine.review(task.getId());
+        assertThat(review).variables().containsEntry(ReviewVariables.REVIEW_LEVELS, 2)
+                .containsEntry(ReviewVariables.LEVEL2_GROUP, "senior-reviewers");
+
+        decideAs(Fixtures.REVIEWER, openWork(task), true, "first level ok");
+        assertThat(review).isWaitingAt(Element.USER_TASK_SENIOR_REVIEW.id());
+        assertThat(BpmnAwareTests.task(review)).hasCandidateGroup("senior-reviewers");
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
+
+        decideAs(Fixtures.SENIOR_REVIEWER, openWork(task), true, "second level ok");
+        assertThat(review).isEnded().hasPassed(Element.END_APPROVED.id());
+        assertThat(fixtures.reload(task).getApprovedBy()).isEqualTo(Fixtures.SENIOR_REVIEWER);
+    }
+
+    @Test
+    void secondLevelRejectionRejectsTheTask() {
+        OperationTask task = fixtures.underReview(smsTask());
+        decideAs(Fixtures.REVIEWER, openWork(task), true, "first level ok");
+        decideAs(Fixtures.SENIOR_REVIEWER, openWork(task), false, "too pushy");
+
+        OperationTask rejected = fixtures.reload(task);
+        assertThat(rejected.getApprovalStatus()).isEqualTo(ApprovalStatus.REJECTED);
+        assertThat(rejected.getApprovalNote()).isEqualTo("too pushy");
+    }
+
+    @Test
+    void firstLevelRejectionSkipsTheSecondLevel() {
+        OperationTask task = fixtures.underReview(smsTask());
+        ProcessInstance review = engine.review(task.getId());
+        decideAs(Fixtures.REVIEWER, openWork(task), false, "no");
+
+        assertThat(review).isEnded().hasPassed(Element.END_REJECTED.id()).hasNotPassed(Element.USER_TASK_SENIOR_REVIEW.id());
+        assertThat(fixtures.reload(task).getApprovalStatus()).isEqualTo(ApprovalStatus.REJECTED);
+    }
+
+    @Test
+    void refusesSecondLevelByFirstLevelReviewer() {
+        OperationTask task = fixtures.underReview(smsTask());
+        decideAs(Fixtures.SENIOR_REVIEWER, openWork(task), true, "first level ok");
+        Task seniorWork = openWork(task);
+
+        assertThatThrownBy(() -> decideAs(Fixtures.SENIOR_REVIEWER, seniorWork, true, "me again"))
+                .isInstanceOf(AuthorizationException.class);
+        assertThat(revokedUsers(seniorWork)).contains(Fixtures.SENIOR_REVIEWER);
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
+    }
+
+    @Test
+    void refusesReviewBySubmitterAndCreatorAndHidesTheWorkFromThem() {
+        OperationTask created = fixtures.draftBy(Fixtures.OPERATOR_AND_REVIEWER, Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR_AND_REVIEWER, created.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(created.getId());
+        fixtures.act(Fixtures.OPERATOR, created.getId(), TaskAction.SUBMIT, null);
+        Task work = openWork(created);
+
+        assertThat(revokedUsers(work)).containsExactlyInAnyOrder(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER);
+        identityService.setAuthentication(Fixtures.OPERATOR_AND_REVIEWER, Fixtures.groupsOf(Fixtures.OPERATOR_AND_REVIEWER));
+        try {
+            assertThat(taskService.createTaskQuery().taskId(work.getId()).count()).as("hidden from the creator").isZero();
+        } finally {
+            identityService.clearAuthentication();
+        }
+        assertThatThrownBy(() -> decideAs(Fixtures.OPERATOR_AND_REVIEWER, work, true, "mine"))
+                .isInstanceOf(AuthorizationException.class);
+    }
+
+    @Test
+    void listenerRefusesAssigningTheWorkToAnExcludedUser() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        Task work = openWork(task);
+        assertThatThrownBy(() -> taskService.setAssignee(work.getId(), Fixtures.OPERATOR))
+                .isInstanceOf(ProcessEngineException.class)
+                .hasRootCauseInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("Separation of duties");
+    }
+
+    @Test
+    void refusesRejectionWithoutComment() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        assertThatThrownBy(() -> decideAs(Fixtures.REVIEWER, openWork(task), false, " "))
+                .hasMessageContaining("comment");
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
+    }
+
+    @Test
+    void refusesCompletionWithoutDecision() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        Task work = openWork(task);
+        identityService.setAuthentication(Fixtures.REVIEWER, Fixtures.groupsOf(Fixtures.REVIEWER));
+        try {
+            assertThatThrownBy(() -> taskService.complete(work.getId())).hasMessageContaining(ReviewVariables.APPROVED);
+        } finally {
+            identityService.clearAuthentication();
+        }
+    }
+
+    @Test
+    void reviewWorkCarriesTheBriefingTheFormShows() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        Map<String, Object> briefing = taskService.getVariablesLocal(openWork(task).getId());
+
+        assertThat(briefing).containsEntry("taskName", "Welcome Berlin").containsEntry("taskChannel", "IN_APP")
+                .containsEntry("estimatedAudienceSize", 2L).containsEntry("taskCreatedBy", Fixtures.OPERATOR);
+        assertThat((String) briefing.get("sampleContent")).contains("Hi Olivia").contains("News from Lisbon");
+        assertThat((String) briefing.get("lastTestRound")).contains("olivia: DELIVERED").contains("(current)");
+    }
+
+    /**
+     * The shipped routing table never yields 0 levels, so this test deploys a version that does, runs a task
+     * through it, and removes it again (refreshing the rules so the other tests see the shipped table).
+     */
+    @Test
+    void zeroLevelsApproveWithoutReview() {
+        Deployment zeroLevels = engine.processEngine().getRepositoryService().createDeployment()
+                .name("review-routing without review (test)")
+                .addString("review-routing.dmn", shippedRoutingWithZeroLevels()).deploy();
+        decisionTables.refresh();
+        try {
+            OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+
+            assertThat(task.getStatus()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(task.getApprovedBy()).isEqualTo("system");
+            assertThat(engine.processEngine().getHistoryService().createHistoricActivityInstanceQuery()
+                    .activityId(Element.END_APPROVED_WITHOUT_REVIEW.id()).count()).isPositive();
+            assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+        } finally {
+            engine.processEngine().getRepositoryService().deleteDeployment(zeroLevels.getId(), true);
+            decisionTables.refresh();
+        }
+    }
+
+    private String shippedRoutingWithZeroLevels() {
+        try (var shipped = getClass().getClassLoader().getResourceAsStream("dmn/review-routing.dmn")) {
+            String table = new String(shipped.readAllBytes(), StandardCharsets.UTF_8);
+            return table.replace("<text>1</text>", "<text>0</text>").replace("<text>2</text>", "<text>0</text>");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private List<String> revokedUsers(Task work) {
+        return engine.processEngine().getAuthorizationService().createAuthorizationQuery()
+                .resourceType(Resources.TASK).resourceId(work.getId()).list().stream()
+                .filter(authorization -> authorization.getAuthorizationType() == Authorization.AUTH_TYPE_REVOKE)
+                .map(Authorization::getUserId).toList();
+    }
+}
