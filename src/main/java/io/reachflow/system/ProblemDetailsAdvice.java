@@ -7,6 +7,7 @@ import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.InvalidTaskException;
 import io.reachflow.task.StaleVersionException;
 import io.reachflow.task.TaskNotFoundException;
+import jakarta.validation.ConstraintViolationException;
 import java.util.Comparator;
 import java.util.List;
 
@@ -76,6 +77,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             problem.setProperty("errors", List.of(new FieldError(fieldPath(mapping), unreadableValue(mapping))));
         }
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraintViolations(ConstraintViolationException e) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(violation -> new FieldError(violation.getPropertyPath().toString(), violation.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }
 

@@ -6,8 +6,11 @@ import io.reachflow.audience.UserService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.Valid;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import java.io.IOException;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,15 +29,21 @@ import org.springframework.web.server.ResponseStatusException;
 class UserController {
 
     private final UserService users;
+    private final Validator validator;
 
-    UserController(UserService users) {
+    UserController(UserService users, Validator validator) {
         this.users = users;
+        this.validator = validator;
     }
 
     @PutMapping("/{id}")
-    @Operation(summary = "Create or replace a user profile")
-    ResponseEntity<UserProfile> upsert(@PathVariable String id, @Valid @RequestBody UserProfile profile) {
+    @Operation(summary = "Create or replace a user profile; the body needs no id, the path's wins")
+    ResponseEntity<UserProfile> upsert(@PathVariable String id, @RequestBody UserProfile profile) {
         UserProfile stored = profile.withId(id);
+        Set<ConstraintViolation<UserProfile>> violations = validator.validate(stored);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
         boolean created = users.upsert(stored);
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(users.find(id).orElseThrow());
