@@ -18,6 +18,7 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -38,6 +39,16 @@ class SecurityConfiguration {
     @Bean
     AuthenticationManager authenticationManager(IdentityService identityService) {
         return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService));
+    }
+
+    /**
+     * Path patterns match the whole request path. The default for string patterns with Spring MVC present is an
+     * MVC matcher, which never matches {@code /engine-rest/**}: that path is served by the engine's JAX-RS servlet,
+     * not by the DispatcherServlet, so its requests fell through to the webapp chain without Basic authentication.
+     */
+    @Bean
+    PathPatternRequestMatcherBuilderFactoryBean pathPatternRequestMatchers() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
     }
 
     @Bean
