@@ -70,7 +70,7 @@ public class SeparationOfDutiesListener implements TaskListener {
                 revoke.setUserId(user);
                 revoke.setResource(Resources.TASK);
                 revoke.setResourceId(work.getId());
-                revoke.addPermission(Permissions.ALL);
+                revoke.removePermission(Permissions.ALL);
                 authorizations.saveAuthorization(revoke);
             }
             return null;
