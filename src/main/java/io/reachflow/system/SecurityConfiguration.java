@@ -69,6 +69,8 @@ class SecurityConfiguration {
                                 "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/engine-rest/deployment/**", "/engine-rest/engine/*/deployment/**")
+                        .hasAuthority(ADMINS)
                         .requestMatchers("/engine-rest/**").authenticated()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject").hasAnyAuthority(REVIEWERS)
