@@ -1,5 +1,6 @@
 package io.reachflow.audience;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -7,8 +8,11 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,8 +77,44 @@ public class UserService {
      */
     public ImportReport importUsers(InputStream body, ImportFormat format) throws IOException {
         ImportReport report = new ImportReport();
-        try (MappingIterator<Map<String, Object>> rows = reader(format).readValues(body)) {
-            List<UserProfile> chunk = new ArrayList<>(IMPORT_CHUNK);
+        List<UserProfile> chunk = new ArrayList<>(IMPORT_CHUNK);
+        if (format == ImportFormat.NDJSON) {
+            importNdjson(body, chunk, report);
+        } else {
+            importCsv(body, chunk, report);
+        }
+        write(chunk, report);
+        log.info("User import ({}): {} rows read, {} imported, {} failed", format, report.getProcessed(),
+                report.getImported(), report.getFailed());
+        return report;
+    }
+
+    /**
+     * NDJSON is read line by line, each line parsed on its own: a malformed line is reported and the next line
+     * starts afresh (one parser over the whole stream cannot find its way back into the rows after a broken one).
+     */
+    private void importNdjson(InputStream body, List<UserProfile> chunk, ImportReport report) throws IOException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        ObjectReader reader = reader(ImportFormat.NDJSON);
+        long line = 0;
+        for (String text = lines.readLine(); text != null; text = lines.readLine()) {
+            line++;
+            if (text.isBlank()) {
+                continue;
+            }
+            Map<String, Object> row;
+            try {
+                row = reader.readValue(text);
+            } catch (JsonProcessingException e) {
+                report.failed(line, "unreadable row: " + e.getOriginalMessage());
+                continue;
+            }
+            take(row, line, ImportFormat.NDJSON, chunk, report);
+        }
+    }
+
+    private void importCsv(InputStream body, List<UserProfile> chunk, ImportReport report) throws IOException {
+        try (MappingIterator<Map<String, Object>> rows = reader(ImportFormat.CSV).readValues(body)) {
             while (true) {
                 long line;
                 Map<String, Object> row;
@@ -91,23 +131,31 @@ public class UserService {
                     }
                     continue;
                 }
-                toProfile(row, format).ifPresentOrElse(profile -> {
-                    String problems = problems(profile);
-                    if (problems == null) {
-                        chunk.add(profile);
-                    } else {
-                        report.failed(line, problems);
-                    }
-                }, () -> report.failed(line, "row is not an object with an id"));
-                if (chunk.size() == IMPORT_CHUNK) {
-                    write(chunk, report);
-                }
+                take(row, line, ImportFormat.CSV, chunk, report);
             }
+        }
+    }
+
+    private void take(Map<String, Object> row, long line, ImportFormat format, List<UserProfile> chunk,
+                      ImportReport report) {
+        Optional<UserProfile> read;
+        try {
+            read = toProfile(row, format);
+        } catch (IllegalArgumentException e) {
+            report.failed(line, "unreadable row: " + e.getMessage());
+            return;
+        }
+        read.ifPresentOrElse(profile -> {
+            String problems = problems(profile);
+            if (problems == null) {
+                chunk.add(profile);
+            } else {
+                report.failed(line, problems);
+            }
+        }, () -> report.failed(line, "row is not an object with an id"));
+        if (chunk.size() == IMPORT_CHUNK) {
             write(chunk, report);
         }
-        log.info("User import ({}): {} rows read, {} imported, {} failed", format, report.getProcessed(),
-                report.getImported(), report.getFailed());
-        return report;
     }
 
     private ObjectReader reader(ImportFormat format) {

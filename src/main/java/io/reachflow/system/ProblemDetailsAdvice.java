@@ -1,10 +1,13 @@
 package io.reachflow.system;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import io.reachflow.lifecycle.TaskActionPolicy.ActionNotAllowedException;
 import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.InvalidTaskException;
 import io.reachflow.task.StaleVersionException;
 import io.reachflow.task.TaskNotFoundException;
+import jakarta.validation.ConstraintViolationException;
 import java.util.Comparator;
 import java.util.List;
 
@@ -71,6 +74,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The body is not readable: " + cause.getMessage()
                 .replaceAll("\\s*at \\[Source.*", "").replaceAll("\\(class [^)]*\\)", "").trim());
         problem.setTitle("Unreadable request body");
+        if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            problem.setProperty("errors", List.of(new FieldError(fieldPath(mapping), unreadableValue(mapping))));
+        }
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraintViolations(ConstraintViolationException e) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(violation -> new FieldError(violation.getPropertyPath().toString(), violation.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }
 
@@ -144,6 +162,28 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.FORBIDDEN, e.getMessage());
         problem.setTitle("Forbidden");
         return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
+    }
+
+    /** The JSON path of the value Jackson could not read, as {@code audience.type} or {@code testers[0]}. */
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String unreadableValue(JsonMappingException e) {
+        if (e instanceof InvalidFormatException invalid) {
+            Class<?> type = invalid.getTargetType();
+            return "invalid value '" + invalid.getValue() + "'" + (type != null && type.isEnum()
+                    ? "; one of " + List.of(type.getEnumConstants()) : "");
+        }
+        return "cannot be read from the given JSON";
     }
 
     private static ProblemDetail problem(HttpStatus status, @Nullable String detail) {

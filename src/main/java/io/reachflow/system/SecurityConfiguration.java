@@ -3,7 +3,6 @@ package io.reachflow.system;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Arrays;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
@@ -19,10 +18,8 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Every endpoint is authenticated. {@code /api/**} and {@code /engine-rest/**} take HTTP Basic against the Camunda
@@ -44,12 +41,21 @@ class SecurityConfiguration {
         return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService));
     }
 
+    /**
+     * Path patterns match the whole request path. The default for string patterns with Spring MVC present is an
+     * MVC matcher, which never matches {@code /engine-rest/**}: that path is served by the engine's JAX-RS servlet,
+     * not by the DispatcherServlet, so its requests fell through to the webapp chain without Basic authentication.
+     */
+    @Bean
+    PathPatternRequestMatcherBuilderFactoryBean pathPatternRequestMatchers() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, ObjectMapper objectMapper) throws Exception {
-        // Path patterns on the whole request path: /engine-rest is Jersey's servlet, not Spring MVC's.
-        http.securityMatcher(new OrRequestMatcher(paths("/api/**", "/engine-rest/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
-                        "/actuator/**")))
+        http.securityMatcher("/api/**", "/engine-rest/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
+                        "/actuator/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.realmName("Reachflow")
@@ -63,15 +69,17 @@ class SecurityConfiguration {
                                 "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
                         // liveness and readiness for load balancers: status only, no details
-                        .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
-                        .requestMatchers(paths("/engine-rest/**")).authenticated()
-                        .requestMatchers(paths("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")).authenticated()
-                        .requestMatchers(paths(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject")).hasAnyAuthority(REVIEWERS)
-                        .requestMatchers(paths(HttpMethod.GET, "/api/tasks", "/api/tasks/**")).hasAnyAuthority(READERS)
-                        .requestMatchers(paths("/api/tasks", "/api/tasks/**")).hasAuthority(OPERATORS)
-                        .requestMatchers(paths("/api/users/**", "/api/events/**", "/api/inbox/**", "/api/outbox/**"))
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/engine-rest/deployment/**", "/engine-rest/engine/*/deployment/**")
+                        .hasAuthority(ADMINS)
+                        .requestMatchers("/engine-rest/**").authenticated()
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject").hasAnyAuthority(REVIEWERS)
+                        .requestMatchers(HttpMethod.GET, "/api/tasks", "/api/tasks/**").hasAnyAuthority(READERS)
+                        .requestMatchers("/api/tasks", "/api/tasks/**").hasAuthority(OPERATORS)
+                        .requestMatchers("/api/users/**", "/api/events/**", "/api/inbox/**", "/api/outbox/**")
                         .hasAnyAuthority(OPERATORS, ADMINS)
-                        .requestMatchers(paths("/actuator/**")).hasAuthority(ADMINS)
+                        .requestMatchers("/actuator/**").hasAuthority(ADMINS)
                         .anyRequest().denyAll());
         return http.build();
     }
@@ -99,16 +107,6 @@ class SecurityConfiguration {
                 ContainerBasedAuthenticationProvider.class.getName());
         registration.setName("engine-rest-authentication");
         return registration;
-    }
-
-    private static RequestMatcher[] paths(String... patterns) {
-        return paths(null, patterns);
-    }
-
-    private static RequestMatcher[] paths(HttpMethod method, String... patterns) {
-        return Arrays.stream(patterns)
-                .map(pattern -> PathPatternRequestMatcher.withDefaults().matcher(method, pattern))
-                .toArray(RequestMatcher[]::new);
     }
 
     private static void problem(ObjectMapper objectMapper, HttpServletResponse response, HttpStatus status, String detail)

@@ -21,13 +21,13 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,7 +42,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.http.HttpStatus;
 
 @RestController
-@Validated
 @RequestMapping("/api/tasks")
 @Tag(name = "Tasks", description = "Operation tasks: create, edit, act on them and read their history")
 class TaskController {
@@ -174,7 +173,7 @@ class TaskController {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "If-Match must be the task's version, such as \"3\"");
+            throw badParameter("If-Match", "If-Match must be the task's version, such as \"3\"");
         }
     }
 
@@ -182,11 +181,18 @@ class TaskController {
         String[] parts = sort.split(",");
         String property = parts[0].trim();
         if (!SORTABLE.contains(property)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
+            throw badParameter("sort", "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
         }
         boolean descending = parts.length > 1 && parts[1].trim().equalsIgnoreCase("desc");
         Sort primary = descending ? Sort.by(property).descending() : Sort.by(property).ascending();
         return property.equals("id") ? primary : primary.and(Sort.by("id").descending());
+    }
+
+    /** A 400 whose problem lists the bad parameter in {@code errors}, as every other validation error does. */
+    private static ResponseStatusException badParameter(String parameter, String message) {
+        ResponseStatusException e = new ResponseStatusException(HttpStatus.BAD_REQUEST, message);
+        e.getBody().setProperty("errors", List.of(Map.of("field", parameter, "message", message)));
+        return e;
     }
 
     record SubgroupRequest(@Size(max = 128) String subgroup) {

@@ -1,0 +1,131 @@
+package io.reachflow.e2e;
+
+import static io.reachflow.support.HttpJson.errorFields;
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.put;
+import static io.reachflow.support.HttpJson.uniqueWord;
+import static io.reachflow.support.HttpJson.userProfile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.Audience;
+import io.reachflow.task.AudienceType;
+import io.reachflow.task.Channel;
+import io.reachflow.task.Content;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/** The in-app inbox of the users' app: {@code GET /api/inbox/{userId}} and reading one message. */
+@ReachflowSpringTest
+class InboxApiTest {
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Test
+    void readingAMessageMarksItOpenedAndCountsOneOpenOnThePush() {
+        String fay = audienceUser("Fay", "Essen");
+        String gus = audienceUser("Gus", "Ulm");
+        long taskId = sentTo(fay, gus);
+        JsonNode message = onlyMessage(fay);
+        assertThat(message.has("openedAt")).isFalse();
+        assertThat(push(taskId).path("opened").asLong()).isZero();
+
+        ResponseEntity<JsonNode> read = get(app(), "/api/inbox/{user}/{message}", fay, message.path("id").asLong());
+
+        assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(read.getBody().path("title").asText()).isEqualTo("Hi Fay");
+        String openedAt = read.getBody().path("openedAt").asText();
+        assertThat(openedAt).isNotBlank();
+        assertThat(push(taskId).path("opened").asLong()).isEqualTo(1);
+        assertThat(onlyMessage(fay).path("openedAt").asText()).isEqualTo(openedAt);
+
+        ResponseEntity<JsonNode> readAgain = get(app(), "/api/inbox/{user}/{message}", fay, message.path("id").asLong());
+
+        assertThat(readAgain.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(readAgain.getBody().path("openedAt").asText()).isEqualTo(openedAt);
+        assertThat(push(taskId).path("opened").asLong()).isEqualTo(1);
+        assertThat(onlyMessage(gus).has("openedAt")).isFalse();
+    }
+
+    @Test
+    void answersNotFoundForAMessageOfAnotherUserAndCountsNoOpen() {
+        String hal = audienceUser("Hal", "Trier");
+        String ida = audienceUser("Ida", "Jena");
+        long taskId = sentTo(hal, ida);
+        long halsMessage = onlyMessage(hal).path("id").asLong();
+
+        ResponseEntity<JsonNode> notHers = get(app(), "/api/inbox/{user}/{message}", ida, halsMessage);
+
+        assertThat(notHers.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(notHers.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(onlyMessage(hal).has("openedAt")).isFalse();
+        assertThat(push(taskId).path("opened").asLong()).isZero();
+    }
+
+    @Test
+    void refusesABadPageSize() {
+        ResponseEntity<JsonNode> refused = get(app(), "/api/inbox/{user}?size=0", "alice");
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(errorFields(refused.getBody())).containsExactly("size");
+    }
+
+    /** A MANUAL in-app task to these users, run and sent once. */
+    private long sentTo(String... users) {
+        TaskDefinition definition = new TaskDefinition("Inbox " + uniqueWord(), null, "inbox-tests", null, null,
+                Channel.IN_APP, PushType.MANUAL, new Audience(AudienceType.USERS, List.of(), List.of(users), List.of()),
+                new Content("Hi {{name}}", "Sale in {{attributes.city}}", null), Schedule.immediately(), null, null,
+                List.of(Fixtures.OPERATOR));
+        OperationTask running = fixtures.running(definition);
+        fixtures.act(Fixtures.OPERATOR, running.getId(), TaskAction.SEND, null);
+        engine.runDueJobs();
+        return running.getId();
+    }
+
+    private JsonNode onlyMessage(String user) {
+        ResponseEntity<JsonNode> inbox = get(app(), "/api/inbox/{user}", user);
+        assertThat(inbox.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(inbox.getBody()).hasSize(1);
+        return inbox.getBody().get(0);
+    }
+
+    private JsonNode push(long taskId) {
+        JsonNode pushes = get(app(), "/api/tasks/{id}/pushes", taskId).getBody();
+        assertThat(pushes).hasSize(1);
+        return pushes.get(0);
+    }
+
+    private String audienceUser(String name, String city) {
+        String id = name.toLowerCase() + "-" + uniqueWord();
+        assertThat(put(app(), "/api/users/{id}", userProfile(name, city), id).getStatusCode())
+                .isEqualTo(HttpStatus.CREATED);
+        return id;
+    }
+
+    /** The app that owns the users calls with an operator's credentials here (the demo has no app account). */
+    private RestClient app() {
+        return api.as(Fixtures.OPERATOR);
+    }
+}

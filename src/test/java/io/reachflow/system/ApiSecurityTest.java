@@ -1,0 +1,147 @@
+package io.reachflow.system;
+
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.object;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
+import static io.reachflow.support.HttpJson.uniqueWord;
+import static io.reachflow.support.HttpJson.userProfile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.OperationTaskRepository;
+import java.util.List;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/** Who may call what on {@code /api/**} and {@code /engine-rest/**}: 401 without a known user, 403 for a wrong role. */
+@ReachflowSpringTest
+class ApiSecurityTest {
+
+    private static final List<String> PROTECTED = List.of("/api/tasks", "/api/tasks/1", "/api/users/alice",
+            "/api/inbox/alice", "/engine-rest/task", "/engine-rest/deployment", "/engine-rest/process-definition",
+            "/v3/api-docs");
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    OperationTaskRepository tasks;
+
+    @Autowired
+    IdentityService identityService;
+
+    @Test
+    void challengesCallsWithoutCredentials() {
+        for (String path : PROTECTED) {
+            assertUnauthorized(path, api.anonymous());
+        }
+        long before = tasks.count();
+        assertUnauthorized(post(api.anonymous(), "/api/tasks", manualInAppTask("Anonymous")), "POST /api/tasks");
+        assertThat(tasks.count()).isEqualTo(before);
+    }
+
+    /**
+     * The wrong password is tried on a user of its own: the identity service locks a user out after failed
+     * logins, and a locked demo user would fail every later test of the shared application.
+     */
+    @Test
+    void challengesCallsWithAWrongPasswordOrAnUnknownUser() {
+        String user = "locked-" + uniqueWord();
+        User operator = identityService.newUser(user);
+        operator.setPassword("right");
+        identityService.saveUser(operator);
+        identityService.createMembership(user, Groups.OPERATORS);
+        RestClient wrongPassword = api.anonymous().mutate()
+                .defaultHeaders(headers -> headers.setBasicAuth(user, "wrong")).build();
+        RestClient unknownUser = api.anonymous().mutate()
+                .defaultHeaders(headers -> headers.setBasicAuth("mallory", "demo")).build();
+        for (String path : PROTECTED) {
+            assertUnauthorized(path, wrongPassword);
+            assertUnauthorized(path, unknownUser);
+        }
+    }
+
+    @Test
+    void letsTheDemoUsersIn() {
+        for (String user : List.of(Fixtures.OPERATOR, Fixtures.REVIEWER, Fixtures.SENIOR_REVIEWER, "demo")) {
+            assertThat(get(api.as(user), "/engine-rest/task").getStatusCode()).as(user).isEqualTo(HttpStatus.OK);
+        }
+        assertThat(get(api.as(Fixtures.OPERATOR), "/api/tasks").getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get(api.as(Fixtures.REVIEWER), "/api/tasks").getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void forbidsAReviewerToCreateOrActAsAnOperator() {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        long before = tasks.count();
+
+        assertForbidden(post(rita(), "/api/tasks", manualInAppTask("By a reviewer")));
+        assertThat(tasks.count()).isEqualTo(before);
+        assertForbidden(post(rita(), "/api/tasks/{id}/test", null, draft.getId()));
+        assertForbidden(put(rita(), "/api/tasks/{id}", manualInAppTask("Renamed by a reviewer"), draft.getId()));
+        assertForbidden(rita().delete().uri("/api/tasks/{id}", draft.getId()).retrieve().toEntity(JsonNode.class));
+        assertForbidden(put(rita(), "/api/users/{id}", userProfile("Rita", "Berlin"), "rita-profile"));
+        assertForbidden(get(rita(), "/api/inbox/alice"));
+
+        OperationTask unchanged = fixtures.reload(draft);
+        assertThat(unchanged.getStatus()).hasToString("DRAFT");
+        assertThat(unchanged.getName()).isEqualTo(draft.getName());
+        assertThat(unchanged.isDeleted()).isFalse();
+    }
+
+    @Test
+    void forbidsAnOperatorToApproveOrReject() {
+        OperationTask underReview = fixtures.underReview(Fixtures.manualInApp());
+
+        assertForbidden(post(api.as(Fixtures.OTHER_OPERATOR), "/api/tasks/{id}/approve", null, underReview.getId()));
+        assertForbidden(post(api.as(Fixtures.OTHER_OPERATOR), "/api/tasks/{id}/reject",
+                object().put("comment", "no"), underReview.getId()));
+
+        OperationTask unchanged = fixtures.reload(underReview);
+        assertThat(unchanged.getStatus()).hasToString("UNDER_REVIEW");
+        assertThat(unchanged.getApprovalStatus()).hasToString("UNDER_REVIEW");
+    }
+
+    @Test
+    void forbidsTheAdminToActAsAnOperator() {
+        assertForbidden(post(api.as("demo"), "/api/tasks", manualInAppTask("By the admin")));
+    }
+
+    private void assertUnauthorized(String path, RestClient client) {
+        assertUnauthorized(get(client, path), "GET " + path);
+    }
+
+    private static void assertUnauthorized(ResponseEntity<JsonNode> response, String call) {
+        assertThat(response.getStatusCode()).as(call).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).as(call).startsWith("Basic");
+        assertThat(response.getHeaders().getContentType()).as(call).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(response.getBody().path("status").asInt()).as(call).isEqualTo(401);
+    }
+
+    private static void assertForbidden(ResponseEntity<JsonNode> response) {
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(response.getBody().path("status").asInt()).isEqualTo(403);
+        assertThat(response.getBody().path("detail").asText()).isNotBlank();
+    }
+
+    private RestClient rita() {
+        return api.as(Fixtures.REVIEWER);
+    }
+}

@@ -1,0 +1,355 @@
+package io.reachflow.system;
+
+import static io.reachflow.support.HttpJson.array;
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.object;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
+import static io.reachflow.support.HttpJson.texts;
+import static io.reachflow.support.HttpJson.uniqueWord;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.review.ReviewProcess;
+import io.reachflow.support.Api;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The reviewers' Tasklist path, {@code /engine-rest}, with Camunda authorization on: who sees which review work,
+ * separation of duties on claim and completion, and the admin-only deployment endpoints.
+ */
+@ReachflowSpringTest
+class EngineRestSecurityTest {
+
+    private static final String UNA = Fixtures.OPERATOR_AND_REVIEWER;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Engine engine;
+
+    @Test
+    void showsReviewersOnlyTheReviewWorkOfTheirGroups() {
+        long id = underReviewSms();
+
+        List<JsonNode> ritasWork = reviewWorkSeenBy(Fixtures.REVIEWER, id);
+        assertThat(ritasWork).extracting(work -> work.path("taskDefinitionKey").asText())
+                .containsExactly(ReviewProcess.Element.USER_TASK_REVIEW.id());
+        assertThat(reviewWorkSeenBy(Fixtures.OPERATOR, id)).isEmpty();
+
+        approveThroughApi("rob", id);
+
+        assertThat(reviewWorkSeenBy(Fixtures.REVIEWER, id)).isEmpty();
+        assertThat(reviewWorkSeenBy("rob", id)).isEmpty();
+        assertThat(reviewWorkSeenBy(Fixtures.SENIOR_REVIEWER, id)).extracting(work -> work.path("taskDefinitionKey").asText())
+                .containsExactly(ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id());
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+        String seniorWork = openReviewWork(id).getId();
+        assertThat(post(api.as(Fixtures.REVIEWER), "/engine-rest/task/{id}/claim",
+                object().put("userId", Fixtures.REVIEWER), seniorWork).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+
+        claimAndComplete(Fixtures.SENIOR_REVIEWER, seniorWork, true, "second level ok");
+        assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void refusesApprovalBySubmitterThroughApi() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+
+        ResponseEntity<JsonNode> refused = post(api.as(UNA), "/api/tasks/{id}/approve", null, id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertStillWaitingForReview(id);
+    }
+
+    @Test
+    void refusesApprovalByCreatorThroughApi() {
+        long id = createdBy(UNA);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+
+        ResponseEntity<JsonNode> refused = post(api.as(UNA), "/api/tasks/{id}/approve", null, id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertStillWaitingForReview(id);
+    }
+
+    @Test
+    void refusesApprovalBySubmitterThroughEngineRest() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+        String work = openReviewWork(id).getId();
+
+        ResponseEntity<JsonNode> claim = post(api.as(UNA), "/engine-rest/task/{id}/claim", object().put("userId", UNA), work);
+        ResponseEntity<JsonNode> complete = post(api.as(UNA), "/engine-rest/task/{id}/complete", decision(true, "mine"), work);
+
+        assertThat(claim.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertStillWaitingForReview(id);
+    }
+
+    @Test
+    void refusesApprovalByCreatorThroughEngineRest() {
+        long id = createdBy(UNA);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+
+        ResponseEntity<JsonNode> claim = post(api.as(UNA), "/engine-rest/task/{id}/claim", object().put("userId", UNA), work);
+        ResponseEntity<JsonNode> complete = post(api.as(UNA), "/engine-rest/task/{id}/complete", decision(true, "mine"), work);
+
+        assertThat(claim.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertStillWaitingForReview(id);
+    }
+
+    @Test
+    void refusesCompletionBySubmitterOfWorkAnotherReviewerClaimed() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+        String work = openReviewWork(id).getId();
+        assertThat(post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", Fixtures.REVIEWER), work)
+                .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+        ResponseEntity<JsonNode> complete = post(api.as(UNA), "/engine-rest/task/{id}/complete", decision(true, "mine"), work);
+
+        assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(openReviewWork(id).getAssignee()).isEqualTo(Fixtures.REVIEWER);
+    }
+
+    @Test
+    void refusesAssigningTheReviewToTheSubmitter() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+        String work = openReviewWork(id).getId();
+
+        ResponseEntity<JsonNode> assigned = post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", UNA), work);
+
+        assertThat(assigned.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertStillWaitingForReview(id);
+    }
+
+    @Test
+    void hidesReviewWorkFromItsCreatorAndSubmitter() {
+        long createdByUna = createdBy(UNA);
+        testedAndSubmittedBy(Fixtures.OPERATOR, createdByUna);
+        long submittedByUna = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, submittedByUna);
+
+        for (long id : List.of(createdByUna, submittedByUna)) {
+            assertThat(reviewWorkSeenBy(UNA, id)).as("una's view of task %d", id).isEmpty();
+            assertThat(reviewWorkSeenBy(Fixtures.REVIEWER, id)).as("rita's view of task %d", id).hasSize(1);
+            ResponseEntity<JsonNode> direct = get(api.as(UNA), "/engine-rest/task/{id}", openReviewWork(id).getId());
+            assertThat(direct.getStatusCode()).isIn(HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND);
+        }
+        long othersTask = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OTHER_OPERATOR, othersTask);
+        assertThat(reviewWorkSeenBy(UNA, othersTask)).as("una may review what others made").hasSize(1);
+    }
+
+    @Test
+    void approvesThroughEngineRestByAnotherReviewer() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+        List<JsonNode> visible = reviewWorkSeenBy(Fixtures.REVIEWER, id);
+        assertThat(visible).hasSize(1);
+        String work = visible.get(0).path("id").asText();
+
+        claimAndComplete(Fixtures.REVIEWER, work, true, "Looks right");
+        engine.runDueJobs();
+
+        JsonNode task = task(id);
+        assertThat(task.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("APPROVED");
+        assertThat(task.path("approvedBy").asText()).isEqualTo(Fixtures.REVIEWER);
+        JsonNode history = get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/history", id).getBody();
+        JsonNode decided = history.get(history.size() - 2);
+        assertThat(decided.path("actor").asText()).isEqualTo(Fixtures.REVIEWER);
+        assertThat(decided.path("comment").asText()).isEqualTo("Looks right");
+        assertThat(reviewWorkSeenBy(Fixtures.REVIEWER, id)).isEmpty();
+    }
+
+    @Test
+    void rejectsThroughEngineRestOnlyWithAComment() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+        String work = openReviewWork(id).getId();
+        assertThat(post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", Fixtures.REVIEWER), work)
+                .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+        ResponseEntity<JsonNode> withoutComment = post(rita(), "/engine-rest/task/{id}/complete", decision(false, null), work);
+
+        assertThat(withoutComment.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+
+        ResponseEntity<JsonNode> withComment = post(rita(), "/engine-rest/task/{id}/complete",
+                decision(false, "Wrong audience"), work);
+
+        assertThat(withComment.getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        JsonNode task = task(id);
+        assertThat(task.path("status").asText()).isEqualTo("TESTING");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("REJECTED");
+        assertThat(task.path("approvalNote").asText()).isEqualTo("Wrong audience");
+    }
+
+    @Test
+    void refusesDeploymentEndpointsToNonAdmins() {
+        for (String user : List.of(Fixtures.OPERATOR, Fixtures.REVIEWER, Fixtures.SENIOR_REVIEWER)) {
+            assertThat(deploy(api.as(user)).getStatusCode()).as("deploy as " + user).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(get(api.as(user), "/engine-rest/deployment").getStatusCode()).as("list as " + user)
+                    .isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(get(api.as(user), "/engine-rest/engine/default/deployment").getStatusCode())
+                    .as("list of the named engine as " + user).isEqualTo(HttpStatus.FORBIDDEN);
+        }
+        RestClient admin = api.as("demo");
+        assertThat(get(admin, "/engine-rest/engine/default/deployment").getStatusCode()).isEqualTo(HttpStatus.OK);
+        JsonNode deployments = get(admin, "/engine-rest/deployment").getBody();
+        assertThat(deployments).isNotEmpty();
+        String deploymentId = deployments.get(0).path("id").asText();
+        for (String user : List.of(Fixtures.OPERATOR, Fixtures.REVIEWER)) {
+            assertThat(get(api.as(user), "/engine-rest/deployment/{id}", deploymentId).getStatusCode())
+                    .isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(api.as(user).delete().uri("/engine-rest/deployment/{id}?cascade=true", deploymentId)
+                    .retrieve().toEntity(JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        }
+        assertThat(get(admin, "/engine-rest/deployment/{id}", deploymentId).getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        ResponseEntity<JsonNode> deployed = deploy(admin);
+        assertThat(deployed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(admin.delete().uri("/engine-rest/deployment/{id}?cascade=true", deployed.getBody().path("id").asText())
+                .retrieve().toEntity(JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+    }
+
+    /** An SMS task under review: two levels, reviewers then senior-reviewers. Its testers have phone numbers. */
+    private long underReviewSms() {
+        String word = uniqueWord();
+        List<String> testers = List.of("sms-one-" + word, "sms-two-" + word);
+        for (String tester : testers) {
+            ObjectNode profile = object().put("name", "SMS tester").put("phone", "+49 170 1234567");
+            assertThat(put(api.as(Fixtures.OPERATOR), "/api/users/{id}", profile, tester).getStatusCode())
+                    .isEqualTo(HttpStatus.CREATED);
+        }
+        ObjectNode sms = manualInAppTask("Text message", testers.toArray(String[]::new));
+        sms.put("channel", "SMS");
+        sms.set("testers", array(testers.toArray(String[]::new)));
+        long id = post(api.as(Fixtures.OPERATOR), "/api/tasks", sms).getBody().path("id").asLong();
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        return id;
+    }
+
+    private long createdBy(String operator) {
+        ResponseEntity<JsonNode> created = post(api.as(operator), "/api/tasks", manualInAppTask("Four eyes"));
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        return created.getBody().path("id").asLong();
+    }
+
+    private void testedAndSubmittedBy(String operator, long id) {
+        assertThat(post(api.as(operator), "/api/tasks/{id}/test", null, id).getStatusCode()).isEqualTo(HttpStatus.OK);
+        engine.runDueJobs();
+        ResponseEntity<JsonNode> submitted = post(api.as(operator), "/api/tasks/{id}/submit", null, id);
+        assertThat(submitted.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(submitted.getBody().path("status").asText()).as("%s", submitted.getBody()).isEqualTo("UNDER_REVIEW");
+    }
+
+    private void approveThroughApi(String reviewer, long id) {
+        assertThat(post(api.as(reviewer), "/api/tasks/{id}/approve", null, id).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    private void claimAndComplete(String reviewer, String work, boolean approved, String comment) {
+        RestClient client = api.as(reviewer);
+        assertThat(post(client, "/engine-rest/task/{id}/claim", object().put("userId", reviewer), work).getStatusCode())
+                .isEqualTo(HttpStatus.NO_CONTENT);
+        assertThat(post(client, "/engine-rest/task/{id}/complete", decision(approved, comment), work).getStatusCode())
+                .isEqualTo(HttpStatus.NO_CONTENT);
+    }
+
+    /** The review decision in the engine REST format: typed variables {@code approved} and {@code reviewComment}. */
+    private static ObjectNode decision(boolean approved, String comment) {
+        ObjectNode body = object();
+        ObjectNode variables = body.putObject("variables");
+        variables.putObject("approved").put("value", approved).put("type", "Boolean");
+        if (comment != null) {
+            variables.putObject("reviewComment").put("value", comment).put("type", "String");
+        }
+        return body;
+    }
+
+    /** The review work of the task that {@code GET /engine-rest/task} shows the user. */
+    private List<JsonNode> reviewWorkSeenBy(String user, long taskId) {
+        ResponseEntity<JsonNode> work = get(api.as(user),
+                "/engine-rest/task?processDefinitionKey={key}&processInstanceBusinessKey={id}", ReviewProcess.KEY, taskId);
+        assertThat(work.getStatusCode()).isEqualTo(HttpStatus.OK);
+        List<JsonNode> items = new java.util.ArrayList<>();
+        work.getBody().forEach(items::add);
+        return items;
+    }
+
+    /** Straight from the engine, without anyone's authorizations: what is open, whoever may see it. */
+    private Task openReviewWork(long taskId) {
+        return engine.processEngine().getTaskService().createTaskQuery()
+                .processDefinitionKey(ReviewProcess.KEY)
+                .processInstanceBusinessKey(String.valueOf(taskId))
+                .singleResult();
+    }
+
+    private void assertStillWaitingForReview(long id) {
+        JsonNode task = task(id);
+        assertThat(task.path("status").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(task.has("approvedBy")).isFalse();
+        Task work = openReviewWork(id);
+        assertThat(work).isNotNull();
+        assertThat(work.getAssignee()).isNull();
+        assertThat(texts(get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/history", id).getBody(), "action"))
+                .noneMatch(action -> action.startsWith("REVIEW_"));
+    }
+
+    private ResponseEntity<JsonNode> deploy(RestClient client) {
+        String bpmn = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="https://reachflow.io/probe">
+                  <process id="deployment-probe" isExecutable="true" camunda:historyTimeToLive="P1D">
+                    <startEvent id="start_probe" />
+                  </process>
+                </definitions>
+                """;
+        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+        form.add("deployment-name", "probe-" + uniqueWord());
+        form.add("deployment-source", "engine-rest-security-test");
+        form.add("data", new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public String getFilename() {
+                return "deployment-probe.bpmn";
+            }
+        });
+        return client.post().uri("/engine-rest/deployment/create").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(form).retrieve().toEntity(JsonNode.class);
+    }
+
+    private JsonNode task(long id) {
+        return get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}", id).getBody();
+    }
+
+    private RestClient rita() {
+        return api.as(Fixtures.REVIEWER);
+    }
+}

@@ -1,0 +1,312 @@
+package io.reachflow.task.web;
+
+import static io.reachflow.support.HttpJson.errorFields;
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.object;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
+import static io.reachflow.support.HttpJson.texts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.OperationTask;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/** {@code POST /api/tasks/{id}/{action}}, subgroup, history, test rounds and pushes over real HTTP. */
+@ReachflowSpringTest
+class TaskActionsApiTest {
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Test
+    void refusesAnActionTheStateDoesNotAllowListingTheAllowedOnes() {
+        long id = created("Not running yet");
+
+        ResponseEntity<JsonNode> refused = post(olivia(), "/api/tasks/{id}/pause", null, id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(refused.getBody().path("detail").asText()).contains("PAUSE");
+        assertThat(texts(refused.getBody().path("allowedActions")))
+                .containsExactlyInAnyOrder("EDIT", "TEST", "COPY", "DELETE", "CHANGE_SUBGROUP");
+        assertThat(task(id).path("status").asText()).isEqualTo("DRAFT");
+    }
+
+    @Test
+    void refusesToSubmitAnUntestedDraft() {
+        long id = created("Untested");
+
+        ResponseEntity<JsonNode> refused = post(olivia(), "/api/tasks/{id}/submit", null, id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(texts(refused.getBody().path("allowedActions"))).doesNotContain("SUBMIT");
+        assertThat(task(id).path("status").asText()).isEqualTo("DRAFT");
+    }
+
+    @Test
+    void refusesEveryActionButCopyAndSubgroupOnACompletedTask() {
+        OperationTask completed = fixtures.completed(Fixtures.manualInApp());
+
+        for (String action : List.of("test", "submit", "pause", "resume", "complete", "send", "withdraw")) {
+            ResponseEntity<JsonNode> refused = post(olivia(), "/api/tasks/{id}/{action}", null, completed.getId(), action);
+            assertThat(refused.getStatusCode()).as(action).isEqualTo(HttpStatus.CONFLICT);
+            assertThat(texts(refused.getBody().path("allowedActions"))).as(action)
+                    .containsExactlyInAnyOrder("COPY", "CHANGE_SUBGROUP");
+        }
+        assertThat(task(completed.getId()).path("status").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void answersNotFoundForAnUnknownAction() {
+        long id = created("No such action");
+
+        ResponseEntity<JsonNode> unknown = post(olivia(), "/api/tasks/{id}/launch", null, id);
+
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(unknown.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void refusesARejectionWithoutComment() {
+        OperationTask underReview = fixtures.underReview(Fixtures.manualInApp());
+
+        ResponseEntity<JsonNode> noBody = post(rita(), "/api/tasks/{id}/reject", null, underReview.getId());
+        ResponseEntity<JsonNode> blank = post(rita(), "/api/tasks/{id}/reject", object().put("comment", "  "),
+                underReview.getId());
+
+        for (ResponseEntity<JsonNode> refused : List.of(noBody, blank)) {
+            assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(errorFields(refused.getBody())).containsExactly("comment");
+        }
+        JsonNode task = task(underReview.getId());
+        assertThat(task.path("status").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("UNDER_REVIEW");
+    }
+
+    @Test
+    void rejectsWithACommentBackToTesting() {
+        OperationTask underReview = fixtures.underReview(Fixtures.manualInApp());
+
+        ResponseEntity<JsonNode> rejected = post(rita(), "/api/tasks/{id}/reject",
+                object().put("comment", "The link is wrong"), underReview.getId());
+
+        assertThat(rejected.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(rejected.getBody().path("status").asText()).isEqualTo("TESTING");
+        assertThat(rejected.getBody().path("approvalStatus").asText()).isEqualTo("REJECTED");
+        assertThat(rejected.getBody().path("approvalNote").asText()).isEqualTo("The link is wrong");
+    }
+
+    @Test
+    void copiesAsANewDraftOfTheCaller() {
+        OperationTask running = fixtures.running(Fixtures.manualInApp());
+        JsonNode original = task(running.getId());
+
+        ResponseEntity<JsonNode> copied = post(api.as(Fixtures.OTHER_OPERATOR), "/api/tasks/{id}/copy", null,
+                running.getId());
+
+        assertThat(copied.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        JsonNode copy = copied.getBody();
+        long copyId = copy.path("id").asLong();
+        assertThat(copyId).isNotEqualTo(running.getId());
+        assertThat(copied.getHeaders().getLocation()).isEqualTo(URI.create("/api/tasks/" + copyId));
+        assertThat(copy.path("name").asText()).isEqualTo("Copy of " + original.path("name").asText());
+        assertThat(copy.path("status").asText()).isEqualTo("DRAFT");
+        assertThat(copy.path("approvalStatus").asText()).isEqualTo("NONE");
+        assertThat(copy.path("createdBy").asText()).isEqualTo(Fixtures.OTHER_OPERATOR);
+        for (String field : List.of("content", "audience", "schedule", "channel", "pushType", "testers", "campaign")) {
+            assertThat(copy.path(field)).as(field).isEqualTo(original.path(field));
+        }
+        assertThat(copy.has("approvedBy")).isFalse();
+        assertThat(task(running.getId()).path("status").asText()).isEqualTo("RUNNING");
+        assertThat(task(copyId).path("name").asText()).isEqualTo(copy.path("name").asText());
+    }
+
+    @Test
+    void copiesALongNameWithinSixtyFourCharacters() {
+        long id = created("z".repeat(64));
+
+        ResponseEntity<JsonNode> copied = post(olivia(), "/api/tasks/{id}/copy", null, id);
+
+        assertThat(copied.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(copied.getBody().path("name").asText()).startsWith("Copy of zzz").hasSize(64);
+    }
+
+    @Test
+    void changesTheSubgroupOfARunningTaskAndKeepsItsApproval() {
+        OperationTask running = fixtures.running(Fixtures.manualInApp());
+
+        ResponseEntity<JsonNode> moved = put(olivia(), "/api/tasks/{id}/subgroup", object().put("subgroup", "south"),
+                running.getId());
+
+        assertThat(moved.getStatusCode()).isEqualTo(HttpStatus.OK);
+        JsonNode task = task(running.getId());
+        assertThat(task.path("subgroup").asText()).isEqualTo("south");
+        assertThat(task.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("APPROVED");
+        assertThat(task.path("approvedBy").asText()).isEqualTo(Fixtures.REVIEWER);
+        assertThat(texts(task.path("allowedActions"))).contains("PAUSE", "SEND");
+    }
+
+    @Test
+    void editingAPausedTaskSendsItBackToTestingWithoutApproval() {
+        OperationTask paused = fixtures.paused(Fixtures.manualInApp());
+
+        ResponseEntity<JsonNode> edited = put(olivia(), "/api/tasks/{id}", manualInAppTask("Changed while paused"),
+                paused.getId());
+
+        assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(edited.getBody().path("status").asText()).isEqualTo("TESTING");
+        assertThat(edited.getBody().path("approvalStatus").asText()).isEqualTo("NONE");
+        assertThat(texts(edited.getBody().path("allowedActions"))).contains("TEST", "SUBMIT").doesNotContain("RESUME");
+    }
+
+    @Test
+    void showsTheHistoryOldestFirstWithActorStatusAndComment() {
+        long id = created("With a history");
+        act(Fixtures.OPERATOR, id, "test", "first round");
+        engine.runDueJobs();
+        act(Fixtures.OPERATOR, id, "submit", null);
+        act(Fixtures.REVIEWER, id, "reject", "Wrong audience");
+
+        ResponseEntity<JsonNode> history = get(olivia(), "/api/tasks/{id}/history", id);
+
+        assertThat(history.getStatusCode()).isEqualTo(HttpStatus.OK);
+        List<JsonNode> entries = new ArrayList<>();
+        history.getBody().forEach(entries::add);
+        assertThat(entries).extracting(e -> e.path("action").asText())
+                .startsWith("CREATE", "TEST").containsSubsequence("CREATE", "TEST", "SUBMIT");
+        assertThat(entries).extracting(e -> e.path("id").asLong()).isSorted();
+        assertThat(entries).extracting(e -> Instant.parse(e.path("at").asText())).isSorted();
+        JsonNode created = entries.get(0);
+        assertThat(created.path("actor").asText()).isEqualTo(Fixtures.OPERATOR);
+        assertThat(created.path("taskId").asLong()).isEqualTo(id);
+        JsonNode test = entries.get(1);
+        assertThat(test.path("actor").asText()).isEqualTo(Fixtures.OPERATOR);
+        assertThat(test.path("statusBefore").asText()).isEqualTo("DRAFT");
+        assertThat(test.path("statusAfter").asText()).isEqualTo("TESTING");
+        assertThat(test.path("comment").asText()).isEqualTo("first round");
+        JsonNode submitted = entries.stream().filter(e -> e.path("action").asText().equals("SUBMIT")).findFirst()
+                .orElseThrow();
+        assertThat(submitted.path("statusBefore").asText()).isEqualTo("TESTING");
+        assertThat(submitted.path("statusAfter").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(submitted.path("approvalAfter").asText()).isEqualTo("UNDER_REVIEW");
+        JsonNode last = entries.get(entries.size() - 1);
+        assertThat(last.path("actor").asText()).isEqualTo(Fixtures.REVIEWER);
+        assertThat(last.path("statusBefore").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(last.path("statusAfter").asText()).isEqualTo("TESTING");
+        assertThat(last.path("approvalAfter").asText()).isEqualTo("REJECTED");
+        assertThat(last.path("comment").asText()).isEqualTo("Wrong audience");
+    }
+
+    @Test
+    void showsTestRoundsWithEachTestersResult() {
+        long id = created("Tested twice");
+        act(Fixtures.OPERATOR, id, "test", null);
+        engine.runDueJobs();
+        ObjectNode body = manualInAppTask("Tested twice");
+        body.set("testers",
+                HttpJson.array(Fixtures.OPERATOR, "nobody-" + HttpJson.uniqueWord()));
+        assertThat(put(olivia(), "/api/tasks/{id}", body, id).getStatusCode()).isEqualTo(HttpStatus.OK);
+        act(Fixtures.OPERATOR, id, "test", null);
+        engine.runDueJobs();
+
+        ResponseEntity<JsonNode> rounds = get(olivia(), "/api/tasks/{id}/test-rounds", id);
+
+        assertThat(rounds.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(rounds.getBody()).hasSize(2);
+        JsonNode newest = rounds.getBody().get(0);
+        JsonNode oldest = rounds.getBody().get(1);
+        assertThat(newest.path("id").asLong()).isGreaterThan(oldest.path("id").asLong());
+        assertThat(newest.path("taskRevision").asInt()).isGreaterThan(oldest.path("taskRevision").asInt());
+        assertThat(oldest.path("channel").asText()).isEqualTo("IN_APP");
+        assertThat(texts(oldest.path("testers"), "userId"))
+                .containsExactlyInAnyOrder(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER);
+        assertThat(texts(oldest.path("testers"), "status")).containsOnly("DELIVERED");
+        JsonNode unknownTester = null;
+        for (JsonNode tester : newest.path("testers")) {
+            if (tester.path("userId").asText().startsWith("nobody-")) {
+                unknownTester = tester;
+            } else {
+                assertThat(tester.path("status").asText()).isEqualTo("DELIVERED");
+            }
+        }
+        assertThat(unknownTester).isNotNull();
+        assertThat(unknownTester.path("status").asText()).isEqualTo("FAILED");
+        assertThat(unknownTester.path("reason").asText()).isEqualTo("UNKNOWN_USER");
+    }
+
+    @Test
+    void showsPushesWithTriggerTimesStatusAndCounts() {
+        OperationTask running = fixtures.running(Fixtures.manualInApp());
+        assertThat(get(olivia(), "/api/tasks/{id}/pushes", running.getId()).getBody()).isEmpty();
+        act(Fixtures.OPERATOR, running.getId(), "send", "first wave");
+        engine.runDueJobs();
+
+        ResponseEntity<JsonNode> pushes = get(rita(), "/api/tasks/{id}/pushes", running.getId());
+
+        assertThat(pushes.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(pushes.getBody()).hasSize(1);
+        JsonNode push = pushes.getBody().get(0);
+        assertThat(push.path("trigger").asText()).isEqualTo("MANUAL");
+        assertThat(push.path("channel").asText()).isEqualTo("IN_APP");
+        assertThat(push.path("status").asText()).isNotBlank();
+        assertThat(push.path("createdAt").asText()).isNotBlank();
+        assertThat(push.path("finishedAt").asText()).isNotBlank();
+        long targeted = push.path("targeted").asLong();
+        assertThat(targeted).isPositive();
+        assertThat(push.path("delivered").asLong() + push.path("skipped").asLong() + push.path("failed").asLong())
+                .isEqualTo(targeted);
+        assertThat(push.path("delivered").asLong()).isPositive();
+        assertThat(push.path("opened").asLong()).isZero();
+    }
+
+    private long created(String name) {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask(name));
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        return created.getBody().path("id").asLong();
+    }
+
+    private void act(String user, long id, String action, String comment) {
+        ResponseEntity<JsonNode> done = post(api.as(user), "/api/tasks/{id}/{action}",
+                comment == null ? null : object().put("comment", comment), id, action);
+        assertThat(done.getStatusCode()).as(action).isEqualTo(HttpStatus.OK);
+    }
+
+    private JsonNode task(long id) {
+        ResponseEntity<JsonNode> task = get(olivia(), "/api/tasks/{id}", id);
+        assertThat(task.getStatusCode()).isEqualTo(HttpStatus.OK);
+        return task.getBody();
+    }
+
+    private RestClient olivia() {
+        return api.as(Fixtures.OPERATOR);
+    }
+
+    private RestClient rita() {
+        return api.as(Fixtures.REVIEWER);
+    }
+}

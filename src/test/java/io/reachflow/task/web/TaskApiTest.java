@@ -1,0 +1,230 @@
+package io.reachflow.task.web;
+
+import static io.reachflow.support.HttpJson.delete;
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
+import static io.reachflow.support.HttpJson.texts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.AuditEntry;
+import io.reachflow.task.AuditRepository;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.OperationTaskRepository;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/** Create, read, edit and delete of {@code /api/tasks}, with versions, over real HTTP. */
+@ReachflowSpringTest
+class TaskApiTest {
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    OperationTaskRepository tasks;
+
+    @Autowired
+    AuditRepository audits;
+
+    @Test
+    void createsADraftWithLocationAndTheTask() {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("Spring sale"));
+
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        JsonNode task = created.getBody();
+        long id = task.path("id").asLong();
+        assertThat(created.getHeaders().getLocation()).isEqualTo(URI.create("/api/tasks/" + id));
+        assertThat(task.path("name").asText()).isEqualTo("Spring sale");
+        assertThat(task.path("status").asText()).isEqualTo("DRAFT");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("NONE");
+        assertThat(task.path("createdBy").asText()).isEqualTo(Fixtures.OPERATOR);
+        assertThat(task.path("channel").asText()).isEqualTo("IN_APP");
+        assertThat(texts(task.path("audience").path("users"))).containsExactly("alice");
+        assertThat(task.path("content").path("title").asText()).isEqualTo("Hi {{name|there}}");
+        assertThat(texts(task.path("testers"))).containsExactly(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER);
+        assertThat(texts(task.path("allowedActions")))
+                .containsExactlyInAnyOrder("EDIT", "TEST", "COPY", "DELETE", "CHANGE_SUBGROUP");
+
+        ResponseEntity<JsonNode> read = get(olivia(), "/api/tasks/{id}", id);
+        assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(read.getBody()).isEqualTo(task);
+        assertThat(read.getHeaders().getETag()).isEqualTo(created.getHeaders().getETag())
+                .isEqualTo("\"" + task.path("version").asLong() + "\"");
+    }
+
+    @Test
+    void letsReviewersReadTasks() {
+        long id = createdByOlivia("Readable by reviewers").path("id").asLong();
+
+        ResponseEntity<JsonNode> read = get(api.as(Fixtures.REVIEWER), "/api/tasks/{id}", id);
+
+        assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(read.getBody().path("name").asText()).isEqualTo("Readable by reviewers");
+    }
+
+    @Test
+    void answersNotFoundForAnUnknownTask() {
+        long unknown = 987_654_321L;
+
+        for (ResponseEntity<JsonNode> response : java.util.List.of(
+                get(olivia(), "/api/tasks/{id}", unknown),
+                put(olivia(), "/api/tasks/{id}", manualInAppTask("Nobody"), unknown),
+                delete(olivia(), "/api/tasks/{id}", unknown),
+                post(olivia(), "/api/tasks/{id}/test", null, unknown),
+                put(olivia(), "/api/tasks/{id}/subgroup", HttpJson.object().put("subgroup", "x"), unknown),
+                get(olivia(), "/api/tasks/{id}/history", unknown),
+                get(olivia(), "/api/tasks/{id}/test-rounds", unknown),
+                get(olivia(), "/api/tasks/{id}/pushes", unknown))) {
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+            assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(response.getBody().path("status").asInt()).isEqualTo(404);
+            assertThat(response.getBody().path("detail").asText()).contains(String.valueOf(unknown));
+        }
+    }
+
+    @Test
+    void answersNotFoundForADeletedTask() {
+        long id = createdByOlivia("Soon gone").path("id").asLong();
+        assertThat(delete(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+        assertThat(get(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Back"), id).getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(post(olivia(), "/api/tasks/{id}/copy", null, id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(delete(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void editsWithTheCurrentVersionInIfMatch() {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("Before"));
+        long id = created.getBody().path("id").asLong();
+
+        ResponseEntity<JsonNode> edited = olivia().put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, created.getHeaders().getETag())
+                .body(manualInAppTask("After"))
+                .retrieve().toEntity(JsonNode.class);
+
+        assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(edited.getBody().path("name").asText()).isEqualTo("After");
+        assertThat(edited.getBody().path("version").asLong()).isGreaterThan(created.getBody().path("version").asLong());
+        assertThat(edited.getHeaders().getETag()).isNotEqualTo(created.getHeaders().getETag());
+        assertThat(get(olivia(), "/api/tasks/{id}", id).getBody().path("name").asText()).isEqualTo("After");
+    }
+
+    @Test
+    void refusesAnEditWithAStaleIfMatchAndKeepsTheTask() {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("Original"));
+        long id = created.getBody().path("id").asLong();
+        String staleETag = created.getHeaders().getETag();
+        ResponseEntity<JsonNode> firstEdit = olivia().put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, staleETag).body(manualInAppTask("First edit"))
+                .retrieve().toEntity(JsonNode.class);
+        assertThat(firstEdit.getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        ResponseEntity<JsonNode> lostUpdate = api.as(Fixtures.OTHER_OPERATOR).put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, staleETag).body(manualInAppTask("Lost update"))
+                .retrieve().toEntity(JsonNode.class);
+
+        assertThat(lostUpdate.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(lostUpdate.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(lostUpdate.getBody().path("detail").asText()).isNotBlank();
+        JsonNode current = get(olivia(), "/api/tasks/{id}", id).getBody();
+        assertThat(current.path("name").asText()).isEqualTo("First edit");
+        assertThat(current.path("version").asLong()).isEqualTo(firstEdit.getBody().path("version").asLong());
+    }
+
+    @Test
+    void refusesAnEditWithAStaleVersionInTheBodyAndKeepsTheTask() {
+        JsonNode created = createdByOlivia("Original");
+        long id = created.path("id").asLong();
+        long staleVersion = created.path("version").asLong();
+        ResponseEntity<JsonNode> firstEdit = put(olivia(), "/api/tasks/{id}",
+                manualInAppTask("First edit").put("version", staleVersion), id);
+        assertThat(firstEdit.getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        ResponseEntity<JsonNode> lostUpdate = put(api.as(Fixtures.OTHER_OPERATOR), "/api/tasks/{id}",
+                manualInAppTask("Lost update").put("version", staleVersion), id);
+
+        assertThat(lostUpdate.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(lostUpdate.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        JsonNode current = get(olivia(), "/api/tasks/{id}", id).getBody();
+        assertThat(current.path("name").asText()).isEqualTo("First edit");
+        assertThat(current.path("version").asLong()).isEqualTo(firstEdit.getBody().path("version").asLong());
+    }
+
+    @Test
+    void refusesADeleteWithAStaleIfMatchAndKeepsTheTask() {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("Kept"));
+        long id = created.getBody().path("id").asLong();
+        assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Kept, edited"), id).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+
+        ResponseEntity<JsonNode> staleDelete = olivia().delete().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, created.getHeaders().getETag())
+                .retrieve().toEntity(JsonNode.class);
+
+        assertThat(staleDelete.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(get(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void deletesSoftlyKeepingTheHistory() {
+        JsonNode created = createdByOlivia("Deleted " + HttpJson.uniqueWord());
+        long id = created.path("id").asLong();
+
+        ResponseEntity<JsonNode> deleted = delete(olivia(), "/api/tasks/{id}", id);
+
+        assertThat(deleted.getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        assertThat(get(olivia(), "/api/tasks?q={q}", created.path("name").asText()).getBody().path("total").asLong())
+                .isZero();
+        assertThat(get(olivia(), "/api/tasks?q={id}&createdBy=olivia&size=200", id).getBody().path("items"))
+                .noneMatch(item -> item.path("id").asLong() == id);
+        OperationTask stored = tasks.findById(id).orElseThrow();
+        assertThat(stored.isDeleted()).isTrue();
+        assertThat(audits.findByTaskIdOrderByIdAsc(id)).extracting(AuditEntry::getAction)
+                .containsExactly("CREATE", "DELETE");
+        AuditEntry deletion = audits.findByTaskIdOrderByIdAsc(id).get(1);
+        assertThat(deletion.getActor()).isEqualTo(Fixtures.OPERATOR);
+        assertThat(deletion.getStatusBefore()).hasToString("DRAFT");
+    }
+
+    @Test
+    void refusesToDeleteARunningTask() {
+        OperationTask running = fixtures.running(Fixtures.manualInApp());
+
+        ResponseEntity<JsonNode> refused = delete(olivia(), "/api/tasks/{id}", running.getId());
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(texts(refused.getBody().path("allowedActions"))).doesNotContain("DELETE").contains("PAUSE");
+        assertThat(get(olivia(), "/api/tasks/{id}", running.getId()).getBody().path("status").asText())
+                .isEqualTo("RUNNING");
+    }
+
+    private JsonNode createdByOlivia(String name) {
+        ObjectNode body = manualInAppTask(name);
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", body);
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        return created.getBody();
+    }
+
+    private RestClient olivia() {
+        return api.as(Fixtures.OPERATOR);
+    }
+}

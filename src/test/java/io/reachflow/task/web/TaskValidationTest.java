@@ -1,0 +1,231 @@
+package io.reachflow.task.web;
+
+import static io.reachflow.support.HttpJson.errorFields;
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.OperationTaskRepository;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Bad requests get 400 {@code application/problem+json} whose {@code errors} name each bad field, and change
+ * nothing.
+ */
+@ReachflowSpringTest
+class TaskValidationTest {
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    OperationTaskRepository tasks;
+
+    @Test
+    void listsEveryMissingRequiredField() {
+        JsonNode problem = refusedCreate(HttpJson.object());
+
+        assertThat(errorFields(problem))
+                .containsExactlyInAnyOrder("name", "channel", "pushType", "audience", "content");
+        assertThat(problem.path("title").asText()).isNotBlank();
+        assertThat(problem.path("detail").asText()).isNotBlank();
+        problem.path("errors").forEach(error -> assertThat(error.path("message").asText()).isNotBlank());
+    }
+
+    @Test
+    void listsMissingNestedFields() {
+        ObjectNode body = manualInAppTask("Nested");
+        body.with("audience").remove("type");
+        body.with("content").remove("body");
+
+        assertThat(errorFields(refusedCreate(body))).containsExactlyInAnyOrder("audience.type", "content.body");
+    }
+
+    @Test
+    void refusesANameOverSixtyFourCharacters() {
+        assertThat(errorFields(refusedCreate(manualInAppTask("x".repeat(65))))).containsExactly("name");
+        assertThat(errorFields(refusedCreate(manualInAppTask("   ")))).containsExactly("name");
+    }
+
+    @Test
+    void acceptsANameOfSixtyFourCharacters() {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("x".repeat(64)));
+
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    }
+
+    @Test
+    void requiresRecurrenceAndEndForARecurringTask() {
+        ObjectNode body = manualInAppTask("Every day");
+        body.put("pushType", "RECURRING");
+
+        assertThat(errorFields(refusedCreate(body))).containsExactlyInAnyOrder("schedule.recurrence", "schedule.endAt");
+    }
+
+    @Test
+    void refusesABadCronExpression() {
+        ObjectNode body = recurring("0 9 * * MONDAYS-ISH", "UTC");
+
+        JsonNode problem = refusedCreate(body);
+
+        assertThat(errorFields(problem)).containsExactly("schedule.recurrence");
+        assertThat(problem.path("errors").get(0).path("message").asText()).contains("cron");
+    }
+
+    @Test
+    void refusesABadTimeZone() {
+        JsonNode problem = refusedCreate(recurring("0 9 * * *", "Mars/Olympus_Mons"));
+
+        assertThat(errorFields(problem)).containsExactly("schedule.timeZone");
+    }
+
+    @Test
+    void acceptsAValidRecurringTask() {
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", recurring("0 9 * * MON-FRI", "Europe/Berlin"));
+
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(created.getBody().path("schedule").path("recurrence").asText()).isEqualTo("0 9 * * MON-FRI");
+    }
+
+    @Test
+    void refusesCrossFieldRulesOfOtherPushTypes() {
+        ObjectNode triggered = manualInAppTask("Triggered without trigger");
+        triggered.put("pushType", "TRIGGERED");
+        triggered.putObject("schedule").put("endAt", inDays(10));
+        assertThat(errorFields(refusedCreate(triggered))).containsExactly("trigger");
+
+        ObjectNode manualWithSendAt = manualInAppTask("Manual with sendAt");
+        manualWithSendAt.putObject("schedule").put("sendAt", inDays(1));
+        assertThat(errorFields(refusedCreate(manualWithSendAt))).containsExactly("schedule.sendAt");
+
+        ObjectNode endBeforeStart = recurring("0 9 * * *", "UTC");
+        endBeforeStart.with("schedule").put("startAt", inDays(20));
+        assertThat(errorFields(refusedCreate(endBeforeStart))).containsExactly("schedule.endAt");
+    }
+
+    @Test
+    void refusesAnUnknownEnumValueInTheBody() {
+        ObjectNode body = manualInAppTask("Fax campaign");
+        body.put("channel", "FAX");
+
+        JsonNode problem = refusedCreate(body);
+
+        assertThat(errorFields(problem)).containsExactly("channel");
+        assertThat(problem.path("errors").get(0).path("message").asText()).contains("FAX").contains("IN_APP");
+    }
+
+    @Test
+    void refusesAnUnknownNestedEnumValueInTheBody() {
+        ObjectNode body = manualInAppTask("Everyone");
+        body.with("audience").put("type", "EVERYONE");
+
+        assertThat(errorFields(refusedCreate(body))).containsExactly("audience.type");
+    }
+
+    @Test
+    void refusesAMalformedBody() {
+        long before = tasks.count();
+
+        ResponseEntity<JsonNode> refused = olivia().post().uri("/api/tasks")
+                .contentType(MediaType.APPLICATION_JSON).body("{\"name\": ")
+                .retrieve().toEntity(JsonNode.class);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(refused.getBody().path("detail").asText()).isNotBlank();
+        assertThat(tasks.count()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesAnInvalidEditAndKeepsTheTask() {
+        JsonNode created = post(olivia(), "/api/tasks", manualInAppTask("Stays valid")).getBody();
+        long id = created.path("id").asLong();
+
+        ResponseEntity<JsonNode> refused = put(olivia(), "/api/tasks/{id}", manualInAppTask("y".repeat(65)), id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(refused.getBody())).containsExactly("name");
+        JsonNode current = get(olivia(), "/api/tasks/{id}", id).getBody();
+        assertThat(current.path("name").asText()).isEqualTo("Stays valid");
+        assertThat(current.path("version").asLong()).isEqualTo(created.path("version").asLong());
+    }
+
+    @Test
+    void refusesBadQueryParametersWithTheParameterNamed() {
+        assertThat(errorFields(refusedList("/api/tasks?status=SLEEPING"))).containsExactly("status");
+        assertThat(errorFields(refusedList("/api/tasks?channel=FAX"))).containsExactly("channel");
+        assertThat(errorFields(refusedList("/api/tasks?size=0"))).containsExactly("size");
+        assertThat(errorFields(refusedList("/api/tasks?size=201"))).containsExactly("size");
+        assertThat(errorFields(refusedList("/api/tasks?page=-1"))).containsExactly("page");
+        assertThat(errorFields(refusedList("/api/tasks?page=first"))).containsExactly("page");
+        assertThat(errorFields(refusedList("/api/tasks?sort=password,asc"))).containsExactly("sort");
+    }
+
+    @Test
+    void refusesAnIfMatchThatIsNoVersion() {
+        long id = post(olivia(), "/api/tasks", manualInAppTask("Versioned")).getBody().path("id").asLong();
+
+        ResponseEntity<JsonNode> refused = olivia().put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, "\"latest\"").body(manualInAppTask("Renamed"))
+                .retrieve().toEntity(JsonNode.class);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(errorFields(refused.getBody())).containsExactly("If-Match");
+        assertThat(get(olivia(), "/api/tasks/{id}", id).getBody().path("name").asText()).isEqualTo("Versioned");
+    }
+
+    private JsonNode refusedList(String uri) {
+        ResponseEntity<JsonNode> refused = get(olivia(), uri);
+        assertThat(refused.getStatusCode()).as(uri).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getHeaders().getContentType()).as(uri).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(refused.getBody().path("status").asInt()).isEqualTo(400);
+        return refused.getBody();
+    }
+
+    /** Posts a body that must be refused, and checks the refusal created nothing. */
+    private JsonNode refusedCreate(ObjectNode body) {
+        long before = tasks.count();
+        ResponseEntity<JsonNode> refused = post(olivia(), "/api/tasks", body);
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(refused.getBody().path("status").asInt()).isEqualTo(400);
+        assertThat(tasks.count()).as("tasks after a refused create").isEqualTo(before);
+        return refused.getBody();
+    }
+
+    private static ObjectNode recurring(String cron, String timeZone) {
+        ObjectNode body = manualInAppTask("Recurring");
+        body.put("pushType", "RECURRING");
+        ObjectNode schedule = body.putObject("schedule");
+        schedule.put("startAt", inDays(1));
+        schedule.put("endAt", inDays(10));
+        schedule.put("recurrence", cron);
+        schedule.put("timeZone", timeZone);
+        return body;
+    }
+
+    private static String inDays(int days) {
+        return Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private RestClient olivia() {
+        return api.as(Fixtures.OPERATOR);
+    }
+}
