@@ -40,16 +40,15 @@ public final class LifecycleProcess {
     /** Element ids of the model. */
     public enum Element {
         START_TASK_CREATED("start_task_created"),
+        /** DRAFT: waits for the first test request. */
         RECEIVE_DRAFT("receive_draft"),
-        BOUNDARY_FIRST_TEST_REQUESTED("boundary_first_test_requested"),
         GATEWAY_FIRST_TEST("gateway_first_test"),
         BOUNDARY_DRAFT_DELETED("boundary_draft_deleted"),
-        /** The TESTING wait (after the first test round was requested). */
+        /** TESTING: waits for the submission; test requests (retests) arrive on a boundary event. */
         RECEIVE_PREPARE("receive_prepare"),
         BOUNDARY_TEST_REQUESTED("boundary_test_requested"),
         SERVICE_SEND_TEST_ROUND("service_send_test_round"),
         END_TEST_ROUND_SENT("end_test_round_sent"),
-        BOUNDARY_SUBMITTED("boundary_submitted"),
         SERVICE_CHECK_SUBMISSION("service_check_submission"),
         GATEWAY_SUBMISSION_PASSED("gateway_submission_passed"),
         BOUNDARY_DELETED("boundary_deleted"),
@@ -68,8 +67,9 @@ public final class LifecycleProcess {
         TIMER_NEXT_OCCURRENCE("timer_next_occurrence"),
         TIMER_END_AT("timer_end_at"),
         SERVICE_DELIVER_OCCURRENCE("service_deliver_occurrence"),
+        GATEWAY_MANUAL_MERGE("gateway_manual_merge"),
         RECEIVE_MANUAL_SENDS("receive_manual_sends"),
-        BOUNDARY_SEND_REQUESTED("boundary_send_requested"),
+        GATEWAY_MANUAL_SEND("gateway_manual_send"),
         SERVICE_DELIVER_MANUAL_PUSH("service_deliver_manual_push"),
         TIMER_TRIGGER_WINDOW_END("timer_trigger_window_end"),
         BOUNDARY_PAUSED("boundary_paused"),
@@ -77,8 +77,8 @@ public final class LifecycleProcess {
         BOUNDARY_SEND_EXPIRED("boundary_send_expired"),
         SERVICE_EXPIRE_TASK("service_expire_task"),
         SERVICE_COMPLETE_TASK("service_complete_task"),
+        /** PAUSED: waits for the resume; complete and edit arrive on boundary events. */
         RECEIVE_PAUSED("receive_paused"),
-        BOUNDARY_RESUMED("boundary_resumed"),
         BOUNDARY_PAUSED_COMPLETED("boundary_paused_completed"),
         BOUNDARY_REOPENED("boundary_reopened"),
         END_COMPLETED("end_completed"),
