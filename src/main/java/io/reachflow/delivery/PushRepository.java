@@ -3,10 +3,18 @@ package io.reachflow.delivery;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
+/**
+ * Pushes and test rounds. The queries are JPQL rather than derived from the method names: Hibernate caches the
+ * plan of a JPQL query, while a derived query's criteria are interpreted again on every call.
+ */
 public interface PushRepository extends JpaRepository<Push, Long> {
 
-    List<Push> findByTaskIdAndKindOrderByIdDesc(Long taskId, PushKind kind);
+    @Query("select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc")
+    List<Push> findByTaskIdAndKindOrderByIdDesc(@Param("taskId") Long taskId, @Param("kind") PushKind kind);
 
-    Optional<Push> findFirstByTaskIdAndKindOrderByIdDesc(Long taskId, PushKind kind);
+    @Query("select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc limit 1")
+    Optional<Push> findFirstByTaskIdAndKindOrderByIdDesc(@Param("taskId") Long taskId, @Param("kind") PushKind kind);
 }

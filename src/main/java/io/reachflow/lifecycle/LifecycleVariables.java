@@ -2,11 +2,12 @@ package io.reachflow.lifecycle;
 
 import io.reachflow.review.ReviewOutcome;
 import io.reachflow.task.PushType;
+import java.util.OptionalLong;
 import org.camunda.bpm.engine.delegate.VariableScope;
 
 /**
- * The typed variables of the lifecycle process. It holds the task id (as business key) and the decisions its
- * gateways branch on, nothing else.
+ * The typed variables of the lifecycle process. It holds the task id (as business key), the decisions its
+ * gateways branch on and the audience size the submission check saw (the review routes on it), nothing else.
  */
 public final class LifecycleVariables {
 
@@ -14,6 +15,8 @@ public final class LifecycleVariables {
     public static final String SUBMISSION_PASSED = "submissionPassed";
     /** Set when the task starts running: which branch of the running subprocess it takes. */
     public static final String PUSH_TYPE = "pushType";
+    /** The audience size the submission check saw; the review routes on it and shows it to reviewers. */
+    public static final String AUDIENCE_SIZE = "audienceSize";
     /** Returned by the review process. */
     public static final String REVIEW_OUTCOME = "reviewOutcome";
     public static final String REVIEWER = "reviewer";
@@ -36,6 +39,16 @@ public final class LifecycleVariables {
 
     public static void setSubmissionPassed(VariableScope scope, boolean passed) {
         scope.setVariable(SUBMISSION_PASSED, passed);
+    }
+
+    public static void setAudienceSize(VariableScope scope, long size) {
+        scope.setVariable(AUDIENCE_SIZE, size);
+    }
+
+    /** The size the submission check saw, if this scope has it (a review started on its own does not). */
+    public static OptionalLong audienceSize(VariableScope scope) {
+        Object size = scope.getVariable(AUDIENCE_SIZE);
+        return size instanceof Number number ? OptionalLong.of(number.longValue()) : OptionalLong.empty();
     }
 
     public static void setPushType(VariableScope scope, PushType pushType) {

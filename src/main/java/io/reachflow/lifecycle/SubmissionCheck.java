@@ -46,8 +46,9 @@ public class SubmissionCheck {
         this.clock = clock;
     }
 
-    public List<String> failures(OperationTask task) {
-        return decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts(task));
+    public Verdict judge(OperationTask task) {
+        Map<String, Object> facts = facts(task);
+        return new Verdict(decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts), (Long) facts.get("audienceSize"));
     }
 
     Map<String, Object> facts(OperationTask task) {
@@ -84,5 +85,13 @@ public class SubmissionCheck {
 
     private static Instant laterOf(Instant now, Instant startAt) {
         return startAt != null && startAt.isAfter(now) ? startAt : now;
+    }
+
+    /** The check's failure reasons (none: the task may go to review) and the audience size it saw. */
+    public record Verdict(List<String> failures, long audienceSize) {
+
+        public boolean passed() {
+            return failures.isEmpty();
+        }
     }
 }

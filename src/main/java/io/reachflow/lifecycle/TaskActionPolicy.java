@@ -24,7 +24,7 @@ public class TaskActionPolicy {
 
     public Set<TaskAction> allowedActions(OperationTask task) {
         Set<TaskAction> actions = EnumSet.noneOf(TaskAction.class);
-        decisionTables.collect(DECISION_KEY, OUTPUT_ACTION, Map.of(
+        decisionTables.collectMemoized(DECISION_KEY, OUTPUT_ACTION, Map.of(
                         "status", task.getStatus().name(),
                         "approvalStatus", task.getApprovalStatus().name(),
                         "pushType", task.getPushType().name()))

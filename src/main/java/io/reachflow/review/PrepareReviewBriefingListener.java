@@ -58,7 +58,8 @@ public class PrepareReviewBriefingListener implements TaskListener {
         briefing.put("taskCreatedBy", task.getCreatedBy());
         briefing.put("taskSubmittedBy", task.getSubmittedBy());
         briefing.put("taskAudience", json(task.getAudience()));
-        briefing.put("estimatedAudienceSize", audiences.estimateSize(task.getAudience()));
+        briefing.put("estimatedAudienceSize", LifecycleVariables.audienceSize(work.getExecution())
+                .orElseGet(() -> audiences.estimateSize(task.getAudience())));
         briefing.put("sampleContent", sampleContent(task));
         briefing.put("taskSchedule", json(task.getSchedule()));
         briefing.put("lastTestRound", lastTestRound(task));

@@ -25,7 +25,8 @@ public class RouteReviewDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         OperationTask task = transitions.load(LifecycleVariables.taskId(execution));
-        ReviewVariables.setRoute(execution, routing.route(task.getChannel(), task.getPushType(),
-                audiences.estimateSize(task.getAudience())));
+        long audienceSize = LifecycleVariables.audienceSize(execution)
+                .orElseGet(() -> audiences.estimateSize(task.getAudience()));
+        ReviewVariables.setRoute(execution, routing.route(task.getChannel(), task.getPushType(), audienceSize));
     }
 }

@@ -8,21 +8,30 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * HTTP Basic against the Camunda identity service: the same users and groups as Tasklist and Admin. Each group
- * becomes the authority {@code GROUP_<id>}.
+ * becomes the authority {@code GROUP_<id>}. Both lookups share one read-only transaction.
  */
 class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
 
     private final IdentityService identityService;
+    private final TransactionTemplate readOnly;
 
-    CamundaIdentityAuthenticationProvider(IdentityService identityService) {
+    CamundaIdentityAuthenticationProvider(IdentityService identityService, PlatformTransactionManager transactions) {
         this.identityService = identityService;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
     @Override
     public Authentication authenticate(Authentication authentication) {
+        return readOnly.execute(status -> check(authentication));
+    }
+
+    private Authentication check(Authentication authentication) {
         String user = authentication.getName();
         Object password = authentication.getCredentials();
         if (user == null || password == null || !identityService.checkPassword(user, password.toString())) {

@@ -20,6 +20,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Every endpoint is authenticated. {@code /api/**} and {@code /engine-rest/**} take HTTP Basic against the Camunda
@@ -37,8 +38,8 @@ class SecurityConfiguration {
     private static final String ADMINS = Groups.authority(Groups.ADMINS);
 
     @Bean
-    AuthenticationManager authenticationManager(IdentityService identityService) {
-        return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService));
+    AuthenticationManager authenticationManager(IdentityService identityService, PlatformTransactionManager transactions) {
+        return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService, transactions));
     }
 
     /**

@@ -2,8 +2,12 @@ package io.reachflow.task;
 
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
+/** The audit trail. JPQL, not a derived query, so that Hibernate caches the plan (see PushRepository). */
 public interface AuditRepository extends JpaRepository<AuditEntry, Long> {
 
-    List<AuditEntry> findByTaskIdOrderByIdAsc(Long taskId);
+    @Query("select a from AuditEntry a where a.taskId = :taskId order by a.id asc")
+    List<AuditEntry> findByTaskIdOrderByIdAsc(@Param("taskId") Long taskId);
 }

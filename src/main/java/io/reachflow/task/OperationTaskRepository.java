@@ -3,8 +3,16 @@ package io.reachflow.task;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
+/**
+ * Operation tasks. {@code findByIdAndDeletedFalse} is JPQL rather than derived from its name: Hibernate caches the
+ * plan of a JPQL query, while a derived query's criteria are interpreted again on every call. The filtered list is
+ * a {@code Specification}, whose shape changes with the filters.
+ */
 public interface OperationTaskRepository extends JpaRepository<OperationTask, Long>, JpaSpecificationExecutor<OperationTask> {
 
-    Optional<OperationTask> findByIdAndDeletedFalse(Long id);
+    @Query("select t from OperationTask t where t.id = :id and t.deleted = false")
+    Optional<OperationTask> findByIdAndDeletedFalse(@Param("id") Long id);
 }

@@ -300,7 +300,7 @@ class LifecyclePathsTest {
         OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
                 Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
-        engine.advance(Duration.ofHours(5).plusMinutes(30));
+        engine.advance(Duration.between(engine.now(), start.plus(Duration.ofHours(4).plusMinutes(30))));
         engine.runDueJobs(task.getId());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
         engine.runDueJobs(task.getId());

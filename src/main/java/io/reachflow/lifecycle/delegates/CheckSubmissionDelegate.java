@@ -4,7 +4,6 @@ import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.lifecycle.SubmissionCheck;
 import io.reachflow.task.OperationTask;
-import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
@@ -25,13 +24,14 @@ public class CheckSubmissionDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         long taskId = LifecycleVariables.taskId(execution);
         OperationTask task = transitions.load(taskId);
-        List<String> failures = check.failures(task);
+        SubmissionCheck.Verdict verdict = check.judge(task);
         String comment = LifecycleVariables.actionComment(execution);
-        if (failures.isEmpty()) {
+        if (verdict.passed()) {
             transitions.submitted(taskId, comment);
         } else {
-            transitions.submissionFailed(taskId, failures, comment);
+            transitions.submissionFailed(taskId, verdict.failures(), comment);
         }
-        LifecycleVariables.setSubmissionPassed(execution, failures.isEmpty());
+        LifecycleVariables.setSubmissionPassed(execution, verdict.passed());
+        LifecycleVariables.setAudienceSize(execution, verdict.audienceSize());
     }
 }

@@ -1,0 +1,63 @@
+package io.reachflow.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reachflow.lifecycle.TaskActionPolicy;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.TaskAction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.camunda.bpm.engine.repository.Deployment;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The actions table is remembered per deployed version: a version deployed at run time still takes effect. */
+@ReachflowSpringTest
+class DecisionTablesTest {
+
+    @Autowired
+    DecisionTables decisionTables;
+
+    @Autowired
+    TaskActionPolicy policy;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Test
+    void newlyDeployedActionsTableReplacesTheRememberedAnswers() {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        assertThat(policy.allowedActions(draft)).contains(TaskAction.COPY);
+        assertThat(policy.allowedActions(draft)).as("asked again, remembered").contains(TaskAction.COPY);
+
+        Deployment withoutCopy = engine.processEngine().getRepositoryService().createDeployment()
+                .name("task-actions without COPY in DRAFT (test)")
+                .addString("task-actions.dmn", shippedActionsTable().replace(
+                        "<text>&quot;COPY&quot;</text>", "<text>&quot;EDIT&quot;</text>"))
+                .deploy();
+        try {
+            decisionTables.refresh();
+            assertThat(policy.allowedActions(draft)).doesNotContain(TaskAction.COPY).contains(TaskAction.EDIT, TaskAction.TEST);
+        } finally {
+            engine.processEngine().getRepositoryService().deleteDeployment(withoutCopy.getId(), true);
+            decisionTables.refresh();
+        }
+        assertThat(policy.allowedActions(draft)).as("the shipped table again").contains(TaskAction.COPY);
+    }
+
+    private String shippedActionsTable() {
+        try (InputStream shipped = getClass().getClassLoader().getResourceAsStream("dmn/task-actions.dmn")) {
+            return new String(shipped.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
