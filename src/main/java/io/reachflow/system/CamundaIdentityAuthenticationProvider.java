@@ -13,29 +13,35 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * HTTP Basic against the Camunda identity service: the same users and groups as Tasklist and Admin. Each group
- * becomes the authority {@code GROUP_<id>}. Both lookups share one read-only transaction.
+ * becomes the authority {@code GROUP_<id>}. The password check and the groups lookup share one transaction.
  */
 class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
 
     private final IdentityService identityService;
-    private final TransactionTemplate readOnly;
+    private final TransactionTemplate transaction;
 
     CamundaIdentityAuthenticationProvider(IdentityService identityService, PlatformTransactionManager transactions) {
         this.identityService = identityService;
-        this.readOnly = new TransactionTemplate(transactions);
-        this.readOnly.setReadOnly(true);
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     @Override
     public Authentication authenticate(Authentication authentication) {
-        return readOnly.execute(status -> check(authentication));
+        // Not read-only, and not thrown inside: a wrong password is written down (the engine locks the user out
+        // after repeated failures), and that must commit.
+        Authentication authenticated = transaction.execute(status -> check(authentication));
+        if (authenticated == null) {
+            throw new BadCredentialsException("Bad user name or password");
+        }
+        return authenticated;
     }
 
+    /** The authenticated user with their groups, or null when the name or password is wrong. */
     private Authentication check(Authentication authentication) {
         String user = authentication.getName();
         Object password = authentication.getCredentials();
         if (user == null || password == null || !identityService.checkPassword(user, password.toString())) {
-            throw new BadCredentialsException("Bad user name or password");
+            return null;
         }
         List<SimpleGrantedAuthority> authorities = identityService.createGroupQuery().groupMember(user).list().stream()
                 .map(Group::getId)

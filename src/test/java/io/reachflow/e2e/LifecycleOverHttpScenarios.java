@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
+import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -34,6 +35,9 @@ abstract class LifecycleOverHttpScenarios {
 
     @Autowired
     Engine engine;
+
+    @Autowired
+    Fixtures fixtures;
 
     @Test
     void runsATaskFromDraftToCompletedOverHttp() {
@@ -130,6 +134,23 @@ abstract class LifecycleOverHttpScenarios {
                 .isEqualTo("Autumn news from Munich");
         assertThat(texts(get(operator(), "/api/tasks/{id}/history", id).getBody(), "action"))
                 .containsSubsequence("SUBMIT", "REVIEW_REJECTED (Review task)", "EDIT", "TEST", "SUBMIT");
+    }
+
+    /**
+     * A wrong password is answered 401 and written down: the identity service counts failed logins and locks the
+     * user out for a while, so the count must commit with the refusal (on a user of its own, not a demo user).
+     */
+    @Test
+    void refusesAWrongPasswordAndCountsTheFailedLogin() {
+        String user = fixtures.newOperator("guessed", "right");
+
+        RestClient wrongPassword = api.anonymous().mutate()
+                .defaultHeaders(headers -> headers.setBasicAuth(user, "wrong")).build();
+        assertThat(get(wrongPassword, "/api/tasks").getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+
+        UserEntity stored = (UserEntity) engine.processEngine().getIdentityService().createUserQuery().userId(user).singleResult();
+        assertThat(stored.getAttempts()).isEqualTo(1);
+        assertThat(stored.getLockExpirationTime()).isNotNull();
     }
 
     /** A fresh audience profile, so that no other test's users are in the audience. */

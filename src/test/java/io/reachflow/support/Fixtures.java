@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -134,6 +136,20 @@ public class Fixtures {
         } finally {
             SecurityContextHolder.clearContext();
         }
+    }
+
+    /**
+     * A new operator of the identity service with the given password, for tests that fail logins: the engine
+     * locks a user out after failed logins, which must not happen to a demo user the other tests share.
+     */
+    public String newOperator(String idPrefix, String password) {
+        IdentityService identity = engine.processEngine().getIdentityService();
+        String id = idPrefix + "-" + HttpJson.uniqueWord();
+        User operator = identity.newUser(id);
+        operator.setPassword(password);
+        identity.saveUser(operator);
+        identity.createMembership(id, Groups.OPERATORS);
+        return id;
     }
 
     public static List<String> groupsOf(String user) {

@@ -5,7 +5,6 @@ import static io.reachflow.support.HttpJson.manualInAppTask;
 import static io.reachflow.support.HttpJson.object;
 import static io.reachflow.support.HttpJson.post;
 import static io.reachflow.support.HttpJson.put;
-import static io.reachflow.support.HttpJson.uniqueWord;
 import static io.reachflow.support.HttpJson.userProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +15,6 @@ import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import java.util.List;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -43,9 +40,6 @@ class ApiSecurityTest {
     @Autowired
     OperationTaskRepository tasks;
 
-    @Autowired
-    IdentityService identityService;
-
     @Test
     void challengesCallsWithoutCredentials() {
         for (String path : PROTECTED) {
@@ -62,11 +56,7 @@ class ApiSecurityTest {
      */
     @Test
     void challengesCallsWithAWrongPasswordOrAnUnknownUser() {
-        String user = "locked-" + uniqueWord();
-        User operator = identityService.newUser(user);
-        operator.setPassword("right");
-        identityService.saveUser(operator);
-        identityService.createMembership(user, Groups.OPERATORS);
+        String user = fixtures.newOperator("locked", "right");
         RestClient wrongPassword = api.anonymous().mutate()
                 .defaultHeaders(headers -> headers.setBasicAuth(user, "wrong")).build();
         RestClient unknownUser = api.anonymous().mutate()
