@@ -1,46 +1,25 @@
 package io.reachflow.audience;
 
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 
-/** What an import did: rows read, imported and failed, with the first failures by line. */
-public class ImportReport {
+/**
+ * A bulk import of user profiles as the API shows it: its progress while it runs, then its outcome. Counts are
+ * rows: {@code processed} = {@code imported} + {@code failed}. {@code percent} is of the bytes read, when the
+ * upload announced its length. {@code errors} lists the first {@value #MAX_ERRORS} bad rows by line.
+ */
+public record ImportReport(long id, ImportFormat format, ImportStatus status, String startedBy, Instant startedAt,
+                           Instant updatedAt, Instant finishedAt, Long bytesTotal, long bytesRead, Integer percent,
+                           long processed, long imported, long failed, List<RowError> errors, String failure) {
 
-    private long processed;
-    private long imported;
-    private long failed;
-    private final List<RowError> errors = new ArrayList<>();
+    public static final int MAX_ERRORS = 100;
 
-    void imported(int count) {
-        processed += count;
-        imported += count;
+    /** Percent of {@code bytesTotal} read; null when the upload did not announce its length. */
+    static Integer percent(long bytesRead, Long bytesTotal) {
+        return bytesTotal == null || bytesTotal <= 0 ? null : (int) Math.min(100, bytesRead * 100 / bytesTotal);
     }
 
-    void failed(long line, String message) {
-        processed++;
-        failed++;
-        if (errors.size() < UserService.MAX_REPORTED_ERRORS) {
-            errors.add(new RowError(line, message));
-        }
-    }
-
-    public long getProcessed() {
-        return processed;
-    }
-
-    public long getImported() {
-        return imported;
-    }
-
-    public long getFailed() {
-        return failed;
-    }
-
-    /** The first {@value UserService#MAX_REPORTED_ERRORS} failures. */
-    public List<RowError> getErrors() {
-        return errors;
-    }
-
+    /** A row refused: its line in the file and what is wrong with it. */
     public record RowError(long line, String message) {
     }
 }

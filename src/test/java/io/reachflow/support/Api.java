@@ -24,9 +24,13 @@ public class Api {
 
     public RestClient anonymous() {
         return RestClient.builder()
-                .baseUrl("http://localhost:" + environment.getRequiredProperty("local.server.port"))
+                .baseUrl(baseUrl())
                 .defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
                 .defaultStatusHandler(status -> true, (request, response) -> { })
                 .build();
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + environment.getRequiredProperty("local.server.port");
     }
 }

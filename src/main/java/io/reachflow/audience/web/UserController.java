@@ -1,18 +1,25 @@
 package io.reachflow.audience.web;
 
+import io.reachflow.audience.ImportFormat;
 import io.reachflow.audience.ImportReport;
+import io.reachflow.audience.ImportStatus;
+import io.reachflow.audience.UserImports;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import org.springframework.validation.annotation.Validated;
 import java.io.IOException;
+import java.net.URI;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,6 +27,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -30,9 +38,11 @@ import org.springframework.web.server.ResponseStatusException;
 class UserController {
 
     private final UserService users;
+    private final UserImports imports;
 
-    UserController(UserService users) {
+    UserController(UserService users, UserImports imports) {
         this.users = users;
+        this.imports = imports;
     }
 
     @PutMapping("/{id}")
@@ -53,12 +63,26 @@ class UserController {
 
     @PostMapping(value = "/import", consumes = {"application/x-ndjson", "text/csv"})
     @Operation(summary = "Bulk import profiles from NDJSON (one profile per line) or CSV (header row; tags and "
-            + "optOut joined by '|'; attributes.<name> columns)")
-    ImportReport importUsers(@RequestHeader("Content-Type") String contentType, HttpServletRequest request)
-            throws IOException {
-        UserService.ImportFormat format = contentType.startsWith("text/csv")
-                ? UserService.ImportFormat.CSV
-                : UserService.ImportFormat.NDJSON;
-        return users.importUsers(request.getInputStream(), format);
+            + "optOut joined by '|'; attributes.<name> columns), streamed: any size. Each row creates or replaces "
+            + "a profile; bad rows are reported by line and skipped. Answers when the whole upload is read; "
+            + "GET /api/users/imports shows its progress meanwhile.")
+    ResponseEntity<ImportReport> importUsers(@RequestHeader("Content-Type") String contentType,
+                                             HttpServletRequest request) throws IOException {
+        ImportFormat format = contentType.startsWith("text/csv") ? ImportFormat.CSV : ImportFormat.NDJSON;
+        ImportReport report = imports.run(request.getInputStream(), format, request.getContentLengthLong());
+        return ResponseEntity.ok().location(URI.create("/api/users/imports/" + report.id())).body(report);
+    }
+
+    @GetMapping("/imports")
+    @Operation(summary = "Bulk imports, newest first, with their progress (rows, percent of the upload) or outcome")
+    List<ImportReport> imports(@RequestParam(required = false) ImportStatus status,
+                               @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        return imports.latest(status, size);
+    }
+
+    @GetMapping("/imports/{id}")
+    @Operation(summary = "One bulk import: its progress while it runs, then its outcome and the first bad rows")
+    ImportReport importReport(@PathVariable long id) {
+        return imports.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No import " + id));
     }
 }

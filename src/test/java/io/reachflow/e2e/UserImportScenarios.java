@@ -1,0 +1,279 @@
+package io.reachflow.e2e;
+
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.texts;
+import static io.reachflow.support.HttpJson.uniqueWord;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Fixtures;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Bulk imports of user profiles over HTTP: bad rows reported by line and skipped, good rows kept, re-imports
+ * replacing profiles whole, progress visible while the upload runs. Subclasses choose the database (JDBC batches
+ * on H2, COPY on PostgreSQL).
+ */
+abstract class UserImportScenarios {
+
+    private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    private static final MediaType CSV = MediaType.parseMediaType("text/csv");
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void importsNdjsonReportingABadRowByLineAndKeepingTheGoodOnes() {
+        String word = uniqueWord();
+        String ndjson = String.join("\n",
+                "{\"id\": \"nd1-" + word + "\", \"name\": \"Nina\", \"tags\": [\"vip\"], \"attributes\": {\"city\": \"Kiel\"}}",
+                "{\"id\": \"nd2-" + word + "\", \"email\": \"not-an-email\"}",
+                "{\"id\": \"nd3-" + word + "\", \"name\": \"Noah \\\"the\\\" Second\", \"optOut\": [\"EMAIL\"]}",
+                "");
+
+        JsonNode report = importUsers(NDJSON, ndjson);
+
+        assertThat(report.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(report.path("processed").asLong()).isEqualTo(3);
+        assertThat(report.path("imported").asLong()).isEqualTo(2);
+        assertThat(report.path("failed").asLong()).isEqualTo(1);
+        assertThat(report.path("errors")).hasSize(1);
+        assertThat(report.path("errors").get(0).path("line").asLong()).isEqualTo(2);
+        assertThat(report.path("errors").get(0).path("message").asText()).contains("email");
+        JsonNode nina = profile("nd1-" + word);
+        assertThat(nina.path("name").asText()).isEqualTo("Nina");
+        assertThat(nina.path("attributes").path("city").asText()).isEqualTo("Kiel");
+        assertThat(texts(nina.path("tags"))).containsExactly("vip");
+        JsonNode noah = profile("nd3-" + word);
+        assertThat(noah.path("name").asText()).isEqualTo("Noah \"the\" Second");
+        assertThat(texts(noah.path("optOut"))).containsExactly("EMAIL");
+        assertThat(get(operator(), "/api/users/{id}", "nd2-" + word).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void importsNdjsonSkippingUnreadableRowsAndReadingOnAfterThem() {
+        String word = uniqueWord();
+        String ndjson = String.join("\n",
+                "{\"id\": \"nu1-" + word + "\", \"name\": \"Ola\"}",
+                "{\"id\": \"nu2-" + word + "\", \"tags\": [\"vip\"]]",
+                "{\"id\": \"nu3-" + word + "\", \"name\": \"Pia\"}",
+                "{\"id\": \"nu4-" + word + "\", \"optOut\": [\"FAX\"]}",
+                "[\"not\", \"an\", \"object\"]",
+                "",
+                "{\"id\": \"nu5-" + word + "\", \"name\": \"Quinn\"}");
+
+        JsonNode report = importUsers(NDJSON, ndjson);
+
+        assertThat(report.path("processed").asLong()).isEqualTo(6);
+        assertThat(report.path("imported").asLong()).isEqualTo(3);
+        assertThat(report.path("failed").asLong()).isEqualTo(3);
+        assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(2L, 4L, 5L);
+        for (String imported : List.of("nu1-", "nu3-", "nu5-")) {
+            assertThat(get(operator(), "/api/users/{id}", imported + word).getStatusCode()).as(imported)
+                    .isEqualTo(HttpStatus.OK);
+        }
+        for (String refused : List.of("nu2-", "nu4-")) {
+            assertThat(get(operator(), "/api/users/{id}", refused + word).getStatusCode()).as(refused)
+                    .isEqualTo(HttpStatus.NOT_FOUND);
+        }
+    }
+
+    @Test
+    void importsCsvReportingABadRowByLineAndKeepingTheGoodOnes() {
+        String word = uniqueWord();
+        String csv = String.join("\n",
+                "id,name,email,tags,optOut,attributes.city",
+                "cs1-" + word + ",Carl,carl@example.com,vip|berlin-fans,SMS|PUSH,Berlin",
+                "cs2-" + word + ",Cleo,not-an-email,,,",
+                "cs3-" + word + ",\"Cyd, Jr.\",,,,Dresden",
+                "cs4-" + word + ",Cora,,,FAX,",
+                "cs5-" + word + ",Cyra,,,EMAIL,",
+                "");
+
+        JsonNode report = importUsers(CSV, csv);
+
+        assertThat(report.path("processed").asLong()).isEqualTo(5);
+        assertThat(report.path("imported").asLong()).isEqualTo(3);
+        assertThat(report.path("failed").asLong()).isEqualTo(2);
+        assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(3L, 5L);
+        assertThat(report.path("errors").get(0).path("message").asText()).contains("email");
+        assertThat(report.path("errors").get(1).path("message").asText()).contains("FAX");
+        assertThat(texts(profile("cs5-" + word).path("optOut"))).containsExactly("EMAIL");
+        JsonNode carl = profile("cs1-" + word);
+        assertThat(carl.path("email").asText()).isEqualTo("carl@example.com");
+        assertThat(texts(carl.path("tags"))).containsExactlyInAnyOrder("vip", "berlin-fans");
+        assertThat(texts(carl.path("optOut"))).containsExactlyInAnyOrder("SMS", "PUSH");
+        assertThat(carl.path("attributes").path("city").asText()).isEqualTo("Berlin");
+        JsonNode cyd = profile("cs3-" + word);
+        assertThat(cyd.path("name").asText()).isEqualTo("Cyd, Jr.");
+        assertThat(cyd.path("attributes").path("city").asText()).isEqualTo("Dresden");
+        assertThat(get(operator(), "/api/users/{id}", "cs2-" + word).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** A row replaces the whole profile, tags and opt-outs included; the same id twice in one file: the last wins. */
+    @Test
+    void reimportReplacesProfilesWhole() {
+        String id = "re-" + uniqueWord();
+        importUsers(NDJSON, "{\"id\": \"" + id + "\", \"name\": \"Rea\", \"email\": \"rea@example.com\", "
+                + "\"tags\": [\"vip\", \"old\"], \"optOut\": [\"SMS\"], \"attributes\": {\"city\": \"Ulm\"}}\n");
+        long versionBefore = jdbc.queryForObject("select version from audience_user where id = ?", Long.class, id);
+
+        JsonNode report = importUsers(NDJSON, String.join("\n",
+                "{\"id\": \"" + id + "\", \"name\": \"Rea Mid\", \"tags\": [\"mid\"]}",
+                "{\"id\": \"" + id + "\", \"name\": \"Rea New\", \"tags\": [\"new\"], \"optOut\": [\"PUSH\"]}"));
+
+        assertThat(report.path("imported").asLong()).isEqualTo(2);
+        JsonNode rea = profile(id);
+        assertThat(rea.path("name").asText()).isEqualTo("Rea New");
+        assertThat(rea.path("email").isMissingNode() || rea.path("email").isNull()).as("email replaced by none").isTrue();
+        assertThat(texts(rea.path("tags"))).containsExactly("new");
+        assertThat(texts(rea.path("optOut"))).containsExactly("PUSH");
+        assertThat(rea.path("attributes")).isEmpty();
+        assertThat(jdbc.queryForObject("select version from audience_user where id = ?", Long.class, id))
+                .isGreaterThan(versionBefore);
+    }
+
+    /** More rows than one chunk, on the database's bulk path: every row in, the import listed with its counts. */
+    @Test
+    void importsManyChunks() {
+        String word = uniqueWord();
+        int rows = 12_345;
+        String csv = "id,name,tags,optOut,attributes.city\n" + String.join("\n", IntStream
+                .range(0, rows).mapToObj(i -> "bulk" + i + "-" + word + ",User " + i + ",bulk-" + word + "|t" + (i % 3)
+                        + "," + (i % 10 == 0 ? "SMS" : "") + ",City " + (i % 7)).toList());
+
+        JsonNode report = importUsers(CSV, csv);
+
+        assertThat(report.path("imported").asLong()).isEqualTo(rows);
+        assertThat(report.path("failed").asLong()).isZero();
+        assertThat(report.path("percent").asInt()).isEqualTo(100);
+        assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "bulk-" + word))
+                .isEqualTo(rows);
+        assertThat(jdbc.queryForObject("select count(*) from audience_user_opt_out o join audience_user_tag t "
+                + "on t.user_id = o.user_id where t.tag = ?", Long.class, "bulk-" + word)).isEqualTo(rows / 10 + 1);
+        assertThat(profile("bulk4321-" + word).path("attributes").path("city").asText()).isEqualTo("City 2");
+        JsonNode listed = get(operator(), "/api/users/imports/{id}", report.path("id").asLong()).getBody();
+        assertThat(listed.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(listed.path("imported").asLong()).isEqualTo(rows);
+        assertThat(listed.path("startedBy").asText()).isEqualTo(Fixtures.OPERATOR);
+    }
+
+    /**
+     * The upload stops after two chunks of rows and one bad row until the test has seen, through the API, the
+     * import RUNNING with those chunks counted and the bad row listed; then it goes on to the end. The upload is
+     * written by hand as HTTP/1.1 chunks, so that what was sent before the pause is on the wire.
+     */
+    @Test
+    void showsProgressWhileTheUploadRuns() throws Exception {
+        String word = uniqueWord();
+        int goodBeforePause = 10_000;
+        int total = 12_000;
+        LongFunction<String> line = i -> i == 42 ? "{\"id\": \"bad-" + word + "\", \"email\": \"nope\"}\n"
+                : "{\"id\": \"run" + i + "-" + word + "\", \"tags\": [\"run-" + word + "\"]}\n";
+        CountDownLatch seen = new CountDownLatch(1);
+        CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> {
+            try (Socket socket = new Socket("localhost", URI.create(api.baseUrl()).getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/users/import HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                        + "Authorization: Basic " + Base64.getEncoder().encodeToString(
+                                (Fixtures.OPERATOR + ":demo").getBytes(StandardCharsets.UTF_8)) + "\r\n"
+                        + "Content-Type: " + NDJSON + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                // two whole chunks of good rows and the bad one, then the upload waits
+                writeChunk(out, line, 1, goodBeforePause + 1);
+                if (!seen.await(60, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never saw the import's progress");
+                }
+                writeChunk(out, line, goodBeforePause + 2, total);
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        JsonNode running = awaitRunningImportWithRows(goodBeforePause);
+        assertThat(running.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(running.path("imported").asLong()).isEqualTo(goodBeforePause);
+        assertThat(running.path("failed").asLong()).isEqualTo(1);
+        assertThat(running.path("errors").get(0).path("line").asLong()).isEqualTo(42);
+        assertThat(running.path("percent").isMissingNode()).as("a chunked upload announces no length").isTrue();
+        seen.countDown();
+
+        assertThat(response.get(60, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+        JsonNode report = get(operator(), "/api/users/imports/{id}", running.path("id").asLong()).getBody();
+        assertThat(report.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(report.path("imported").asLong()).isEqualTo(total - 1);
+        assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "run-" + word))
+                .isEqualTo(total - 1);
+    }
+
+    /** Lines {@code from} to {@code to} (inclusive) as one HTTP/1.1 chunk, flushed. */
+    private static void writeChunk(OutputStream out, LongFunction<String> line, long from, long to) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (long i = from; i <= to; i++) {
+            lines.append(line.apply(i));
+        }
+        byte[] data = lines.toString().getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private JsonNode awaitRunningImportWithRows(long imported) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode candidate : get(operator(), "/api/users/imports?status=RUNNING").getBody()) {
+                if (candidate.path("imported").asLong() >= imported) {
+                    return candidate;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("No running import reached " + imported + " rows within a minute: "
+                + get(operator(), "/api/users/imports?size=3").getBody());
+    }
+
+    private JsonNode importUsers(MediaType type, String body) {
+        ResponseEntity<JsonNode> report = operator().post().uri("/api/users/import").contentType(type).body(body)
+                .retrieve().toEntity(JsonNode.class);
+        assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(report.getHeaders().getLocation()).hasPath("/api/users/imports/" + report.getBody().path("id").asLong());
+        return report.getBody();
+    }
+
+    private JsonNode profile(String id) {
+        ResponseEntity<JsonNode> profile = get(operator(), "/api/users/{id}", id);
+        assertThat(profile.getStatusCode()).as(id).isEqualTo(HttpStatus.OK);
+        return profile.getBody();
+    }
+
+    private RestClient operator() {
+        return api.as(Fixtures.OPERATOR);
+    }
+}
