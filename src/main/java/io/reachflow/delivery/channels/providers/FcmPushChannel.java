@@ -1,0 +1,77 @@
+package io.reachflow.delivery.channels.providers;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.RenderedMessage;
+import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.task.Channel;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * PUSH: one FCM HTTP v1 {@code messages:send} request per device token (the message's address). FCM answers an
+ * unregistered token with 404 {@code UNREGISTERED} and a malformed message with 400 {@code INVALID_ARGUMENT}, both
+ * rejected; 429 {@code QUOTA_EXCEEDED}, 500 and 503 are deferred, after {@code Retry-After} when given.
+ */
+@Component
+@ConditionalOnProperty(prefix = PushProperties.PREFIX, name = "endpoint")
+class FcmPushChannel extends PerRecipientChannel {
+
+    private final PushProperties properties;
+    private final ProviderHttp http;
+
+    FcmPushChannel(PushProperties properties, Clock clock) {
+        super(Channel.PUSH);
+        this.properties = properties;
+        this.http = new ProviderHttp(properties.timeouts(), clock, FcmPushChannel::errorCode);
+    }
+
+    @Override
+    SendOutcome send(long pushId, RenderedMessage message) {
+        byte[] body = ProviderHttp.json(new SendRequest(FcmMessage.of(pushId, message)));
+        return http.send("push " + pushId + ", user " + message.userId(), client -> client.post()
+                .uri(properties.endpoint())
+                .headers(headers -> headers.setBearerAuth(properties.accessToken()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body));
+    }
+
+    /** FCM's error code ({@code UNREGISTERED}, {@code QUOTA_EXCEEDED}, ...), else its status, else the body. */
+    static String errorCode(String body) {
+        try {
+            JsonNode error = ProviderHttp.jsonMapper().readTree(body).path("error");
+            for (JsonNode detail : error.path("details")) {
+                if (detail.hasNonNull("errorCode")) {
+                    return detail.get("errorCode").asText();
+                }
+            }
+            return error.hasNonNull("status") ? error.get("status").asText() : ProviderHttp.abbreviate(body);
+        } catch (JsonProcessingException notJson) {
+            return ProviderHttp.abbreviate(body);
+        }
+    }
+
+    /** The request body of {@code messages:send}. */
+    record SendRequest(FcmMessage message) {
+    }
+
+    record FcmMessage(String token, Notification notification, Data data) {
+
+        static FcmMessage of(long pushId, RenderedMessage message) {
+            return new FcmMessage(message.address(), new Notification(message.title(), message.body()),
+                    new Data(message.link(), ProviderChannel.idempotencyKey(pushId, message.userId())));
+        }
+    }
+
+    record Notification(String title, String body) {
+    }
+
+    /** FCM data values are strings only: a message without a link carries none. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Data(String link, String idempotencyKey) {
+    }
+}

@@ -1,0 +1,35 @@
+package io.reachflow.delivery.channels.providers;
+
+import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.RenderedMessage;
+import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.delivery.channels.SendOutcome.Rejected;
+import io.reachflow.task.Channel;
+import java.util.List;
+import java.util.Map;
+import org.springframework.util.StringUtils;
+
+/** A channel that sends each message on its own to its recipient's address; one without is rejected unsent. */
+abstract class PerRecipientChannel implements ProviderChannel {
+
+    private final Channel channel;
+
+    PerRecipientChannel(Channel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public final Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public final Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages) {
+        return Outcomes.eachMessage(channel, taskId, pushId, messages, message -> StringUtils.hasText(message.address())
+                ? send(pushId, message)
+                : new Rejected("no " + channel + " address"));
+    }
+
+    /** Sends one message of push {@code pushId} to its recipient's address. */
+    abstract SendOutcome send(long pushId, RenderedMessage message);
+}

@@ -1,0 +1,142 @@
+package io.reachflow.delivery.channels.providers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.delivery.channels.SendOutcome.Deferred;
+import io.reachflow.delivery.channels.SendOutcome.Delivered;
+import io.reachflow.delivery.channels.SendOutcome.Rejected;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * One HTTP provider's client, on the JDK's HttpClient with the configured timeouts, and the classification of its
+ * answers: 2xx delivered; 408, 429, 5xx, a timeout or a refused connection deferred (with {@code Retry-After} in
+ * seconds or as an HTTP-date when given); 401 deferred too, because rejected credentials are the operator's to fix
+ * and the messages are still good; any other 4xx rejected.
+ */
+final class ProviderHttp {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** Our wire formats, independent of how the application's web layer writes JSON. */
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private static final Set<Integer> TEMPORARY_CLIENT_ERRORS = Set.of(HttpStatus.UNAUTHORIZED.value(),
+            HttpStatus.REQUEST_TIMEOUT.value(), HttpStatus.TOO_MANY_REQUESTS.value());
+    private static final int ERROR_BODY_LIMIT = 4096;
+    private static final int REASON_DETAIL_LIMIT = 200;
+    private static final Logger log = LoggerFactory.getLogger(ProviderHttp.class);
+
+    private final RestClient client;
+    private final Clock clock;
+    private final Function<String, String> errorDetail;
+
+    /** Describes an error answer by the start of its body. */
+    ProviderHttp(HttpTimeouts timeouts, Clock clock) {
+        this(timeouts, clock, ProviderHttp::abbreviate);
+    }
+
+    /** Describes an error answer by what {@code errorDetail} makes of its body. */
+    ProviderHttp(HttpTimeouts timeouts, Clock clock, Function<String, String> errorDetail) {
+        JdkClientHttpRequestFactory requestFactory =
+                new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(timeouts.connect()).build());
+        requestFactory.setReadTimeout(timeouts.read());
+        this.client = RestClient.builder().requestFactory(requestFactory).build();
+        this.clock = clock;
+        this.errorDetail = errorDetail;
+    }
+
+    /** Sends the request that {@code request} builds; {@code subject} names what it carries, for the log. */
+    SendOutcome send(String subject, Function<RestClient, RestClient.RequestHeadersSpec<?>> request) {
+        try {
+            return request.apply(client).exchange((sent, response) -> {
+                SendOutcome outcome = outcome(response);
+                log.debug("{} {} for {}: {}", sent.getMethod(), withoutQuery(sent.getURI()), subject, outcome);
+                return outcome;
+            });
+        } catch (ResourceAccessException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            Deferred outcome = new Deferred(cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), null);
+            log.debug("No answer for {}: {}", subject, outcome);
+            return outcome;
+        }
+    }
+
+    static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    static ObjectMapper jsonMapper() {
+        return JSON;
+    }
+
+    private SendOutcome outcome(ClientHttpResponse response) throws IOException {
+        HttpStatusCode status = response.getStatusCode();
+        if (status.is2xxSuccessful()) {
+            return new Delivered();
+        }
+        String body = new String(response.getBody().readNBytes(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
+        String detail = body.isBlank() ? "" : " " + errorDetail.apply(body);
+        String reason = "HTTP " + status.value() + detail;
+        if (status.is4xxClientError() && !TEMPORARY_CLIENT_ERRORS.contains(status.value())) {
+            return new Rejected(reason);
+        }
+        return new Deferred(reason, retryAfter(response.getHeaders()));
+    }
+
+    /** {@code Retry-After} as delta-seconds or as an HTTP-date; null when absent or unreadable. */
+    private Duration retryAfter(HttpHeaders headers) {
+        String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return notNegative(Duration.ofSeconds(Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            // then an HTTP-date
+        }
+        try {
+            return notNegative(Duration.between(clock.instant(),
+                    headers.getFirstZonedDateTime(HttpHeaders.RETRY_AFTER).toInstant()));
+        } catch (IllegalArgumentException notADate) {
+            return null;
+        }
+    }
+
+    private static Duration notNegative(Duration duration) {
+        return duration.isNegative() ? Duration.ZERO : duration;
+    }
+
+    static String abbreviate(String body) {
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= REASON_DETAIL_LIMIT ? oneLine : oneLine.substring(0, REASON_DETAIL_LIMIT) + "…";
+    }
+
+    /** The address without its query and user info, which may carry credentials. */
+    private static String withoutQuery(URI uri) {
+        return UriComponentsBuilder.fromUri(uri).userInfo(null).replaceQuery(null).fragment(null).toUriString();
+    }
+}

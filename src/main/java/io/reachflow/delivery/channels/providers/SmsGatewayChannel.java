@@ -1,0 +1,68 @@
+package io.reachflow.delivery.channels.providers;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.samskivert.mustache.Escapers;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.RenderedMessage;
+import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.task.Channel;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * SMS: one request per phone number (the message's address) to an HTTP gateway, its body rendered from the
+ * configured template. The text is the message's body followed by its link.
+ */
+@Component
+@ConditionalOnProperty(prefix = SmsProperties.PREFIX, name = "url")
+class SmsGatewayChannel extends PerRecipientChannel {
+
+    private final SmsProperties properties;
+    private final Template requestTemplate;
+    private final ProviderHttp http;
+
+    SmsGatewayChannel(SmsProperties properties, Clock clock) {
+        super(Channel.SMS);
+        this.properties = properties;
+        this.requestTemplate = Mustache.compiler().withEscaper(escaperFor(properties.contentType()))
+                .compile(properties.requestTemplate());
+        this.http = new ProviderHttp(properties.timeouts(), clock);
+    }
+
+    @Override
+    SendOutcome send(long pushId, RenderedMessage message) {
+        String idempotencyKey = ProviderChannel.idempotencyKey(pushId, message.userId());
+        String body = requestTemplate.execute(Map.of("to", message.address(), "text", text(message),
+                "idempotencyKey", idempotencyKey, "userId", message.userId()));
+        return http.send("push " + pushId + ", user " + message.userId(), client -> client.method(properties.method())
+                .uri(properties.url())
+                .contentType(properties.contentType())
+                .header(ProviderHttp.IDEMPOTENCY_KEY, idempotencyKey)
+                .headers(headers -> properties.headers().forEach(headers::set))
+                .body(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String text(RenderedMessage message) {
+        String body = Objects.requireNonNullElse(message.body(), "");
+        return message.link() == null ? body : body + " " + message.link();
+    }
+
+    /** {@code {{value}}} is escaped for the body's type: inside a JSON string, as a form value, or not at all. */
+    static Mustache.Escaper escaperFor(MediaType contentType) {
+        if ("json".equals(contentType.getSubtype()) || contentType.getSubtype().endsWith("+json")) {
+            return raw -> new String(JsonStringEncoder.getInstance().quoteAsString(raw));
+        }
+        if (MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(contentType)) {
+            return raw -> URLEncoder.encode(raw, StandardCharsets.UTF_8);
+        }
+        return Escapers.NONE;
+    }
+}
