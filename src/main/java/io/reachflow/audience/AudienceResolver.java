@@ -28,14 +28,18 @@ public class AudienceResolver {
         return count == null ? 0 : count;
     }
 
-    /** Snapshots the audience into the push's recipients, each PLANNED; returns how many. */
-    public int plan(long pushId, Audience audience, Instant now) {
+    /**
+     * Snapshots the audience into the push's recipients, each PLANNED and numbered into batches of
+     * {@code batchSize} in user id order (batch 0, 1, …); returns how many.
+     */
+    public int plan(long pushId, Audience audience, Instant now, int batchSize) {
         MapSqlParameterSource parameters = new MapSqlParameterSource()
                 .addValue("pushId", pushId)
-                .addValue("now", Timestamp.from(now));
-        return jdbc.update("insert into push_recipient (push_id, user_id, status, updated_at) "
-                + "select :pushId, u.id, 'PLANNED', :now from audience_user u where " + where(audience, parameters),
-                parameters);
+                .addValue("now", Timestamp.from(now))
+                .addValue("batchSize", batchSize);
+        return jdbc.update("insert into push_recipient (push_id, user_id, status, updated_at, batch) "
+                + "select :pushId, u.id, 'PLANNED', :now, (row_number() over (order by u.id) - 1) / :batchSize "
+                + "from audience_user u where " + where(audience, parameters), parameters);
     }
 
     private static String where(Audience audience, MapSqlParameterSource parameters) {

@@ -10,6 +10,7 @@ import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
+import io.reachflow.task.PushType;
 import io.reachflow.task.TaskNotFoundException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,15 +33,16 @@ import org.springframework.transaction.annotation.Transactional;
  * The one delivery path for test rounds and live pushes: snapshot the recipients, record who must not get it
  * and why, render per recipient, hand to the channel, record each recipient's outcome once.
  *
- * <p>It runs inside the engine job that asked for it (an async continuation), so the push, the recipients'
- * outcomes and the channel's writes commit together with the job, or not at all: a retried job starts over
- * from nothing and no recipient is recorded twice (the primary key is push id + user id).
+ * <p>A live push runs in steps, each in the engine job that asks for it (see {@code operation-task-delivery.bpmn}):
+ * {@link #planLive} snapshots the audience numbered into batches; {@link #deliverBatch} delivers one batch;
+ * {@link #finish} counts the outcomes. The recipients' outcomes and the channel's writes commit with their batch's
+ * job, or not at all, and a batch only takes recipients still PLANNED: a retried job never records a recipient
+ * twice (the primary key is push id + user id). A test round (a handful of testers) is one batch, in one job.
  */
 @Service
 public class DeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
-    static final int PAGE = 1000;
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
 
     private final OperationTaskRepository tasks;
@@ -50,11 +52,12 @@ public class DeliveryService {
     private final List<ChannelAdapter> channels;
     private final JdbcTemplate jdbc;
     private final ObjectMapper objectMapper;
+    private final DeliveryProperties properties;
     private final Clock clock;
 
     public DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
                            TemplateRenderer renderer, List<ChannelAdapter> channels, JdbcTemplate jdbc,
-                           ObjectMapper objectMapper, Clock clock) {
+                           ObjectMapper objectMapper, DeliveryProperties properties, Clock clock) {
         this.tasks = tasks;
         this.pushes = pushes;
         this.audiences = audiences;
@@ -62,6 +65,7 @@ public class DeliveryService {
         this.channels = channels;
         this.jdbc = jdbc;
         this.objectMapper = objectMapper;
+        this.properties = properties;
         this.clock = clock;
     }
 
@@ -81,24 +85,61 @@ public class DeliveryService {
         markWhere(push, RecipientStatus.FAILED, SkipReason.UNKNOWN_USER,
                 "not exists (select 1 from audience_user u where u.id = push_recipient.user_id)");
         excludeUnaddressable(push, RecipientStatus.FAILED);
-        deliverPlanned(push, task);
-        return push;
+        push.planned(1);
+        deliver(push, task, 0);
+        return finish(push, task, PushStatus.DELIVERED);
     }
 
-    /** Delivers one live push of a running task to its audience. */
+    /**
+     * Plans a live push of a running task: the audience's snapshot, numbered into batches of the configured size,
+     * and the recipients who must not get it marked SKIPPED with the reason.
+     */
     @Transactional
-    public Push deliverLive(long taskId, PushTrigger trigger) {
+    public Plan planLive(long taskId, PushTrigger trigger) {
         OperationTask task = task(taskId);
         Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
-        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant());
-        log.info("Task {}: push {} ({}) targets {} users on {}", taskId, push.getId(), trigger, targeted,
-                task.getChannel());
+        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), properties.batchSize());
         markWhere(push, RecipientStatus.SKIPPED, SkipReason.OPTED_OUT,
                 "exists (select 1 from audience_user_opt_out o where o.user_id = push_recipient.user_id and o.channel = '"
                         + task.getChannel().name() + "')");
         excludeUnaddressable(push, RecipientStatus.SKIPPED);
-        deliverPlanned(push, task);
-        return push;
+        if (task.getPushType() == PushType.ONE_TIME) {
+            // sent once per recipient: a push started again after a pause skips who the stopped one reached
+            markWhere(push, RecipientStatus.SKIPPED, SkipReason.ALREADY_SENT, "exists (select 1 from push_recipient d "
+                    + "join push p on p.id = d.push_id where p.task_id = " + taskId + " and p.kind = 'LIVE' and p.id <> "
+                    + push.getId() + " and d.user_id = push_recipient.user_id and d.status = 'DELIVERED')");
+        }
+        int batches = (targeted + properties.batchSize() - 1) / properties.batchSize();
+        push.planned(batches);
+        log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
+                trigger, targeted, task.getChannel(), batches, properties.batchSize());
+        return new Plan(push.getId(), batches, Math.min(batches, properties.workers()));
+    }
+
+    /** Delivers one batch of a planned push: its recipients still PLANNED. */
+    @Transactional
+    public void deliverBatch(long pushId, int batch) {
+        Push push = push(pushId);
+        deliver(push, task(push.getTaskId()), batch);
+    }
+
+    /**
+     * Counts a push's outcomes once its workers are done: DELIVERED when no recipient is left; otherwise (the task
+     * stopped running meanwhile) those left are CANCELLED with {@code cancelReason}, and so is the push.
+     */
+    @Transactional
+    public Push finish(long pushId, String cancelReason) {
+        Push push = push(pushId);
+        if (push.getStatus() != PushStatus.DELIVERING) {
+            return push;
+        }
+        int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, updated_at = ? "
+                + "where push_id = ? and status = 'PLANNED'", cancelReason, Timestamp.from(clock.instant()), pushId);
+        if (cancelled > 0) {
+            log.info("Task {}: push {} cancelled ({}): {} recipients not sent to", push.getTaskId(), pushId,
+                    cancelReason, cancelled);
+        }
+        return finish(push, task(push.getTaskId()), cancelled > 0 ? PushStatus.CANCELLED : PushStatus.DELIVERED);
     }
 
     /** Counts of a push's recipients by status, and by reason for skips and failures. */
@@ -153,39 +194,37 @@ public class DeliveryService {
         }
     }
 
-    private void deliverPlanned(Push push, OperationTask task) {
+    private void deliver(Push push, OperationTask task, int batch) {
         TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
         TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
-        ChannelAdapter channel = adapter(task.getChannel());
         String addressColumn = addressColumn(task.getChannel());
-        String lastUserId = "";
-        long delivered = 0;
-        while (true) {
-            List<RenderedMessage> page = new ArrayList<>(PAGE);
-            String after = lastUserId;
-            jdbc.query("select u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, u.attributes "
-                    + "from push_recipient r join audience_user u on u.id = r.user_id "
-                    + "where r.push_id = ? and r.status = 'PLANNED' and r.user_id > ? order by r.user_id "
-                    + "fetch first " + PAGE + " rows only", row -> {
-                        Map<String, Object> profile = profile(row);
-                        String address = addressColumn == null ? null : row.getString(addressColumn);
-                        page.add(new RenderedMessage(row.getString("id"), address, title.render(profile),
-                                body.render(profile), task.getContent().link()));
-                    }, push.getId(), after);
-            if (page.isEmpty()) {
-                break;
-            }
-            Map<String, String> failures = channel.deliver(task.getId(), push.getId(), task.getChannel(), page);
-            recordOutcomes(push, page, failures);
-            delivered += page.size() - failures.size();
-            lastUserId = page.get(page.size() - 1).userId();
+        List<RenderedMessage> messages = new ArrayList<>();
+        jdbc.query("select u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, u.attributes "
+                + "from push_recipient r join audience_user u on u.id = r.user_id "
+                + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' order by r.user_id", row -> {
+                    Map<String, Object> profile = profile(row);
+                    String address = addressColumn == null ? null : row.getString(addressColumn);
+                    messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile),
+                            body.render(profile), task.getContent().link()));
+                }, push.getId(), batch);
+        if (messages.isEmpty()) {
+            return;
         }
+        Map<String, String> failures = adapter(task.getChannel()).deliver(task.getId(), push.getId(),
+                task.getChannel(), messages);
+        recordOutcomes(push, messages, failures);
+        log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
+                messages.size() - failures.size(), failures.size());
+    }
+
+    private Push finish(Push push, OperationTask task, PushStatus outcome) {
         RecipientCounts counts = counts(push.getId());
-        push.finish(counts, clock.instant());
+        push.finish(counts, outcome, clock.instant());
         pushes.save(push);
-        log.info("Task {}: {} push {} done: {} targeted, {} delivered, {} failed, {} skipped {}", task.getId(),
-                push.getKind(), push.getId(), counts.total(), delivered, counts.failed(), counts.skipped(),
-                counts.skippedByReason());
+        log.info("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed, {} skipped {}", task.getId(),
+                push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled", counts.total(),
+                counts.delivered(), counts.failed(), counts.skipped(), counts.skippedByReason());
+        return push;
     }
 
     private void recordOutcomes(Push push, List<RenderedMessage> page, Map<String, String> failures) {
@@ -229,10 +268,18 @@ public class DeliveryService {
         };
     }
 
+    private Push push(long pushId) {
+        return pushes.findById(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
+    }
+
     private OperationTask task(long taskId) {
         return tasks.findById(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
     }
 
     public record RecipientOutcome(String userId, RecipientStatus status, String reason, Instant at) {
+    }
+
+    /** A planned live push: its id, its batches, and how many workers should deliver them (0 when none). */
+    public record Plan(long pushId, int batches, int workers) {
     }
 }

@@ -52,6 +52,7 @@ public class Push {
     private long opened;
     private long clicked;
     private long converted;
+    private int batches;
 
     protected Push() {
     }
@@ -68,14 +69,20 @@ public class Push {
         return push;
     }
 
-    void finish(RecipientCounts counts, Instant now) {
+    /** The recipients are planned, in this many batches. */
+    void planned(int batchCount) {
+        batches = batchCount;
+    }
+
+    /** Every batch is done ({@code DELIVERED}), or the rest was called off ({@code CANCELLED}): the final counts. */
+    void finish(RecipientCounts counts, PushStatus outcome, Instant now) {
         targeted = counts.total();
         skipped = counts.skipped();
         planned = targeted - skipped;
         delivered = counts.delivered();
         failed = counts.failed();
         sent = delivered + failed;
-        status = PushStatus.DELIVERED;
+        status = outcome;
         finishedAt = now;
     }
 
@@ -149,5 +156,9 @@ public class Push {
 
     public long getConverted() {
         return converted;
+    }
+
+    public int getBatches() {
+        return batches;
     }
 }

@@ -7,5 +7,7 @@ public enum SkipReason {
     /** The user has no address for the task's channel (no email, phone or push token). */
     NO_ADDRESS,
     /** A tester id that matches no user profile. */
-    UNKNOWN_USER
+    UNKNOWN_USER,
+    /** A ONE_TIME task's earlier push (stopped by a pause) reached the user already. */
+    ALREADY_SENT
 }

@@ -39,6 +39,20 @@ public class LifecycleFacade {
         log.debug("Started lifecycle of task {}", taskId);
     }
 
+    /** Starts a live push of the task: its delivery process, on its own (business key = task id). */
+    public void startDelivery(long taskId) {
+        String delivery = runtimeService.startProcessInstanceByKey(DeliveryProcess.KEY, String.valueOf(taskId)).getId();
+        log.debug("Task {}: delivery {} started", taskId, delivery);
+    }
+
+    /** Tells the task's lifecycle that a push is delivered; only a ONE_TIME task's waits for it. */
+    public void pushDelivered(long taskId) {
+        int told = runtimeService.createMessageCorrelation(LifecycleProcess.MESSAGE_PUSH_DELIVERED)
+                .processInstanceBusinessKey(String.valueOf(taskId))
+                .correlateAllWithResult().size();
+        log.debug("Task {}: push delivered, {} waiting lifecycle told", taskId, told);
+    }
+
     /**
      * Delivers an operator's message to the task's lifecycle. The model only waits for a message where the
      * action is allowed, so a message nobody waits for is a refused transition, not a server error.

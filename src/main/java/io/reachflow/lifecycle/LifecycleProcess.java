@@ -8,7 +8,10 @@ public final class LifecycleProcess {
 
     public static final String KEY = "operation-task-lifecycle";
 
-    /** Thrown by the delivery delegate when a one-time push would go out later than the task's grace allows. */
+    /** Sent by a finished delivery; a ONE_TIME task's lifecycle waits for it to complete the task. */
+    public static final String MESSAGE_PUSH_DELIVERED = "PushDelivered";
+
+    /** Thrown when starting a push if a one-time push would go out later than the task's grace allows. */
     public static final String ERROR_SEND_EXPIRED = "SEND_EXPIRED";
 
     private LifecycleProcess() {
@@ -62,15 +65,16 @@ public final class LifecycleProcess {
         SUBPROCESS_RUNNING("subprocess_running"),
         GATEWAY_PUSH_TYPE("gateway_push_type"),
         TIMER_SEND_AT("timer_send_at"),
-        SERVICE_DELIVER_ONE_TIME_PUSH("service_deliver_one_time_push"),
+        SERVICE_START_ONE_TIME_PUSH("service_start_one_time_push"),
+        RECEIVE_PUSH_DELIVERED("receive_push_delivered"),
         GATEWAY_AWAIT_OCCURRENCE("gateway_await_occurrence"),
         TIMER_NEXT_OCCURRENCE("timer_next_occurrence"),
         TIMER_END_AT("timer_end_at"),
-        SERVICE_DELIVER_OCCURRENCE("service_deliver_occurrence"),
+        SERVICE_START_OCCURRENCE("service_start_occurrence"),
         GATEWAY_MANUAL_MERGE("gateway_manual_merge"),
         RECEIVE_MANUAL_SENDS("receive_manual_sends"),
         GATEWAY_MANUAL_SEND("gateway_manual_send"),
-        SERVICE_DELIVER_MANUAL_PUSH("service_deliver_manual_push"),
+        SERVICE_START_MANUAL_PUSH("service_start_manual_push"),
         TIMER_TRIGGER_WINDOW_END("timer_trigger_window_end"),
         BOUNDARY_PAUSED("boundary_paused"),
         BOUNDARY_COMPLETED("boundary_completed"),

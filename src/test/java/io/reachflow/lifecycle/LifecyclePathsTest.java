@@ -318,7 +318,7 @@ class LifecyclePathsTest {
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         fixtures.act(Fixtures.OTHER_OPERATOR, task.getId(), TaskAction.SEND, null);
-        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id(), Element.SERVICE_DELIVER_MANUAL_PUSH.id());
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id(), Element.SERVICE_START_MANUAL_PUSH.id());
         engine.runDueJobs(task.getId());
 
         assertThat(livePushes(task)).hasSize(2).allSatisfy(push -> assertThat(push.getTriggeredBy()).isEqualTo(PushTrigger.MANUAL));

@@ -2,6 +2,7 @@ package io.reachflow.task.web;
 
 import io.reachflow.lifecycle.TaskActionPolicy;
 import io.reachflow.lifecycle.TaskCommands;
+import io.reachflow.system.EngineConflicts;
 import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.AuditEntry;
 import io.reachflow.task.AuditRepository;
@@ -135,7 +136,9 @@ class TaskController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No action '" + action
                         + "'; actions are test, submit, withdraw, approve, reject, pause, resume, complete, send, copy"));
         String comment = request == null ? null : request.comment();
-        OperationTask task = commands.perform(id, taskAction, comment, expectedVersion(ifMatch, null), groups(caller));
+        Long expectedVersion = expectedVersion(ifMatch, null);
+        OperationTask task = EngineConflicts.retrying("Task " + id + ": " + taskAction,
+                () -> commands.perform(id, taskAction, comment, expectedVersion, groups(caller)));
         if (taskAction == TaskAction.COPY) {
             return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
         }

@@ -1,12 +1,10 @@
 package io.reachflow.lifecycle.delegates;
 
-import io.reachflow.delivery.DeliveryService;
-import io.reachflow.delivery.PushTrigger;
+import io.reachflow.lifecycle.LifecycleFacade;
 import io.reachflow.lifecycle.LifecycleProcess;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.task.OperationTask;
-import io.reachflow.task.PushType;
 import java.time.Clock;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -14,18 +12,19 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * Delivers one live push of a running task. A one-time push that would go out later than the task's grace is
- * not sent: the business error {@value LifecycleProcess#ERROR_SEND_EXPIRED} completes the task as EXPIRED.
+ * Starts a live push of a running task: its delivery process, which runs on its own. A one-time push that would go
+ * out later than the task's grace is not sent: the business error {@value LifecycleProcess#ERROR_SEND_EXPIRED}
+ * completes the task as EXPIRED.
  */
 @Component
-public class DeliverPushDelegate implements JavaDelegate {
+public class StartDeliveryDelegate implements JavaDelegate {
 
-    private final DeliveryService delivery;
+    private final LifecycleFacade lifecycle;
     private final LifecycleTransitions transitions;
     private final Clock clock;
 
-    public DeliverPushDelegate(DeliveryService delivery, LifecycleTransitions transitions, Clock clock) {
-        this.delivery = delivery;
+    public StartDeliveryDelegate(LifecycleFacade lifecycle, LifecycleTransitions transitions, Clock clock) {
+        this.lifecycle = lifecycle;
         this.transitions = transitions;
         this.clock = clock;
     }
@@ -39,6 +38,6 @@ public class DeliverPushDelegate implements JavaDelegate {
                     "Task " + taskId + " would send later than " + task.getSchedule().effectiveLateSendGrace()
                             + " after its send time " + task.getSchedule().sendAt());
         }
-        delivery.deliverLive(taskId, task.getPushType() == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE);
+        lifecycle.startDelivery(taskId);
     }
 }

@@ -1,0 +1,66 @@
+package io.reachflow.lifecycle;
+
+import org.camunda.bpm.engine.delegate.VariableScope;
+
+/**
+ * The contract of {@code bpmn/operation-task-delivery.bpmn}: one live push, started by the lifecycle (business
+ * key = task id) and running on its own. Its variables: the push planned, how many batches it has, how many workers deliver them, and each
+ * worker's next batch.
+ */
+public final class DeliveryProcess {
+
+    public static final String KEY = "operation-task-delivery";
+
+    static final String PUSH_ID = "pushId";
+    static final String BATCH_COUNT = "batchCount";
+    static final String WORKERS = "workers";
+    /** A worker's next batch: its loop counter first, then that plus the number of workers, and so on. */
+    static final String BATCH = "batch";
+
+    private DeliveryProcess() {
+    }
+
+    public static void setPlan(VariableScope scope, long pushId, int batchCount, int workers) {
+        scope.setVariable(PUSH_ID, pushId);
+        scope.setVariable(BATCH_COUNT, batchCount);
+        scope.setVariable(WORKERS, workers);
+    }
+
+    /** The push this delivery planned, or null before it is planned. */
+    public static Long pushId(VariableScope scope) {
+        return (Long) scope.getVariable(PUSH_ID);
+    }
+
+    public static int batch(VariableScope scope) {
+        return ((Number) scope.getVariable(BATCH)).intValue();
+    }
+
+    /** Ends the worker: it takes no further batch. */
+    public static void stopWorker(VariableScope scope) {
+        scope.setVariable(BATCH, scope.getVariable(BATCH_COUNT));
+    }
+
+    /** Moves the worker on to its next batch. */
+    public static void advanceBatch(VariableScope scope) {
+        scope.setVariable(BATCH, batch(scope) + ((Number) scope.getVariable(WORKERS)).intValue());
+    }
+
+    /** Element ids of the model. */
+    public enum Element {
+        SERVICE_PLAN_PUSH("service_plan_push"),
+        SUBPROCESS_WORKER("subprocess_worker"),
+        SERVICE_DELIVER_BATCH("service_deliver_batch"),
+        SERVICE_FINISH_PUSH("service_finish_push"),
+        END_DELIVERED("end_delivered");
+
+        private final String id;
+
+        Element(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.reachflow.lifecycle.delegates;
+
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.Push;
+import io.reachflow.delivery.PushStatus;
+import io.reachflow.lifecycle.DeliveryProcess;
+import io.reachflow.lifecycle.LifecycleFacade;
+import io.reachflow.lifecycle.LifecycleTransitions;
+import io.reachflow.lifecycle.LifecycleVariables;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every worker is done: counts the push's outcomes. Recipients left over because the task stopped running are
+ * cancelled, with the task's status as the reason. A push delivered whole is reported to the lifecycle.
+ */
+@Component
+public class FinishPushDelegate implements JavaDelegate {
+
+    private final DeliveryService delivery;
+    private final LifecycleFacade lifecycle;
+    private final LifecycleTransitions transitions;
+
+    public FinishPushDelegate(DeliveryService delivery, LifecycleFacade lifecycle, LifecycleTransitions transitions) {
+        this.delivery = delivery;
+        this.lifecycle = lifecycle;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        long taskId = LifecycleVariables.taskId(execution);
+        Push push = delivery.finish(DeliveryProcess.pushId(execution), "TASK_" + transitions.load(taskId).getStatus());
+        if (push.getStatus() == PushStatus.DELIVERED) {
+            lifecycle.pushDelivered(taskId);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.reachflow.system;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.OptimisticLockingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a whole transaction again when the engine reports that one of its executions changed under it. Such a
+ * conflict is the engine's own (a push's batch jobs move their executions while an operator pauses or completes
+ * the task), not a concurrent edit of the task: that one comes as Spring's {@code OptimisticLockingFailureException}
+ * (a stale task version), is never retried here and stays a 409.
+ */
+public final class EngineConflicts {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineConflicts.class);
+    static final int ATTEMPTS = 5;
+
+    private EngineConflicts() {
+    }
+
+    /** {@code transaction} must start and commit a transaction of its own (a call through a transactional bean). */
+    public static <T> T retrying(String what, Supplier<T> transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (OptimisticLockingException conflict) {
+                if (attempt == ATTEMPTS) {
+                    throw conflict;
+                }
+                log.debug("{}: the engine's executions changed meanwhile (attempt {} of {}), trying again", what,
+                        attempt, ATTEMPTS);
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(10, 50L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying after an engine conflict", e);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.reachflow.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import io.reachflow.audience.UserProfile;
+import io.reachflow.audience.UserService;
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.Push;
+import io.reachflow.delivery.PushKind;
+import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.PushStatus;
+import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.lifecycle.DeliveryProcess.Element;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.Audience;
+import io.reachflow.task.AudienceType;
+import io.reachflow.task.Channel;
+import io.reachflow.task.CompletionReason;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
+import io.reachflow.task.TaskStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Every path of {@code bpmn/operation-task-delivery.bpmn}: a live push planned in batches and delivered by its
+ * workers, one batch per job (the test profile cuts pushes into batches of 2 for 2 workers), or stopped mid-way
+ * by a pause, what is left cancelled; a ONE_TIME push started again after the pause reaches the rest only.
+ */
+@ReachflowSpringTest
+class DeliveryPathsTest {
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    PushRepository pushes;
+
+    @Autowired
+    DeliveryService delivery;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @BeforeEach
+    void initAssertions() {
+        BpmnAwareTests.init(engine.processEngine());
+    }
+
+    @Test
+    void deliversEachBatchInItsOwnJobAndEachRecipientOnce() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+
+        ProcessInstance push = deliveryOf(task);
+        assertThat(push).isWaitingAt(Element.SERVICE_DELIVER_BATCH.id());
+        assertThat(batchJobs(push)).as("one job per worker").hasSize(2);
+        Push planned = livePush(task);
+        assertThat(planned.getStatus()).isEqualTo(PushStatus.DELIVERING);
+        assertThat(planned.getBatches()).isEqualTo(3);
+        assertThat(jdbc.queryForList("select batch from push_recipient where push_id = ? order by user_id",
+                Integer.class, planned.getId())).containsExactly(0, 0, 1, 1, 2);
+
+        management().executeJob(batchJobs(push).get(0).getId());
+        assertThat(delivery.counts(planned.getId()).delivered()).as("one batch delivered").isEqualTo(2);
+        assertThat(delivery.counts(planned.getId()).planned()).isEqualTo(3);
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(push).isEnded().hasPassed(Element.SERVICE_FINISH_PUSH.id(), Element.END_DELIVERED.id());
+        Push delivered = livePush(task);
+        assertThat(delivered.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(delivered.getDelivered()).isEqualTo(5);
+        assertThat(inboxMessages(task, audience)).as("messages per recipient")
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    @Test
+    void pauseMidPushStopsTheWorkersAndCancelsWhatIsLeft() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        ProcessInstance push = deliveryOf(task);
+        management().executeJob(batchJobs(push).get(0).getId());
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
+        assertThat(push).as("the pause does not touch the running delivery").isNotEnded();
+        engine.runDueJobs(task.getId());
+
+        assertThat(push).isEnded().hasPassed(Element.SERVICE_FINISH_PUSH.id());
+        Push cancelled = livePush(task);
+        assertThat(cancelled.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(cancelled.getDelivered()).isEqualTo(2);
+        assertThat(jdbc.queryForList("select reason from push_recipient where push_id = ? and status = ?",
+                String.class, cancelled.getId(), RecipientStatus.CANCELLED.name()))
+                .containsExactly("TASK_PAUSED", "TASK_PAUSED", "TASK_PAUSED");
+        assertThat(inboxMessages(task, audience).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void oneTimePushStoppedByAPauseReachesOnlyTheRestAfterTheResume() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.ONE_TIME);
+        management().executeJob(batchJobs(deliveryOf(task)).get(0).getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
+        Push second = livePush(task);
+        assertThat(second.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(second.getDelivered()).isEqualTo(3);
+        assertThat(delivery.counts(second.getId()).skippedByReason()).containsEntry("ALREADY_SENT", 2L);
+        assertThat(inboxMessages(task, audience)).as("messages per recipient over both pushes")
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        OperationTask done = fixtures.reload(task);
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.getCompletionReason()).isEqualTo(CompletionReason.DELIVERED);
+    }
+
+    @Test
+    void pushOfOneBatchHasOneWorker() {
+        List<String> audience = audienceOf(1);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+
+        assertThat(batchJobs(deliveryOf(task))).hasSize(1);
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePush(task).getDelivered()).isEqualTo(1);
+        assertThat(inboxMessages(task, audience)).containsExactly(Map.entry(audience.get(0), 1L));
+    }
+
+    /**
+     * A running task to the given users, its push started (MANUAL: sent by an operator; ONE_TIME: at once, after
+     * its timer and start jobs) and planned: the workers' batch jobs wait.
+     */
+    private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {
+        TaskDefinition base = Fixtures.definition(Channel.IN_APP, pushType, Schedule.immediately(), null);
+        TaskDefinition definition = new TaskDefinition(base.name(), base.description(), base.campaign(),
+                base.miniProgram(), base.subgroup(), base.channel(), base.pushType(),
+                new Audience(AudienceType.USERS, List.of(), audience, List.of()), base.content(), base.schedule(),
+                base.trigger(), base.conversion(), base.testers());
+        OperationTask task = fixtures.running(definition);
+        if (pushType == PushType.MANUAL) {
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        }
+        while (deliveryOf(task) == null) {
+            management().executeJob(management().createJobQuery()
+                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
+        }
+        String plan = management().createJobQuery().processInstanceId(deliveryOf(task).getId())
+                .activityId(Element.SERVICE_PLAN_PUSH.id()).singleResult().getId();
+        management().executeJob(plan);
+        return task;
+    }
+
+    private List<String> audienceOf(int size) {
+        String word = HttpJson.uniqueWord();
+        return IntStream.range(0, size).mapToObj(i -> {
+            String id = "batch" + i + "-" + word;
+            users.upsert(new UserProfile(id, "User " + i, null, null, null, null, null, Set.of(), Map.of(), Set.of()));
+            return id;
+        }).toList();
+    }
+
+    private ProcessInstance deliveryOf(OperationTask task) {
+        return engine.processEngine().getRuntimeService().createProcessInstanceQuery()
+                .processDefinitionKey(DeliveryProcess.KEY).processInstanceBusinessKey(String.valueOf(task.getId()))
+                .singleResult();
+    }
+
+    private List<Job> batchJobs(ProcessInstance push) {
+        return management().createJobQuery().processInstanceId(push.getId())
+                .activityId(Element.SERVICE_DELIVER_BATCH.id()).list();
+    }
+
+    private Push livePush(OperationTask task) {
+        return pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.LIVE).orElseThrow();
+    }
+
+    private Map<String, Long> inboxMessages(OperationTask task, List<String> audience) {
+        return jdbc.queryForList("select user_id from inbox_message where task_id = ?", String.class, task.getId())
+                .stream().filter(audience::contains).collect(Collectors.groupingBy(user -> user, Collectors.counting()));
+    }
+
+    private ManagementService management() {
+        return engine.processEngine().getManagementService();
+    }
+}
