@@ -3,6 +3,7 @@ package io.reachflow.audience;
 import io.reachflow.task.Audience;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -29,17 +30,30 @@ public class AudienceResolver {
     }
 
     /**
-     * Snapshots the audience into the push's recipients, each PLANNED and numbered into batches of
-     * {@code batchSize} in user id order (batch 0, 1, …); returns how many.
+     * Snapshots the audience into the push's recipients in one statement, numbered into batches of
+     * {@code batchSize} in user id order (batch 0, 1, …): each one SKIPPED with the reason of the first exclusion
+     * whose condition (SQL on the user {@code u}) holds, else PLANNED. Returns how many users it took.
      */
-    public int plan(long pushId, Audience audience, Instant now, int batchSize) {
+    public int plan(long pushId, Audience audience, Instant now, int batchSize, Map<String, String> exclusions) {
         MapSqlParameterSource parameters = new MapSqlParameterSource()
                 .addValue("pushId", pushId)
                 .addValue("now", Timestamp.from(now))
                 .addValue("batchSize", batchSize);
-        return jdbc.update("insert into push_recipient (push_id, user_id, status, updated_at, batch) "
-                + "select :pushId, u.id, 'PLANNED', :now, (row_number() over (order by u.id) - 1) / :batchSize "
-                + "from audience_user u where " + where(audience, parameters), parameters);
+        StringBuilder reason = new StringBuilder("null");
+        if (!exclusions.isEmpty()) {
+            reason = new StringBuilder("case");
+            int i = 0;
+            for (Map.Entry<String, String> exclusion : exclusions.entrySet()) {
+                parameters.addValue("reason" + i, exclusion.getKey());
+                reason.append(" when ").append(exclusion.getValue()).append(" then :reason").append(i++);
+            }
+            reason.append(" end");
+        }
+        return jdbc.update("insert into push_recipient (push_id, user_id, status, reason, updated_at, batch) "
+                + "select :pushId, r.id, case when r.reason is null then 'PLANNED' else 'SKIPPED' end, r.reason, :now, "
+                + "(row_number() over (order by r.id) - 1) / :batchSize "
+                + "from (select u.id, " + reason + " as reason from audience_user u where " + where(audience, parameters)
+                + ") r", parameters);
     }
 
     private static String where(Audience audience, MapSqlParameterSource parameters) {

@@ -1,18 +1,10 @@
 package io.reachflow.audience;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.reachflow.system.Database;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
-import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * PostgreSQL's fast path: the chunk is streamed with {@code COPY} into temporary tables (dropped at commit), then
@@ -36,31 +28,21 @@ class PostgresCopyProfileWriter implements ProfileBulkWriter {
               time_zone = excluded.time_zone, locale = excluded.locale, attributes = excluded.attributes,
               updated_at = excluded.updated_at""";
 
-    private final DataSource dataSource;
+    private final Database database;
     private final JdbcTemplate jdbc;
 
-    PostgresCopyProfileWriter(DataSource dataSource) {
-        this.dataSource = dataSource;
-        this.jdbc = new JdbcTemplate(dataSource);
+    PostgresCopyProfileWriter(Database database, JdbcTemplate jdbc) {
+        this.database = database;
+        this.jdbc = jdbc;
     }
 
     @Override
     public void write(Collection<UserProfile> profiles, Instant now) {
         StagedProfiles staged = StagedProfiles.of(profiles);
-        Connection connection = DataSourceUtils.getConnection(dataSource);
-        try {
-            jdbc.execute(STAGING);
-            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("copy import_user from stdin (format csv)", new StringReader(staged.users()));
-            copy.copyIn("copy import_user_tag from stdin (format csv)", new StringReader(staged.tags()));
-            copy.copyIn("copy import_user_opt_out from stdin (format csv)", new StringReader(staged.optOuts()));
-        } catch (SQLException e) {
-            throw new IllegalStateException("COPY of " + profiles.size() + " imported profiles failed", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
-        }
+        jdbc.execute(STAGING);
+        database.copyIn("import_user", "id, name, email, phone, push_token, time_zone, locale, attributes", staged.users());
+        database.copyIn("import_user_tag", "user_id, tag", staged.tags());
+        database.copyIn("import_user_opt_out", "user_id, channel", staged.optOuts());
         jdbc.update(MERGE_USERS, Timestamp.from(now), Timestamp.from(now));
         jdbc.update("delete from audience_user_tag t using import_user i where t.user_id = i.id");
         jdbc.update("insert into audience_user_tag (user_id, tag) select distinct user_id, tag from import_user_tag");

@@ -13,6 +13,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("reachflow.delivery")
-public record DeliveryProperties(@DefaultValue("1000") @Min(1) @Max(100_000) int batchSize,
+public record DeliveryProperties(@DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
                                  @DefaultValue("8") @Min(1) @Max(64) int workers) {
 }

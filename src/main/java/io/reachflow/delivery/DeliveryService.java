@@ -98,17 +98,21 @@ public class DeliveryService {
     public Plan planLive(long taskId, PushTrigger trigger) {
         OperationTask task = task(taskId);
         Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
-        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), properties.batchSize());
-        markWhere(push, RecipientStatus.SKIPPED, SkipReason.OPTED_OUT,
-                "exists (select 1 from audience_user_opt_out o where o.user_id = push_recipient.user_id and o.channel = '"
-                        + task.getChannel().name() + "')");
-        excludeUnaddressable(push, RecipientStatus.SKIPPED);
+        Map<String, String> exclusions = new LinkedHashMap<>();
+        exclusions.put(SkipReason.OPTED_OUT.name(), "exists (select 1 from audience_user_opt_out o where o.user_id = u.id "
+                + "and o.channel = '" + task.getChannel().name() + "')");
+        String addressColumn = addressColumn(task.getChannel());
+        if (addressColumn != null) {
+            exclusions.put(SkipReason.NO_ADDRESS.name(), "(u." + addressColumn + " is null or u." + addressColumn + " = '')");
+        }
         if (task.getPushType() == PushType.ONE_TIME) {
             // sent once per recipient: a push started again after a pause skips who the stopped one reached
-            markWhere(push, RecipientStatus.SKIPPED, SkipReason.ALREADY_SENT, "exists (select 1 from push_recipient d "
-                    + "join push p on p.id = d.push_id where p.task_id = " + taskId + " and p.kind = 'LIVE' and p.id <> "
-                    + push.getId() + " and d.user_id = push_recipient.user_id and d.status = 'DELIVERED')");
+            exclusions.put(SkipReason.ALREADY_SENT.name(), "exists (select 1 from push_recipient d join push p "
+                    + "on p.id = d.push_id where p.task_id = " + taskId + " and p.kind = 'LIVE' and d.user_id = u.id "
+                    + "and d.status = 'DELIVERED')");
         }
+        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), properties.batchSize(),
+                exclusions);
         int batches = (targeted + properties.batchSize() - 1) / properties.batchSize();
         push.planned(batches);
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
@@ -212,7 +216,7 @@ public class DeliveryService {
         }
         Map<String, String> failures = adapter(task.getChannel()).deliver(task.getId(), push.getId(),
                 task.getChannel(), messages);
-        recordOutcomes(push, messages, failures);
+        recordOutcomes(push, batch, failures);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
                 messages.size() - failures.size(), failures.size());
     }
@@ -227,18 +231,25 @@ public class DeliveryService {
         return push;
     }
 
-    private void recordOutcomes(Push push, List<RenderedMessage> page, Map<String, String> failures) {
+    /**
+     * The failures one by one (they are few), then everyone else of the batch still PLANNED at once: those are the
+     * messages just handed over, as profiles are never deleted (the join that selected them drops no one).
+     */
+    private void recordOutcomes(Push push, int batch, Map<String, String> failures) {
         Timestamp now = Timestamp.from(clock.instant());
-        jdbc.batchUpdate("update push_recipient set status = ?, reason = ?, updated_at = ? "
-                        + "where push_id = ? and user_id = ? and status = 'PLANNED'", page, page.size(),
-                (statement, message) -> {
-                    String failure = failures.get(message.userId());
-                    statement.setString(1, failure == null ? RecipientStatus.DELIVERED.name() : RecipientStatus.FAILED.name());
-                    statement.setString(2, failure);
-                    statement.setTimestamp(3, now);
-                    statement.setLong(4, push.getId());
-                    statement.setString(5, message.userId());
-                });
+        List<Map.Entry<String, String>> failed = List.copyOf(failures.entrySet());
+        if (!failed.isEmpty()) {
+            jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ? "
+                            + "where push_id = ? and user_id = ? and status = 'PLANNED'", failed, failed.size(),
+                    (statement, failure) -> {
+                        statement.setString(1, failure.getValue());
+                        statement.setTimestamp(2, now);
+                        statement.setLong(3, push.getId());
+                        statement.setString(4, failure.getKey());
+                    });
+        }
+        jdbc.update("update push_recipient set status = 'DELIVERED', updated_at = ? "
+                + "where push_id = ? and batch = ? and status = 'PLANNED'", now, push.getId(), batch);
     }
 
     private Map<String, Object> profile(ResultSet row) throws SQLException {

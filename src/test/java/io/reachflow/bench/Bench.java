@@ -44,7 +44,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (start or complete a one-user-task process) on the same database with as many threads;</li>
  * <li>{@code GET /api/tasks} with filters and search at 100,000 tasks, against the same queries in plain SQL;</li>
  * <li>(embedded database only) the SQL statements each lifecycle step and each bare engine transaction sends,
- * counted from PostgreSQL's statement log: a figure that does not depend on the machine.</li>
+ * counted from PostgreSQL's statement log: a figure that does not depend on the machine;</li>
+ * <li>an IN_APP push to a million users on one node, against PostgreSQL's COPY rate ({@link DeliveryBench}).</li>
  * </ol>
  */
 public final class Bench {
@@ -103,11 +104,21 @@ public final class Bench {
             base = "http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port");
             http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(options.clients)).build();
             ProcessEngine engine = app.getBean(ProcessEngine.class);
-            deployBareProcess(engine);
-            lifecycles(engine);
-            taskList();
-            if (statementLog != null) {
+            if (options.parts.contains("a") || options.parts.contains("c")) {
+                deployBareProcess(engine);
+            }
+            if (options.parts.contains("a")) {
+                lifecycles(engine);
+            }
+            if (options.parts.contains("b")) {
+                taskList();
+            }
+            if (options.parts.contains("c") && statementLog != null) {
                 statementCounts(engine, statementLog);
+            }
+            if (options.parts.contains("d")) {
+                new DeliveryBench(app, options.jdbcUrl, options.user, options.password, this::get, this::post)
+                        .run(options.deliveryUsers);
             }
         } finally {
             app.close();
@@ -521,9 +532,9 @@ public final class Bench {
         void run() throws Exception;
     }
 
-    /** The command line: {@code --quick}, {@code --clients=}, {@code --lifecycles=}, {@code --tasks=}, ... */
-    private record Options(String jdbcUrl, String user, String password, int clients, int lifecyclesPerClient,
-                           int warmUp, int tasks, int listRequests) {
+    /** The command line: {@code --quick}, {@code --parts=abcd}, {@code --clients=}, {@code --lifecycles=}, ... */
+    private record Options(String jdbcUrl, String user, String password, String parts, int clients,
+                           int lifecyclesPerClient, int warmUp, int tasks, int listRequests, int deliveryUsers) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
@@ -537,16 +548,18 @@ public final class Bench {
             boolean quick = given.containsKey("quick");
             return new Options(given.get("jdbc-url"), given.getOrDefault("user", "postgres"),
                     given.getOrDefault("password", ""),
+                    given.getOrDefault("parts", "abcd"),
                     Integer.parseInt(given.getOrDefault("clients", "8")),
                     Integer.parseInt(given.getOrDefault("lifecycles", quick ? "10" : "50")),
                     Integer.parseInt(given.getOrDefault("warm-up", quick ? "3" : "10")),
                     Integer.parseInt(given.getOrDefault("tasks", quick ? "10000" : "100000")),
-                    Integer.parseInt(given.getOrDefault("list-requests", quick ? "100" : "400")));
+                    Integer.parseInt(given.getOrDefault("list-requests", quick ? "100" : "400")),
+                    Integer.parseInt(given.getOrDefault("delivery-users", quick ? "100000" : "1000000")));
         }
 
         Options withDatabase(String url, String databaseUser, String databasePassword) {
-            return new Options(url, databaseUser, databasePassword, clients, lifecyclesPerClient, warmUp, tasks,
-                    listRequests);
+            return new Options(url, databaseUser, databasePassword, parts, clients, lifecyclesPerClient, warmUp, tasks,
+                    listRequests, deliveryUsers);
         }
     }
 }

@@ -144,6 +144,28 @@ class DeliveryPathsTest {
     }
 
     @Test
+    void plansWhoMustNotGetItAsSkippedWithTheReason() {
+        String word = HttpJson.uniqueWord();
+        List<String> audience = List.of("mailable-" + word, "no-email-" + word, "opted-out-" + word,
+                "opted-out-no-email-" + word);
+        users.upsert(profile(audience.get(0), "a@example.com", Set.of()));
+        users.upsert(profile(audience.get(1), null, Set.of()));
+        users.upsert(profile(audience.get(2), "c@example.com", Set.of(Channel.EMAIL)));
+        users.upsert(profile(audience.get(3), null, Set.of(Channel.EMAIL)));
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.EMAIL);
+        engine.runDueJobs(task.getId());
+
+        Push push = livePush(task);
+        assertThat(push.getTargeted()).isEqualTo(4);
+        assertThat(push.getSkipped()).isEqualTo(3);
+        assertThat(push.getDelivered()).isEqualTo(1);
+        assertThat(delivery.counts(push.getId()).skippedByReason())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("OPTED_OUT", 2L, "NO_ADDRESS", 1L));
+        assertThat(jdbc.queryForList("select user_id from outbox_message where push_id = ?", String.class, push.getId()))
+                .containsExactly(audience.get(0));
+    }
+
+    @Test
     void pushOfOneBatchHasOneWorker() {
         List<String> audience = audienceOf(1);
         OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
@@ -160,7 +182,11 @@ class DeliveryPathsTest {
      * its timer and start jobs) and planned: the workers' batch jobs wait.
      */
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {
-        TaskDefinition base = Fixtures.definition(Channel.IN_APP, pushType, Schedule.immediately(), null);
+        return sentToBatchJobs(audience, pushType, Channel.IN_APP);
+    }
+
+    private OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel) {
+        TaskDefinition base = Fixtures.definition(channel, pushType, Schedule.immediately(), null);
         TaskDefinition definition = new TaskDefinition(base.name(), base.description(), base.campaign(),
                 base.miniProgram(), base.subgroup(), base.channel(), base.pushType(),
                 new Audience(AudienceType.USERS, List.of(), audience, List.of()), base.content(), base.schedule(),
@@ -186,6 +212,10 @@ class DeliveryPathsTest {
             users.upsert(new UserProfile(id, "User " + i, null, null, null, null, null, Set.of(), Map.of(), Set.of()));
             return id;
         }).toList();
+    }
+
+    private static UserProfile profile(String id, String email, Set<Channel> optOut) {
+        return new UserProfile(id, id, email, null, null, null, null, Set.of(), Map.of(), optOut);
     }
 
     private ProcessInstance deliveryOf(OperationTask task) {

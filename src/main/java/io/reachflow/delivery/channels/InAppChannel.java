@@ -2,21 +2,29 @@ package io.reachflow.delivery.channels;
 
 import io.reachflow.task.Channel;
 import java.sql.Timestamp;
+import io.reachflow.system.CsvRows;
+import io.reachflow.system.Database;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** IN_APP: the message lands in the user's inbox, in the same transaction that records the outcome. */
+/**
+ * IN_APP: the message lands in the user's inbox, in the same transaction that records the outcome; a batch at once
+ * (COPY on PostgreSQL, a JDBC batch elsewhere).
+ */
 @Component
 class InAppChannel implements ChannelAdapter {
 
     private final JdbcTemplate jdbc;
+    private final Database database;
     private final Clock clock;
 
-    InAppChannel(JdbcTemplate jdbc, Clock clock) {
+    InAppChannel(JdbcTemplate jdbc, Database database, Clock clock) {
         this.jdbc = jdbc;
+        this.database = database;
         this.clock = clock;
     }
 
@@ -27,6 +35,14 @@ class InAppChannel implements ChannelAdapter {
 
     @Override
     public Map<String, String> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages) {
+        if (database.isPostgres()) {
+            Instant now = clock.instant();
+            CsvRows rows = new CsvRows(messages.size());
+            messages.forEach(message -> rows.row(message.userId(), pushId, taskId, message.title(), message.body(),
+                    message.link(), now));
+            database.copyIn("inbox_message", "user_id, push_id, task_id, title, body, link, created_at", rows);
+            return Map.of();
+        }
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.batchUpdate("insert into inbox_message (user_id, push_id, task_id, title, body, link, created_at) "
                         + "values (?, ?, ?, ?, ?, ?, ?)", messages, messages.size(),

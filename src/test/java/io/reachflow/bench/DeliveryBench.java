@@ -1,0 +1,277 @@
+package io.reachflow.bench;
+
+import io.reachflow.system.CsvRows;
+import io.reachflow.system.Database;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * (d) Delivery: one node delivers an IN_APP push with a templated body to {@code users} users (seeded with COPY),
+ * end to end from the operator's send to the push DELIVERED, with the heap's peak while it runs; first to a tenth
+ * of them, so that the two peaks show whether the heap grows with the audience. Baseline, in the same run: the
+ * rate at which PostgreSQL COPY loads as many rows of the same shape into the same table (the inbox).
+ */
+final class DeliveryBench {
+
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+
+    private final ConfigurableApplicationContext app;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final Get get;
+    private final Post post;
+
+    DeliveryBench(ConfigurableApplicationContext app, String jdbcUrl, String user, String password,
+                  Get get, Post post) {
+        this.app = app;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.get = get;
+        this.post = post;
+    }
+
+    void run(int users) throws Exception {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "(d) Delivery of an IN_APP push with a templated body, one node (%s)%n",
+                app.getEnvironment().getProperty("reachflow.delivery.batch-size") + " recipients per batch, "
+                        + app.getEnvironment().getProperty("reachflow.delivery.workers") + " workers");
+        if (!app.getBean(Database.class).isPostgres()) {
+            throw new IllegalStateException("The delivery benchmark runs on PostgreSQL");
+        }
+        int small = Math.max(1, users / 10);
+        seedUsers("bench-small", small);
+        seedUsers("bench-large", users);
+        Result smallPush = push("bench-small", small);
+        Result largePush = push("bench-large", users);
+        System.out.printf(Locale.ROOT, "    %,9d recipients in %6.1f s: %,8.0f recipients/s end to end, peak heap %,5d MB%n",
+                small, smallPush.seconds(), small / smallPush.seconds(), smallPush.peakHeapMb());
+        System.out.printf(Locale.ROOT, "    %,9d recipients in %6.1f s: %,8.0f recipients/s end to end, peak heap %,5d MB%n",
+                users, largePush.seconds(), users / largePush.seconds(), largePush.peakHeapMb());
+        System.out.println("      " + largePush.phases());
+        double copyRate = copyBaseline(users);
+        double rate = users / largePush.seconds();
+        System.out.printf(Locale.ROOT, "    baseline: COPY of %,d inbox rows: %,.0f rows/s%n", users, copyRate);
+        System.out.printf(Locale.ROOT, "    delivery = %.0f%% of the COPY rate (target >= 40%%): %s; >= 100,000 recipients/s: %s%n",
+                100 * rate / copyRate, rate >= 0.4 * copyRate ? "MET" : "MISSED", rate >= 100_000 ? "MET" : "MISSED");
+        System.out.println("    frequency cap, two nodes, webhook: not measured yet (not built yet)");
+    }
+
+    /** Users tagged {@code tag}, with a city to render, straight into the tables with COPY. */
+    private void seedUsers(String tag, int count) throws Exception {
+        long start = System.nanoTime();
+        try (Connection sql = connect()) {
+            var copy = sql.unwrap(PGConnection.class).getCopyAPI();
+            String now = Instant.now().toString();
+            copy.copyIn("copy audience_user (id, version, name, attributes, created_at, updated_at) from stdin (format csv)",
+                    rows(count, (i, rows) -> rows.row(tag + "-" + i, 0, "User " + i, "{\"city\":\"City " + (i % 500) + "\"}",
+                            now, now)));
+            copy.copyIn("copy audience_user_tag (user_id, tag) from stdin (format csv)",
+                    rows(count, (i, rows) -> rows.row(tag + "-" + i, tag)));
+            try (Statement statement = sql.createStatement()) {
+                statement.execute("analyze audience_user");
+                statement.execute("analyze audience_user_tag");
+            }
+        }
+        System.out.printf(Locale.ROOT, "    seeded %,d users in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Creates, tests, submits, approves (both levels when needed) and sends a task; times the push. */
+    private Result push(String tag, int recipients) throws Exception {
+        String created = post.send("/api/tasks", "olivia", """
+                {"name":"Delivery bench %s","channel":"IN_APP","pushType":"MANUAL",
+                 "audience":{"type":"TAGS","tags":["%s"]},
+                 "content":{"title":"Hi {{name|there}}","body":"This week in {{attributes.city|your city}}: 20%% off"},
+                 "testers":["olivia"]}""".formatted(tag, tag)).body();
+        Matcher id = ID.matcher(created);
+        if (!id.find()) {
+            throw new IllegalStateException("create: " + created);
+        }
+        long taskId = Long.parseLong(id.group(1));
+        String task = "/api/tasks/" + taskId;
+        post.send(task + "/test", "olivia", "{}");
+        awaitPush(taskId, "TEST", 0);
+        post.send(task + "/submit", "olivia", "{}");
+        post.send(task + "/approve", "rita", "{}");
+        if (get.send(task, "olivia").body().contains("\"UNDER_REVIEW\"")) {
+            post.send(task + "/approve", "sam", "{}");
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        long start = System.nanoTime();
+        HttpResponse<String> sent = post.send(task + "/send", "olivia", "{}");
+        if (sent.statusCode() != 200) {
+            throw new IllegalStateException("send: " + sent.statusCode() + " " + sent.body());
+        }
+        awaitPush(taskId, "LIVE", recipients);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        sampler.interrupt();
+        sampler.join();
+        return new Result(seconds, peak.get() / 1024 / 1024, phases(taskId));
+    }
+
+    /** Where the push's time went, from its rows: planning (until the first batch), the batches, the count. */
+    private String phases(long taskId) throws Exception {
+        try (Connection sql = connect();
+             PreparedStatement query = sql.prepareStatement("""
+                     select p.created_at, min(r.updated_at), max(r.updated_at), p.finished_at from push p
+                     join push_recipient r on r.push_id = p.id
+                     where p.id = (select max(id) from push where task_id = ? and kind = 'LIVE') and r.status = 'DELIVERED'
+                     group by p.created_at, p.finished_at""")) {
+            query.setLong(1, taskId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                Instant created = row.getTimestamp(1).toInstant();
+                Instant firstBatch = row.getTimestamp(2).toInstant();
+                Instant lastBatch = row.getTimestamp(3).toInstant();
+                Instant finished = row.getTimestamp(4).toInstant();
+                return String.format(Locale.ROOT, "(plan and first batch %.1f s, the other batches %.1f s, count %.1f s; %s)",
+                        Duration.between(created, firstBatch).toMillis() / 1e3,
+                        Duration.between(firstBatch, lastBatch).toMillis() / 1e3,
+                        Duration.between(lastBatch, finished).toMillis() / 1e3, messagesPerRecipient(sql, taskId));
+            }
+        }
+    }
+
+    /** Whether the push left exactly one inbox message per recipient. */
+    private static String messagesPerRecipient(Connection sql, long taskId) throws Exception {
+        try (PreparedStatement query = sql.prepareStatement("""
+                select count(*), count(distinct m.user_id), (select count(*) from push_recipient r where r.push_id = p.id)
+                from push p left join inbox_message m on m.push_id = p.id
+                where p.id = (select max(id) from push where task_id = ? and kind = 'LIVE') group by p.id""")) {
+            query.setLong(1, taskId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                long messages = row.getLong(1);
+                long recipients = row.getLong(3);
+                return messages == recipients && row.getLong(2) == recipients
+                        ? "one message per recipient"
+                        : "NOT one message per recipient: " + messages + " messages, " + row.getLong(2)
+                                + " users, " + recipients + " recipients";
+            }
+        }
+    }
+
+    /** Waits until the task's latest push of that kind is DELIVERED to {@code delivered} recipients (or more). */
+    private void awaitPush(long taskId, String kind, long delivered) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        try (Connection sql = connect();
+             PreparedStatement query = sql.prepareStatement("select status, delivered from push where task_id = ? "
+                     + "and kind = ? order by id desc fetch first 1 rows only")) {
+            query.setLong(1, taskId);
+            query.setString(2, kind);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = query.executeQuery()) {
+                    if (row.next() && "DELIVERED".equals(row.getString(1)) && row.getLong(2) >= delivered) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("Task " + taskId + ": no " + kind + " push delivered within 30 minutes");
+    }
+
+    /** COPY of as many inbox rows as the push wrote, of the same shape, into the same table; then removed. */
+    private double copyBaseline(int count) throws Exception {
+        try (Connection sql = connect()) {
+            sql.setAutoCommit(false);
+            String now = Instant.now().toString();
+            long start = System.nanoTime();
+            sql.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "copy inbox_message (user_id, push_id, task_id, title, body, link, created_at) from stdin (format csv)",
+                    rows(count, (i, rows) -> rows.row("bench-large-" + i, -1, -1, "Hi User " + i,
+                            "This week in City " + (i % 500) + ": 20% off", null, now)));
+            sql.commit();
+            double rate = count / ((System.nanoTime() - start) / 1e9);
+            try (Statement statement = sql.createStatement()) {
+                statement.execute("delete from inbox_message where push_id = -1");
+            }
+            sql.commit();
+            return rate;
+        }
+    }
+
+    /** CSV rows made as COPY reads them, a few thousand at a time, so that memory stays flat. */
+    private static Reader rows(int count, RowWriter writer) {
+        return new Reader() {
+            private int next;
+            private String chunk = "";
+            private int position;
+
+            @Override
+            public int read(char[] buffer, int offset, int length) {
+                if (position == chunk.length()) {
+                    if (next == count) {
+                        return -1;
+                    }
+                    CsvRows rows = new CsvRows(2_000);
+                    for (int end = Math.min(count, next + 2_000); next < end; next++) {
+                        writer.write(next, rows);
+                    }
+                    chunk = rows.toString();
+                    position = 0;
+                }
+                int read = Math.min(length, chunk.length() - position);
+                chunk.getChars(position, position + read, buffer, offset);
+                position += read;
+                return read;
+            }
+
+            @Override
+            public void close() throws IOException {
+            }
+        };
+    }
+
+    private Connection connect() throws Exception {
+        return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    @FunctionalInterface
+    interface Get {
+        HttpResponse<String> send(String path, String user) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface Post {
+        HttpResponse<String> send(String path, String user, String json) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface RowWriter {
+        void write(int index, CsvRows rows);
+    }
+
+    private record Result(double seconds, long peakHeapMb, String phases) {
+    }
+}
