@@ -122,6 +122,24 @@ class DeliveryPathsTest {
     }
 
     @Test
+    void completeMidPushCancelsWhatIsLeft() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        management().executeJob(batchJobs(deliveryOf(task)).get(0).getId());
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over");
+        engine.runDueJobs(task.getId());
+
+        Push cancelled = livePush(task);
+        assertThat(cancelled.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(cancelled.getDelivered()).isEqualTo(2);
+        assertThat(delivery.counts(cancelled.getId()).total()).isEqualTo(5);
+        assertThat(jdbc.queryForList("select distinct reason from push_recipient where push_id = ? and status = ?",
+                String.class, cancelled.getId(), RecipientStatus.CANCELLED.name())).containsExactly("TASK_COMPLETED");
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
     void oneTimePushStoppedByAPauseReachesOnlyTheRestAfterTheResume() {
         List<String> audience = audienceOf(5);
         OperationTask task = sentToBatchJobs(audience, PushType.ONE_TIME);
