@@ -30,9 +30,10 @@ public class AudienceResolver {
     }
 
     /**
-     * Snapshots the audience into the push's recipients in one statement, numbered into batches of
-     * {@code batchSize} in user id order (batch 0, 1, …): each one SKIPPED with the reason of the first exclusion
-     * whose condition (SQL on the user {@code u}) holds, else PLANNED. Returns how many users it took.
+     * Snapshots the audience into the push's recipients in one statement: each one SKIPPED with the reason of the
+     * first exclusion whose condition (SQL on the user {@code u}, built by the caller from constants) holds, else
+     * PLANNED and numbered into batches of {@code batchSize} in user id order (batch 0, 1, …; -1 for the
+     * skipped). Returns how many users it took.
      */
     public int plan(long pushId, Audience audience, Instant now, int batchSize, Map<String, String> exclusions) {
         MapSqlParameterSource parameters = new MapSqlParameterSource()
@@ -51,7 +52,8 @@ public class AudienceResolver {
         }
         return jdbc.update("insert into push_recipient (push_id, user_id, status, reason, updated_at, batch) "
                 + "select :pushId, r.id, case when r.reason is null then 'PLANNED' else 'SKIPPED' end, r.reason, :now, "
-                + "(row_number() over (order by r.id) - 1) / :batchSize "
+                + "case when r.reason is null then (row_number() over (partition by r.reason is null order by r.id) - 1) "
+                + "/ :batchSize else -1 end "
                 + "from (select u.id, " + reason + " as reason from audience_user u where " + where(audience, parameters)
                 + ") r", parameters);
     }

@@ -11,6 +11,7 @@ import io.reachflow.task.Channel;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.io.BufferedReader;
+import java.io.CharConversionException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -153,7 +154,7 @@ public class UserImports {
                         }
                         line = rows.getCurrentLocation().getLineNr();
                         row = rows.nextValue();
-                    } catch (JsonProcessingException | RuntimeException e) {
+                    } catch (JsonProcessingException | CharConversionException | RuntimeException e) {
                         progress.failed(rows.getCurrentLocation().getLineNr(), "unreadable row: " + e.getMessage());
                         if (!skipBrokenRow(rows)) {
                             break;

@@ -1,12 +1,15 @@
 package io.reachflow.audience;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.reachflow.task.Channel;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A user profile as the API takes and gives it. {@code attributes} is free JSON for templates. The id comes from
@@ -25,6 +28,23 @@ public record UserProfile(
         Set<Channel> optOut) {
 
     public static final String ID_PATTERN = "[^/\\s]+";
+
+    /** Attributes as stored (JSON) fit their column. */
+    @JsonIgnore
+    @AssertTrue(message = "attributes must be at most 100,000 characters as JSON")
+    public boolean isAttributesWithinLimit() {
+        return attributes == null || StagedProfiles.attributes(this).length() <= 100_000;
+    }
+
+    /** PostgreSQL stores no NUL character in text: a profile with one is refused, not half written. */
+    @JsonIgnore
+    @AssertTrue(message = "must not contain a NUL character")
+    public boolean isFreeOfNulCharacters() {
+        return Stream.of(id, name, email, phone, pushToken, timeZone, locale,
+                        tags == null ? "" : String.join("", tags),
+                        attributes == null ? "" : StagedProfiles.attributes(this))
+                .noneMatch(text -> text != null && text.indexOf('\u0000') >= 0);
+    }
 
     /** The same profile under another id: the id of {@code PUT /api/users/{id}} wins over the body's. */
     public UserProfile withId(String newId) {

@@ -8,10 +8,12 @@ import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.ChannelAdapter;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.task.Channel;
+import io.reachflow.task.CompletionReason;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.PushType;
 import io.reachflow.task.TaskNotFoundException;
+import io.reachflow.task.TaskStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,11 +95,17 @@ public class DeliveryService {
 
     /**
      * Plans a live push of a running task: the audience's snapshot, numbered into batches of the configured size,
-     * and the recipients who must not get it marked SKIPPED with the reason.
+     * and the recipients who must not get it marked SKIPPED with the reason. Nothing when an operator stopped the
+     * task since the push was asked for; the task stays locked meanwhile, so that a pause either comes first or
+     * finds the push and stops it ({@link #stopPushes}).
      */
     @Transactional
-    public Plan planLive(long taskId, PushTrigger trigger) {
-        OperationTask task = task(taskId);
+    public Optional<Plan> planLive(long taskId, PushTrigger trigger) {
+        OperationTask task = tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+        if (!stillSends(task)) {
+            log.info("Task {} is {}: its push ({}) is not planned", taskId, task.getStatus(), trigger);
+            return Optional.empty();
+        }
         Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
         Map<String, String> exclusions = new LinkedHashMap<>();
         exclusions.put(SkipReason.OPTED_OUT.name(), "exists (select 1 from audience_user_opt_out o where o.user_id = u.id "
@@ -113,11 +122,43 @@ public class DeliveryService {
         }
         int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), properties.batchSize(),
                 exclusions);
-        int batches = (targeted + properties.batchSize() - 1) / properties.batchSize();
+        Integer batches = jdbc.queryForObject("select coalesce(max(batch), -1) + 1 from push_recipient where push_id = ?",
+                Integer.class, push.getId());
         push.planned(batches);
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
                 trigger, targeted, task.getChannel(), batches, properties.batchSize());
-        return new Plan(push.getId(), batches, Math.min(batches, properties.workers()));
+        return Optional.of(new Plan(push.getId(), batches, Math.min(batches, properties.workers())));
+    }
+
+    /**
+     * Whether a push asked for may still go out: the task runs, or it completed on its own (its schedule ended, a
+     * one-time push went out) after the push was asked for. Not once an operator paused or completed it, nor after
+     * an edit sent it back to testing.
+     */
+    private static boolean stillSends(OperationTask task) {
+        return task.getStatus() == TaskStatus.RUNNING || (task.getStatus() == TaskStatus.COMPLETED
+                && task.getCompletionReason() != CompletionReason.COMPLETED_BY_OPERATOR);
+    }
+
+    /**
+     * Stops the task's pushes that are being delivered (an operator paused or completed it): the recipients not
+     * yet sent to are CANCELLED with {@code reason}, and so are the pushes. A batch being delivered holds its
+     * recipients' rows, so this waits for it and then cancels only what is left; workers that come later find
+     * their push stopped.
+     */
+    @Transactional
+    public void stopPushes(long taskId, String reason) {
+        for (Push push : pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE)) {
+            if (push.getStatus() == PushStatus.DELIVERING) {
+                finish(push.getId(), reason);
+            }
+        }
+    }
+
+    /** Whether the push is still being delivered (not finished, not stopped). */
+    @Transactional(readOnly = true)
+    public boolean isDelivering(long pushId) {
+        return push(pushId).getStatus() == PushStatus.DELIVERING;
     }
 
     /** Delivers one batch of a planned push: its recipients still PLANNED. */
@@ -199,6 +240,11 @@ public class DeliveryService {
     }
 
     private void deliver(Push push, OperationTask task, int batch) {
+        // the batch's rows stay locked until the outcomes commit: a pause waits for them, never cancels them mid-way
+        if (jdbc.queryForList("select user_id from push_recipient where push_id = ? and batch = ? and status = 'PLANNED' "
+                + "for update", String.class, push.getId(), batch).isEmpty()) {
+            return;
+        }
         TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
         TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
         String addressColumn = addressColumn(task.getChannel());

@@ -26,7 +26,13 @@ public final class DeliveryProcess {
         scope.setVariable(WORKERS, workers);
     }
 
-    /** The push this delivery planned, or null before it is planned. */
+    /** Nothing to deliver: the task no longer runs. No push, no workers. */
+    public static void setNothingPlanned(VariableScope scope) {
+        scope.setVariable(BATCH_COUNT, 0);
+        scope.setVariable(WORKERS, 0);
+    }
+
+    /** The push this delivery planned, or null before it is planned or when nothing was. */
     public static Long pushId(VariableScope scope) {
         return (Long) scope.getVariable(PUSH_ID);
     }

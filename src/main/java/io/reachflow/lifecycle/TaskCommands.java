@@ -1,5 +1,6 @@
 package io.reachflow.lifecycle;
 
+import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleProcess.Message;
 import io.reachflow.system.CurrentActor;
 import io.reachflow.task.AuditTrail;
@@ -34,15 +35,17 @@ public class TaskCommands {
     private final OperationTaskRepository tasks;
     private final TaskActionPolicy policy;
     private final LifecycleFacade lifecycle;
+    private final DeliveryService delivery;
     private final AuditTrail audit;
     private final CurrentActor actor;
     private final Clock clock;
 
     public TaskCommands(OperationTaskRepository tasks, TaskActionPolicy policy, LifecycleFacade lifecycle,
-                        AuditTrail audit, CurrentActor actor, Clock clock) {
+                        DeliveryService delivery, AuditTrail audit, CurrentActor actor, Clock clock) {
         this.tasks = tasks;
         this.policy = policy;
         this.lifecycle = lifecycle;
+        this.delivery = delivery;
         this.audit = audit;
         this.actor = actor;
         this.clock = clock;
@@ -131,6 +134,7 @@ public class TaskCommands {
             case PAUSE -> {
                 audit.record(task, who, "PAUSE", comment, t -> t.pause(clock.instant()));
                 lifecycle.send(id, Message.PAUSED);
+                delivery.stopPushes(id, "TASK_PAUSED");
             }
             case RESUME -> {
                 audit.record(task, who, "RESUME", comment, t -> t.resume(clock.instant()));
@@ -140,6 +144,7 @@ public class TaskCommands {
                 audit.record(task, who, "COMPLETE", comment,
                         t -> t.complete(CompletionReason.COMPLETED_BY_OPERATOR, clock.instant()));
                 lifecycle.send(id, Message.COMPLETED);
+                delivery.stopPushes(id, "TASK_COMPLETED");
             }
             case SEND -> {
                 task.requireManualSendable();

@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a whole transaction again when the engine reports that one of its executions changed under it. Such a
- * conflict is the engine's own (a push's batch jobs move their executions while an operator pauses or completes
- * the task), not a concurrent edit of the task: that one comes as Spring's {@code OptimisticLockingFailureException}
- * (a stale task version), is never retried here and stays a 409.
+ * conflict is the engine's own (an operator's action meets the task's own timer or start job, or a delivery's
+ * message to the lifecycle), not a concurrent edit of the task: that one comes as Spring's
+ * {@code OptimisticLockingFailureException} (a stale task version), is never retried here and stays a 409.
  */
 public final class EngineConflicts {
 

@@ -1,8 +1,10 @@
 package io.reachflow.task;
 
+import jakarta.persistence.LockModeType;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
@@ -15,4 +17,9 @@ public interface OperationTaskRepository extends JpaRepository<OperationTask, Lo
 
     @Query("select t from OperationTask t where t.id = :id and t.deleted = false")
     Optional<OperationTask> findByIdAndDeletedFalse(@Param("id") Long id);
+
+    /** The task, its row locked until the transaction ends: an operator's pause or complete waits meanwhile. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select t from OperationTask t where t.id = :id")
+    Optional<OperationTask> findLocked(@Param("id") Long id);
 }

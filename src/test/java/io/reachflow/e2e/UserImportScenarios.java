@@ -83,19 +83,21 @@ abstract class UserImportScenarios {
                 "{\"id\": \"nu4-" + word + "\", \"optOut\": [\"FAX\"]}",
                 "[\"not\", \"an\", \"object\"]",
                 "",
-                "{\"id\": \"nu5-" + word + "\", \"name\": \"Quinn\"}");
+                "{\"id\": \"nu5-" + word + "\", \"name\": \"Quinn\"}",
+                "{\"id\": \"nu6-" + word + "\", \"name\": \"Nul\\u0000Byte\"}");
 
         JsonNode report = importUsers(NDJSON, ndjson);
 
-        assertThat(report.path("processed").asLong()).isEqualTo(6);
+        assertThat(report.path("processed").asLong()).isEqualTo(7);
         assertThat(report.path("imported").asLong()).isEqualTo(3);
-        assertThat(report.path("failed").asLong()).isEqualTo(3);
-        assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(2L, 4L, 5L);
+        assertThat(report.path("failed").asLong()).isEqualTo(4);
+        assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(2L, 4L, 5L, 8L);
+        assertThat(report.path("errors").get(3).path("message").asText()).contains("NUL");
         for (String imported : List.of("nu1-", "nu3-", "nu5-")) {
             assertThat(get(operator(), "/api/users/{id}", imported + word).getStatusCode()).as(imported)
                     .isEqualTo(HttpStatus.OK);
         }
-        for (String refused : List.of("nu2-", "nu4-")) {
+        for (String refused : List.of("nu2-", "nu4-", "nu6-")) {
             assertThat(get(operator(), "/api/users/{id}", refused + word).getStatusCode()).as(refused)
                     .isEqualTo(HttpStatus.NOT_FOUND);
         }

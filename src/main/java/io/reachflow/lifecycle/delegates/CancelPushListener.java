@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The end of a delivery process. When it was cancelled rather than finished (an administrator cancelled it in
- * Cockpit, or its task was deleted), what is left of its push is called off: recipients not yet sent to are
+ * Cockpit, with custom listeners run), what is left of its push is called off: recipients not yet sent to are
  * CANCELLED with the reason {@value #REASON}, and so is the push.
  */
 @Component

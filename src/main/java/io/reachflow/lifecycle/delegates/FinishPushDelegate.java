@@ -12,8 +12,8 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * Every worker is done: counts the push's outcomes. Recipients left over because the task stopped running are
- * cancelled, with the task's status as the reason. A push delivered whole is reported to the lifecycle.
+ * Every worker is done: counts the push's outcomes (nothing when no push was planned). A push an operator stopped
+ * meanwhile is already counted and stays CANCELLED; one delivered whole is reported to the lifecycle.
  */
 @Component
 public class FinishPushDelegate implements JavaDelegate {
@@ -30,8 +30,12 @@ public class FinishPushDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
+        Long pushId = DeliveryProcess.pushId(execution);
+        if (pushId == null) {
+            return;
+        }
         long taskId = LifecycleVariables.taskId(execution);
-        Push push = delivery.finish(DeliveryProcess.pushId(execution), "TASK_" + transitions.load(taskId).getStatus());
+        Push push = delivery.finish(pushId, "TASK_" + transitions.load(taskId).getStatus());
         if (push.getStatus() == PushStatus.DELIVERED) {
             lifecycle.pushDelivered(taskId);
         }

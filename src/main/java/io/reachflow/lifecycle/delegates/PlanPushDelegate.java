@@ -10,7 +10,10 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Plans one live push of a running task (its recipients, in batches) for the workers of the delivery process. */
+/**
+ * Plans one live push of a running task (its recipients, in batches) for the workers of the delivery process;
+ * nothing, and no workers, when the task was paused or completed since.
+ */
 @Component
 public class PlanPushDelegate implements JavaDelegate {
 
@@ -26,8 +29,8 @@ public class PlanPushDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         long taskId = LifecycleVariables.taskId(execution);
         PushType pushType = transitions.load(taskId).getPushType();
-        DeliveryService.Plan plan = delivery.planLive(taskId,
-                pushType == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE);
-        DeliveryProcess.setPlan(execution, plan.pushId(), plan.batches(), plan.workers());
+        delivery.planLive(taskId, pushType == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE).ifPresentOrElse(
+                plan -> DeliveryProcess.setPlan(execution, plan.pushId(), plan.batches(), plan.workers()),
+                () -> DeliveryProcess.setNothingPlanned(execution));
     }
 }

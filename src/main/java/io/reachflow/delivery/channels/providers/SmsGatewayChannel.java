@@ -55,14 +55,25 @@ class SmsGatewayChannel extends PerRecipientChannel {
         return message.link() == null ? body : body + " " + message.link();
     }
 
-    /** {@code {{value}}} is escaped for the body's type: inside a JSON string, as a form value, or not at all. */
+    /**
+     * {@code {{value}}} is escaped for the body's type: inside a JSON string, as a form value, as XML text; plain text
+     * as it is. A recipient's name or attributes can then never change the request's structure (where it goes).
+     */
     static Mustache.Escaper escaperFor(MediaType contentType) {
-        if ("json".equals(contentType.getSubtype()) || contentType.getSubtype().endsWith("+json")) {
+        String subtype = contentType.getSubtype();
+        if ("json".equals(subtype) || subtype.endsWith("+json")) {
             return raw -> new String(JsonStringEncoder.getInstance().quoteAsString(raw));
         }
         if (MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(contentType)) {
             return raw -> URLEncoder.encode(raw, StandardCharsets.UTF_8);
         }
-        return Escapers.NONE;
+        if ("xml".equals(subtype) || subtype.endsWith("+xml")) {
+            return Escapers.HTML;
+        }
+        if (MediaType.TEXT_PLAIN.equalsTypeAndSubtype(contentType)) {
+            return Escapers.NONE;
+        }
+        throw new IllegalArgumentException("reachflow.channels.sms.content-type " + contentType
+                + " is not one the request template can be escaped for: JSON, form, XML or plain text");
     }
 }

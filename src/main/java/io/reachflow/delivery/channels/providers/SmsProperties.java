@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param url             the gateway's send address
  * @param method          the request's method
- * @param contentType     the request body's type; JSON and form bodies get their values escaped to match
+ * @param contentType     the request body's type; JSON, form and XML bodies get their values escaped to match,
+ *                        plain text is sent as it is, any other type is refused at start-up
  * @param requestTemplate the body, a Mustache template of {@code to}, {@code text}, {@code idempotencyKey} and
  *                        {@code userId}
  * @param headers         further request headers, such as the gateway's credentials

@@ -2,6 +2,7 @@ package io.reachflow.delivery.channels.providers;
 
 import static io.reachflow.delivery.channels.providers.TestProviders.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.delivery.channels.SendOutcome.Delivered;
@@ -65,5 +66,14 @@ class SmsGatewayChannelTest {
 
         assertThat(outcomes).containsEntry("alice", new Rejected("no SMS address"));
         assertThat(gateway.requestCount()).isZero();
+    }
+
+    @Test
+    void escapesValuesForXmlAndRefusesABodyTypeItCannotEscapeFor() {
+        assertThat(SmsGatewayChannel.escaperFor(MediaType.APPLICATION_XML).escape("</text><to>+1</to>"))
+                .doesNotContain("<").doesNotContain(">");
+        assertThat(SmsGatewayChannel.escaperFor(MediaType.TEXT_PLAIN).escape("a <b>")).isEqualTo("a <b>");
+        assertThatThrownBy(() -> SmsGatewayChannel.escaperFor(MediaType.parseMediaType("application/x-custom")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("content-type");
     }
 }
