@@ -6,6 +6,7 @@ import static io.reachflow.support.HttpJson.uniqueWord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.audience.ImportStatus;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import java.io.IOException;
@@ -232,6 +233,41 @@ abstract class UserImportScenarios {
         assertThat(report.path("imported").asLong()).isEqualTo(total - 1);
         assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "run-" + word))
                 .isEqualTo(total - 1);
+    }
+
+    /** An upload cut off mid-way keeps the chunks committed before, and the import says it FAILED and why. */
+    @Test
+    void keepsWhatWasCommittedWhenTheUploadBreaksOff() throws Exception {
+        String word = uniqueWord();
+        LongFunction<String> line = i -> "{\"id\": \"cut" + i + "-" + word + "\", \"tags\": [\"cut-" + word + "\"]}\n";
+        try (Socket socket = new Socket("localhost", URI.create(api.baseUrl()).getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/users/import HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Basic " + Base64.getEncoder().encodeToString(
+                            (Fixtures.OPERATOR + ":demo").getBytes(StandardCharsets.UTF_8)) + "\r\n"
+                    + "Content-Type: " + NDJSON + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            writeChunk(out, line, 1, 5_200);
+            awaitRunningImportWithRows(5_000);
+        }
+
+        JsonNode failed = awaitImport(ImportStatus.FAILED, "cut");
+        assertThat(failed.path("imported").asLong()).isEqualTo(5_000);
+        assertThat(failed.path("failure").asText()).contains("upload broke off");
+        assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "cut-" + word))
+                .isEqualTo(5_000);
+    }
+
+    private JsonNode awaitImport(ImportStatus status, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode latest = get(operator(), "/api/users/imports?size=1").getBody().get(0);
+            if (latest.path("status").asText().equals(status.name())) {
+                return latest;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("The " + what + " import did not end " + status + " within a minute");
     }
 
     /** Lines {@code from} to {@code to} (inclusive) as one HTTP/1.1 chunk, flushed. */
