@@ -1,0 +1,258 @@
+package io.reachflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reachflow.support.EmbeddedPostgresDatabase;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * Real nodes: the packaged application ({@code target/reachflow-*.jar}) started as separate processes on one
+ * embedded PostgreSQL, as production runs it. A 100,000-recipient IN_APP push reaches each recipient exactly once
+ * while (a) its node is killed mid-push and another one takes over, (b) two nodes deliver it together.
+ */
+class DeliveryClusterIT {
+
+    private static final int RECIPIENTS = 100_000;
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+    private static final Pattern DELIVERED_BATCH = Pattern.compile("push (\\d+) batch \\d+: \\d+ delivered");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Node> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(node -> node.process().destroyForcibly());
+    }
+
+    @Test
+    void pushSurvivesItsNodeBeingKilledMidWay() throws Exception {
+        String tag = "crash-" + System.nanoTime();
+        Node first = start("first");
+        seedUsers(tag);
+        long taskId = runningTask(first, tag);
+        send(first, taskId);
+        awaitDelivered(taskId, 10_000);
+
+        first.process().destroyForcibly().waitFor();
+        long deliveredWhenKilled = delivered(taskId);
+        assertThat(deliveredWhenKilled).as("killed mid-push").isLessThan(RECIPIENTS);
+        Node second = start("second");
+
+        awaitPushStatus(taskId, "DELIVERED");
+        assertOneMessagePerRecipient(taskId);
+        assertThat(batchesDeliveredBy(second, taskId)).as("the second node finished the push").isPositive();
+    }
+
+    @Test
+    void twoNodesShareAPush() throws Exception {
+        String tag = "pair-" + System.nanoTime();
+        Node first = start("first");
+        Node second = start("second");
+        seedUsers(tag);
+        long taskId = runningTask(first, tag);
+        send(second, taskId);
+
+        awaitPushStatus(taskId, "DELIVERED");
+        assertOneMessagePerRecipient(taskId);
+        assertThat(batchesDeliveredBy(first, taskId)).as("batches delivered by the first node").isPositive();
+        assertThat(batchesDeliveredBy(second, taskId)).as("batches delivered by the second node").isPositive();
+    }
+
+    // ---- nodes ---------------------------------------------------------------------------------------------------
+
+    /** Starts the packaged application on the shared database and waits until it is up. */
+    private Node start(String name) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path log = Files.createDirectories(Path.of("target", "cluster-it")).resolve(name + "-" + port + ".log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Xmx512m", "-jar", applicationJar().toString(),
+                "--spring.profiles.active=postgres,demo",
+                "--spring.datasource.url=" + EmbeddedPostgresDatabase.jdbcUrl(),
+                "--spring.datasource.username=postgres",
+                "--server.port=" + port,
+                // a killed node's jobs are free again after this long
+                "--camunda.bpm.job-execution.lock-time-in-millis=5000",
+                // idle nodes look for jobs often, so that a push of a few seconds is shared
+                "--camunda.bpm.job-execution.wait-time-in-millis=100",
+                "--camunda.bpm.job-execution.max-wait=200",
+                "--reachflow.delivery.batch-size=1000",
+                "--logging.level.io.reachflow.delivery=DEBUG")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Node node = new Node(name, process, "http://localhost:" + port, log);
+        nodes.add(node);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Node " + name + " stopped; see " + log);
+            }
+            try {
+                if (get(node, "/actuator/health").body().contains("\"UP\"")) {
+                    return node;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Node " + name + " did not come up within 3 minutes; see " + log);
+    }
+
+    private static Path applicationJar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(file -> file.getFileName().toString().matches("reachflow-.*\\.jar"))
+                    .filter(file -> !file.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("No packaged application in target/"));
+        }
+    }
+
+    private static long batchesDeliveredBy(Node node, long taskId) throws Exception {
+        long pushId = livePushId(taskId);
+        Matcher batches = DELIVERED_BATCH.matcher(Files.readString(node.log()));
+        long count = 0;
+        while (batches.find()) {
+            if (Long.parseLong(batches.group(1)) == pushId) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // ---- the task, over HTTP -------------------------------------------------------------------------------------
+
+    /** A MANUAL IN_APP task to the tag, tested, submitted and approved. */
+    private long runningTask(Node node, String tag) throws Exception {
+        HttpResponse<String> created = post(node, "/api/tasks", "olivia", """
+                {"name":"Cluster %s","channel":"IN_APP","pushType":"MANUAL","audience":{"type":"TAGS","tags":["%s"]},
+                 "content":{"title":"Hi {{name}}","body":"News from {{attributes.city|here}}"},"testers":["olivia"]}"""
+                .formatted(tag, tag));
+        Matcher id = ID.matcher(created.body());
+        assertThat(id.find()).as(created.body()).isTrue();
+        long taskId = Long.parseLong(id.group(1));
+        post(node, "/api/tasks/" + taskId + "/test", "olivia", "{}");
+        awaitTestRound(taskId);
+        assertThat(post(node, "/api/tasks/" + taskId + "/submit", "olivia", "{}").body()).contains("UNDER_REVIEW");
+        assertThat(post(node, "/api/tasks/" + taskId + "/approve", "rita", "{}").body()).contains("\"RUNNING\"");
+        return taskId;
+    }
+
+    private void send(Node node, long taskId) throws Exception {
+        assertThat(post(node, "/api/tasks/" + taskId + "/send", "olivia", "{}").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> post(Node node, String path, String user, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(node.url() + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":demo").getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(Node node, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(node.url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---- the database --------------------------------------------------------------------------------------------
+
+    /** Users with the tag, straight into the tables with COPY (the first node has created the schema). */
+    private static void seedUsers(String tag) throws Exception {
+        StringBuilder users = new StringBuilder();
+        StringBuilder tags = new StringBuilder();
+        String now = Instant.now().toString();
+        for (int i = 0; i < RECIPIENTS; i++) {
+            users.append(tag).append('-').append(i).append(",0,User ").append(i).append(",\"{\"\"city\"\":\"\"City ")
+                    .append(i % 100).append("\"\"}\",").append(now).append(',').append(now).append('\n');
+            tags.append(tag).append('-').append(i).append(',').append(tag).append('\n');
+        }
+        try (Connection sql = connect()) {
+            var copy = sql.unwrap(PGConnection.class).getCopyAPI();
+            copy.copyIn("copy audience_user (id, version, name, attributes, created_at, updated_at) from stdin (format csv)",
+                    new StringReader(users.toString()));
+            copy.copyIn("copy audience_user_tag (user_id, tag) from stdin (format csv)", new StringReader(tags.toString()));
+        }
+    }
+
+    private static void awaitTestRound(long taskId) throws Exception {
+        awaitQuery("select count(*) from push where task_id = " + taskId + " and kind = 'TEST' and status = 'DELIVERED'",
+                1, Duration.ofMinutes(1));
+    }
+
+    private static void awaitDelivered(long taskId, long atLeast) throws Exception {
+        awaitQuery("select count(*) from push_recipient r join push p on p.id = r.push_id where p.task_id = " + taskId
+                + " and p.kind = 'LIVE' and r.status = 'DELIVERED'", atLeast, Duration.ofMinutes(2));
+    }
+
+    private static void awaitPushStatus(long taskId, String status) throws Exception {
+        awaitQuery("select count(*) from push where task_id = " + taskId + " and kind = 'LIVE' and status = '" + status
+                + "'", 1, Duration.ofMinutes(4));
+    }
+
+    private static void awaitQuery(String countQuery, long atLeast, Duration within) throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        while (Instant.now().isBefore(deadline)) {
+            if (count(countQuery) >= atLeast) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Waited " + within + " for " + countQuery + " >= " + atLeast);
+    }
+
+    private static long delivered(long taskId) throws Exception {
+        return count("select count(*) from inbox_message where push_id = " + livePushId(taskId));
+    }
+
+    private static long livePushId(long taskId) throws Exception {
+        return count("select max(id) from push where task_id = " + taskId + " and kind = 'LIVE'");
+    }
+
+    private static void assertOneMessagePerRecipient(long taskId) throws Exception {
+        long pushId = livePushId(taskId);
+        assertThat(count("select count(*) from inbox_message where push_id = " + pushId)).isEqualTo(RECIPIENTS);
+        assertThat(count("select count(distinct user_id) from inbox_message where push_id = " + pushId)).isEqualTo(RECIPIENTS);
+        assertThat(count("select count(*) from push_recipient where push_id = " + pushId + " and status = 'DELIVERED'"))
+                .isEqualTo(RECIPIENTS);
+    }
+
+    private static long count(String query) throws Exception {
+        try (Connection sql = connect(); Statement statement = sql.createStatement();
+             ResultSet row = statement.executeQuery(query)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static Connection connect() throws Exception {
+        return DriverManager.getConnection(EmbeddedPostgresDatabase.jdbcUrl(), "postgres", "");
+    }
+
+    private record Node(String name, Process process, String url, Path log) {
+    }
+}
