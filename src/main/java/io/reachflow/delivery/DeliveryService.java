@@ -9,6 +9,7 @@ import io.reachflow.delivery.channels.ChannelAdapter;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.task.Channel;
 import io.reachflow.task.CompletionReason;
+import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.PushType;
@@ -120,8 +121,18 @@ public class DeliveryService {
                     + "on p.id = d.push_id where p.task_id = " + taskId + " and p.kind = 'LIVE' and d.user_id = u.id "
                     + "and d.status = 'DELIVERED')");
         }
+        Map<String, Object> values = new HashMap<>();
+        FrequencyCap cap = task.getSchedule().frequencyCap();
+        if (cap != null) {
+            // one grouping of the period's sends, not a count per user
+            exclusions.put(SkipReason.FREQUENCY_CAP.name(), "u.id in (select s.user_id from recipient_send s where "
+                    + "s.channel = '" + task.getChannel().name() + "' and s.sent_at > :capSince group by s.user_id "
+                    + "having count(*) >= :capMax)");
+            values.put("capSince", Timestamp.from(clock.instant().minus(cap.period())));
+            values.put("capMax", cap.max());
+        }
         int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), properties.batchSize(),
-                exclusions);
+                exclusions, values);
         Integer batches = jdbc.queryForObject("select coalesce(max(batch), -1) + 1 from push_recipient where push_id = ?",
                 Integer.class, push.getId());
         push.planned(batches);
@@ -296,6 +307,12 @@ public class DeliveryService {
         }
         jdbc.update("update push_recipient set status = 'DELIVERED', updated_at = ? "
                 + "where push_id = ? and batch = ? and status = 'PLANNED'", now, push.getId(), batch);
+        if (push.getKind() == PushKind.LIVE) {
+            // what frequency caps count, across tasks
+            jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
+                    + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED'",
+                    push.getChannel().name(), now, push.getId(), batch);
+        }
     }
 
     private Map<String, Object> profile(ResultSet row) throws SQLException {

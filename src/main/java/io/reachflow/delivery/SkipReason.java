@@ -9,5 +9,7 @@ public enum SkipReason {
     /** A tester id that matches no user profile. */
     UNKNOWN_USER,
     /** A ONE_TIME task's earlier push (stopped by a pause) reached the user already. */
-    ALREADY_SENT
+    ALREADY_SENT,
+    /** The user got the task's frequency cap of messages on its channel in the cap's period already. */
+    FREQUENCY_CAP
 }

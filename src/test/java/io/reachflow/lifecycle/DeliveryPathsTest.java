@@ -19,6 +19,7 @@ import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.Audience;
 import io.reachflow.task.AudienceType;
 import io.reachflow.task.Channel;
+import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
@@ -26,6 +27,7 @@ import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskDefinition;
 import io.reachflow.task.TaskStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -187,6 +189,24 @@ class DeliveryPathsTest {
                 .containsExactly(audience.get(0));
     }
 
+    /** A cap counts what a user got on the channel from any task; the test rounds do not count. */
+    @Test
+    void frequencyCapSkipsWhoGotEnoughOnTheChannelAcrossTasks() {
+        List<String> audience = audienceOf(3);
+        OperationTask earlier = sentToBatchJobs(audience.subList(0, 2), PushType.MANUAL);
+        engine.runDueJobs(earlier.getId());
+
+        Schedule oncePerDay = new Schedule(null, null, null, null, null, null, null, null,
+                new FrequencyCap(1, Duration.ofDays(1)), null);
+        OperationTask capped = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, oncePerDay);
+        engine.runDueJobs(capped.getId());
+
+        Push push = livePush(capped);
+        assertThat(push.getDelivered()).isEqualTo(1);
+        assertThat(delivery.counts(push.getId()).skippedByReason()).containsExactly(Map.entry("FREQUENCY_CAP", 2L));
+        assertThat(inboxMessages(capped, audience)).containsExactly(Map.entry(audience.get(2), 1L));
+    }
+
     @Test
     void pushOfOneBatchHasOneWorker() {
         List<String> audience = audienceOf(1);
@@ -208,7 +228,11 @@ class DeliveryPathsTest {
     }
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel) {
-        TaskDefinition base = Fixtures.definition(channel, pushType, Schedule.immediately(), null);
+        return sentToBatchJobs(audience, pushType, channel, Schedule.immediately());
+    }
+
+    private OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel, Schedule schedule) {
+        TaskDefinition base = Fixtures.definition(channel, pushType, schedule, null);
         TaskDefinition definition = new TaskDefinition(base.name(), base.description(), base.campaign(),
                 base.miniProgram(), base.subgroup(), base.channel(), base.pushType(),
                 new Audience(AudienceType.USERS, List.of(), audience, List.of()), base.content(), base.schedule(),
