@@ -6,4 +6,7 @@ import java.time.Duration;
 
 /** At most {@code max} messages per recipient within {@code period}, across all tasks of the channel. */
 public record FrequencyCap(@NotNull @Min(1) Integer max, @NotNull Duration period) {
+
+    /** The longest period a cap may count over; the send log keeps what it counts that long. */
+    public static final Duration LONGEST_PERIOD = Duration.ofDays(30);
 }

@@ -55,6 +55,9 @@ public final class TaskDefinitionRules {
         if (schedule.frequencyCap() != null && schedule.frequencyCap().period() != null
                 && !positive(schedule.frequencyCap().period())) {
             errors.put("schedule.frequencyCap.period", "must be positive");
+        } else if (schedule.frequencyCap() != null && schedule.frequencyCap().period() != null
+                && schedule.frequencyCap().period().compareTo(FrequencyCap.LONGEST_PERIOD) > 0) {
+            errors.put("schedule.frequencyCap.period", "must be at most " + FrequencyCap.LONGEST_PERIOD.toDays() + " days");
         }
         for (int i = 0; i < schedule.sendWindows().size(); i++) {
             SendWindow window = schedule.sendWindows().get(i);

@@ -58,6 +58,17 @@ class TaskDefinitionRulesTest {
     }
 
     @Test
+    void limitsTheFrequencyCapPeriodToThirtyDays() {
+        Schedule monthly = new Schedule(null, null, null, null, null, null, null, null,
+                new FrequencyCap(5, Duration.ofDays(30)), null);
+        Schedule longer = new Schedule(null, null, null, null, null, null, null, null,
+                new FrequencyCap(5, Duration.ofDays(31)), null);
+        assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL, monthly, null))).isEmpty();
+        assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL, longer, null)))
+                .containsEntry("schedule.frequencyCap.period", "must be at most 30 days");
+    }
+
+    @Test
     void refusesFieldsOfOtherPushTypes() {
         assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL,
                 schedule(START, null, null, "0 9 * * *", null), new Trigger("x", null))))
