@@ -80,7 +80,7 @@ class JdbcBatchProfileWriter implements ProfileBulkWriter {
     /** Sets name, email, phone, push token, time zone, locale and attributes from {@code first} on; the next index. */
     private static int profileColumns(PreparedStatement statement, int first, UserProfile profile) throws SQLException {
         String[] values = {profile.name(), profile.email(), profile.phone(), profile.pushToken(), profile.timeZone(),
-                profile.locale(), StagedProfiles.attributes(profile)};
+                profile.locale(), profile.attributesJson()};
         for (int i = 0; i < values.length; i++) {
             statement.setString(first + i, values[i]);
         }

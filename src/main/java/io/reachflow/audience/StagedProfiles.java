@@ -3,12 +3,9 @@ package io.reachflow.audience;
 import io.reachflow.system.CsvRows;
 import io.reachflow.task.Channel;
 import java.util.Collection;
-import java.util.Map;
 
 /** A chunk of profiles as the rows of three staging tables: users, their tags, their opt-outs. */
 record StagedProfiles(CsvRows users, CsvRows tags, CsvRows optOuts) {
-
-    private static final AudienceUser.AttributesColumn ATTRIBUTES = new AudienceUser.AttributesColumn();
 
     static StagedProfiles of(Collection<UserProfile> profiles) {
         CsvRows users = new CsvRows(profiles.size());
@@ -16,7 +13,7 @@ record StagedProfiles(CsvRows users, CsvRows tags, CsvRows optOuts) {
         CsvRows optOuts = new CsvRows(0);
         for (UserProfile profile : profiles) {
             users.row(profile.id(), profile.name(), profile.email(), profile.phone(), profile.pushToken(),
-                    profile.timeZone(), profile.locale(), attributes(profile));
+                    profile.timeZone(), profile.locale(), profile.attributesJson());
             if (profile.tags() != null) {
                 profile.tags().forEach(tag -> tags.row(profile.id(), tag));
             }
@@ -27,10 +24,5 @@ record StagedProfiles(CsvRows users, CsvRows tags, CsvRows optOuts) {
             }
         }
         return new StagedProfiles(users, tags, optOuts);
-    }
-
-    /** The attributes as the entity stores them: JSON, an empty object when there are none. */
-    static String attributes(UserProfile profile) {
-        return ATTRIBUTES.convertToDatabaseColumn(profile.attributes() == null ? Map.of() : profile.attributes());
     }
 }

@@ -29,11 +29,18 @@ public record UserProfile(
 
     public static final String ID_PATTERN = "[^/\\s]+";
 
+    private static final AudienceUser.AttributesColumn ATTRIBUTES_COLUMN = new AudienceUser.AttributesColumn();
+
+    /** The attributes as the entity stores them: JSON, an empty object when there are none. */
+    public String attributesJson() {
+        return ATTRIBUTES_COLUMN.convertToDatabaseColumn(attributes == null ? Map.of() : attributes);
+    }
+
     /** Attributes as stored (JSON) fit their column. */
     @JsonIgnore
     @AssertTrue(message = "attributes must be at most 100,000 characters as JSON")
     public boolean isAttributesWithinLimit() {
-        return attributes == null || StagedProfiles.attributes(this).length() <= 100_000;
+        return attributes == null || attributesJson().length() <= 100_000;
     }
 
     /** PostgreSQL stores no NUL character in text: a profile with one is refused, not half written. */
@@ -42,7 +49,7 @@ public record UserProfile(
     public boolean isFreeOfNulCharacters() {
         return Stream.of(id, name, email, phone, pushToken, timeZone, locale,
                         tags == null ? "" : String.join("", tags),
-                        attributes == null ? "" : StagedProfiles.attributes(this))
+                        attributes == null ? "" : attributesJson())
                 .noneMatch(text -> text != null && text.indexOf('\u0000') >= 0);
     }
 

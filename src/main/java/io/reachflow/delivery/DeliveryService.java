@@ -113,7 +113,7 @@ public class DeliveryService {
                 + "and o.channel = '" + task.getChannel().name() + "')");
         String addressColumn = addressColumn(task.getChannel());
         if (addressColumn != null) {
-            exclusions.put(SkipReason.NO_ADDRESS.name(), "(u." + addressColumn + " is null or u." + addressColumn + " = '')");
+            exclusions.put(SkipReason.NO_ADDRESS.name(), noAddress(addressColumn));
         }
         if (task.getPushType() == PushType.ONE_TIME) {
             // sent once per recipient: a push started again after a pause skips who the stopped one reached
@@ -237,7 +237,7 @@ public class DeliveryService {
         String addressColumn = addressColumn(push.getChannel());
         if (addressColumn != null) {
             markWhere(push, as, SkipReason.NO_ADDRESS, "exists (select 1 from audience_user u where u.id = "
-                    + "push_recipient.user_id and (u." + addressColumn + " is null or u." + addressColumn + " = ''))");
+                    + "push_recipient.user_id and " + noAddress(addressColumn) + ")");
         }
     }
 
@@ -330,6 +330,11 @@ public class DeliveryService {
     private ChannelAdapter adapter(Channel channel) {
         return channels.stream().filter(adapter -> adapter.handles(channel)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("No channel adapter for " + channel));
+    }
+
+    /** The user {@code u} has nothing in the address column (SQL). */
+    private static String noAddress(String addressColumn) {
+        return "(u." + addressColumn + " is null or u." + addressColumn + " = '')";
     }
 
     /** The profile column a channel sends to; null where the user id is address enough. */

@@ -7,7 +7,6 @@ package io.reachflow.system;
 public final class CsvRows {
 
     private final StringBuilder csv;
-    private int count;
 
     public CsvRows(int expectedRows) {
         this.csv = new StringBuilder(Math.max(16, expectedRows) * 96);
@@ -24,12 +23,7 @@ public final class CsvRows {
             }
         }
         csv.append('\n');
-        count++;
         return this;
-    }
-
-    public int count() {
-        return count;
     }
 
     @Override

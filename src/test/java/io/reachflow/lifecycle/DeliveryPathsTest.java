@@ -142,6 +142,23 @@ class DeliveryPathsTest {
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
+    /** An administrator cancels the delivery in Cockpit: what is left of its push is called off, not left hanging. */
+    @Test
+    void cancellingTheDeliveryCancelsWhatIsLeftOfItsPush() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        ProcessInstance push = deliveryOf(task);
+        management().executeJob(batchJobs(push).get(0).getId());
+
+        engine.processEngine().getRuntimeService().deleteProcessInstance(push.getId(), "cancelled in Cockpit");
+
+        Push cancelled = livePush(task);
+        assertThat(cancelled.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(cancelled.getDelivered()).isEqualTo(2);
+        assertThat(jdbc.queryForList("select distinct reason from push_recipient where push_id = ? and status = ?",
+                String.class, cancelled.getId(), RecipientStatus.CANCELLED.name())).containsExactly("DELIVERY_CANCELLED");
+    }
+
     /**
      * Resumed at once, before the stopped push's workers have run again: they find their push stopped, the push
      * started again skips who the first one reached, and the task completes once that one is delivered.
