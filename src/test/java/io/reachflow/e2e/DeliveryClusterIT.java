@@ -102,6 +102,15 @@ class DeliveryClusterIT {
                 // idle nodes look for jobs often, so that a push of a few seconds is shared
                 "--camunda.bpm.job-execution.wait-time-in-millis=100",
                 "--camunda.bpm.job-execution.max-wait=200",
+                // A node runs 2 batches, queues 1 and holds at most 1 more that it acquired but could not queue: 4 of
+                // the push's 8 workers at most. The others stay free for the other node's next acquisition, so both
+                // nodes take part whichever of them is faster to the first jobs (with the defaults one node can hold
+                // all 8 and the other may never see a job).
+                "--camunda.bpm.job-execution.core-pool-size=2",
+                "--camunda.bpm.job-execution.max-pool-size=2",
+                "--camunda.bpm.job-execution.queue-capacity=1",
+                "--camunda.bpm.job-execution.max-jobs-per-acquisition=1",
+                "--reachflow.delivery.workers=8",
                 "--reachflow.delivery.batch-size=1000",
                 "--logging.level.io.reachflow.delivery=DEBUG")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
