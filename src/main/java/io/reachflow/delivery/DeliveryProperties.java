@@ -2,17 +2,36 @@ package io.reachflow.delivery;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How a live push is cut up: {@code batchSize} recipients per batch (one engine job each), delivered by at most
- * {@code workers} jobs of a push at a time (across all nodes). More workers deliver faster on more nodes; each is
- * an execution of the push's delivery process.
+ * How a live push is cut up: batches (one engine job each), delivered by at most {@code workers} jobs of a push at a
+ * time (across all nodes). More workers deliver faster on more nodes; each is an execution of the push's delivery
+ * process.
+ *
+ * @param batchSize         recipients per batch on a channel written in the database (IN_APP, the outbox)
+ * @param providerBatchSize recipients per batch on a channel with a provider: its messages go out one request at a
+ *                          time, so a batch is smaller
+ * @param providerBatchTime how long a batch job hands messages to a provider at most; the rest is left for the next
+ *                          job. Keep it well under the job executor's lock time (5 minutes by default), after which
+ *                          another node would take the job over.
+ * @param retryCycle        when a batch whose provider failed temporarily is tried again: the engine's retry cycle
+ *                          ({@code R5/PT1M}, or intervals one per retry); after the last one the batch is an incident
  */
 @Validated
 @ConfigurationProperties("reachflow.delivery")
 public record DeliveryProperties(@DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
-                                 @DefaultValue("8") @Min(1) @Max(64) int workers) {
+                                 @DefaultValue("200") @Min(1) @Max(10_000) int providerBatchSize,
+                                 @DefaultValue("2m") @NotNull Duration providerBatchTime,
+                                 @DefaultValue("8") @Min(1) @Max(64) int workers,
+                                 @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle) {
+
+    int batchSize(boolean throughProvider) {
+        return throughProvider ? providerBatchSize : batchSize;
+    }
 }

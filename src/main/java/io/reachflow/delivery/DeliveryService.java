@@ -1,12 +1,12 @@
 package io.reachflow.delivery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.audience.AudienceResolver;
-import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.ChannelAdapter;
+import io.reachflow.delivery.channels.ProviderChannel;
 import io.reachflow.delivery.channels.RenderedMessage;
+import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.delivery.channels.SendOutcome.Deferred;
+import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.Channel;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.FrequencyCap;
@@ -15,18 +15,14 @@ import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.PushType;
 import io.reachflow.task.TaskNotFoundException;
 import io.reachflow.task.TaskStatus;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,36 +35,37 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>A live push runs in steps, each in the engine job that asks for it (see {@code operation-task-delivery.bpmn}):
  * {@link #planLive} snapshots the audience numbered into batches; {@link #deliverBatch} delivers one batch;
- * {@link #finish} counts the outcomes. The recipients' outcomes and the channel's writes commit with their batch's
- * job, or not at all, and a batch only takes recipients still PLANNED: a retried job never records a recipient
- * twice (the primary key is push id + user id). A test round (a handful of testers) is one batch, in one job.
+ * {@link #finish} counts the outcomes. A batch only takes recipients still PLANNED: a retried job never records a
+ * recipient twice (the primary key is push id + user id). On a channel written in the database (IN_APP, the
+ * outbox) the recipients' outcomes and the channel's writes commit with their batch's job, or not at all; through
+ * a provider, see {@link ProviderDelivery}. A test round (a handful of testers) is one batch, in one job.
  */
 @Service
 public class DeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
-    private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
-
     private final OperationTaskRepository tasks;
     private final PushRepository pushes;
     private final AudienceResolver audiences;
-    private final TemplateRenderer renderer;
+    private final PushRecipients recipients;
     private final List<ChannelAdapter> channels;
+    private final List<ProviderChannel> providers;
+    private final ProviderDelivery providerDelivery;
     private final JdbcTemplate jdbc;
-    private final ObjectMapper objectMapper;
     private final DeliveryProperties properties;
     private final Clock clock;
 
-    public DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
-                           TemplateRenderer renderer, List<ChannelAdapter> channels, JdbcTemplate jdbc,
-                           ObjectMapper objectMapper, DeliveryProperties properties, Clock clock) {
+    DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
+                    PushRecipients recipients, List<ChannelAdapter> channels, List<ProviderChannel> providers,
+                    ProviderDelivery providerDelivery, JdbcTemplate jdbc, DeliveryProperties properties, Clock clock) {
         this.tasks = tasks;
         this.pushes = pushes;
         this.audiences = audiences;
-        this.renderer = renderer;
+        this.recipients = recipients;
         this.channels = channels;
+        this.providers = providers;
+        this.providerDelivery = providerDelivery;
         this.jdbc = jdbc;
-        this.objectMapper = objectMapper;
         this.properties = properties;
         this.clock = clock;
     }
@@ -90,8 +87,13 @@ public class DeliveryService {
                 "not exists (select 1 from audience_user u where u.id = push_recipient.user_id)");
         excludeUnaddressable(push, RecipientStatus.FAILED);
         push.planned(1);
-        deliver(push, task, 0);
-        return finish(push, task, PushStatus.DELIVERED);
+        Optional<ProviderChannel> provider = provider(task.getChannel());
+        if (provider.isPresent()) {
+            sendTestRound(push, task, provider.get());
+        } else {
+            deliver(push, task, 0);
+        }
+        return finish(push, task, PushStatus.DELIVERED, null);
     }
 
     /**
@@ -131,13 +133,13 @@ public class DeliveryService {
             values.put("capSince", Timestamp.from(clock.instant().minus(cap.period())));
             values.put("capMax", cap.max());
         }
-        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), properties.batchSize(),
-                exclusions, values);
+        int batchSize = properties.batchSize(provider(task.getChannel()).isPresent());
+        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), batchSize, exclusions, values);
         Integer batches = jdbc.queryForObject("select coalesce(max(batch), -1) + 1 from push_recipient where push_id = ?",
                 Integer.class, push.getId());
         push.planned(batches);
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
-                trigger, targeted, task.getChannel(), batches, properties.batchSize());
+                trigger, targeted, task.getChannel(), batches, batchSize);
         return Optional.of(new Plan(push.getId(), batches, Math.min(batches, properties.workers())));
     }
 
@@ -172,11 +174,19 @@ public class DeliveryService {
         return push(pushId).getStatus() == PushStatus.DELIVERING;
     }
 
-    /** Delivers one batch of a planned push: its recipients still PLANNED. */
+    /**
+     * Delivers one batch of a planned push: its recipients still PLANNED (and due). Through a provider, each step
+     * commits on its own (see {@link ProviderDelivery}), whatever becomes of the caller's transaction.
+     */
     @Transactional
-    public void deliverBatch(long pushId, int batch) {
+    public BatchResult deliverBatch(long pushId, int batch) {
         Push push = push(pushId);
-        deliver(push, task(push.getTaskId()), batch);
+        OperationTask task = task(push.getTaskId());
+        Optional<ProviderChannel> provider = provider(task.getChannel());
+        if (provider.isPresent()) {
+            return providerDelivery.deliver(task, pushId, batch, provider.get());
+        }
+        return deliver(push, task, batch);
     }
 
     /**
@@ -185,7 +195,7 @@ public class DeliveryService {
      */
     @Transactional
     public Push finish(long pushId, String cancelReason) {
-        Push push = push(pushId);
+        Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         if (push.getStatus() != PushStatus.DELIVERING) {
             return push;
         }
@@ -195,34 +205,14 @@ public class DeliveryService {
             log.info("Task {}: push {} cancelled ({}): {} recipients not sent to", push.getTaskId(), pushId,
                     cancelReason, cancelled);
         }
-        return finish(push, task(push.getTaskId()), cancelled > 0 ? PushStatus.CANCELLED : PushStatus.DELIVERED);
+        return finish(push, task(push.getTaskId()), cancelled > 0 ? PushStatus.CANCELLED : PushStatus.DELIVERED,
+                cancelReason);
     }
 
-    /** Counts of a push's recipients by status, and by reason for skips and failures. */
+    /** Counts of a push's recipients by status, and by reason for skips, failures and deferrals. */
     @Transactional(readOnly = true)
     public RecipientCounts counts(long pushId) {
-        Map<String, Long> byStatus = new HashMap<>();
-        Map<String, Long> skippedByReason = new LinkedHashMap<>();
-        Map<String, Long> failedByReason = new LinkedHashMap<>();
-        jdbc.query("select status, reason, count(*) from push_recipient where push_id = ? group by status, reason "
-                + "order by status, reason", row -> {
-                    String status = row.getString(1);
-                    String reason = row.getString(2);
-                    long count = row.getLong(3);
-                    byStatus.merge(status, count, Long::sum);
-                    if (reason != null && RecipientStatus.SKIPPED.name().equals(status)) {
-                        skippedByReason.put(reason, count);
-                    } else if (reason != null && RecipientStatus.FAILED.name().equals(status)) {
-                        failedByReason.put(reason, count);
-                    }
-                }, pushId);
-        long total = byStatus.values().stream().mapToLong(Long::longValue).sum();
-        return new RecipientCounts(total,
-                byStatus.getOrDefault(RecipientStatus.DELIVERED.name(), 0L),
-                byStatus.getOrDefault(RecipientStatus.FAILED.name(), 0L),
-                byStatus.getOrDefault(RecipientStatus.SKIPPED.name(), 0L),
-                byStatus.getOrDefault(RecipientStatus.PLANNED.name(), 0L),
-                skippedByReason, failedByReason);
+        return recipients.counts(pushId);
     }
 
     /** The outcome per recipient of a push, for test rounds (a handful of testers). */
@@ -250,37 +240,53 @@ public class DeliveryService {
         }
     }
 
-    private void deliver(Push push, OperationTask task, int batch) {
+    /** A batch on a channel written in the database, in the caller's transaction. */
+    private BatchResult deliver(Push push, OperationTask task, int batch) {
         // the batch's rows stay locked until the outcomes commit: a pause waits for them, never cancels them mid-way
         if (jdbc.queryForList("select user_id from push_recipient where push_id = ? and batch = ? and status = 'PLANNED' "
                 + "for update", String.class, push.getId(), batch).isEmpty()) {
-            return;
+            return BatchResult.NOTHING;
         }
-        TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
-        TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
-        String addressColumn = addressColumn(task.getChannel());
-        List<RenderedMessage> messages = new ArrayList<>();
-        jdbc.query("select u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, u.attributes "
-                + "from push_recipient r join audience_user u on u.id = r.user_id "
-                + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' order by r.user_id", row -> {
-                    Map<String, Object> profile = profile(row);
-                    String address = addressColumn == null ? null : row.getString(addressColumn);
-                    messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile),
-                            body.render(profile), task.getContent().link()));
-                }, push.getId(), batch);
+        List<RenderedMessage> messages = recipients.render(task, push.getId(), batch, RecipientStatus.PLANNED);
         if (messages.isEmpty()) {
-            return;
+            return BatchResult.NOTHING;
         }
         Map<String, String> failures = adapter(task.getChannel()).deliver(task.getId(), push.getId(),
                 task.getChannel(), messages);
         recordOutcomes(push, batch, failures);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
                 messages.size() - failures.size(), failures.size());
+        return new BatchResult(messages.size() - failures.size(), failures.size(), 0, 0, null, null);
     }
 
-    private Push finish(Push push, OperationTask task, PushStatus outcome) {
+    /**
+     * A test round through a provider: every tester at once, in the round's transaction (a handful of requests).
+     * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason.
+     */
+    private void sendTestRound(Push push, OperationTask task, ProviderChannel provider) {
+        List<RenderedMessage> messages = recipients.render(task, push.getId(), 0, RecipientStatus.PLANNED);
+        Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (RenderedMessage message : messages) {
+            SendOutcome outcome = outcomes.get(message.userId());
+            String reason = null;
+            if (outcome instanceof Rejected rejected) {
+                reason = rejected.reason();
+            } else if (outcome instanceof Deferred deferred) {
+                reason = "temporary failure: " + deferred.reason();
+            } else if (outcome == null) {
+                reason = "not sent: " + provider.channel() + " is not taking messages now";
+            }
+            if (reason != null) {
+                failures.put(message.userId(), reason.length() <= 255 ? reason : reason.substring(0, 254) + "…");
+            }
+        }
+        recordOutcomes(push, 0, failures);
+    }
+
+    private Push finish(Push push, OperationTask task, PushStatus outcome, String cancelReason) {
         RecipientCounts counts = counts(push.getId());
-        push.finish(counts, outcome, clock.instant());
+        push.finish(counts, outcome, cancelReason, clock.instant());
         pushes.save(push);
         log.info("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed, {} skipped {}", task.getId(),
                 push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled", counts.total(),
@@ -315,16 +321,9 @@ public class DeliveryService {
         }
     }
 
-    private Map<String, Object> profile(ResultSet row) throws SQLException {
-        String attributes = row.getString("attributes");
-        try {
-            return TemplateRenderer.context(new UserProfile(row.getString("id"), row.getString("name"),
-                    row.getString("email"), row.getString("phone"), row.getString("push_token"),
-                    row.getString("time_zone"), row.getString("locale"), Set.of(),
-                    attributes == null ? Map.of() : objectMapper.readValue(attributes, ATTRIBUTES), Set.of()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored attributes of user " + row.getString("id") + " are not JSON", e);
-        }
+    /** The channel's provider, when one is configured; otherwise the channel is written in the database. */
+    private Optional<ProviderChannel> provider(Channel channel) {
+        return providers.stream().filter(provider -> provider.channel() == channel).findFirst();
     }
 
     private ChannelAdapter adapter(Channel channel) {

@@ -40,6 +40,8 @@ public class Push {
     @Enumerated(EnumType.STRING)
     private PushStatus status;
 
+    private String cancelReason;
+
     private Instant createdAt;
     private Instant finishedAt;
 
@@ -74,16 +76,25 @@ public class Push {
         batches = batchCount;
     }
 
-    /** Every batch is done ({@code DELIVERED}), or the rest was called off ({@code CANCELLED}): the final counts. */
-    void finish(RecipientCounts counts, PushStatus outcome, Instant now) {
+    /**
+     * Every batch is done ({@code DELIVERED}), or the rest was called off ({@code CANCELLED}, with the reason): the
+     * final counts.
+     */
+    void finish(RecipientCounts counts, PushStatus outcome, String reason, Instant now) {
+        status = outcome;
+        cancelReason = outcome == PushStatus.CANCELLED ? reason : null;
+        finishedAt = now;
+        recount(counts);
+    }
+
+    /** The counts again: a provider answered for messages it had when the push was stopped. */
+    void recount(RecipientCounts counts) {
         targeted = counts.total();
         skipped = counts.skipped();
         planned = targeted - skipped;
         delivered = counts.delivered();
         failed = counts.failed();
         sent = delivered + failed;
-        status = outcome;
-        finishedAt = now;
     }
 
     public Long getId() {
@@ -112,6 +123,11 @@ public class Push {
 
     public PushStatus getStatus() {
         return status;
+    }
+
+    /** Why the rest of the push was called off; null unless CANCELLED. */
+    public String getCancelReason() {
+        return cancelReason;
     }
 
     public Instant getCreatedAt() {

@@ -1,8 +1,10 @@
 package io.reachflow.delivery;
 
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
@@ -17,4 +19,12 @@ public interface PushRepository extends JpaRepository<Push, Long> {
 
     @Query("select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc limit 1")
     Optional<Push> findFirstByTaskIdAndKindOrderByIdDesc(@Param("taskId") Long taskId, @Param("kind") PushKind kind);
+
+    /**
+     * The push, its row locked until the transaction ends: stopping a push, and recording what a provider
+     * answered, take their turns.
+     */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select p from Push p where p.id = :id")
+    Optional<Push> findLocked(@Param("id") Long id);
 }

@@ -1,6 +1,9 @@
 package io.reachflow.delivery;
 
-/** The one recorded outcome of a push for one recipient. */
+/**
+ * Where a push stands for one recipient. PLANNED until handed to the channel; SENDING only while a provider has the
+ * message and has not answered yet; then its one recorded outcome.
+ */
 public enum RecipientStatus {
-    PLANNED, DELIVERED, FAILED, SKIPPED, CANCELLED
+    PLANNED, SENDING, DELIVERED, FAILED, SKIPPED, CANCELLED
 }

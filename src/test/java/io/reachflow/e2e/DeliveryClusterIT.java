@@ -3,6 +3,8 @@ package io.reachflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reachflow.support.EmbeddedPostgresDatabase;
+import io.reachflow.support.ScriptedReceiver;
+import io.reachflow.support.ScriptedReceiver.Answer;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.ServerSocket;
@@ -22,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,13 +35,16 @@ import org.postgresql.PGConnection;
 
 /**
  * Real nodes: the packaged application ({@code target/reachflow-*.jar}) started as separate processes on one
- * embedded PostgreSQL, as production runs it. A 100,000-recipient IN_APP push reaches each recipient exactly once
- * while (a) its node is killed mid-push and another one takes over, (b) two nodes deliver it together.
+ * embedded PostgreSQL, as production runs it. A 100,000-recipient push reaches each recipient exactly once while
+ * (a) its node is killed mid-push and another one takes over, (b) two nodes deliver it together, (c) its webhook
+ * receiver fails for a while.
  */
 class DeliveryClusterIT {
 
     private static final int RECIPIENTS = 100_000;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+    private static final Pattern USER_ID = Pattern.compile("\"userId\":\"([^\"]+)\"");
+    private static final String WEBHOOK = "/hooks/reachflow";
     private static final Pattern DELIVERED_BATCH = Pattern.compile("push (\\d+) batch \\d+: \\d+ delivered");
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -84,15 +91,52 @@ class DeliveryClusterIT {
 
     // ---- nodes ---------------------------------------------------------------------------------------------------
 
+    /**
+     * (c) The webhook receiver fails with 500, then with 429 and Retry-After, for a few seconds each while two nodes
+     * deliver a push to it: the batches are retried until each recipient is in exactly one accepted request.
+     */
+    @Test
+    void webhookFailingForAWhileStillGetsEachRecipientOnce() throws Exception {
+        try (ScriptedReceiver receiver = new ScriptedReceiver().start()) {
+            String tag = "hook-" + System.nanoTime();
+            String[] webhook = {"--reachflow.channels.webhook.url=" + receiver.url(WEBHOOK),
+                    "--reachflow.channels.webhook.secret=cluster-secret",
+                    // up to 8 retries, 17 s in all: more than the receiver's 6 s of failures
+                    "--reachflow.delivery.retry-cycle=PT1S,PT1S,PT2S,PT2S,PT2S,PT3S,PT3S,PT3S"};
+            Node first = start("first", webhook);
+            Node second = start("second", webhook);
+            seedUsers(tag);
+            long taskId = runningTask(first, tag, "WEBHOOK");
+            receiver.answerFor(WEBHOOK, Duration.ofSeconds(3), Answer.status(500, "overloaded"));
+            receiver.answerFor(WEBHOOK, Duration.ofSeconds(3), Answer.retryAfter(429, "1"));
+            send(second, taskId);
+
+            awaitPushStatus(taskId, "DELIVERED");
+            long pushId = livePushId(taskId);
+            List<ScriptedReceiver.Received> requests = receiver.received().stream()
+                    .filter(request -> request.body().contains("\"pushId\":" + pushId + ",")).toList();
+            assertThat(requests).extracting(ScriptedReceiver.Received::status).contains(500, 429, 200);
+            Map<String, Long> accepted = requests.stream().filter(request -> request.status() == 200)
+                    .flatMap(request -> userIds(request.body()).stream())
+                    .collect(Collectors.groupingBy(user -> user, Collectors.counting()));
+            assertThat(accepted).as("recipients accepted by the receiver").hasSize(RECIPIENTS);
+            assertThat(accepted.values()).as("requests accepted per recipient").containsOnly(1L);
+            assertThat(count("select count(*) from push_recipient where push_id = " + pushId
+                    + " and status = 'DELIVERED'")).isEqualTo(RECIPIENTS);
+            assertThat(batchesDeliveredBy(first, taskId)).as("batches delivered by the first node").isPositive();
+            assertThat(batchesDeliveredBy(second, taskId)).as("batches delivered by the second node").isPositive();
+        }
+    }
+
     /** Starts the packaged application on the shared database and waits until it is up. */
-    private Node start(String name) throws Exception {
+    private Node start(String name, String... arguments) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         Path log = Files.createDirectories(Path.of("target", "cluster-it")).resolve(name + "-" + port + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-Xmx512m", "-jar", applicationJar().toString(),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", applicationJar().toString(),
                 "--spring.profiles.active=postgres,demo",
                 "--spring.datasource.url=" + EmbeddedPostgresDatabase.jdbcUrl(),
                 "--spring.datasource.username=postgres",
@@ -112,8 +156,9 @@ class DeliveryClusterIT {
                 "--camunda.bpm.job-execution.max-jobs-per-acquisition=1",
                 "--reachflow.delivery.workers=8",
                 "--reachflow.delivery.batch-size=1000",
-                "--logging.level.io.reachflow.delivery=DEBUG")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--logging.level.io.reachflow.delivery=DEBUG"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Node node = new Node(name, process, "http://localhost:" + port, log);
         nodes.add(node);
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
@@ -157,10 +202,14 @@ class DeliveryClusterIT {
 
     /** A MANUAL IN_APP task to the tag, tested, submitted and approved. */
     private long runningTask(Node node, String tag) throws Exception {
+        return runningTask(node, tag, "IN_APP");
+    }
+
+    private long runningTask(Node node, String tag, String channel) throws Exception {
         HttpResponse<String> created = post(node, "/api/tasks", "olivia", """
-                {"name":"Cluster %s","channel":"IN_APP","pushType":"MANUAL","audience":{"type":"TAGS","tags":["%s"]},
+                {"name":"Cluster %s","channel":"%s","pushType":"MANUAL","audience":{"type":"TAGS","tags":["%s"]},
                  "content":{"title":"Hi {{name}}","body":"News from {{attributes.city|here}}"},"testers":["olivia"]}"""
-                .formatted(tag, tag));
+                .formatted(tag, channel, tag));
         Matcher id = ID.matcher(created.body());
         assertThat(id.find()).as(created.body()).isTrue();
         long taskId = Long.parseLong(id.group(1));
@@ -248,6 +297,15 @@ class DeliveryClusterIT {
         assertThat(count("select count(distinct user_id) from inbox_message where push_id = " + pushId)).isEqualTo(RECIPIENTS);
         assertThat(count("select count(*) from push_recipient where push_id = " + pushId + " and status = 'DELIVERED'"))
                 .isEqualTo(RECIPIENTS);
+    }
+
+    private static List<String> userIds(String webhookBody) {
+        Matcher users = USER_ID.matcher(webhookBody);
+        List<String> ids = new ArrayList<>();
+        while (users.find()) {
+            ids.add(users.group(1));
+        }
+        return ids;
     }
 
     private static long count(String query) throws Exception {

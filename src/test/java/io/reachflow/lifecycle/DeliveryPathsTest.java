@@ -7,17 +7,14 @@ import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
-import io.reachflow.delivery.PushKind;
-import io.reachflow.delivery.PushRepository;
 import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.lifecycle.DeliveryProcess.Element;
+import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
-import io.reachflow.task.Audience;
-import io.reachflow.task.AudienceType;
 import io.reachflow.task.Channel;
 import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.CompletionReason;
@@ -25,14 +22,12 @@ import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskAction;
-import io.reachflow.task.TaskDefinition;
 import io.reachflow.task.TaskStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -60,13 +55,13 @@ class DeliveryPathsTest {
     UserService users;
 
     @Autowired
-    PushRepository pushes;
-
-    @Autowired
     DeliveryService delivery;
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    Deliveries deliveries;
 
     @BeforeEach
     void initAssertions() {
@@ -236,10 +231,6 @@ class DeliveryPathsTest {
         assertThat(inboxMessages(task, audience)).containsExactly(Map.entry(audience.get(0), 1L));
     }
 
-    /**
-     * A running task to the given users, its push started (MANUAL: sent by an operator; ONE_TIME: at once, after
-     * its timer and start jobs) and planned: the workers' batch jobs wait.
-     */
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {
         return sentToBatchJobs(audience, pushType, Channel.IN_APP);
     }
@@ -249,32 +240,11 @@ class DeliveryPathsTest {
     }
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel, Schedule schedule) {
-        TaskDefinition base = Fixtures.definition(channel, pushType, schedule, null);
-        TaskDefinition definition = new TaskDefinition(base.name(), base.description(), base.campaign(),
-                base.miniProgram(), base.subgroup(), base.channel(), base.pushType(),
-                new Audience(AudienceType.USERS, List.of(), audience, List.of()), base.content(), base.schedule(),
-                base.trigger(), base.conversion(), base.testers());
-        OperationTask task = fixtures.running(definition);
-        if (pushType == PushType.MANUAL) {
-            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
-        }
-        while (deliveryOf(task) == null) {
-            management().executeJob(management().createJobQuery()
-                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
-        }
-        String plan = management().createJobQuery().processInstanceId(deliveryOf(task).getId())
-                .activityId(Element.SERVICE_PLAN_PUSH.id()).singleResult().getId();
-        management().executeJob(plan);
-        return task;
+        return deliveries.sentToBatchJobs(audience, pushType, channel, schedule);
     }
 
     private List<String> audienceOf(int size) {
-        String word = HttpJson.uniqueWord();
-        return IntStream.range(0, size).mapToObj(i -> {
-            String id = "batch" + i + "-" + word;
-            users.upsert(new UserProfile(id, "User " + i, null, null, null, null, null, Set.of(), Map.of(), Set.of()));
-            return id;
-        }).toList();
+        return deliveries.audienceOf(size);
     }
 
     private static UserProfile profile(String id, String email, Set<Channel> optOut) {
@@ -282,18 +252,15 @@ class DeliveryPathsTest {
     }
 
     private ProcessInstance deliveryOf(OperationTask task) {
-        return engine.processEngine().getRuntimeService().createProcessInstanceQuery()
-                .processDefinitionKey(DeliveryProcess.KEY).processInstanceBusinessKey(String.valueOf(task.getId()))
-                .singleResult();
+        return deliveries.deliveryOf(task);
     }
 
     private List<Job> batchJobs(ProcessInstance push) {
-        return management().createJobQuery().processInstanceId(push.getId())
-                .activityId(Element.SERVICE_DELIVER_BATCH.id()).list();
+        return deliveries.batchJobs(push);
     }
 
     private Push livePush(OperationTask task) {
-        return pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.LIVE).orElseThrow();
+        return deliveries.livePush(task);
     }
 
     private Map<String, Long> inboxMessages(OperationTask task, List<String> audience) {

@@ -17,6 +17,6 @@ import org.springframework.test.context.ActiveProfiles;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"test", "demo"})
-@Import({Engine.class, Fixtures.class, Api.class})
+@Import({Engine.class, Fixtures.class, Api.class, Deliveries.class})
 public @interface ReachflowSpringTest {
 }

@@ -1,19 +1,37 @@
 package io.reachflow.delivery.channels;
 
 import io.reachflow.task.Channel;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Hands rendered messages to a real provider of one channel and reports, per recipient, what the provider answered.
- * Calls the outside world: never call it inside a request or a database transaction.
+ * Calls the outside world: never call it inside a request or while holding database locks.
  */
 public interface ProviderChannel {
 
     Channel channel();
 
-    /** Sends the messages of one push; returns an outcome for every user id in {@code messages}. */
-    Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages);
+    /**
+     * Sends the messages of one push, one after the other, and returns the outcome of each message handed over.
+     * It stops handing over, leaving the rest without an outcome (for a later attempt), once {@code handOverUntil}
+     * has passed or the provider is plainly not taking messages now: it asked to wait (a temporary failure with
+     * {@code Retry-After}) or failed temporarily several times in a row.
+     */
+    Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages, Instant handOverUntil);
+
+    /** Sends all the messages, however long it takes (a test round's handful). */
+    default Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages) {
+        return send(taskId, pushId, messages, Instant.MAX);
+    }
+
+    /**
+     * Whether the provider recognises a message it has already taken by its {@link #idempotencyKey}, so that a
+     * message whose answer was lost (the node stopped while the provider had it) may be sent again. Where it does
+     * not, such a message is recorded as failed rather than risk sending it twice.
+     */
+    boolean deduplicates();
 
     /** The key under which a provider may recognise a message it has already taken: one per push and user. */
     static String idempotencyKey(long pushId, String userId) {

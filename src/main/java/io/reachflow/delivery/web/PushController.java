@@ -12,6 +12,8 @@ import io.reachflow.task.Channel;
 import io.reachflow.task.TaskQueries;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +30,13 @@ class PushController {
     private final TaskQueries queries;
     private final PushRepository pushes;
     private final DeliveryService delivery;
+    private final Clock clock;
 
-    PushController(TaskQueries queries, PushRepository pushes, DeliveryService delivery) {
+    PushController(TaskQueries queries, PushRepository pushes, DeliveryService delivery, Clock clock) {
         this.queries = queries;
         this.pushes = pushes;
         this.delivery = delivery;
+        this.clock = clock;
     }
 
     @GetMapping("/test-rounds")
@@ -54,20 +58,34 @@ class PushController {
 
     private PushView view(Push push) {
         RecipientCounts counts = delivery.counts(push.getId());
+        long sent = counts.delivered() + counts.failed();
         return new PushView(push.getId(), push.getTriggeredBy(), push.getChannel(), push.getTaskRevision(),
-                push.getStatus(), push.getCreatedAt(), push.getFinishedAt(), counts.total(), counts.total() - counts.skipped(),
-                counts.delivered() + counts.failed(), counts.delivered(), counts.failed(), counts.skipped(),
-                counts.planned(), counts.skippedByReason(), counts.failedByReason(), push.getOpened(),
-                push.getClicked(), push.getConverted());
+                push.getStatus(), push.getCancelReason(), push.getCreatedAt(), push.getFinishedAt(), counts.total(),
+                counts.total() - counts.skipped(), sent, counts.delivered(), counts.failed(), counts.skipped(),
+                counts.remaining(), ratePerSecond(push, sent), counts.skippedByReason(), counts.failedByReason(),
+                counts.deferredByReason(), push.getOpened(), push.getClicked(), push.getConverted());
+    }
+
+    /** Recipients sent to per second, from the push's start to its end (or now, while it runs). */
+    private double ratePerSecond(Push push, long sent) {
+        Instant end = push.getFinishedAt() != null ? push.getFinishedAt() : clock.instant();
+        double seconds = Duration.between(push.getCreatedAt(), end).toMillis() / 1000.0;
+        return seconds <= 0 ? 0 : Math.round(sent / seconds * 10) / 10.0;
     }
 
     record TestRoundView(long id, int taskRevision, Channel channel, PushStatus status, Instant createdAt,
                          Instant finishedAt, List<RecipientOutcome> testers) {
     }
 
+    /**
+     * A push and its progress: {@code remaining} are planned recipients not sent to yet, {@code deferredByReason}
+     * those of them waiting for another attempt after a provider's temporary failure, {@code ratePerSecond} the
+     * recipients sent to per second so far.
+     */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
-                    Instant createdAt, Instant finishedAt, long targeted, long planned, long sent, long delivered,
-                    long failed, long skipped, long remaining, Map<String, Long> skippedByReason,
-                    Map<String, Long> failedByReason, long opened, long clicked, long converted) {
+                    String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,
+                    long delivered, long failed, long skipped, long remaining, double ratePerSecond,
+                    Map<String, Long> skippedByReason, Map<String, Long> failedByReason,
+                    Map<String, Long> deferredByReason, long opened, long clicked, long converted) {
     }
 }

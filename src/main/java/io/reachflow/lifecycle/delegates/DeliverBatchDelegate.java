@@ -1,5 +1,7 @@
 package io.reachflow.lifecycle.delegates;
 
+import io.reachflow.delivery.BatchResult;
+import io.reachflow.delivery.DeliveryDeferredException;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.DeliveryProcess;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -10,7 +12,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * A delivery worker's step: delivers its current batch and moves on to its next one, while the push is being
- * delivered. Once an operator has stopped it (pause, complete) the worker stops too.
+ * delivered. Once an operator has stopped it (pause, complete) the worker stops too. A batch that must wait (its
+ * provider failed temporarily) fails its job: the engine tries it again after the backoff of the activity's retry
+ * cycle (see {@code RetryAfterPlugin} for a provider's {@code Retry-After}), and raises an incident when the retries
+ * are used up. A batch that ran out of time goes on in a new job.
  */
 @Component
 public class DeliverBatchDelegate implements JavaDelegate {
@@ -31,7 +36,17 @@ public class DeliverBatchDelegate implements JavaDelegate {
             DeliveryProcess.stopWorker(execution);
             return;
         }
-        delivery.deliverBatch(pushId, DeliveryProcess.batch(execution));
+        int batch = DeliveryProcess.batch(execution);
+        BatchResult result = delivery.deliverBatch(pushId, batch);
+        if (result.mustWait()) {
+            throw new DeliveryDeferredException("Push " + pushId + " batch " + batch + ": " + result.left()
+                    + " recipients wait" + (result.reason() == null ? "" : " (" + result.reason() + ")")
+                    + (result.waitFor() == null ? "" : ", at least " + result.waitFor()), result.waitFor());
+        }
+        if (result.goesOn()) {
+            log.debug("Push {} batch {}: {} recipients left go on in the next job", pushId, batch, result.left());
+            return;
+        }
         DeliveryProcess.advanceBatch(execution);
     }
 }

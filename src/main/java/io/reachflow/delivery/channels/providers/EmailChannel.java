@@ -12,6 +12,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,10 +43,16 @@ class EmailChannel extends PerRecipientChannel {
     private final JavaMailSender mailSender;
     private final EmailProperties properties;
 
-    EmailChannel(JavaMailSender mailSender, EmailProperties properties) {
-        super(Channel.EMAIL);
+    EmailChannel(JavaMailSender mailSender, EmailProperties properties, Clock clock) {
+        super(Channel.EMAIL, clock);
         this.mailSender = mailSender;
         this.properties = properties;
+    }
+
+    /** SMTP servers do not recognise a message they have taken already: one interrupted mid-send is not resent. */
+    @Override
+    public boolean deduplicates() {
+        return false;
     }
 
     @Override

@@ -25,9 +25,15 @@ class FcmPushChannel extends PerRecipientChannel {
     private final ProviderHttp http;
 
     FcmPushChannel(PushProperties properties, Clock clock) {
-        super(Channel.PUSH);
+        super(Channel.PUSH, clock);
         this.properties = properties;
         this.http = new ProviderHttp(properties.timeouts(), clock, FcmPushChannel::errorCode);
+    }
+
+    /** FCM does not recognise a message it has taken already: one interrupted mid-send is not resent. */
+    @Override
+    public boolean deduplicates() {
+        return false;
     }
 
     @Override

@@ -2,8 +2,11 @@ package io.reachflow.delivery.channels.providers;
 
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.Channel;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +17,43 @@ import org.slf4j.LoggerFactory;
 /** Collects a push's outcomes per user and reports each permanent rejection, the one outcome an operator must see. */
 final class Outcomes {
 
+    /** Temporary failures in a row after which a provider is taken to be down (or throttling) for now. */
+    static final int TEMPORARY_FAILURES_IN_A_ROW = 3;
+
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
     private Outcomes() {
     }
 
-    /** Sends each message on its own. */
+    /**
+     * Sends each message on its own, until {@code handOverUntil} or the provider is not taking messages now (it
+     * asked to wait, or failed temporarily {@value #TEMPORARY_FAILURES_IN_A_ROW} times in a row); the messages not
+     * handed over get no outcome.
+     */
     static Map<String, SendOutcome> eachMessage(Channel channel, long taskId, long pushId,
-            List<RenderedMessage> messages, Function<RenderedMessage, SendOutcome> send) {
+            List<RenderedMessage> messages, Instant handOverUntil, Clock clock,
+            Function<RenderedMessage, SendOutcome> send) {
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
+        int temporaryInARow = 0;
         for (RenderedMessage message : messages) {
+            if (!outcomes.isEmpty() && clock.instant().isAfter(handOverUntil)) {
+                log.debug("{} push {}: time is up after {} of {} messages", channel, pushId, outcomes.size(),
+                        messages.size());
+                break;
+            }
             SendOutcome outcome = send.apply(message);
+            outcomes.put(message.userId(), outcome);
             if (outcome instanceof Rejected rejected) {
                 log.warn("{} rejected user {} of push {} (task {}): {}", channel, message.userId(), pushId, taskId,
                         rejected.reason());
             }
-            outcomes.put(message.userId(), outcome);
+            temporaryInARow = outcome instanceof Deferred ? temporaryInARow + 1 : 0;
+            if (outcome instanceof Deferred deferred
+                    && (deferred.retryAfter() != null || temporaryInARow >= TEMPORARY_FAILURES_IN_A_ROW)) {
+                log.info("{} is not taking messages of push {} (task {}) now: {}; {} of {} handed over", channel,
+                        pushId, taskId, deferred.reason(), outcomes.size(), messages.size());
+                break;
+            }
         }
         return outcomes;
     }

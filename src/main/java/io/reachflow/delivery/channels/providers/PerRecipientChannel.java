@@ -5,6 +5,8 @@ import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.Channel;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.util.StringUtils;
@@ -13,9 +15,11 @@ import org.springframework.util.StringUtils;
 abstract class PerRecipientChannel implements ProviderChannel {
 
     private final Channel channel;
+    private final Clock clock;
 
-    PerRecipientChannel(Channel channel) {
+    PerRecipientChannel(Channel channel, Clock clock) {
         this.channel = channel;
+        this.clock = clock;
     }
 
     @Override
@@ -24,10 +28,12 @@ abstract class PerRecipientChannel implements ProviderChannel {
     }
 
     @Override
-    public final Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages) {
-        return Outcomes.eachMessage(channel, taskId, pushId, messages, message -> StringUtils.hasText(message.address())
-                ? send(pushId, message)
-                : new Rejected("no " + channel + " address"));
+    public final Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages,
+                                               Instant handOverUntil) {
+        return Outcomes.eachMessage(channel, taskId, pushId, messages, handOverUntil, clock,
+                message -> StringUtils.hasText(message.address())
+                        ? send(pushId, message)
+                        : new Rejected("no " + channel + " address"));
     }
 
     /** Sends one message of push {@code pushId} to its recipient's address. */

@@ -30,11 +30,17 @@ class SmsGatewayChannel extends PerRecipientChannel {
     private final ProviderHttp http;
 
     SmsGatewayChannel(SmsProperties properties, Clock clock) {
-        super(Channel.SMS);
+        super(Channel.SMS, clock);
         this.properties = properties;
         this.requestTemplate = Mustache.compiler().withEscaper(escaperFor(properties.contentType()))
                 .compile(properties.requestTemplate());
         this.http = new ProviderHttp(properties.timeouts(), clock);
+    }
+
+    /** Each request carries an {@code Idempotency-Key} header (and {@code {{idempotencyKey}}} for the template). */
+    @Override
+    public boolean deduplicates() {
+        return true;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.reachflow.task.Channel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +44,25 @@ class WebhookChannel implements ProviderChannel {
         return Channel.WEBHOOK;
     }
 
+    /**
+     * Every message carries its idempotency key (in the body; in single mode also as {@code Idempotency-Key}), by
+     * which the receiver recognises one it has taken already.
+     */
     @Override
-    public Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages) {
+    public boolean deduplicates() {
+        return true;
+    }
+
+    @Override
+    public Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages,
+                                         Instant handOverUntil) {
         if (messages.isEmpty()) {
             return Map.of();
         }
         return switch (properties.mode()) {
             case BATCH -> Outcomes.allMessages(Channel.WEBHOOK, taskId, pushId, messages,
                     post(Payload.of(taskId, pushId, messages), null));
-            case SINGLE -> Outcomes.eachMessage(Channel.WEBHOOK, taskId, pushId, messages,
+            case SINGLE -> Outcomes.eachMessage(Channel.WEBHOOK, taskId, pushId, messages, handOverUntil, clock,
                     message -> post(Payload.of(taskId, pushId, List.of(message)),
                             ProviderChannel.idempotencyKey(pushId, message.userId())));
         };

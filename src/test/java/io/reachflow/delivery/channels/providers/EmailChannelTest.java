@@ -100,6 +100,6 @@ class EmailChannelTest {
         timeouts.put("mail.smtp.timeout", "5000");
         mailSender.setJavaMailProperties(timeouts);
         return new EmailChannel(mailSender,
-                new EmailProperties(new InternetAddress("Reachflow News <news@example.com>")));
+                new EmailProperties(new InternetAddress("Reachflow News <news@example.com>")), TestProviders.CLOCK);
     }
 }

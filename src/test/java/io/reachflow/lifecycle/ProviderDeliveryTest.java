@@ -1,0 +1,403 @@
+package io.reachflow.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.reachflow.audience.UserProfile;
+import io.reachflow.audience.UserService;
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.Push;
+import io.reachflow.delivery.PushStatus;
+import io.reachflow.delivery.RecipientCounts;
+import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.support.Deliveries;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.support.ScriptedReceiver;
+import io.reachflow.support.ScriptedReceiver.Answer;
+import io.reachflow.task.Channel;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import io.reachflow.task.TaskAction;
+import jakarta.mail.Message.RecipientType;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.Job;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Live pushes through real providers on local servers: a webhook receiver, an SMS gateway and FCM (one HTTP server
+ * scripted per path) and SMTP (GreenMail). Temporary failures are retried by the engine with backoff (no earlier
+ * than Retry-After) until an incident; permanent ones are recorded; an interrupted send is sent again only where the
+ * provider recognises it; a pause while a provider has messages still records its answers. The test profile cuts
+ * pushes into batches of 2, retried after 10 s, then 2 min, then an incident.
+ *
+ * <p>The providers' addresses make this application context its own, next to the H2 tests' shared one: its engine
+ * takes a generated name (the engine registry is JVM-wide), and it is closed after the class.
+ */
+@ReachflowSpringTest
+@TestPropertySource(properties = {
+        "camunda.bpm.generate-unique-process-engine-name=true",
+        "camunda.bpm.generate-unique-process-application-name=true"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class ProviderDeliveryTest {
+
+    private static final String WEBHOOK = "/hooks/reachflow";
+    private static final String SMS = "/sms/send";
+    private static final String FCM = "/v1/projects/reachflow/messages:send";
+    private static final ScriptedReceiver providers = new ScriptedReceiver().start();
+    private static final GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+
+    static {
+        smtp.start();
+    }
+
+    @DynamicPropertySource
+    static void providers(DynamicPropertyRegistry registry) {
+        registry.add("reachflow.channels.webhook.url", () -> providers.url(WEBHOOK));
+        registry.add("reachflow.channels.webhook.secret", () -> "webhook-secret");
+        registry.add("reachflow.channels.sms.url", () -> providers.url(SMS));
+        registry.add("reachflow.channels.sms.request-template",
+                () -> "{\"to\":\"{{to}}\",\"text\":\"{{text}}\",\"key\":\"{{idempotencyKey}}\"}");
+        registry.add("reachflow.channels.push.endpoint", () -> providers.url(FCM));
+        registry.add("reachflow.channels.push.access-token", () -> "fcm-token");
+        registry.add("reachflow.channels.email.from", () -> "Reachflow <news@reachflow.test>");
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
+    }
+
+    @AfterAll
+    static void stopProviders() throws Exception {
+        providers.close();
+        smtp.stop();
+    }
+
+    @Autowired
+    Deliveries deliveries;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    DeliveryService delivery;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ObjectMapper json;
+
+    /** The testers get the test rounds on every channel. */
+    @BeforeEach
+    void testersHaveEveryAddress() {
+        for (String tester : List.of(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER)) {
+            users.upsert(new UserProfile(tester, tester, tester + "@reachflow.test", "+49300000" + tester.length(),
+                    "token-" + tester, "Europe/Berlin", "en", Set.of("staff"), Map.of(), Set.of()));
+        }
+    }
+
+    @AfterEach
+    void reset() {
+        engine.resetClock();
+        providers.clearScripts();
+    }
+
+    @Test
+    void webhookFailingWith500Then429IsRetriedWithBackoffAndReachesEachRecipientOnce() {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        providers.script(WEBHOOK, Answer.status(500, "down for maintenance"), Answer.retryAfter(429, "300"));
+        Job batch = onlyBatchJob(task);
+        engine.advance(Duration.ZERO);
+
+        assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 500");
+        Job retried = job(batch);
+        assertThat(retried.getRetries()).as("retries left of the cycle PT10S,PT2M").isEqualTo(2);
+        assertThat(retried.getDuedate().toInstant()).as("after the cycle's first interval")
+                .isEqualTo(engine.now().plusSeconds(10));
+        RecipientCounts waiting = delivery.counts(push.getId());
+        assertThat(waiting.remaining()).isEqualTo(2);
+        assertThat(waiting.deferredByReason()).containsExactly(Map.entry("HTTP 500 down for maintenance", 2L));
+        assertThat(engine.runDueJobs(task.getId())).as("nothing is due before the backoff").isZero();
+
+        engine.advance(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 429");
+        assertThat(job(batch).getDuedate().toInstant()).as("Retry-After: 300 outweighs the cycle's 2 minutes")
+                .isAfterOrEqualTo(engine.now().plusSeconds(299));
+        engine.advance(Duration.ofMinutes(2).plusSeconds(1));
+        assertThat(engine.runDueJobs(task.getId())).isZero();
+
+        engine.advance(Duration.ofMinutes(3));
+        engine.runDueJobs(task.getId());
+
+        Push delivered = deliveries.livePush(task);
+        assertThat(delivered.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(delivered.getDelivered()).isEqualTo(2);
+        assertThat(delivery.counts(push.getId()).deferredByReason()).isEmpty();
+        assertThat(webhookRequests(push).stream().map(ScriptedReceiver.Received::status)).containsExactly(500, 429, 200);
+        assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
+        assertThat(jdbc.queryForList("select attempts from push_recipient where push_id = ?", Integer.class,
+                push.getId())).containsOnly(3);
+    }
+
+    @Test
+    void aBatchThatKeepsFailingBecomesAnIncidentAndGoesOnOnceRetried() {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
+        Job batch = onlyBatchJob(task);
+
+        for (Duration backoff : List.of(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2))) {
+            engine.advance(backoff.plusSeconds(1));
+            assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 503");
+        }
+
+        List<Incident> incidents = engine.processEngine().getRuntimeService().createIncidentQuery()
+                .processInstanceId(deliveries.deliveryOf(task).getId()).list();
+        assertThat(incidents).hasSize(1);
+        assertThat(incidents.get(0).getIncidentMessage()).contains("2 recipients wait", "HTTP 503");
+        assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERING);
+
+        management().setJobRetries(batch.getId(), 1);
+        engine.advance(Duration.ofMinutes(10));
+        engine.runDueJobs(task.getId());
+
+        assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(usersAnsweredOk(deliveries.livePush(task))).containsExactlyInAnyOrderElementsOf(audience);
+    }
+
+    @Test
+    void aPermanentRejectionIsRecordedPerRecipientAndNotRetried() {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        providers.script(WEBHOOK, Answer.status(422, "unknown audience"));
+
+        engine.runDueJobs(task.getId());
+
+        Push push = deliveries.livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(push.getFailed()).isEqualTo(2);
+        assertThat(delivery.counts(push.getId()).failedByReason())
+                .containsExactly(Map.entry("HTTP 422 unknown audience", 2L));
+        assertThat(webhookRequests(push)).hasSize(1);
+    }
+
+    @Test
+    void emailGoesThroughSmtpRenderedPerRecipient() throws Exception {
+        List<String> audience = deliveries.audienceOf(3, id -> profile(id, id + "@example.com", null, null));
+
+        Push push = deliver(audience, Channel.EMAIL);
+
+        assertThat(push.getDelivered()).isEqualTo(3);
+        for (String user : audience) {
+            List<MimeMessage> mails = Arrays.stream(smtp.getReceivedMessages())
+                    .filter(mail -> addressedTo(mail, user + "@example.com")).toList();
+            assertThat(mails).as("mails to " + user).hasSize(1);
+            assertThat(mails.get(0).getSubject()).isEqualTo("Hi User " + user);
+            assertThat(mails.get(0).getHeader("X-Idempotency-Key")).containsExactly(push.getId() + ":" + user);
+        }
+    }
+
+    @Test
+    void smsGoesThroughTheGatewayRenderedPerRecipient() throws Exception {
+        List<String> audience = deliveries.audienceOf(3, id -> profile(id, null, "+4915100" + id.hashCode(), null));
+
+        Push push = deliver(audience, Channel.SMS);
+
+        assertThat(push.getDelivered()).isEqualTo(3);
+        List<JsonNode> requests = bodies(SMS, push);
+        assertThat(requests).hasSize(3);
+        for (JsonNode request : requests) {
+            String user = request.path("key").asText().substring((push.getId() + ":").length());
+            assertThat(request.path("to").asText()).isEqualTo("+4915100" + user.hashCode());
+            assertThat(request.path("text").asText()).isEqualTo("News from Porto https://example.com/sale");
+        }
+    }
+
+    @Test
+    void pushGoesThroughFcmRenderedPerRecipient() throws Exception {
+        List<String> audience = deliveries.audienceOf(3, id -> profile(id, null, null, "device-" + id));
+
+        Push push = deliver(audience, Channel.PUSH);
+
+        assertThat(push.getDelivered()).isEqualTo(3);
+        List<JsonNode> requests = bodies(FCM, push);
+        assertThat(requests.stream().map(request -> request.path("message").path("token").asText()))
+                .containsExactlyInAnyOrderElementsOf(audience.stream().map(user -> "device-" + user).toList());
+        assertThat(requests).allSatisfy(request -> assertThat(request.path("message").path("notification")
+                .path("title").asText()).startsWith("Hi User batch"));
+    }
+
+    @Test
+    void webhookGetsEachBatchSigned() throws Exception {
+        List<String> audience = deliveries.audienceOf(3);
+
+        Push push = deliver(audience, Channel.WEBHOOK);
+
+        assertThat(push.getDelivered()).isEqualTo(3);
+        assertThat(webhookRequests(push)).as("batches of 2").hasSize(2);
+        assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
+    }
+
+    /** The webhook receiver recognises a message by its key: the one whose answer was lost is sent again. */
+    @Test
+    void aSendInterruptedByAStoppedNodeIsSentAgainToAProviderThatRecognisesIt() throws Exception {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        interrupted(push, audience.get(0));
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(deliveries.livePush(task).getDelivered()).isEqualTo(2);
+        assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
+    }
+
+    /** SMTP cannot tell a mail sent twice: the one whose answer was lost is recorded as failed, not sent again. */
+    @Test
+    void aSendInterruptedByAStoppedNodeIsNotSentAgainToAProviderThatCannotTell() throws Exception {
+        List<String> audience = deliveries.audienceOf(2, id -> profile(id, id + "@example.com", null, null));
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.EMAIL, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        interrupted(push, audience.get(0));
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("INTERRUPTED", 1L));
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).filter(mail -> addressedTo(mail, audience.get(0)
+                + "@example.com"))).isEmpty();
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).filter(mail -> addressedTo(mail, audience.get(1)
+                + "@example.com"))).hasSize(1);
+    }
+
+    /**
+     * The operator pauses while the receiver holds the first batch: the pause does not wait for it and cancels the
+     * rest; the receiver's answer is still recorded and counted.
+     */
+    @Test
+    void pauseWhileTheProviderHasMessagesRecordsItsAnswerAndCancelsTheRest() throws Exception {
+        List<String> audience = deliveries.audienceOf(4);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        providers.script(WEBHOOK, Answer.heldUntil(arrived, release));
+        List<Job> batches = deliveries.batchJobs(deliveries.deliveryOf(task));
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> management().executeJob(batches.get(0).getId()));
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the receiver has the first batch").isTrue();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
+        Push paused = deliveries.livePush(task);
+        assertThat(paused.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(paused.getCancelReason()).isEqualTo("TASK_PAUSED");
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        engine.runDueJobs(task.getId());
+
+        Push push = deliveries.livePush(task);
+        assertThat(push.getDelivered()).as("the held batch's answer, counted after the pause").isEqualTo(2);
+        assertThat(jdbc.queryForList("select reason from push_recipient where push_id = ? and status = ?",
+                String.class, push.getId(), RecipientStatus.CANCELLED.name())).containsExactly("TASK_PAUSED", "TASK_PAUSED");
+        assertThat(webhookRequests(push)).hasSize(1);
+        assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
+                .processInstanceId(deliveries.deliveryOf(task) == null ? "none" : deliveries.deliveryOf(task).getId())
+                .count()).as("the delivery ended").isZero();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private Push deliver(List<String> audience, Channel channel) {
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, channel, Schedule.immediately());
+        engine.runDueJobs(task.getId());
+        Push push = deliveries.livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        return push;
+    }
+
+    /** As if the node had died while the provider had the user's message: claimed, never answered. */
+    private void interrupted(Push push, String user) {
+        assertThat(jdbc.update("update push_recipient set status = 'SENDING', attempts = 1 where push_id = ? "
+                + "and user_id = ?", push.getId(), user)).isOne();
+    }
+
+    private Job onlyBatchJob(OperationTask task) {
+        List<Job> jobs = deliveries.batchJobs(deliveries.deliveryOf(task));
+        assertThat(jobs).hasSize(1);
+        return jobs.get(0);
+    }
+
+    private Job job(Job job) {
+        return management().createJobQuery().jobId(job.getId()).singleResult();
+    }
+
+    private List<ScriptedReceiver.Received> webhookRequests(Push push) {
+        return providers.received().stream().filter(request -> request.path().equals(WEBHOOK))
+                .filter(request -> payload(request).path("pushId").asLong() == push.getId()).toList();
+    }
+
+    private List<String> usersAnsweredOk(Push push) {
+        return webhookRequests(push).stream().filter(request -> request.status() == 200)
+                .flatMap(request -> payload(request).path("messages").findValuesAsText("userId").stream()).toList();
+    }
+
+    private List<JsonNode> bodies(String path, Push push) {
+        String key = push.getId() + ":";
+        return providers.received().stream().filter(request -> request.path().equals(path))
+                .map(this::payload).filter(body -> body.toString().contains("\"" + key)).toList();
+    }
+
+    private JsonNode payload(ScriptedReceiver.Received request) {
+        try {
+            return json.readTree(request.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("Not JSON: " + request.body(), e);
+        }
+    }
+
+    private static boolean addressedTo(MimeMessage mail, String address) {
+        try {
+            return Arrays.stream(mail.getRecipients(RecipientType.TO)).anyMatch(to -> to.toString().equals(address));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static UserProfile profile(String id, String email, String phone, String pushToken) {
+        return new UserProfile(id, "User " + id, email, phone, pushToken, "Europe/Lisbon", "pt", Set.of(),
+                Map.of("city", "Porto"), Set.of());
+    }
+
+    private ManagementService management() {
+        return engine.processEngine().getManagementService();
+    }
+}
