@@ -1,30 +1,38 @@
 package io.reachflow.delivery;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What one attempt at a batch did, and what is left of it.
  *
- * @param delivered the recipients delivered
- * @param failed    the recipients recorded as failed (a permanent rejection, or a send interrupted with a provider
- *                  that could not recognise it again)
- * @param deferred  the recipients a provider failed temporarily: PLANNED again, for the batch's retry
- * @param left      the batch's recipients still PLANNED after the attempt (the deferred ones included)
- * @param waitFor   how long to wait before the batch's next attempt: what the provider asked for, or until the
- *                  earliest recipient that must wait is due; null when the retry's own backoff will do
- * @param reason    the last temporary failure, for the job's failure message; null without one
+ * @param delivered  the recipients delivered
+ * @param failed     the recipients recorded as failed (a permanent rejection, or a send interrupted with a provider
+ *                   that could not recognise it again)
+ * @param deferred   the recipients a provider failed temporarily: PLANNED again, for the batch's retry
+ * @param left       the batch's recipients still PLANNED after the attempt (the deferred ones included)
+ * @param retryAfter how long the provider asked to wait (Retry-After); null when it did not say
+ * @param dueAt      when the next of the batch's recipients is due, when none is due now (a send window, a
+ *                   do-not-disturb day, a provider's Retry-After); null otherwise
+ * @param reason     the last temporary failure, for the job's failure message; null without one
  */
-public record BatchResult(int delivered, int failed, int deferred, int left, Duration waitFor, String reason) {
+public record BatchResult(int delivered, int failed, int deferred, int left, Duration retryAfter, Instant dueAt,
+                          String reason) {
 
-    static final BatchResult NOTHING = new BatchResult(0, 0, 0, 0, null, null);
+    static final BatchResult NOTHING = new BatchResult(0, 0, 0, 0, null, null, null);
 
-    /** The batch must be tried again later: recipients were deferred, or are left that are not due yet. */
-    public boolean mustWait() {
-        return deferred > 0 || (left > 0 && waitFor != null);
+    /** A provider failed temporarily: the batch is retried (with backoff), as a failed job. */
+    public boolean mustRetry() {
+        return deferred > 0;
+    }
+
+    /** Nothing failed, but the rest of the batch is not due before {@link #dueAt}: the worker waits until then. */
+    public boolean waits() {
+        return !mustRetry() && dueAt != null;
     }
 
     /** Recipients are left that are due now: the time for one job ran out, the next one goes on. */
     public boolean goesOn() {
-        return left > 0 && !mustWait();
+        return left > 0 && !mustRetry() && !waits();
     }
 }

@@ -18,6 +18,7 @@ import io.reachflow.task.TaskStatus;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,23 +241,30 @@ public class DeliveryService {
         }
     }
 
-    /** A batch on a channel written in the database, in the caller's transaction. */
+    /**
+     * A batch on a channel written in the database, in the caller's transaction: its recipients that are due (see
+     * {@link PushRecipients#deferOutsideSendWindows}).
+     */
     private BatchResult deliver(Push push, OperationTask task, int batch) {
-        // the batch's rows stay locked until the outcomes commit: a pause waits for them, never cancels them mid-way
-        if (jdbc.queryForList("select user_id from push_recipient where push_id = ? and batch = ? and status = 'PLANNED' "
-                + "for update", String.class, push.getId(), batch).isEmpty()) {
-            return BatchResult.NOTHING;
+        // to the microsecond, as stored: the send log takes the rows this attempt delivered by their time
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (push.getKind() == PushKind.LIVE) {
+            recipients.deferOutsideSendWindows(task, push.getId(), batch, now);
         }
-        List<RenderedMessage> messages = recipients.render(task, push.getId(), batch, RecipientStatus.PLANNED);
-        if (messages.isEmpty()) {
-            return BatchResult.NOTHING;
+        // the rows stay locked until the outcomes commit: a pause waits for them, never cancels them mid-way
+        if (jdbc.queryForList("select r.user_id from push_recipient r where r.push_id = ? and r.batch = ? "
+                + "and r.status = 'PLANNED' and " + PushRecipients.DUE + " for update", String.class, push.getId(), batch,
+                Timestamp.from(now)).isEmpty()) {
+            return recipients.result(push.getId(), batch, now, 0, 0, List.of());
         }
-        Map<String, String> failures = adapter(task.getChannel()).deliver(task.getId(), push.getId(),
-                task.getChannel(), messages);
-        recordOutcomes(push, batch, failures);
+        List<RenderedMessage> messages = recipients.render(task, push.getId(), batch, RecipientStatus.PLANNED, now);
+        Map<String, String> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
+                push.getId(), task.getChannel(), messages);
+        recordOutcomes(push, batch, failures, now);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
                 messages.size() - failures.size(), failures.size());
-        return new BatchResult(messages.size() - failures.size(), failures.size(), 0, 0, null, null);
+        return recipients.result(push.getId(), batch, now, messages.size() - failures.size(), failures.size(),
+                List.of());
     }
 
     /**
@@ -264,7 +272,8 @@ public class DeliveryService {
      * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason.
      */
     private void sendTestRound(Push push, OperationTask task, ProviderChannel provider) {
-        List<RenderedMessage> messages = recipients.render(task, push.getId(), 0, RecipientStatus.PLANNED);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<RenderedMessage> messages = recipients.render(task, push.getId(), 0, RecipientStatus.PLANNED, now);
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
         Map<String, String> failures = new LinkedHashMap<>();
         for (RenderedMessage message : messages) {
@@ -281,7 +290,7 @@ public class DeliveryService {
                 failures.put(message.userId(), reason.length() <= 255 ? reason : reason.substring(0, 254) + "…");
             }
         }
-        recordOutcomes(push, 0, failures);
+        recordOutcomes(push, 0, failures, now);
     }
 
     private Push finish(Push push, OperationTask task, PushStatus outcome, String cancelReason) {
@@ -298,8 +307,8 @@ public class DeliveryService {
      * The failures one by one (they are few), then everyone else of the batch still PLANNED at once: those are the
      * messages just handed over, as profiles are never deleted (the join that selected them drops no one).
      */
-    private void recordOutcomes(Push push, int batch, Map<String, String> failures) {
-        Timestamp now = Timestamp.from(clock.instant());
+    private void recordOutcomes(Push push, int batch, Map<String, String> failures, Instant at) {
+        Timestamp now = Timestamp.from(at);
         List<Map.Entry<String, String>> failed = List.copyOf(failures.entrySet());
         if (!failed.isEmpty()) {
             jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ? "
@@ -311,13 +320,14 @@ public class DeliveryService {
                         statement.setString(4, failure.getKey());
                     });
         }
-        jdbc.update("update push_recipient set status = 'DELIVERED', updated_at = ? "
-                + "where push_id = ? and batch = ? and status = 'PLANNED'", now, push.getId(), batch);
+        jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
+                + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + PushRecipients.DUE,
+                now, push.getId(), batch, now);
         if (push.getKind() == PushKind.LIVE) {
             // what frequency caps count, across tasks
             jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
-                    + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED'",
-                    push.getChannel().name(), now, push.getId(), batch);
+                    + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED' and updated_at = ?",
+                    push.getChannel().name(), now, push.getId(), batch, now);
         }
     }
 

@@ -9,7 +9,6 @@ import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.OperationTask;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * One batch of a live push through a provider, in three steps so that no database lock is held while the provider
  * takes its time, and what it answered is never lost to a later failure:
  * <ol>
- *   <li>claim (committed): the batch's recipients that are due become SENDING;</li>
+ *   <li>claim (committed): the batch's recipients that are due (see {@link PushRecipients#deferOutsideSendWindows})
+ *       become SENDING;</li>
  *   <li>send: the provider gets their messages, outside any transaction;</li>
  *   <li>record (committed): DELIVERED, FAILED with the provider's reason, or PLANNED again after a temporary
  *       failure, with the reason and, when the provider said, the time before which not to try again.</li>
@@ -70,7 +70,7 @@ class ProviderDelivery {
     BatchResult deliver(OperationTask task, long pushId, int batch, ProviderChannel provider) {
         List<RenderedMessage> claimed = newTransaction.execute(status -> claim(task, pushId, batch, provider));
         if (claimed.isEmpty()) {
-            return newTransaction.execute(status -> result(pushId, batch, 0, 0, List.of()));
+            return newTransaction.execute(status -> recipients.result(pushId, batch, clock.instant(), 0, 0, List.of()));
         }
         Instant handOverUntil = clock.instant().plus(properties.providerBatchTime());
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), pushId, claimed, handOverUntil);
@@ -82,7 +82,9 @@ class ProviderDelivery {
         if (push.getStatus() != PushStatus.DELIVERING) {
             return List.of();
         }
-        Timestamp now = Timestamp.from(clock.instant());
+        Instant at = clock.instant();
+        Timestamp now = Timestamp.from(at);
+        recipients.deferOutsideSendWindows(task, pushId, batch, at);
         if (provider.deduplicates()) {
             Integer interrupted = jdbc.queryForObject("select count(*) from push_recipient where push_id = ? "
                     + "and batch = ? and status = 'SENDING'", Integer.class, pushId, batch);
@@ -102,7 +104,7 @@ class ProviderDelivery {
         jdbc.update("update push_recipient set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
                 + "where push_id = ? and batch = ? and status = 'PLANNED' and (not_before is null or not_before <= ?)",
                 now, pushId, batch, now);
-        return recipients.render(task, pushId, batch, RecipientStatus.SENDING);
+        return recipients.render(task, pushId, batch, RecipientStatus.SENDING, at);
     }
 
     private BatchResult record(OperationTask task, long pushId, int batch, List<RenderedMessage> claimed,
@@ -148,28 +150,9 @@ class ProviderDelivery {
             log.info("Task {}: push {} was stopped ({}) while {} had messages of batch {}: their answers recorded, {} "
                     + "not handed over cancelled", task.getId(), pushId, push.getCancelReason(), task.getChannel(),
                     batch, cancelled);
-            return new BatchResult(delivered.size(), failed.size(), 0, 0, null, null);
+            return new BatchResult(delivered.size(), failed.size(), 0, 0, null, null, null);
         }
-        return result(pushId, batch, delivered.size(), failed.size(), deferrals);
-    }
-
-    /** What is left of the batch after an attempt, and how long its next attempt must wait. */
-    private BatchResult result(long pushId, int batch, int delivered, int failed, List<Deferred> deferrals) {
-        Instant now = clock.instant();
-        return jdbc.queryForObject("select count(*), sum(case when not_before is null or not_before <= ? then 1 else 0 "
-                + "end), min(not_before) from push_recipient where push_id = ? and batch = ? and status = 'PLANNED'",
-                (row, i) -> {
-                    int left = row.getInt(1);
-                    int due = row.getInt(2);
-                    Timestamp earliest = row.getTimestamp(3);
-                    Duration waitFor = deferrals.stream().map(Deferred::retryAfter)
-                            .filter(retryAfter -> retryAfter != null).max(Duration::compareTo).orElse(null);
-                    if (deferrals.isEmpty() && left > 0 && due == 0) {
-                        waitFor = Duration.between(now, earliest.toInstant());
-                    }
-                    String reason = deferrals.isEmpty() ? null : deferrals.get(deferrals.size() - 1).reason();
-                    return new BatchResult(delivered, failed, deferrals.size(), left, waitFor, reason);
-                }, Timestamp.from(now), pushId, batch);
+        return recipients.result(pushId, batch, now, delivered.size(), failed.size(), deferrals);
     }
 
     private static String reason(String reason) {

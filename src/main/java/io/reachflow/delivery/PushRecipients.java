@@ -5,15 +5,24 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.RenderedMessage;
+import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.task.OperationTask;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,7 +30,10 @@ import org.springframework.stereotype.Component;
 @Component
 class PushRecipients {
 
+    private static final Logger log = LoggerFactory.getLogger(PushRecipients.class);
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
+    /** A recipient row {@code r} that may go out at the time given as the parameter (SQL). */
+    static final String DUE = "(r.not_before is null or r.not_before <= ?)";
 
     private final JdbcTemplate jdbc;
     private final TemplateRenderer renderer;
@@ -33,21 +45,81 @@ class PushRecipients {
         this.objectMapper = objectMapper;
     }
 
-    /** The task's content rendered for each recipient of the batch in {@code status}, with the channel's address. */
-    List<RenderedMessage> render(OperationTask task, long pushId, int batch, RecipientStatus status) {
+    /**
+     * The task's content rendered for each recipient of the batch in {@code status} and due at {@code now}, with the
+     * channel's address.
+     */
+    List<RenderedMessage> render(OperationTask task, long pushId, int batch, RecipientStatus status, Instant now) {
         TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
         TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
         String addressColumn = DeliveryService.addressColumn(task.getChannel());
         List<RenderedMessage> messages = new ArrayList<>();
         jdbc.query("select u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, u.attributes "
                 + "from push_recipient r join audience_user u on u.id = r.user_id "
-                + "where r.push_id = ? and r.batch = ? and r.status = ? order by r.user_id", row -> {
+                + "where r.push_id = ? and r.batch = ? and r.status = ? and " + DUE + " order by r.user_id", row -> {
                     Map<String, Object> profile = profile(row);
                     String address = addressColumn == null ? null : row.getString(addressColumn);
                     messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile),
                             body.render(profile), task.getContent().link()));
-                }, pushId, batch, status.name());
+                }, pushId, batch, status.name(), Timestamp.from(now));
         return messages;
+    }
+
+    /**
+     * Keeps back the batch's due recipients whose local time is outside the task's send windows or on one of its
+     * do-not-disturb days: they stay PLANNED, with the reason, until their next allowed time. One statement per
+     * time zone among the batch's recipients that must wait (a user without one is in the task's).
+     */
+    void deferOutsideSendWindows(OperationTask task, long pushId, int batch, Instant now) {
+        SendWindows windows = SendWindows.of(task.getSchedule());
+        if (!windows.restricts()) {
+            return;
+        }
+        Timestamp at = Timestamp.from(now);
+        List<String> zones = jdbc.queryForList("select distinct u.time_zone from push_recipient r join audience_user u "
+                + "on u.id = r.user_id where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE,
+                String.class, pushId, batch, at);
+        for (String zone : zones) {
+            windows.deferral(now, zoneOf(zone, task)).ifPresent(deferral -> {
+                int deferred = jdbc.update("update push_recipient set reason = ?, not_before = ? where push_id = ? "
+                        + "and batch = ? and status = 'PLANNED' and (not_before is null or not_before <= ?) and user_id "
+                        + "in (select u.id from audience_user u where " + (zone == null ? "u.time_zone is null)"
+                        : "u.time_zone = ?)"), zone == null
+                        ? new Object[] {deferral.reason().name(), Timestamp.from(deferral.until()), pushId, batch, at}
+                        : new Object[] {deferral.reason().name(), Timestamp.from(deferral.until()), pushId, batch, at,
+                                zone});
+                log.debug("Push {} batch {}: {} recipients in {} wait until {} ({})", pushId, batch, deferred,
+                        zone == null ? "the task's time zone" : zone, deferral.until(), deferral.reason());
+            });
+        }
+    }
+
+    /** What is left of the batch after an attempt, and when the next of it is due when none is now. */
+    BatchResult result(long pushId, int batch, Instant now, int delivered, int failed, List<Deferred> deferrals) {
+        return jdbc.queryForObject("select count(*), sum(case when " + DUE + " then 1 else 0 end), min(r.not_before) "
+                + "from push_recipient r where r.push_id = ? and r.batch = ? and r.status = 'PLANNED'",
+                (row, i) -> {
+                    int left = row.getInt(1);
+                    int due = row.getInt(2);
+                    Timestamp earliest = row.getTimestamp(3);
+                    Duration retryAfter = deferrals.stream().map(Deferred::retryAfter).filter(Objects::nonNull)
+                            .max(Duration::compareTo).orElse(null);
+                    Instant dueAt = left > 0 && due == 0 ? earliest.toInstant() : null;
+                    String reason = deferrals.isEmpty() ? null : deferrals.get(deferrals.size() - 1).reason();
+                    return new BatchResult(delivered, failed, deferrals.size(), left, retryAfter, dueAt, reason);
+                }, Timestamp.from(now), pushId, batch);
+    }
+
+    /** The user's time zone; the task's when the user has none or one that is not (any more) a zone. */
+    private static ZoneId zoneOf(String zone, OperationTask task) {
+        if (zone != null) {
+            try {
+                return ZoneId.of(zone);
+            } catch (DateTimeException unknown) {
+                log.warn("User time zone {} is not one: the task's ({}) applies", zone, task.getSchedule().zone());
+            }
+        }
+        return task.getSchedule().zone();
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.reachflow.delivery;
 
-/** Why a recipient was not sent to. */
+/** Why a recipient was not sent to (SKIPPED), or waits (PLANNED, deferred to a later time). */
 public enum SkipReason {
     /** The user opted out of the task's channel. */
     OPTED_OUT,
@@ -11,5 +11,9 @@ public enum SkipReason {
     /** A ONE_TIME task's earlier push (stopped by a pause) reached the user already. */
     ALREADY_SENT,
     /** The user got the task's frequency cap of messages on its channel in the cap's period already. */
-    FREQUENCY_CAP
+    FREQUENCY_CAP,
+    /** Deferred: outside the task's send windows in the user's time zone, until the next one opens. */
+    OUTSIDE_SEND_WINDOW,
+    /** Deferred: a do-not-disturb day of the task in the user's time zone, until it is over. */
+    DO_NOT_DISTURB
 }

@@ -1,11 +1,13 @@
 package io.reachflow.lifecycle;
 
+import java.time.Instant;
+import java.util.Date;
 import org.camunda.bpm.engine.delegate.VariableScope;
 
 /**
  * The contract of {@code bpmn/operation-task-delivery.bpmn}: one live push, started by the lifecycle (business
- * key = task id) and running on its own. Its variables: the push planned, how many batches it has, how many workers deliver them, and each
- * worker's next batch.
+ * key = task id) and running on its own. Its variables: the push planned, how many batches it has, how many workers
+ * deliver them, and each worker's next batch and, while it waits for recipients to be due, until when.
  */
 public final class DeliveryProcess {
 
@@ -16,6 +18,8 @@ public final class DeliveryProcess {
     static final String WORKERS = "workers";
     /** A worker's next batch: its loop counter first, then that plus the number of workers, and so on. */
     static final String BATCH = "batch";
+    /** Until when a worker waits for its batch's next recipients to be due; null when it does not wait. */
+    static final String WAIT_UNTIL = "waitUntil";
 
     private DeliveryProcess() {
     }
@@ -46,6 +50,16 @@ public final class DeliveryProcess {
         scope.setVariable(BATCH, scope.getVariable(BATCH_COUNT));
     }
 
+    /** The worker waits at its timer until {@code dueAt}, then delivers the same batch again. */
+    public static void waitUntil(VariableScope scope, Instant dueAt) {
+        scope.setVariable(WAIT_UNTIL, Date.from(dueAt));
+    }
+
+    /** The worker does not wait (any more). */
+    public static void clearWait(VariableScope scope) {
+        scope.setVariable(WAIT_UNTIL, null);
+    }
+
     /** Moves the worker on to its next batch. */
     public static void advanceBatch(VariableScope scope) {
         scope.setVariable(BATCH, batch(scope) + ((Number) scope.getVariable(WORKERS)).intValue());
@@ -56,6 +70,7 @@ public final class DeliveryProcess {
         SERVICE_PLAN_PUSH("service_plan_push"),
         SUBPROCESS_WORKER("subprocess_worker"),
         SERVICE_DELIVER_BATCH("service_deliver_batch"),
+        TIMER_UNTIL_DUE("timer_until_due"),
         SERVICE_FINISH_PUSH("service_finish_push"),
         END_DELIVERED("end_delivered");
 

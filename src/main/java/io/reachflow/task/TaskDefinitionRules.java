@@ -1,10 +1,12 @@
 package io.reachflow.task;
 
 import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The rules of a task definition that span fields: what each push type needs in its schedule, valid cron and
@@ -64,6 +66,10 @@ public final class TaskDefinitionRules {
             if (window.from().equals(window.to())) {
                 errors.put("schedule.sendWindows[" + i + "]", "from and to must differ");
             }
+        }
+        if (schedule.doNotDisturbDays().stream().filter(Objects::nonNull).distinct().count()
+                == DayOfWeek.values().length) {
+            errors.put("schedule.doNotDisturbDays", "must leave at least one day of the week to send on");
         }
         if (pushType == PushType.RECURRING) {
             if (schedule.recurrence() == null || schedule.recurrence().isBlank()) {

@@ -9,6 +9,7 @@ import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.delivery.SkipReason;
 import io.reachflow.lifecycle.DeliveryProcess.Element;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
@@ -21,9 +22,12 @@ import io.reachflow.task.CompletionReason;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
+import io.reachflow.task.SendWindow;
 import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -217,6 +221,46 @@ class DeliveryPathsTest {
         assertThat(push.getDelivered()).isEqualTo(1);
         assertThat(delivery.counts(push.getId()).skippedByReason()).containsExactly(Map.entry("FREQUENCY_CAP", 2L));
         assertThat(inboxMessages(capped, audience)).containsExactly(Map.entry(audience.get(2), 1L));
+    }
+
+    /** Monday 06:00 UTC is 15:00 in Tokyo and 06:00 in Lisbon: with a 09:00-21:00 window, Lisbon waits 3 hours. */
+    @Test
+    void recipientsOutsideTheirSendWindowWaitAtTheWorkersTimerUntilItOpens() {
+        engine.setTime(Instant.parse("2026-03-02T06:00:00Z"));
+        try {
+            List<String> audience = deliveries.audienceOf(2, id -> new UserProfile(id, id, null, null, null,
+                    id.startsWith("batch0") ? "Asia/Tokyo" : "Europe/Lisbon", null, Set.of(), Map.of(), Set.of()));
+            Schedule daytime = new Schedule(null, null, null, null, null,
+                    List.of(new SendWindow(LocalTime.of(9, 0), LocalTime.of(21, 0))), null, null, null, null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, daytime);
+            ProcessInstance push = deliveryOf(task);
+
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isWaitingAt(Element.TIMER_UNTIL_DUE.id());
+            Push waiting = livePush(task);
+            assertThat(delivery.counts(waiting.getId()).deferredByReason())
+                    .containsExactly(Map.entry(SkipReason.OUTSIDE_SEND_WINDOW.name(), 1L));
+            assertThat(inboxMessages(task, audience)).containsExactly(Map.entry(audience.get(0), 1L));
+            assertThat(management().createJobQuery().processInstanceId(push.getId())
+                    .activityId(Element.TIMER_UNTIL_DUE.id()).singleResult().getDuedate().toInstant())
+                    .isEqualTo(Instant.parse("2026-03-02T09:00:00Z"));
+            engine.advance(Duration.ofHours(2));
+            assertThat(engine.runDueJobs(task.getId())).isZero();
+
+            engine.advance(Duration.ofHours(1));
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isEnded();
+            assertThat(livePush(task).getDelivered()).isEqualTo(2);
+            assertThat(delivery.counts(waiting.getId()).deferredByReason()).isEmpty();
+            assertThat(inboxMessages(task, audience))
+                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+            assertThat(jdbc.queryForObject("select count(*) from recipient_send where push_id = ?", Long.class,
+                    waiting.getId())).as("one send logged per recipient").isEqualTo(2);
+        } finally {
+            engine.resetClock();
+        }
     }
 
     @Test

@@ -70,6 +70,11 @@ public class Engine {
         ClockUtil.setCurrentTime(Date.from(now().plus(duration)));
     }
 
+    /** Sets the engine's (and so the application's) clock to this time; it stands still until reset. */
+    public void setTime(Instant time) {
+        ClockUtil.setCurrentTime(Date.from(time));
+    }
+
     public Instant now() {
         return ClockUtil.getCurrentTime().toInstant();
     }

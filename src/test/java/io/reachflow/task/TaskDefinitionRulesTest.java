@@ -2,6 +2,7 @@ package io.reachflow.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +56,17 @@ class TaskDefinitionRulesTest {
         assertThat(TaskDefinitionRules.problems(definition(PushType.TRIGGERED,
                 schedule(null, null, START, null, null), new Trigger("app_open", Duration.ofDays(31)))))
                 .containsKey("trigger.delay");
+    }
+
+    @Test
+    void leavesAtLeastOneDayToSendOn() {
+        Schedule weekdays = new Schedule(null, null, null, null, null, null,
+                List.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), null, null, null);
+        Schedule never = new Schedule(null, null, null, null, null, null, List.of(DayOfWeek.values()), null, null, null);
+
+        assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL, weekdays, null))).isEmpty();
+        assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL, never, null)))
+                .containsEntry("schedule.doNotDisturbDays", "must leave at least one day of the week to send on");
     }
 
     @Test

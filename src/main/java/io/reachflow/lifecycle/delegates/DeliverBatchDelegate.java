@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * delivered. Once an operator has stopped it (pause, complete) the worker stops too. A batch that must wait (its
  * provider failed temporarily) fails its job: the engine tries it again after the backoff of the activity's retry
  * cycle (see {@code RetryAfterPlugin} for a provider's {@code Retry-After}), and raises an incident when the retries
- * are used up. A batch that ran out of time goes on in a new job.
+ * are used up. A batch whose recipients left are not due yet (send windows, do-not-disturb days) waits at a timer
+ * until the next of them is; one that ran out of time goes on in a new job.
  */
 @Component
 public class DeliverBatchDelegate implements JavaDelegate {
@@ -37,11 +38,18 @@ public class DeliverBatchDelegate implements JavaDelegate {
             return;
         }
         int batch = DeliveryProcess.batch(execution);
+        DeliveryProcess.clearWait(execution);
         BatchResult result = delivery.deliverBatch(pushId, batch);
-        if (result.mustWait()) {
+        if (result.mustRetry()) {
             throw new DeliveryDeferredException("Push " + pushId + " batch " + batch + ": " + result.left()
-                    + " recipients wait" + (result.reason() == null ? "" : " (" + result.reason() + ")")
-                    + (result.waitFor() == null ? "" : ", at least " + result.waitFor()), result.waitFor());
+                    + " recipients wait (" + result.reason() + ")"
+                    + (result.retryAfter() == null ? "" : ", at least " + result.retryAfter()), result.retryAfter());
+        }
+        if (result.waits()) {
+            log.debug("Push {} batch {}: {} recipients left, the next due at {}", pushId, batch, result.left(),
+                    result.dueAt());
+            DeliveryProcess.waitUntil(execution, result.dueAt());
+            return;
         }
         if (result.goesOn()) {
             log.debug("Push {} batch {}: {} recipients left go on in the next job", pushId, batch, result.left());
