@@ -243,13 +243,13 @@ public class DeliveryService {
 
     /**
      * A batch on a channel written in the database, in the caller's transaction: its recipients that are due (see
-     * {@link PushRecipients#deferOutsideSendWindows}).
+     * {@link PushRecipients#holdBack}).
      */
     private BatchResult deliver(Push push, OperationTask task, int batch) {
         // to the microsecond, as stored: the send log takes the rows this attempt delivered by their time
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (push.getKind() == PushKind.LIVE) {
-            recipients.deferOutsideSendWindows(task, push.getId(), batch, now);
+            recipients.holdBack(task, push.getId(), batch, now);
         }
         // the rows stay locked until the outcomes commit: a pause waits for them, never cancels them mid-way
         if (jdbc.queryForList("select r.user_id from push_recipient r where r.push_id = ? and r.batch = ? "

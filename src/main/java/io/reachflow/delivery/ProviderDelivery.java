@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * One batch of a live push through a provider, in three steps so that no database lock is held while the provider
  * takes its time, and what it answered is never lost to a later failure:
  * <ol>
- *   <li>claim (committed): the batch's recipients that are due (see {@link PushRecipients#deferOutsideSendWindows})
+ *   <li>claim (committed): the batch's recipients that are due (see {@link PushRecipients#holdBack})
  *       become SENDING;</li>
  *   <li>send: the provider gets their messages, outside any transaction;</li>
  *   <li>record (committed): DELIVERED, FAILED with the provider's reason, or PLANNED again after a temporary
@@ -84,7 +84,7 @@ class ProviderDelivery {
         }
         Instant at = clock.instant();
         Timestamp now = Timestamp.from(at);
-        recipients.deferOutsideSendWindows(task, pushId, batch, at);
+        recipients.holdBack(task, pushId, batch, at);
         if (provider.deduplicates()) {
             Integer interrupted = jdbc.queryForObject("select count(*) from push_recipient where push_id = ? "
                     + "and batch = ? and status = 'SENDING'", Integer.class, pushId, batch);

@@ -38,11 +38,13 @@ class PushRecipients {
     private final JdbcTemplate jdbc;
     private final TemplateRenderer renderer;
     private final ObjectMapper objectMapper;
+    private final RateLimits rateLimits;
 
-    PushRecipients(JdbcTemplate jdbc, TemplateRenderer renderer, ObjectMapper objectMapper) {
+    PushRecipients(JdbcTemplate jdbc, TemplateRenderer renderer, ObjectMapper objectMapper, RateLimits rateLimits) {
         this.jdbc = jdbc;
         this.renderer = renderer;
         this.objectMapper = objectMapper;
+        this.rateLimits = rateLimits;
     }
 
     /**
@@ -66,11 +68,17 @@ class PushRecipients {
     }
 
     /**
-     * Keeps back the batch's due recipients whose local time is outside the task's send windows or on one of its
-     * do-not-disturb days: they stay PLANNED, with the reason, until their next allowed time. One statement per
-     * time zone among the batch's recipients that must wait (a user without one is in the task's).
+     * Keeps back what of the batch may not go out at {@code now}: they stay PLANNED, with the reason, until their
+     * next allowed time. First the recipients whose local time is outside the task's send windows or on one of its
+     * do-not-disturb days (one statement per time zone that must wait; a user without one is in the task's), then,
+     * of those left, the sends beyond the task's rate limit.
      */
-    void deferOutsideSendWindows(OperationTask task, long pushId, int batch, Instant now) {
+    void holdBack(OperationTask task, long pushId, int batch, Instant now) {
+        deferOutsideSendWindows(task, pushId, batch, now);
+        deferBeyondRateLimit(task, pushId, batch, now);
+    }
+
+    private void deferOutsideSendWindows(OperationTask task, long pushId, int batch, Instant now) {
         SendWindows windows = SendWindows.of(task.getSchedule());
         if (!windows.restricts()) {
             return;
@@ -92,6 +100,33 @@ class PushRecipients {
                         zone == null ? "the task's time zone" : zone, deferral.until(), deferral.reason());
             });
         }
+    }
+
+    /** The batch's due recipients beyond what the task's rate limit grants now wait until it has room for them. */
+    private void deferBeyondRateLimit(OperationTask task, long pushId, int batch, Instant now) {
+        Integer perMinute = task.getSchedule().rateLimitPerMinute();
+        if (perMinute == null) {
+            return;
+        }
+        Timestamp at = Timestamp.from(now);
+        Integer due = jdbc.queryForObject("select count(*) from push_recipient r where r.push_id = ? and r.batch = ? "
+                + "and r.status = 'PLANNED' and " + DUE, Integer.class, pushId, batch, at);
+        if (due == 0) {
+            return;
+        }
+        RateLimits.Grant grant = rateLimits.take(task.getId(), task.getRevision(), perMinute, due);
+        if (grant.granted() >= due) {
+            return;
+        }
+        Instant until = now.plus(grant.untilMore());
+        int deferred = jdbc.update("update push_recipient r set reason = ?, not_before = ? where r.push_id = ? "
+                + "and r.batch = ? and r.status = 'PLANNED' and " + DUE + " and r.user_id not in (select d.user_id "
+                + "from push_recipient d where d.push_id = ? and d.batch = ? and d.status = 'PLANNED' "
+                + "and (d.not_before is null or d.not_before <= ?) order by d.user_id limit ?)",
+                SkipReason.RATE_LIMITED.name(), Timestamp.from(until), pushId, batch, at, pushId, batch, at,
+                grant.granted());
+        log.debug("Task {}: push {} batch {}: {} of {} recipients wait for the rate limit ({}/min) until {}",
+                task.getId(), pushId, batch, deferred, due, perMinute, until);
     }
 
     /** What is left of the batch after an attempt, and when the next of it is due when none is now. */

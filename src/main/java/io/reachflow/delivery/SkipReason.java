@@ -15,5 +15,7 @@ public enum SkipReason {
     /** Deferred: outside the task's send windows in the user's time zone, until the next one opens. */
     OUTSIDE_SEND_WINDOW,
     /** Deferred: a do-not-disturb day of the task in the user's time zone, until it is over. */
-    DO_NOT_DISTURB
+    DO_NOT_DISTURB,
+    /** Deferred: beyond the task's rateLimitPerMinute, until the limit has room again. */
+    RATE_LIMITED
 }

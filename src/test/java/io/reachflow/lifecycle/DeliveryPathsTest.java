@@ -263,6 +263,41 @@ class DeliveryPathsTest {
         }
     }
 
+    /** Two sends a minute: the first batch takes both, the second waits at its worker's timer for the refill. */
+    @Test
+    void sendsBeyondTheRateLimitWaitUntilItHasRoom() {
+        engine.setTime(Instant.parse("2026-03-02T12:00:00Z"));
+        try {
+            List<String> audience = audienceOf(4);
+            Schedule twoPerMinute = new Schedule(null, null, null, null, null, null, null, 2, null, null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, twoPerMinute);
+            ProcessInstance push = deliveryOf(task);
+
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isWaitingAt(Element.TIMER_UNTIL_DUE.id());
+            Push limited = livePush(task);
+            assertThat(delivery.counts(limited.getId()).delivered()).isEqualTo(2);
+            assertThat(delivery.counts(limited.getId()).deferredByReason())
+                    .containsExactly(Map.entry(SkipReason.RATE_LIMITED.name(), 2L));
+            assertThat(management().createJobQuery().processInstanceId(push.getId())
+                    .activityId(Element.TIMER_UNTIL_DUE.id()).singleResult().getDuedate().toInstant())
+                    .as("a minute refills two sends").isEqualTo(Instant.parse("2026-03-02T12:01:00Z"));
+            engine.advance(Duration.ofSeconds(59));
+            assertThat(engine.runDueJobs(task.getId())).isZero();
+
+            engine.advance(Duration.ofSeconds(1));
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isEnded();
+            assertThat(livePush(task).getDelivered()).isEqualTo(4);
+            assertThat(inboxMessages(task, audience))
+                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        } finally {
+            engine.resetClock();
+        }
+    }
+
     @Test
     void pushOfOneBatchHasOneWorker() {
         List<String> audience = audienceOf(1);
