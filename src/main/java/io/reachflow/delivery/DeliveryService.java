@@ -98,19 +98,32 @@ public class DeliveryService {
     }
 
     /**
-     * Plans a live push of a running task: the audience's snapshot, numbered into batches of the configured size,
-     * and the recipients who must not get it marked SKIPPED with the reason. Nothing when an operator stopped the
-     * task since the push was asked for; the task stays locked meanwhile, so that a pause either comes first or
-     * finds the push and stops it ({@link #stopPushes}).
+     * Plans a live push of a running task for the delivery process {@code deliveryId}: the audience's snapshot,
+     * numbered into batches of the configured size, and the recipients who must not get it marked SKIPPED with the
+     * reason. When a pause stopped a push of the task mid-way, that push goes on instead, with its recipients still
+     * PLANNED. Nothing when an operator stopped the task since the push was asked for; the task stays locked
+     * meanwhile, so that a pause either comes first or finds the push and stops it ({@link #pausePushes}).
      */
     @Transactional
-    public Optional<Plan> planLive(long taskId, PushTrigger trigger) {
+    public Optional<Plan> planLive(long taskId, PushTrigger trigger, String deliveryId) {
         OperationTask task = tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
         if (!stillSends(task)) {
             log.info("Task {} is {}: its push ({}) is not planned", taskId, task.getStatus(), trigger);
             return Optional.empty();
         }
-        Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
+        Optional<Push> paused = pausedPush(taskId);
+        if (paused.isPresent()) {
+            Push push = paused.get();
+            push.deliveredBy(deliveryId);
+            long left = recipients.counts(push.getId()).planned();
+            log.info("Task {}: push {} goes on where the pause stopped it: {} recipients left in {} batches", taskId,
+                    push.getId(), left, push.getBatches());
+            return Optional.of(new Plan(push.getId(), push.getBatches(), Math.min(push.getBatches(),
+                    properties.workers())));
+        }
+        Push push = Push.start(task, PushKind.LIVE, trigger, clock.instant());
+        push.deliveredBy(deliveryId);
+        push = pushes.save(push);
         Map<String, String> exclusions = new LinkedHashMap<>();
         exclusions.put(SkipReason.OPTED_OUT.name(), "exists (select 1 from audience_user_opt_out o where o.user_id = u.id "
                 + "and o.channel = '" + task.getChannel().name() + "')");
@@ -119,7 +132,7 @@ public class DeliveryService {
             exclusions.put(SkipReason.NO_ADDRESS.name(), noAddress(addressColumn));
         }
         if (task.getPushType() == PushType.ONE_TIME) {
-            // sent once per recipient: a push started again after a pause skips who the stopped one reached
+            // sent once per recipient, also when an earlier push of the task was called off part way
             exclusions.put(SkipReason.ALREADY_SENT.name(), "exists (select 1 from push_recipient d join push p "
                     + "on p.id = d.push_id where p.task_id = " + taskId + " and p.kind = 'LIVE' and d.user_id = u.id "
                     + "and d.status = 'DELIVERED')");
@@ -155,24 +168,53 @@ public class DeliveryService {
     }
 
     /**
-     * Stops the task's pushes that are being delivered (an operator paused or completed it): the recipients not
-     * yet sent to are CANCELLED with {@code reason}, and so are the pushes. A batch being delivered holds its
-     * recipients' rows, so this waits for it and then cancels only what is left; workers that come later find
-     * their push stopped.
+     * Pauses the task's pushes that are being delivered (an operator paused it): their workers stop before their
+     * next batch, a batch already handed to the channel completes, and the recipients not yet sent to stay PLANNED
+     * for the resume ({@link #planLive}).
      */
     @Transactional
-    public void stopPushes(long taskId, String reason) {
+    public void pausePushes(long taskId) {
         for (Push push : pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE)) {
             if (push.getStatus() == PushStatus.DELIVERING) {
-                finish(push.getId(), reason);
+                Push locked = pushes.findLocked(push.getId()).orElseThrow();
+                locked.pause();
+                log.info("Task {}: push {} paused, {} recipients left", taskId, push.getId(),
+                        recipients.counts(push.getId()).remaining());
             }
         }
     }
 
-    /** Whether the push is still being delivered (not finished, not stopped). */
+    /**
+     * Calls off the task's pushes that are being delivered or paused (an operator completed the task, or edited it
+     * while paused): the recipients not yet sent to are CANCELLED with {@code reason}, and so are the pushes. A batch
+     * being delivered holds its recipients' rows, so this waits for it and then cancels only what is left; workers
+     * that come later find their push stopped.
+     */
+    @Transactional
+    public void stopPushes(long taskId, String reason) {
+        for (Push push : pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE)) {
+            if (push.getStatus() == PushStatus.DELIVERING || push.getStatus() == PushStatus.PAUSED) {
+                cancelRest(pushes.findLocked(push.getId()).orElseThrow(), reason);
+            }
+        }
+    }
+
+    /** Whether the task has a push that a pause stopped mid-way, to go on after the resume. */
     @Transactional(readOnly = true)
-    public boolean isDelivering(long pushId) {
-        return push(pushId).getStatus() == PushStatus.DELIVERING;
+    public boolean hasPausedPush(long taskId) {
+        return pausedPush(taskId).isPresent();
+    }
+
+    private Optional<Push> pausedPush(long taskId) {
+        return pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE).stream()
+                .filter(push -> push.getStatus() == PushStatus.PAUSED).findFirst()
+                .map(push -> pushes.findLocked(push.getId()).orElseThrow());
+    }
+
+    /** Whether the delivery process {@code deliveryId} still delivers the push (not finished, paused, taken over). */
+    @Transactional(readOnly = true)
+    public boolean isDelivering(long pushId, String deliveryId) {
+        return push(pushId).isDeliveredBy(deliveryId);
     }
 
     /**
@@ -191,15 +233,22 @@ public class DeliveryService {
     }
 
     /**
-     * Counts a push's outcomes once its workers are done: DELIVERED when no recipient is left; otherwise (the task
-     * stopped running meanwhile) those left are CANCELLED with {@code cancelReason}, and so is the push.
+     * Counts a push's outcomes once the workers of delivery {@code deliveryId} are done: DELIVERED when no recipient
+     * is left; otherwise (the task stopped running meanwhile) those left are CANCELLED with {@code cancelReason}, and
+     * so is the push. Nothing when the push is no longer that delivery's: paused, called off, or taken over by the
+     * delivery of a resume.
      */
     @Transactional
-    public Push finish(long pushId, String cancelReason) {
+    public Push finish(long pushId, String deliveryId, String cancelReason) {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
-        if (push.getStatus() != PushStatus.DELIVERING) {
+        if (!push.isDeliveredBy(deliveryId)) {
             return push;
         }
+        return cancelRest(push, cancelReason);
+    }
+
+    private Push cancelRest(Push push, String cancelReason) {
+        long pushId = push.getId();
         int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, updated_at = ? "
                 + "where push_id = ? and status = 'PLANNED'", cancelReason, Timestamp.from(clock.instant()), pushId);
         if (cancelled > 0) {

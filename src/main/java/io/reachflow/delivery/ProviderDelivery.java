@@ -35,9 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that recognises a message by its idempotency key gets it again; otherwise it is recorded as failed
  * ({@value #INTERRUPTED}): a recipient gets a push at most once.
  *
- * <p>Both transactions lock the push's row first, and so does stopping the push: when an operator pauses or
- * completes the task while a provider has messages, their answers are still recorded, the recipients not handed
- * over are cancelled with the push's reason, and the push's counts are taken again.
+ * <p>Both transactions lock the push's row first, and so do pausing and stopping the push: when an operator pauses
+ * or completes the task while a provider has messages, their answers are still recorded, the recipients not handed
+ * over wait for the resume (or are cancelled with the push's reason), and the push's counts are taken again.
  */
 @Component
 class ProviderDelivery {
@@ -142,6 +142,12 @@ class ProviderDelivery {
                 + task.getChannel().name() + "', ?, ?, ?)", delivered);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
                 pushId, batch, delivered.size(), failed.size(), deferred.size(), notHandedOver.size());
+        if (push.getStatus() == PushStatus.PAUSED) {
+            push.recount(recipients.counts(pushId));
+            log.info("Task {}: push {} was paused while {} had messages of batch {}: their answers recorded, the rest "
+                    + "waits for the resume", task.getId(), pushId, task.getChannel(), batch);
+            return new BatchResult(delivered.size(), failed.size(), 0, 0, null, null, null);
+        }
         if (push.getStatus() != PushStatus.DELIVERING) {
             int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, not_before = null, "
                     + "updated_at = ? where push_id = ? and batch = ? and status = 'PLANNED'", push.getCancelReason(),

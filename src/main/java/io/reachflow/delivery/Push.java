@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Objects;
 
 /** One delivery run of a task (or one test round): when, why, for which revision, and its counts. */
 @Entity
@@ -42,6 +43,9 @@ public class Push {
 
     private String cancelReason;
 
+    /** The delivery process instance that delivers the push now; null for a test round. */
+    private String deliveryId;
+
     private Instant createdAt;
     private Instant finishedAt;
 
@@ -69,6 +73,22 @@ public class Push {
         push.status = PushStatus.DELIVERING;
         push.createdAt = now;
         return push;
+    }
+
+    /** The delivery process instance {@code deliveryId} delivers the push from now on. */
+    void deliveredBy(String deliveryId) {
+        this.deliveryId = deliveryId;
+        status = PushStatus.DELIVERING;
+    }
+
+    /** Stopped by a pause: its recipients not yet sent to wait for the resume. */
+    void pause() {
+        status = PushStatus.PAUSED;
+    }
+
+    /** Whether {@code deliveryId} is the delivery that delivers the push now. */
+    boolean isDeliveredBy(String deliveryId) {
+        return status == PushStatus.DELIVERING && Objects.equals(this.deliveryId, deliveryId);
     }
 
     /** The recipients are planned, in this many batches. */
@@ -128,6 +148,10 @@ public class Push {
     /** Why the rest of the push was called off; null unless CANCELLED. */
     public String getCancelReason() {
         return cancelReason;
+    }
+
+    public String getDeliveryId() {
+        return deliveryId;
     }
 
     public Instant getCreatedAt() {

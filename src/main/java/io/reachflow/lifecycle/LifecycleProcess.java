@@ -63,6 +63,7 @@ public final class LifecycleProcess {
         SERVICE_RECORD_REJECTION("service_record_rejection"),
         SERVICE_RECORD_REVIEW_TIMEOUT("service_record_review_timeout"),
         SUBPROCESS_RUNNING("subprocess_running"),
+        SERVICE_CONTINUE_PAUSED_PUSH("service_continue_paused_push"),
         GATEWAY_PUSH_TYPE("gateway_push_type"),
         TIMER_SEND_AT("timer_send_at"),
         SERVICE_START_ONE_TIME_PUSH("service_start_one_time_push"),

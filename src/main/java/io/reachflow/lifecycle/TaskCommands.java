@@ -68,6 +68,7 @@ public class TaskCommands {
         audit.record(task, actor.name(), "EDIT", null, t -> t.edit(definition, clock.instant()));
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);
+            delivery.stopPushes(id, "TASK_EDITED");
             log.info("Task {} edited while paused: back to TESTING, it needs a new test and approval", id);
         }
         return task;
@@ -80,6 +81,7 @@ public class TaskCommands {
                 t -> t.changeTesters(testers, clock.instant()));
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);
+            delivery.stopPushes(id, "TASK_EDITED");
         }
         return task;
     }
@@ -134,7 +136,7 @@ public class TaskCommands {
             case PAUSE -> {
                 audit.record(task, who, "PAUSE", comment, t -> t.pause(clock.instant()));
                 lifecycle.send(id, Message.PAUSED);
-                delivery.stopPushes(id, "TASK_PAUSED");
+                delivery.pausePushes(id);
             }
             case RESUME -> {
                 audit.record(task, who, "RESUME", comment, t -> t.resume(clock.instant()));

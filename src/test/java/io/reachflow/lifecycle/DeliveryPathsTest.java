@@ -67,6 +67,9 @@ class DeliveryPathsTest {
     @Autowired
     Deliveries deliveries;
 
+    @Autowired
+    TaskCommands commands;
+
     @BeforeEach
     void initAssertions() {
         BpmnAwareTests.init(engine.processEngine());
@@ -101,26 +104,97 @@ class DeliveryPathsTest {
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
     }
 
+    /**
+     * The pause stops the workers before their next batch and keeps who is left PLANNED; the resume starts a new
+     * delivery that takes the same push over and reaches the rest, each recipient once.
+     */
     @Test
-    void pauseMidPushStopsTheWorkersAndCancelsWhatIsLeft() {
+    void pauseMidPushStopsTheWorkersAndTheResumeGoesOnWithTheSamePush() {
         List<String> audience = audienceOf(5);
         OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
-        ProcessInstance push = deliveryOf(task);
-        management().executeJob(batchJobs(push).get(0).getId());
+        ProcessInstance first = deliveryOf(task);
+        management().executeJob(batchJobs(first).get(0).getId());
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
-        assertThat(push).as("the pause does not wait for the running delivery").isNotEnded();
-        assertThat(livePush(task).getStatus()).as("but stops its push").isEqualTo(PushStatus.CANCELLED);
+        assertThat(first).as("the pause does not wait for the running delivery").isNotEnded();
+        assertThat(livePush(task).getStatus()).as("but pauses its push").isEqualTo(PushStatus.PAUSED);
         engine.runDueJobs(task.getId());
 
-        assertThat(push).isEnded().hasPassed(Element.SERVICE_FINISH_PUSH.id());
+        assertThat(first).isEnded().hasPassed(Element.SERVICE_FINISH_PUSH.id());
+        Push paused = livePush(task);
+        assertThat(paused.getStatus()).isEqualTo(PushStatus.PAUSED);
+        assertThat(delivery.counts(paused.getId()).delivered()).isEqualTo(2);
+        assertThat(delivery.counts(paused.getId()).planned()).as("left for the resume").isEqualTo(3);
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        assertThat(engine.lifecycle(task.getId())).hasPassed(LifecycleProcess.Element.SERVICE_CONTINUE_PAUSED_PUSH.id());
+        engine.runDueJobs(task.getId());
+
+        Push resumed = livePush(task);
+        assertThat(resumed.getId()).as("the same push").isEqualTo(paused.getId());
+        assertThat(resumed.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(resumed.getDelivered()).isEqualTo(5);
+        assertThat(deliveries.livePushes(task)).hasSize(1);
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    /** Paused, then resumed before the first delivery's workers ran again: those stop, the new delivery goes on. */
+    @Test
+    void theWorkersOfTheDeliveryBeforeAResumeStop() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        ProcessInstance first = deliveryOf(task);
+        List<Job> firstWorkers = batchJobs(first);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+
+        firstWorkers.forEach(job -> management().executeJob(job.getId()));
+
+        assertThat(delivery.counts(livePush(task).getId()).delivered()).as("nothing by the first delivery").isZero();
+        engine.runDueJobs(task.getId());
+        assertThat(first).isEnded();
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+    }
+
+    /** An edit sends a paused task back to testing: its paused push, of the old content, is called off. */
+    @Test
+    void editWhilePausedCallsOffWhatIsLeft() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        management().executeJob(batchJobs(deliveryOf(task)).get(0).getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.manualInApp(), null));
+
         Push cancelled = livePush(task);
         assertThat(cancelled.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(cancelled.getCancelReason()).isEqualTo("TASK_EDITED");
+        assertThat(delivery.counts(cancelled.getId()).delivered()).isEqualTo(2);
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.TESTING);
+    }
+
+    @Test
+    void completeWhilePausedCancelsWhatIsLeft() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        management().executeJob(batchJobs(deliveryOf(task)).get(0).getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over");
+
+        Push cancelled = livePush(task);
+        assertThat(cancelled.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(cancelled.getCancelReason()).isEqualTo("TASK_COMPLETED");
         assertThat(cancelled.getDelivered()).isEqualTo(2);
         assertThat(jdbc.queryForList("select reason from push_recipient where push_id = ? and status = ?",
                 String.class, cancelled.getId(), RecipientStatus.CANCELLED.name()))
-                .containsExactly("TASK_PAUSED", "TASK_PAUSED", "TASK_PAUSED");
-        assertThat(inboxMessages(task, audience).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
+                .containsExactly("TASK_COMPLETED", "TASK_COMPLETED", "TASK_COMPLETED");
     }
 
     @Test
@@ -159,24 +233,29 @@ class DeliveryPathsTest {
     }
 
     /**
-     * Resumed at once, before the stopped push's workers have run again: they find their push stopped, the push
-     * started again skips who the first one reached, and the task completes once that one is delivered.
+     * Resumed at once, long after its send time: the push that started in time goes on (no expiry), reaches the rest,
+     * and the task completes once it is delivered.
      */
     @Test
-    void oneTimePushStoppedByAPauseReachesOnlyTheRestAfterTheResume() {
+    void oneTimePushPausedMidWayGoesOnAfterTheResume() {
         List<String> audience = audienceOf(5);
         OperationTask task = sentToBatchJobs(audience, PushType.ONE_TIME);
         management().executeJob(batchJobs(deliveryOf(task)).get(0).getId());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
-        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
-
         engine.runDueJobs(task.getId());
+        engine.advance(Duration.ofDays(1));
+        try {
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+            engine.runDueJobs(task.getId());
+        } finally {
+            engine.resetClock();
+        }
 
-        Push second = livePush(task);
-        assertThat(second.getStatus()).isEqualTo(PushStatus.DELIVERED);
-        assertThat(second.getDelivered()).isEqualTo(3);
-        assertThat(delivery.counts(second.getId()).skippedByReason()).containsEntry("ALREADY_SENT", 2L);
-        assertThat(inboxMessages(task, audience)).as("messages per recipient over both pushes")
+        assertThat(deliveries.livePushes(task)).as("one push").hasSize(1);
+        Push push = livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(push.getDelivered()).isEqualTo(5);
+        assertThat(inboxMessages(task, audience))
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         OperationTask done = fixtures.reload(task);
         assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);

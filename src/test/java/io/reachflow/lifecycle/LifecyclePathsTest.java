@@ -7,6 +7,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushKind;
 import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.PushTrigger;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.DeliveryService;
@@ -309,6 +310,31 @@ class LifecyclePathsTest {
         engine.advance(Duration.ofMinutes(31));
         engine.runDueJobs(task.getId());
         assertThat(livePushes(task)).hasSize(1);
+    }
+
+    /** An occurrence's push paused before its batch went out goes on after the resume: the same push, no new one. */
+    @Test
+    void recurringPushPausedMidWayGoesOnAfterTheResume() {
+        Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null));
+        engine.advance(Duration.between(engine.now(), start.plusSeconds(1)));
+        engine.runDueJobsExcept(task.getId(), DeliveryProcess.Element.SERVICE_DELIVER_BATCH.id());
+        Push planned = livePushes(task).get(0);
+        long toReach = delivery.counts(planned.getId()).planned();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task).get(0).getStatus()).isEqualTo(PushStatus.PAUSED);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePushes(task)).hasSize(1);
+        Push resumed = livePushes(task).get(0);
+        assertThat(resumed.getId()).isEqualTo(planned.getId());
+        assertThat(resumed.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(resumed.getDelivered()).isEqualTo(toReach).isPositive();
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.GATEWAY_AWAIT_OCCURRENCE.id());
     }
 
     @Test

@@ -302,11 +302,12 @@ class ProviderDeliveryTest {
     }
 
     /**
-     * The operator pauses while the receiver holds the first batch: the pause does not wait for it and cancels the
-     * rest; the receiver's answer is still recorded and counted.
+     * The operator pauses while the receiver holds the first batch: the pause does not wait for it, the receiver's
+     * answer is still recorded and counted, and the rest waits for the resume, after which each recipient has
+     * exactly one accepted request.
      */
     @Test
-    void pauseWhileTheProviderHasMessagesRecordsItsAnswerAndCancelsTheRest() throws Exception {
+    void pauseWhileTheProviderHasMessagesRecordsItsAnswerAndTheResumeReachesTheRest() throws Exception {
         List<String> audience = deliveries.audienceOf(4);
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
         CountDownLatch arrived = new CountDownLatch(1);
@@ -314,24 +315,30 @@ class ProviderDeliveryTest {
         providers.script(WEBHOOK, Answer.heldUntil(arrived, release));
         List<Job> batches = deliveries.batchJobs(deliveries.deliveryOf(task));
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> management().executeJob(batches.get(0).getId()));
-        assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the receiver has the first batch").isTrue();
-
-        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
-        Push paused = deliveries.livePush(task);
-        assertThat(paused.getStatus()).isEqualTo(PushStatus.CANCELLED);
-        assertThat(paused.getCancelReason()).isEqualTo("TASK_PAUSED");
-        release.countDown();
+        try {
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the receiver has the first batch").isTrue();
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
+            assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.PAUSED);
+        } finally {
+            release.countDown();
+        }
         first.get(10, TimeUnit.SECONDS);
         engine.runDueJobs(task.getId());
 
+        Push paused = deliveries.livePush(task);
+        assertThat(paused.getStatus()).isEqualTo(PushStatus.PAUSED);
+        assertThat(paused.getDelivered()).as("the held batch's answer, counted after the pause").isEqualTo(2);
+        assertThat(delivery.counts(paused.getId()).planned()).as("left for the resume").isEqualTo(2);
+        assertThat(webhookRequests(paused)).hasSize(1);
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
         Push push = deliveries.livePush(task);
-        assertThat(push.getDelivered()).as("the held batch's answer, counted after the pause").isEqualTo(2);
-        assertThat(jdbc.queryForList("select reason from push_recipient where push_id = ? and status = ?",
-                String.class, push.getId(), RecipientStatus.CANCELLED.name())).containsExactly("TASK_PAUSED", "TASK_PAUSED");
-        assertThat(webhookRequests(push)).hasSize(1);
-        assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
-                .processInstanceId(deliveries.deliveryOf(task) == null ? "none" : deliveries.deliveryOf(task).getId())
-                .count()).as("the delivery ended").isZero();
+        assertThat(push.getId()).isEqualTo(paused.getId());
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(push.getDelivered()).isEqualTo(4);
+        assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

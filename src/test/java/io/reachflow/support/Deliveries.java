@@ -94,6 +94,11 @@ public class Deliveries {
                 .activityId(Element.SERVICE_DELIVER_BATCH.id()).list();
     }
 
+    /** The task's live pushes, newest first. */
+    public List<Push> livePushes(OperationTask task) {
+        return pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.LIVE);
+    }
+
     /** The task's latest live push. */
     public Push livePush(OperationTask task) {
         return pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.LIVE).orElseThrow();

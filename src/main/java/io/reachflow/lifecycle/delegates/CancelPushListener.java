@@ -26,7 +26,7 @@ public class CancelPushListener implements ExecutionListener {
     public void notify(DelegateExecution execution) {
         Long pushId = DeliveryProcess.pushId(execution);
         if (execution.isCanceled() && pushId != null) {
-            delivery.finish(pushId, REASON);
+            delivery.finish(pushId, execution.getProcessInstanceId(), REASON);
         }
     }
 }

@@ -32,7 +32,7 @@ public class DeliverBatchDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         long pushId = DeliveryProcess.pushId(execution);
-        if (!delivery.isDelivering(pushId)) {
+        if (!delivery.isDelivering(pushId, execution.getProcessInstanceId())) {
             log.debug("Push {} was stopped: a worker stops before batch {}", pushId, DeliveryProcess.batch(execution));
             DeliveryProcess.stopWorker(execution);
             return;

@@ -12,8 +12,8 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * Every worker is done: counts the push's outcomes (nothing when no push was planned). A push an operator stopped
- * meanwhile is already counted and stays CANCELLED; one delivered whole is reported to the lifecycle.
+ * Every worker is done: counts the push's outcomes (nothing when no push was planned). A push an operator paused or
+ * called off meanwhile stays as it is; one delivered whole is reported to the lifecycle.
  */
 @Component
 public class FinishPushDelegate implements JavaDelegate {
@@ -35,7 +35,8 @@ public class FinishPushDelegate implements JavaDelegate {
             return;
         }
         long taskId = LifecycleVariables.taskId(execution);
-        Push push = delivery.finish(pushId, "TASK_" + transitions.load(taskId).getStatus());
+        Push push = delivery.finish(pushId, execution.getProcessInstanceId(),
+                "TASK_" + transitions.load(taskId).getStatus());
         if (push.getStatus() == PushStatus.DELIVERED) {
             lifecycle.pushDelivered(taskId);
         }

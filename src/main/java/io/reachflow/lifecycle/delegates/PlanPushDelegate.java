@@ -11,8 +11,8 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * Plans one live push of a running task (its recipients, in batches) for the workers of the delivery process;
- * nothing, and no workers, when the task was paused or completed since.
+ * Plans one live push of a running task (its recipients, in batches) for the workers of the delivery process, or
+ * takes over the push a pause stopped mid-way; nothing, and no workers, when the task was paused or completed since.
  */
 @Component
 public class PlanPushDelegate implements JavaDelegate {
@@ -29,7 +29,8 @@ public class PlanPushDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         long taskId = LifecycleVariables.taskId(execution);
         PushType pushType = transitions.load(taskId).getPushType();
-        delivery.planLive(taskId, pushType == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE).ifPresentOrElse(
+        delivery.planLive(taskId, pushType == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE,
+                execution.getProcessInstanceId()).ifPresentOrElse(
                 plan -> DeliveryProcess.setPlan(execution, plan.pushId(), plan.batches(), plan.workers()),
                 () -> DeliveryProcess.setNothingPlanned(execution));
     }
