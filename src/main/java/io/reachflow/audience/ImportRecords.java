@@ -60,6 +60,13 @@ class ImportRecords {
                 progress.failed, json(progress.errors), progress.id);
     }
 
+    /** RUNNING imports whose progress was last written before {@code staleBefore} become FAILED with the reason. */
+    int failStale(Instant staleBefore, String failure, Instant now) {
+        return jdbc.update("update user_import set status = ?, failure = ?, finished_at = ?, updated_at = ? "
+                + "where status = ? and updated_at < ?", ImportStatus.FAILED.name(), failure, Timestamp.from(now),
+                Timestamp.from(now), ImportStatus.RUNNING.name(), Timestamp.from(staleBefore));
+    }
+
     Optional<ImportReport> find(long id) {
         return jdbc.query("select * from user_import where id = ?", this::report, id).stream().findFirst();
     }

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -48,6 +49,7 @@ public class UserImports {
     static final int CHUNK = 5_000;
     private static final long LOG_EVERY_ROWS = 100_000;
     private static final String LIST_SEPARATOR = "|";
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(15);
 
     private final ProfileBulkWriter writer;
     private final ImportRecords records;
@@ -100,6 +102,22 @@ public class UserImports {
     /** The newest imports first, of one status or all. */
     public List<ImportReport> latest(ImportStatus status, int size) {
         return records.latest(status, size);
+    }
+
+    /**
+     * Ends as FAILED the imports that have stopped moving: RUNNING, but no chunk committed for
+     * {@link #ABANDONED_AFTER}, because the node that ran them stopped (a broken upload ends its import itself).
+     * Every few minutes, on every node; an import that moves commits a chunk every few seconds.
+     */
+    @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")
+    public int failAbandoned() {
+        Instant now = clock.instant();
+        int failed = records.failStale(now.minus(ABANDONED_AFTER), "no progress for " + ABANDONED_AFTER.toMinutes()
+                + " minutes: the node running the import stopped; import the file again (rows are upserted)", now);
+        if (failed > 0) {
+            log.warn("{} imports made no progress for {} minutes and are FAILED", failed, ABANDONED_AFTER.toMinutes());
+        }
+        return failed;
     }
 
     /** One import in progress: the upload, the chunk being gathered, the counts. */

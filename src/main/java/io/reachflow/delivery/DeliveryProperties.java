@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How a live push is cut up: batches (one engine job each), delivered by at most {@code workers} jobs of a push at a
  * time (across all nodes). More workers deliver faster on more nodes; each is an execution of the push's delivery
- * process.
+ * process. A node's job executor holds its threads' jobs, its queue's and one acquisition's more; the workers must
+ * outnumber that for other nodes to find batches of the push.
  *
  * @param batchSize         recipients per batch on a channel written in the database (IN_APP, the outbox)
  * @param providerBatchSize recipients per batch on a channel with a provider: its messages go out one request at a
@@ -28,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
 public record DeliveryProperties(@DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
                                  @DefaultValue("200") @Min(1) @Max(10_000) int providerBatchSize,
                                  @DefaultValue("2m") @NotNull Duration providerBatchTime,
-                                 @DefaultValue("8") @Min(1) @Max(64) int workers,
+                                 @DefaultValue("16") @Min(1) @Max(64) int workers,
                                  @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle) {
 
     int batchSize(boolean throughProvider) {

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * The dates of the lifecycle's timers, read from the task when each timer is created:
  * {@code ${lifecycleSchedule.sendAt(execution)}} and friends. Occurrences are computed from now, so a pause or
- * an outage skips the missed ones instead of catching up.
+ * an outage skips the missed ones instead of catching up; one whose timer fires later than the task's late-send
+ * grace (the node was down at its time) is skipped too.
  */
 @Component("lifecycleSchedule")
 public class LifecycleSchedule {
@@ -35,15 +36,20 @@ public class LifecycleSchedule {
         return Date.from(sendAt == null ? clock.instant() : sendAt);
     }
 
-    /** RECURRING: the next occurrence after now (and not before the start), in the task's time zone. */
+    /**
+     * RECURRING: the next occurrence after now (and not before the start), in the task's time zone; remembered
+     * ({@link LifecycleVariables#OCCURRENCE_AT}) so that its start can tell whether it comes too late.
+     */
     public Date nextOccurrence(DelegateExecution execution) {
         Schedule schedule = schedule(execution);
         Instant now = clock.instant();
         Instant from = schedule.startAt() != null && schedule.startAt().isAfter(now) ? schedule.startAt().minusSeconds(1) : now;
         Instant endAt = schedule.endAt();
-        return Date.from(Recurrence.next(schedule.recurrence(), schedule.zone(), from)
-                .filter(next -> !next.isAfter(endAt))
+        Date next = Date.from(Recurrence.next(schedule.recurrence(), schedule.zone(), from)
+                .filter(occurrence -> !occurrence.isAfter(endAt))
                 .orElse(endAt.plus(AFTER_END)));
+        LifecycleVariables.setOccurrenceAt(execution, next);
+        return next;
     }
 
     /** RECURRING and TRIGGERED: when the task stops running. */

@@ -2,6 +2,9 @@ package io.reachflow.lifecycle;
 
 import io.reachflow.review.ReviewOutcome;
 import io.reachflow.task.PushType;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.camunda.bpm.engine.delegate.VariableScope;
 
@@ -21,6 +24,8 @@ public final class LifecycleVariables {
     public static final String REVIEW_OUTCOME = "reviewOutcome";
     public static final String REVIEWER = "reviewer";
     public static final String REVIEW_COMMENT = "reviewComment";
+    /** RECURRING: when the occurrence the timer waits for is due, so that its start can tell one that is late. */
+    public static final String OCCURRENCE_AT = "occurrenceAt";
     /** A transient variable: the operator's comment on the action being correlated, never stored. */
     public static final String ACTION_COMMENT = "actionComment";
 
@@ -69,5 +74,14 @@ public final class LifecycleVariables {
 
     public static String reviewComment(VariableScope scope) {
         return (String) scope.getVariable(REVIEW_COMMENT);
+    }
+
+    public static void setOccurrenceAt(VariableScope scope, Date occurrenceAt) {
+        scope.setVariable(OCCURRENCE_AT, occurrenceAt);
+    }
+
+    /** The occurrence being started, when the task is RECURRING. */
+    public static Optional<Instant> occurrenceAt(VariableScope scope) {
+        return Optional.ofNullable((Date) scope.getVariable(OCCURRENCE_AT)).map(Date::toInstant);
     }
 }

@@ -92,9 +92,12 @@ public final class Bench {
     }
 
     private void run(Path statementLog) throws Exception {
+        WebhookReceiver receiver = new WebhookReceiver();
         ConfigurableApplicationContext app = new SpringApplicationBuilder(ReachflowApplication.class)
                 .profiles("postgres", "demo")
                 .run("--spring.datasource.url=" + options.jdbcUrl,
+                        "--reachflow.channels.webhook.url=" + receiver.url(),
+                        "--reachflow.channels.webhook.secret=bench-secret",
                         "--spring.datasource.username=" + options.user,
                         "--spring.datasource.password=" + options.password,
                         "--server.port=0",
@@ -118,10 +121,11 @@ public final class Bench {
             }
             if (options.parts.contains("d")) {
                 new DeliveryBench(app, options.jdbcUrl, options.user, options.password, this::get, this::post)
-                        .run(options.deliveryUsers);
+                        .run(options.deliveryUsers, receiver);
             }
         } finally {
             app.close();
+            receiver.close();
         }
     }
 

@@ -6,7 +6,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,9 +21,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -48,7 +56,7 @@ final class DeliveryBench {
         this.post = post;
     }
 
-    void run(int users) throws Exception {
+    void run(int users, WebhookReceiver receiver) throws Exception {
         System.out.println();
         System.out.printf(Locale.ROOT, "(d) Delivery of an IN_APP push with a templated body and a frequency cap, one node (%s)%n",
                 app.getEnvironment().getProperty("reachflow.delivery.batch-size") + " recipients per batch, "
@@ -59,19 +67,110 @@ final class DeliveryBench {
         int small = Math.max(1, users / 10);
         seedUsers("bench-small", small);
         seedUsers("bench-large", users);
-        Result smallPush = push("bench-small", small);
-        Result largePush = push("bench-large", users);
+        Result smallPush = push("bench-small", small, "IN_APP");
+        Result largePush = push("bench-large", users, "IN_APP");
         System.out.printf(Locale.ROOT, "    %,9d recipients in %6.1f s: %,8.0f recipients/s end to end, peak heap %,5d MB%n",
                 small, smallPush.seconds(), small / smallPush.seconds(), smallPush.peakHeapMb());
         System.out.printf(Locale.ROOT, "    %,9d recipients in %6.1f s: %,8.0f recipients/s end to end, peak heap %,5d MB%n",
                 users, largePush.seconds(), users / largePush.seconds(), largePush.peakHeapMb());
-        System.out.println("      " + largePush.phases());
+        System.out.println("      " + phases(largePush.taskId()));
         double copyRate = copyBaseline(users);
         double rate = users / largePush.seconds();
         System.out.printf(Locale.ROOT, "    baseline: COPY of %,d inbox rows: %,.0f rows/s%n", users, copyRate);
         System.out.printf(Locale.ROOT, "    delivery = %.0f%% of the COPY rate (target >= 40%%): %s; >= 100,000 recipients/s: %s%n",
                 100 * rate / copyRate, rate >= 0.4 * copyRate ? "MET" : "MISSED", rate >= 100_000 ? "MET" : "MISSED");
-        System.out.println("    two nodes, webhook: not measured yet (two nodes are tested in DeliveryClusterIT; webhooks not wired)");
+        twoNodes(users, rate);
+        webhook(small, receiver);
+    }
+
+    /**
+     * The same push to the large audience again (a new task), with a second node: the packaged application in its
+     * own JVM on the same database, its job executor sharing the batches.
+     */
+    private void twoNodes(int users, double oneNodeRate) throws Exception {
+        Optional<Path> jar = packagedApplication();
+        if (jar.isEmpty()) {
+            System.out.println("    two nodes: not measured, no packaged application in target/ (bench/run packages it)");
+            return;
+        }
+        Path log = Files.createTempFile("reachflow-bench-node2-", ".log");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process second = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar",
+                jar.get().toString(), "--spring.profiles.active=postgres,demo", "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
+                "--server.port=" + port, "--logging.level.io.reachflow.delivery=DEBUG")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitUp(second, port, log);
+            Result pair = push("bench-large", users, "IN_APP");
+            long pushId = latestLivePush(pair.taskId());
+            long byTheSecond = Pattern.compile("push " + pushId + " batch \\d+: \\d+ delivered")
+                    .matcher(Files.readString(log)).results().count();
+            System.out.printf(Locale.ROOT, "    two nodes (a second JVM on the same database and CPUs): %,d recipients in %.1f s: "
+                    + "%,.0f recipients/s (one node: %,.0f), %d of %s batches by the second node; %s%n", users,
+                    pair.seconds(), users / pair.seconds(), oneNodeRate, byTheSecond, batches(pushId),
+                    messagesPerRecipient(pair.taskId()));
+        } finally {
+            second.destroy();
+            second.waitFor();
+        }
+    }
+
+    /** A WEBHOOK push (BATCH mode, one signed request per batch) to the small audience, against a local receiver. */
+    private void webhook(int users, WebhookReceiver receiver) throws Exception {
+        Result hook = push("bench-small", users, "WEBHOOK");
+        long pushId = latestLivePush(hook.taskId());
+        WebhookReceiver.Received received = receiver.received(pushId);
+        System.out.printf(Locale.ROOT, "    webhook to a local receiver (%s recipients per request): %,d recipients in %.1f s: "
+                + "%,.0f recipients/s; the receiver got %,d messages for %,d recipients%n",
+                app.getEnvironment().getProperty("reachflow.delivery.provider-batch-size"), users, hook.seconds(),
+                users / hook.seconds(), received.messages(), received.recipients());
+    }
+
+    private static Optional<Path> packagedApplication() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(file -> file.getFileName().toString().matches("reachflow-.*\\.jar"))
+                    .filter(file -> !file.getFileName().toString().endsWith("-plain.jar")).findFirst();
+        }
+    }
+
+    private static void awaitUp(Process node, int port, Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("The second node stopped; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("The second node did not come up within 3 minutes; see " + log);
+    }
+
+    private long latestLivePush(long taskId) throws Exception {
+        return single("select max(id) from push where task_id = " + taskId + " and kind = 'LIVE'");
+    }
+
+    private long batches(long pushId) throws Exception {
+        return single("select batches from push where id = " + pushId);
+    }
+
+    private long single(String query) throws Exception {
+        try (Connection sql = connect(); Statement statement = sql.createStatement();
+             ResultSet row = statement.executeQuery(query)) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     /** Users tagged {@code tag}, with a city to render, straight into the tables with COPY. */
@@ -94,13 +193,13 @@ final class DeliveryBench {
     }
 
     /** Creates, tests, submits, approves (both levels when needed) and sends a task; times the push. */
-    private Result push(String tag, int recipients) throws Exception {
+    private Result push(String tag, int recipients, String channel) throws Exception {
         String created = post.send("/api/tasks", "olivia", """
-                {"name":"Delivery bench %s","channel":"IN_APP","pushType":"MANUAL",
+                {"name":"Delivery bench %s","channel":"%s","pushType":"MANUAL",
                  "audience":{"type":"TAGS","tags":["%s"]},
                  "content":{"title":"Hi {{name|there}}","body":"This week in {{attributes.city|your city}}: 20%% off"},
                  "schedule":{"frequencyCap":{"max":3,"period":"P1D"}},
-                 "testers":["olivia"]}""".formatted(tag, tag)).body();
+                 "testers":["olivia"]}""".formatted(tag, channel, tag)).body();
         Matcher id = ID.matcher(created);
         if (!id.find()) {
             throw new IllegalStateException("create: " + created);
@@ -137,7 +236,7 @@ final class DeliveryBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         sampler.interrupt();
         sampler.join();
-        return new Result(seconds, peak.get() / 1024 / 1024, phases(taskId));
+        return new Result(taskId, seconds, peak.get() / 1024 / 1024);
     }
 
     /** Where the push's time went, from its rows: planning (until the first batch), the batches, the count. */
@@ -158,14 +257,14 @@ final class DeliveryBench {
                 return String.format(Locale.ROOT, "(plan and first batch %.1f s, the other batches %.1f s, count %.1f s; %s)",
                         Duration.between(created, firstBatch).toMillis() / 1e3,
                         Duration.between(firstBatch, lastBatch).toMillis() / 1e3,
-                        Duration.between(lastBatch, finished).toMillis() / 1e3, messagesPerRecipient(sql, taskId));
+                        Duration.between(lastBatch, finished).toMillis() / 1e3, messagesPerRecipient(taskId));
             }
         }
     }
 
     /** Whether the push left exactly one inbox message per recipient. */
-    private static String messagesPerRecipient(Connection sql, long taskId) throws Exception {
-        try (PreparedStatement query = sql.prepareStatement("""
+    private String messagesPerRecipient(long taskId) throws Exception {
+        try (Connection sql = connect(); PreparedStatement query = sql.prepareStatement("""
                 select count(*), count(distinct m.user_id), (select count(*) from push_recipient r where r.push_id = p.id)
                 from push p left join inbox_message m on m.push_id = p.id
                 where p.id = (select max(id) from push where task_id = ? and kind = 'LIVE') group by p.id""")) {
@@ -273,6 +372,6 @@ final class DeliveryBench {
         void write(int index, CsvRows rows);
     }
 
-    private record Result(double seconds, long peakHeapMb, String phases) {
+    private record Result(long taskId, double seconds, long peakHeapMb) {
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reachflow.audience.ImportStatus;
+import io.reachflow.audience.UserImports;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +48,9 @@ abstract class UserImportScenarios {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    UserImports imports;
 
     @Test
     void importsNdjsonReportingABadRowByLineAndKeepingTheGoodOnes() {
@@ -256,6 +262,29 @@ abstract class UserImportScenarios {
         assertThat(failed.path("failure").asText()).contains("upload broke off");
         assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "cut-" + word))
                 .isEqualTo(5_000);
+    }
+
+    /** An import whose node stopped (no chunk for 20 minutes) ends FAILED; one that moved a minute ago runs on. */
+    @Test
+    void anImportThatStoppedMovingEndsFailed() {
+        Instant now = Instant.now();
+        long stopped = runningImportLastMoved(now.minus(Duration.ofMinutes(20)));
+        long moving = runningImportLastMoved(now.minus(Duration.ofMinutes(1)));
+
+        assertThat(imports.failAbandoned()).isPositive();
+
+        JsonNode failed = get(operator(), "/api/users/imports/{id}", stopped).getBody();
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("failure").asText()).contains("no progress for 15 minutes");
+        assertThat(get(operator(), "/api/users/imports/{id}", moving).getBody().path("status").asText())
+                .isEqualTo("RUNNING");
+        jdbc.update("update user_import set status = 'FAILED' where id = ?", moving);
+    }
+
+    private long runningImportLastMoved(Instant at) {
+        jdbc.update("insert into user_import (format, status, started_by, started_at, updated_at, processed, imported) "
+                + "values ('NDJSON', 'RUNNING', 'olivia', ?, ?, 5000, 5000)", Timestamp.from(at), Timestamp.from(at));
+        return jdbc.queryForObject("select max(id) from user_import", Long.class);
     }
 
     private JsonNode awaitImport(ImportStatus status, String what) throws InterruptedException {

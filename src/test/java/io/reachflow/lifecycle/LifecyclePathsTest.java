@@ -312,6 +312,29 @@ class LifecyclePathsTest {
         assertThat(livePushes(task)).hasSize(1);
     }
 
+    /**
+     * The application was down across an occurrence: when it is back 3 hours later the occurrence's timer fires, but
+     * later than the grace (1 hour): it is skipped, and the next occurrence goes out on time.
+     */
+    @Test
+    void anOccurrenceMissedDuringAnOutageIsSkipped() {
+        Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 0 * * *", start, start.plus(Duration.ofDays(3))), null));
+        Instant firstOccurrence = engine.lifecycleTimerDue(task.getId(), Element.TIMER_NEXT_OCCURRENCE.id());
+        engine.advance(Duration.between(engine.now(), firstOccurrence.plus(Duration.ofHours(3))));
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePushes(task)).as("the late occurrence is not sent").isEmpty();
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.GATEWAY_AWAIT_OCCURRENCE.id());
+        assertThat(engine.lifecycleTimerDue(task.getId(), Element.TIMER_NEXT_OCCURRENCE.id()))
+                .isEqualTo(firstOccurrence.plus(Duration.ofDays(1)));
+        engine.advance(Duration.ofDays(1).minusHours(3));
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).as("the next one, on time").hasSize(1);
+    }
+
     /** An occurrence's push paused before its batch went out goes on after the resume: the same push, no new one. */
     @Test
     void recurringPushPausedMidWayGoesOnAfterTheResume() {

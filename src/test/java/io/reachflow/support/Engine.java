@@ -76,6 +76,12 @@ public class Engine {
         return executed;
     }
 
+    /** When the timer {@code activityId} of the task's lifecycle is due. */
+    public Instant lifecycleTimerDue(long taskId, String activityId) {
+        return processEngine.getManagementService().createJobQuery().processInstanceId(lifecycle(taskId).getId())
+                .activityId(activityId).singleResult().getDuedate().toInstant();
+    }
+
     /** Moves the engine's (and so the application's) clock forward. */
     public void advance(Duration duration) {
         ClockUtil.setCurrentTime(Date.from(now().plus(duration)));

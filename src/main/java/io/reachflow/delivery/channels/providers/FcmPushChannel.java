@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reachflow.delivery.channels.ProviderChannel;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.task.Channel;
+import java.io.IOException;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
@@ -15,18 +17,21 @@ import org.springframework.stereotype.Component;
 /**
  * PUSH: one FCM HTTP v1 {@code messages:send} request per device token (the message's address). FCM answers an
  * unregistered token with 404 {@code UNREGISTERED} and a malformed message with 400 {@code INVALID_ARGUMENT}, both
- * rejected; 429 {@code QUOTA_EXCEEDED}, 500 and 503 are deferred, after {@code Retry-After} when given.
+ * rejected; 429 {@code QUOTA_EXCEEDED}, 500 and 503 are deferred, after {@code Retry-After} when given. The bearer
+ * token is minted from the service account (see {@link FcmAccessTokens}); failing to get one defers the message.
  */
 @Component
 @ConditionalOnProperty(prefix = PushProperties.PREFIX, name = "endpoint")
 class FcmPushChannel extends PerRecipientChannel {
 
     private final PushProperties properties;
+    private final FcmAccessTokens tokens;
     private final ProviderHttp http;
 
     FcmPushChannel(PushProperties properties, Clock clock) {
         super(Channel.PUSH, clock);
         this.properties = properties;
+        this.tokens = FcmAccessTokens.of(properties);
         this.http = new ProviderHttp(properties.timeouts(), clock, FcmPushChannel::errorCode);
     }
 
@@ -38,10 +43,16 @@ class FcmPushChannel extends PerRecipientChannel {
 
     @Override
     SendOutcome send(long pushId, RenderedMessage message) {
+        String token;
+        try {
+            token = tokens.current();
+        } catch (IOException e) {
+            return new Deferred("no FCM access token: " + e.getMessage(), null);
+        }
         byte[] body = ProviderHttp.json(new SendRequest(FcmMessage.of(pushId, message)));
         return http.send("push " + pushId + ", user " + message.userId(), client -> client.post()
                 .uri(properties.endpoint())
-                .headers(headers -> headers.setBearerAuth(properties.accessToken()))
+                .headers(headers -> headers.setBearerAuth(token))
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(body));
     }

@@ -91,7 +91,7 @@ class ProviderChannelsConfigurationTest {
     void aPushEndpointWithoutTokenDoesNotStart() {
         context.withPropertyValues("reachflow.channels.push.endpoint=https://push.example.com/send")
                 .run(started -> assertThat(started).hasFailed()
-                        .getFailure().rootCause().hasMessageContaining("accessToken"));
+                        .getFailure().rootCause().hasMessageContaining("service-account or .access-token"));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -20,7 +20,7 @@ final class TestProviders {
     static final String SMS_JSON_TEMPLATE =
             "{\"to\":\"{{to}}\",\"text\":\"{{text}}\",\"reference\":\"{{idempotencyKey}}\",\"user\":\"{{userId}}\"}";
     /** The servers that time out never answer, so a short read timeout keeps the suite fast without racing. */
-    private static final HttpTimeouts TIMEOUTS = new HttpTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1));
+    static final HttpTimeouts TIMEOUTS = new HttpTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1));
 
     private TestProviders() {
     }
@@ -30,7 +30,7 @@ final class TestProviders {
     }
 
     static FcmPushChannel push(URI endpoint) {
-        return new FcmPushChannel(new PushProperties(endpoint, PUSH_ACCESS_TOKEN, TIMEOUTS), CLOCK);
+        return new FcmPushChannel(new PushProperties(endpoint, PUSH_ACCESS_TOKEN, null, TIMEOUTS), CLOCK);
     }
 
     static SmsGatewayChannel sms(URI url) {
