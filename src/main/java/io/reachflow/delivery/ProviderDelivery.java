@@ -10,6 +10,7 @@ import io.reachflow.task.OperationTask;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,55 +111,59 @@ class ProviderDelivery {
     private BatchResult record(OperationTask task, long pushId, int batch, List<RenderedMessage> claimed,
                                Map<String, SendOutcome> outcomes) {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
-        Instant now = clock.instant();
-        List<Object[]> delivered = new ArrayList<>();
+        // to the microsecond, as stored: the send log takes the rows this attempt delivered by their time
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Timestamp at = Timestamp.from(now);
         List<Object[]> failed = new ArrayList<>();
         List<Object[]> deferred = new ArrayList<>();
         List<Object[]> notHandedOver = new ArrayList<>();
         List<Deferred> deferrals = new ArrayList<>();
+        int delivered = 0;
         for (RenderedMessage message : claimed) {
             SendOutcome outcome = outcomes.get(message.userId());
             if (outcome instanceof Delivered) {
-                delivered.add(new Object[] {Timestamp.from(now), pushId, message.userId()});
+                delivered++;
             } else if (outcome instanceof Rejected rejected) {
-                failed.add(new Object[] {reason(rejected.reason()), Timestamp.from(now), pushId, message.userId()});
+                failed.add(new Object[] {reason(rejected.reason()), at, pushId, message.userId()});
             } else if (outcome instanceof Deferred deferral) {
                 deferrals.add(deferral);
                 Timestamp notBefore = deferral.retryAfter() == null ? null : Timestamp.from(now.plus(deferral.retryAfter()));
-                deferred.add(new Object[] {reason(deferral.reason()), notBefore, Timestamp.from(now), pushId,
-                        message.userId()});
+                deferred.add(new Object[] {reason(deferral.reason()), notBefore, at, pushId, message.userId()});
             } else {
-                notHandedOver.add(new Object[] {Timestamp.from(now), pushId, message.userId()});
+                notHandedOver.add(new Object[] {at, pushId, message.userId()});
             }
         }
+        // the few that did not go through one by one, then every other claimed recipient at once: those delivered
         String where = " where push_id = ? and user_id = ? and status = 'SENDING'";
-        jdbc.batchUpdate("update push_recipient set status = 'DELIVERED', reason = null, updated_at = ?" + where, delivered);
         jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ?" + where, failed);
         jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, not_before = ?, updated_at = ?" + where,
                 deferred);
         jdbc.batchUpdate("update push_recipient set status = 'PLANNED', updated_at = ?" + where, notHandedOver);
+        jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, updated_at = ? where push_id = ? "
+                + "and batch = ? and status = 'SENDING'", at, pushId, batch);
         // what frequency caps count, across tasks
-        jdbc.batchUpdate("insert into recipient_send (channel, sent_at, push_id, user_id) values ('"
-                + task.getChannel().name() + "', ?, ?, ?)", delivered);
+        jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
+                + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED' and updated_at = ?",
+                task.getChannel().name(), at, pushId, batch, at);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
-                pushId, batch, delivered.size(), failed.size(), deferred.size(), notHandedOver.size());
+                pushId, batch, delivered, failed.size(), deferred.size(), notHandedOver.size());
         if (push.getStatus() == PushStatus.PAUSED) {
             push.recount(recipients.counts(pushId));
             log.info("Task {}: push {} was paused while {} had messages of batch {}: their answers recorded, the rest "
                     + "waits for the resume", task.getId(), pushId, task.getChannel(), batch);
-            return new BatchResult(delivered.size(), failed.size(), 0, 0, null, null, null);
+            return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         if (push.getStatus() != PushStatus.DELIVERING) {
             int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, not_before = null, "
                     + "updated_at = ? where push_id = ? and batch = ? and status = 'PLANNED'", push.getCancelReason(),
-                    Timestamp.from(now), pushId, batch);
+                    at, pushId, batch);
             push.recount(recipients.counts(pushId));
             log.info("Task {}: push {} was stopped ({}) while {} had messages of batch {}: their answers recorded, {} "
                     + "not handed over cancelled", task.getId(), pushId, push.getCancelReason(), task.getChannel(),
                     batch, cancelled);
-            return new BatchResult(delivered.size(), failed.size(), 0, 0, null, null, null);
+            return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
-        return recipients.result(pushId, batch, now, delivered.size(), failed.size(), deferrals);
+        return recipients.result(pushId, batch, now, delivered, failed.size(), deferrals);
     }
 
     private static String reason(String reason) {
