@@ -55,7 +55,8 @@ class ImportRecords {
 
     void finish(ImportProgress progress, ImportStatus status, String failure, Instant now) {
         jdbc.update("update user_import set status = ?, failure = ?, finished_at = ?, updated_at = ?, bytes_read = ?, "
-                        + "processed = ?, imported = ?, failed = ?, errors = ? where id = ?", status.name(), failure,
+                        + "processed = ?, imported = ?, failed = ?, errors = ? where id = ? and status = 'RUNNING'",
+                status.name(), failure,
                 Timestamp.from(now), Timestamp.from(now), progress.bytesRead, progress.processed, progress.imported,
                 progress.failed, json(progress.errors), progress.id);
     }

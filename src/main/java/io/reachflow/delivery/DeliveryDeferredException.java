@@ -3,8 +3,8 @@ package io.reachflow.delivery;
 import java.time.Duration;
 
 /**
- * A batch must be tried again later: its provider failed temporarily, or its recipients are not due yet. Thrown by
- * the batch's job, so that the engine retries it with the backoff of its retry cycle, at the earliest after
+ * A batch must be tried again later: its provider took none of its messages (each failed temporarily). Thrown by the
+ * batch's job, so that the engine retries it with the backoff of its retry cycle, at the earliest after
  * {@link #waitFor()}, and raises an incident once the retries are used up.
  */
 public class DeliveryDeferredException extends RuntimeException {

@@ -35,4 +35,13 @@ public record DeliveryProperties(@DefaultValue("5000") @Min(1) @Max(100_000) int
     int batchSize(boolean throughProvider) {
         return throughProvider ? providerBatchSize : batchSize;
     }
+
+    /**
+     * How old a claim of recipients (SENDING) must be before another attempt takes it for interrupted: the longest
+     * a job hands messages over, and a minute more for the last request's timeouts. Under the job lock time (5
+     * minutes), after which a stopped node's job is taken over.
+     */
+    Duration claimExpiry() {
+        return providerBatchTime.plus(Duration.ofMinutes(1));
+    }
 }

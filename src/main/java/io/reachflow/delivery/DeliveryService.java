@@ -174,41 +174,35 @@ public class DeliveryService {
      */
     @Transactional
     public void pausePushes(long taskId) {
-        for (Push push : pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE)) {
-            if (push.getStatus() == PushStatus.DELIVERING) {
-                Push locked = pushes.findLocked(push.getId()).orElseThrow();
-                locked.pause();
-                log.info("Task {}: push {} paused, {} recipients left", taskId, push.getId(),
-                        recipients.counts(push.getId()).remaining());
-            }
+        for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING))) {
+            push.pause();
+            log.info("Task {}: push {} paused, {} recipients left", taskId, push.getId(),
+                    recipients.counts(push.getId()).remaining());
         }
     }
 
     /**
      * Calls off the task's pushes that are being delivered or paused (an operator completed the task, or edited it
      * while paused): the recipients not yet sent to are CANCELLED with {@code reason}, and so are the pushes. A batch
-     * being delivered holds its recipients' rows, so this waits for it and then cancels only what is left; workers
-     * that come later find their push stopped.
+     * written in the database holds its recipients' rows, so this waits for it and then cancels only what is left; a
+     * provider's answers for the messages it has are recorded after (see {@link ProviderDelivery}); workers that
+     * come later find their push stopped.
      */
     @Transactional
     public void stopPushes(long taskId, String reason) {
-        for (Push push : pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE)) {
-            if (push.getStatus() == PushStatus.DELIVERING || push.getStatus() == PushStatus.PAUSED) {
-                cancelRest(pushes.findLocked(push.getId()).orElseThrow(), reason);
-            }
+        for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING, PushStatus.PAUSED))) {
+            cancelRest(push, reason);
         }
     }
 
     /** Whether the task has a push that a pause stopped mid-way, to go on after the resume. */
     @Transactional(readOnly = true)
     public boolean hasPausedPush(long taskId) {
-        return pausedPush(taskId).isPresent();
+        return pushes.existsLive(taskId, PushStatus.PAUSED);
     }
 
     private Optional<Push> pausedPush(long taskId) {
-        return pushes.findByTaskIdAndKindOrderByIdDesc(taskId, PushKind.LIVE).stream()
-                .filter(push -> push.getStatus() == PushStatus.PAUSED).findFirst()
-                .map(push -> pushes.findLocked(push.getId()).orElseThrow());
+        return pushes.findLiveLocked(taskId, List.of(PushStatus.PAUSED)).stream().findFirst();
     }
 
     /** Whether the delivery process {@code deliveryId} still delivers the push (not finished, paused, taken over). */
@@ -222,12 +216,12 @@ public class DeliveryService {
      * commits on its own (see {@link ProviderDelivery}), whatever becomes of the caller's transaction.
      */
     @Transactional
-    public BatchResult deliverBatch(long pushId, int batch) {
+    public BatchResult deliverBatch(long pushId, int batch, String deliveryId) {
         Push push = push(pushId);
         OperationTask task = task(push.getTaskId());
         Optional<ProviderChannel> provider = provider(task.getChannel());
         if (provider.isPresent()) {
-            return providerDelivery.deliver(task, pushId, batch, provider.get());
+            return providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId);
         }
         return deliver(push, task, batch);
     }
@@ -255,8 +249,10 @@ public class DeliveryService {
             log.info("Task {}: push {} cancelled ({}): {} recipients not sent to", push.getTaskId(), pushId,
                     cancelReason, cancelled);
         }
-        return finish(push, task(push.getTaskId()), cancelled > 0 ? PushStatus.CANCELLED : PushStatus.DELIVERED,
-                cancelReason);
+        // messages a provider has now are answered for later; the push was called off all the same
+        long inFlight = recipients.counts(pushId).sending();
+        return finish(push, task(push.getTaskId()), cancelled > 0 || inFlight > 0 ? PushStatus.CANCELLED
+                : PushStatus.DELIVERED, cancelReason);
     }
 
     /** Counts of a push's recipients by status, and by reason for skips, failures and deferrals. */
@@ -300,13 +296,13 @@ public class DeliveryService {
         if (push.getKind() == PushKind.LIVE) {
             recipients.holdBack(task, push.getId(), batch, now);
         }
-        // the rows stay locked until the outcomes commit: a pause waits for them, never cancels them mid-way
+        // the rows stay locked until the outcomes commit: a complete waits for them, never cancels them mid-way
         if (jdbc.queryForList("select r.user_id from push_recipient r where r.push_id = ? and r.batch = ? "
                 + "and r.status = 'PLANNED' and " + PushRecipients.DUE + " for update", String.class, push.getId(), batch,
                 Timestamp.from(now)).isEmpty()) {
             return recipients.result(push.getId(), batch, now, 0, 0, List.of());
         }
-        List<RenderedMessage> messages = recipients.render(task, push.getId(), batch, RecipientStatus.PLANNED, now);
+        List<RenderedMessage> messages = recipients.renderDue(task, push.getId(), batch, now);
         Map<String, String> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
                 push.getId(), task.getChannel(), messages);
         recordOutcomes(push, batch, failures, now);
@@ -322,7 +318,7 @@ public class DeliveryService {
      */
     private void sendTestRound(Push push, OperationTask task, ProviderChannel provider) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        List<RenderedMessage> messages = recipients.render(task, push.getId(), 0, RecipientStatus.PLANNED, now);
+        List<RenderedMessage> messages = recipients.renderDue(task, push.getId(), 0, now);
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
         Map<String, String> failures = new LinkedHashMap<>();
         for (RenderedMessage message : messages) {
@@ -336,7 +332,7 @@ public class DeliveryService {
                 reason = "not sent: " + provider.channel() + " is not taking messages now";
             }
             if (reason != null) {
-                failures.put(message.userId(), reason.length() <= 255 ? reason : reason.substring(0, 254) + "…");
+                failures.put(message.userId(), reason(reason));
             }
         }
         recordOutcomes(push, 0, failures, now);
@@ -373,11 +369,13 @@ public class DeliveryService {
                 + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + PushRecipients.DUE,
                 now, push.getId(), batch, now);
         if (push.getKind() == PushKind.LIVE) {
-            // what frequency caps count, across tasks
-            jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
-                    + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED' and updated_at = ?",
-                    push.getChannel().name(), now, push.getId(), batch, now);
+            recipients.logSends(push.getChannel(), push.getId(), batch, at);
         }
+    }
+
+    /** A recipient's reason as stored: at most 255 characters. */
+    static String reason(String reason) {
+        return reason.length() <= 255 ? reason : reason.substring(0, 254) + "…";
     }
 
     /** The channel's provider, when one is configured; otherwise the channel is written in the database. */

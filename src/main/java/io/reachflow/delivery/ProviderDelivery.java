@@ -9,11 +9,13 @@ import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.OperationTask;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,14 +29,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * takes its time, and what it answered is never lost to a later failure:
  * <ol>
  *   <li>claim (committed): the batch's recipients that are due (see {@link PushRecipients#holdBack})
- *       become SENDING;</li>
+ *       become SENDING in a claim of their own (a random id);</li>
  *   <li>send: the provider gets their messages, outside any transaction;</li>
- *   <li>record (committed): DELIVERED, FAILED with the provider's reason, or PLANNED again after a temporary
- *       failure, with the reason and, when the provider said, the time before which not to try again.</li>
+ *   <li>record (committed), for that claim's rows only: DELIVERED, FAILED with the provider's reason, or PLANNED
+ *       again after a temporary failure, with the reason and the time before which not to try again.</li>
  * </ol>
- * A recipient still SENDING when its batch is tried again was with the provider when its node stopped. A provider
- * that recognises a message by its idempotency key gets it again; otherwise it is recorded as failed
- * ({@value #INTERRUPTED}): a recipient gets a push at most once.
+ * Only the delivery that owns the push claims (a resume's delivery takes it over). A claim older than
+ * {@link DeliveryProperties#claimExpiry()} was with the provider when its node stopped: a provider that recognises a
+ * message by its idempotency key gets it again (it drops what it has taken: exactly once), any other records it as
+ * failed ({@value #INTERRUPTED}: at most once). A younger claim is another attempt's, still running: the batch
+ * waits for it.
  *
  * <p>Both transactions lock the push's row first, and so do pausing and stopping the push: when an operator pauses
  * or completes the task while a provider has messages, their answers are still recorded, the recipients not handed
@@ -45,9 +49,10 @@ class ProviderDelivery {
 
     /** The failure reason of a message whose provider's answer was lost, when the provider cannot tell it again. */
     static final String INTERRUPTED = "INTERRUPTED";
+    /** How long a recipient waits after a temporary failure when the provider did not say (Retry-After). */
+    static final Duration DEFERRAL_PAUSE = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(ProviderDelivery.class);
-    private static final int REASON_LENGTH = 255;
 
     private final JdbcTemplate jdbc;
     private final PushRepository pushes;
@@ -67,49 +72,69 @@ class ProviderDelivery {
         this.clock = clock;
     }
 
-    /** Delivers what is due of the batch, each step in its own transaction (never the caller's). */
-    BatchResult deliver(OperationTask task, long pushId, int batch, ProviderChannel provider) {
-        List<RenderedMessage> claimed = newTransaction.execute(status -> claim(task, pushId, batch, provider));
+    /**
+     * Delivers what is due of the batch for delivery {@code deliveryId}, each step in its own transaction (never the
+     * caller's). Nothing once the push is no longer that delivery's.
+     */
+    BatchResult deliver(OperationTask task, long pushId, int batch, ProviderChannel provider, String deliveryId) {
+        String claim = UUID.randomUUID().toString();
+        List<RenderedMessage> claimed = newTransaction.execute(status ->
+                claim(task, pushId, batch, provider, deliveryId, claim));
         if (claimed.isEmpty()) {
             return newTransaction.execute(status -> recipients.result(pushId, batch, clock.instant(), 0, 0, List.of()));
         }
         Instant handOverUntil = clock.instant().plus(properties.providerBatchTime());
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), pushId, claimed, handOverUntil);
-        return newTransaction.execute(status -> record(task, pushId, batch, claimed, outcomes));
+        return newTransaction.execute(status -> record(task, pushId, batch, claimed, outcomes, claim));
     }
 
-    private List<RenderedMessage> claim(OperationTask task, long pushId, int batch, ProviderChannel provider) {
+    /**
+     * The batch's due recipients become SENDING in the claim {@code claim}. Rows still SENDING from a claim
+     * older than {@link DeliveryProperties#claimExpiry()} were with the provider when their node stopped: sent again
+     * (same claim) where the provider recognises a message it has taken, FAILED with {@value #INTERRUPTED} where it
+     * cannot. Younger ones belong to an attempt still running, and are left to it.
+     */
+    private List<RenderedMessage> claim(OperationTask task, long pushId, int batch, ProviderChannel provider,
+                                        String deliveryId, String claim) {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
-        if (push.getStatus() != PushStatus.DELIVERING) {
+        if (!push.isDeliveredBy(deliveryId)) {
             return List.of();
         }
-        Instant at = clock.instant();
-        Timestamp now = Timestamp.from(at);
-        recipients.holdBack(task, pushId, batch, at);
+        Instant claimAt = clock.instant();
+        Timestamp at = Timestamp.from(claimAt);
+        Timestamp expired = Timestamp.from(claimAt.minus(properties.claimExpiry()));
+        recipients.holdBack(task, pushId, batch, claimAt);
         if (provider.deduplicates()) {
-            Integer interrupted = jdbc.queryForObject("select count(*) from push_recipient where push_id = ? "
-                    + "and batch = ? and status = 'SENDING'", Integer.class, pushId, batch);
-            if (interrupted > 0) {
+            int again = jdbc.update("update push_recipient set claim = ?, attempts = attempts + 1, updated_at = ? "
+                    + "where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?", claim, at, pushId,
+                    batch, expired);
+            if (again > 0) {
                 log.warn("Task {}: push {} batch {}: {} messages were with {} when its node stopped; sent again with "
-                        + "their idempotency keys", task.getId(), pushId, batch, interrupted, provider.channel());
+                        + "their idempotency keys", task.getId(), pushId, batch, again, provider.channel());
             }
         } else {
-            int interrupted = jdbc.update("update push_recipient set status = 'FAILED', reason = ?, updated_at = ? "
-                    + "where push_id = ? and batch = ? and status = 'SENDING'", INTERRUPTED, now, pushId, batch);
+            int interrupted = jdbc.update("update push_recipient set status = 'FAILED', reason = ?, claim = null, "
+                    + "updated_at = ? where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?",
+                    INTERRUPTED, at, pushId, batch, expired);
             if (interrupted > 0) {
                 log.warn("Task {}: push {} batch {}: {} messages were with {} when its node stopped; recorded as {}, "
                         + "as {} cannot tell a message sent twice", task.getId(), pushId, batch, interrupted,
                         provider.channel(), INTERRUPTED, provider.channel());
             }
         }
-        jdbc.update("update push_recipient set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where push_id = ? and batch = ? and status = 'PLANNED' and (not_before is null or not_before <= ?)",
-                now, pushId, batch, now);
-        return recipients.render(task, pushId, batch, RecipientStatus.SENDING, at);
+        jdbc.update("update push_recipient r set status = 'SENDING', claim = ?, attempts = attempts + 1, updated_at = ? "
+                + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + PushRecipients.DUE,
+                claim, at, pushId, batch, at);
+        return recipients.renderClaim(task, pushId, batch, claim);
     }
 
+    /**
+     * The provider's answers for this claim's recipients (and no other attempt's): DELIVERED, FAILED with the reason,
+     * PLANNED again after a temporary failure (not before the provider's Retry-After, or {@link #DEFERRAL_PAUSE}), or
+     * PLANNED as they were when not handed over.
+     */
     private BatchResult record(OperationTask task, long pushId, int batch, List<RenderedMessage> claimed,
-                               Map<String, SendOutcome> outcomes) {
+                               Map<String, SendOutcome> outcomes, String claim) {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         // to the microsecond, as stored: the send log takes the rows this attempt delivered by their time
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -124,27 +149,27 @@ class ProviderDelivery {
             if (outcome instanceof Delivered) {
                 delivered++;
             } else if (outcome instanceof Rejected rejected) {
-                failed.add(new Object[] {reason(rejected.reason()), at, pushId, message.userId()});
+                failed.add(new Object[] {DeliveryService.reason(rejected.reason()), at, pushId, message.userId(), claim});
             } else if (outcome instanceof Deferred deferral) {
                 deferrals.add(deferral);
-                Timestamp notBefore = deferral.retryAfter() == null ? null : Timestamp.from(now.plus(deferral.retryAfter()));
-                deferred.add(new Object[] {reason(deferral.reason()), notBefore, at, pushId, message.userId()});
+                Duration pause = deferral.retryAfter() == null ? DEFERRAL_PAUSE : deferral.retryAfter();
+                deferred.add(new Object[] {DeliveryService.reason(deferral.reason()), Timestamp.from(now.plus(pause)), at,
+                        pushId, message.userId(), claim});
             } else {
-                notHandedOver.add(new Object[] {at, pushId, message.userId()});
+                notHandedOver.add(new Object[] {at, pushId, message.userId(), claim});
             }
         }
-        // the few that did not go through one by one, then every other claimed recipient at once: those delivered
-        String where = " where push_id = ? and user_id = ? and status = 'SENDING'";
-        jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ?" + where, failed);
-        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, not_before = ?, updated_at = ?" + where,
-                deferred);
-        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', updated_at = ?" + where, notHandedOver);
-        jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, updated_at = ? where push_id = ? "
-                + "and batch = ? and status = 'SENDING'", at, pushId, batch);
-        // what frequency caps count, across tasks
-        jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
-                + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED' and updated_at = ?",
-                task.getChannel().name(), at, pushId, batch, at);
+        // the few that did not go through one by one, then every other recipient of this claim at once: delivered
+        String where = " where push_id = ? and user_id = ? and status = 'SENDING' and claim = ?";
+        jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, claim = null, updated_at = ?" + where,
+                failed);
+        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, not_before = ?, claim = null, "
+                + "updated_at = ?" + where, deferred);
+        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, updated_at = ?" + where,
+                notHandedOver);
+        jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, claim = null, updated_at = ? "
+                + "where push_id = ? and batch = ? and status = 'SENDING' and claim = ?", at, pushId, batch, claim);
+        recipients.logSends(task.getChannel(), pushId, batch, now);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
                 pushId, batch, delivered, failed.size(), deferred.size(), notHandedOver.size());
         if (push.getStatus() == PushStatus.PAUSED) {
@@ -164,9 +189,5 @@ class ProviderDelivery {
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         return recipients.result(pushId, batch, now, delivered, failed.size(), deferrals);
-    }
-
-    private static String reason(String reason) {
-        return reason.length() <= REASON_LENGTH ? reason : reason.substring(0, REASON_LENGTH - 1) + "…";
     }
 }

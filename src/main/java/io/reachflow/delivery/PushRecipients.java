@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
+import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,31 +40,40 @@ class PushRecipients {
     private final TemplateRenderer renderer;
     private final ObjectMapper objectMapper;
     private final RateLimits rateLimits;
+    private final DeliveryProperties properties;
 
-    PushRecipients(JdbcTemplate jdbc, TemplateRenderer renderer, ObjectMapper objectMapper, RateLimits rateLimits) {
+    PushRecipients(JdbcTemplate jdbc, TemplateRenderer renderer, ObjectMapper objectMapper, RateLimits rateLimits,
+                   DeliveryProperties properties) {
         this.jdbc = jdbc;
         this.renderer = renderer;
         this.objectMapper = objectMapper;
         this.rateLimits = rateLimits;
+        this.properties = properties;
     }
 
-    /**
-     * The task's content rendered for each recipient of the batch in {@code status} and due at {@code now}, with the
-     * channel's address.
-     */
-    List<RenderedMessage> render(OperationTask task, long pushId, int batch, RecipientStatus status, Instant now) {
+    /** The task's content rendered, with the channel's address, for each recipient of the batch due at {@code at}. */
+    List<RenderedMessage> renderDue(OperationTask task, long pushId, int batch, Instant at) {
+        return render(task, pushId, batch, "r.status = 'PLANNED' and " + DUE, Timestamp.from(at));
+    }
+
+    /** The same for each recipient of the batch in the claim {@code claim} (SENDING). */
+    List<RenderedMessage> renderClaim(OperationTask task, long pushId, int batch, String claim) {
+        return render(task, pushId, batch, "r.status = 'SENDING' and r.claim = ?", claim);
+    }
+
+    private List<RenderedMessage> render(OperationTask task, long pushId, int batch, String which, Object value) {
         TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
         TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
         String addressColumn = DeliveryService.addressColumn(task.getChannel());
         List<RenderedMessage> messages = new ArrayList<>();
         jdbc.query("select u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, u.attributes "
                 + "from push_recipient r join audience_user u on u.id = r.user_id "
-                + "where r.push_id = ? and r.batch = ? and r.status = ? and " + DUE + " order by r.user_id", row -> {
+                + "where r.push_id = ? and r.batch = ? and " + which + " order by r.user_id", row -> {
                     Map<String, Object> profile = profile(row);
                     String address = addressColumn == null ? null : row.getString(addressColumn);
                     messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile),
                             body.render(profile), task.getContent().link()));
-                }, pushId, batch, status.name(), Timestamp.from(now));
+                }, pushId, batch, value);
         return messages;
     }
 
@@ -89,8 +99,8 @@ class PushRecipients {
                 String.class, pushId, batch, at);
         for (String zone : zones) {
             windows.deferral(now, zoneOf(zone, task)).ifPresent(deferral -> {
-                int deferred = jdbc.update("update push_recipient set reason = ?, not_before = ? where push_id = ? "
-                        + "and batch = ? and status = 'PLANNED' and (not_before is null or not_before <= ?) and user_id "
+                int deferred = jdbc.update("update push_recipient r set reason = ?, not_before = ? where r.push_id = ? "
+                        + "and r.batch = ? and r.status = 'PLANNED' and " + DUE + " and r.user_id "
                         + "in (select u.id from audience_user u where " + (zone == null ? "u.time_zone is null)"
                         : "u.time_zone = ?)"), zone == null
                         ? new Object[] {deferral.reason().name(), Timestamp.from(deferral.until()), pushId, batch, at}
@@ -129,20 +139,45 @@ class PushRecipients {
                 task.getId(), pushId, batch, deferred, due, perMinute, until);
     }
 
-    /** What is left of the batch after an attempt, and when the next of it is due when none is now. */
+    /**
+     * What is left of the batch after an attempt: its recipients PLANNED, and SENDING in another attempt. When none
+     * is due now, when the next is: the earliest PLANNED one's time, or when another attempt's claim expires (then
+     * its answers are in, or it was interrupted).
+     */
     BatchResult result(long pushId, int batch, Instant now, int delivered, int failed, List<Deferred> deferrals) {
-        return jdbc.queryForObject("select count(*), sum(case when " + DUE + " then 1 else 0 end), min(r.not_before) "
-                + "from push_recipient r where r.push_id = ? and r.batch = ? and r.status = 'PLANNED'",
+        return jdbc.queryForObject("select sum(case when r.status = 'PLANNED' then 1 else 0 end), "
+                + "sum(case when r.status = 'PLANNED' and " + DUE + " then 1 else 0 end), "
+                + "min(case when r.status = 'PLANNED' then r.not_before end), "
+                + "sum(case when r.status = 'SENDING' then 1 else 0 end), "
+                + "min(case when r.status = 'SENDING' then r.updated_at end) "
+                + "from push_recipient r where r.push_id = ? and r.batch = ? and r.status in ('PLANNED', 'SENDING')",
                 (row, i) -> {
-                    int left = row.getInt(1);
+                    int planned = row.getInt(1);
                     int due = row.getInt(2);
-                    Timestamp earliest = row.getTimestamp(3);
+                    Timestamp earliestPlanned = row.getTimestamp(3);
+                    int sending = row.getInt(4);
+                    Timestamp oldestClaim = row.getTimestamp(5);
+                    Instant dueAt = null;
+                    if (due == 0 && planned > 0) {
+                        dueAt = earliestPlanned.toInstant();
+                    }
+                    if (due == 0 && sending > 0) {
+                        Instant claimExpires = oldestClaim.toInstant().plus(properties.claimExpiry());
+                        dueAt = dueAt == null || claimExpires.isBefore(dueAt) ? claimExpires : dueAt;
+                    }
                     Duration retryAfter = deferrals.stream().map(Deferred::retryAfter).filter(Objects::nonNull)
                             .max(Duration::compareTo).orElse(null);
-                    Instant dueAt = left > 0 && due == 0 ? earliest.toInstant() : null;
                     String reason = deferrals.isEmpty() ? null : deferrals.get(deferrals.size() - 1).reason();
-                    return new BatchResult(delivered, failed, deferrals.size(), left, retryAfter, dueAt, reason);
+                    return new BatchResult(delivered, failed, deferrals.size(), planned + sending, retryAfter, dueAt,
+                            reason);
                 }, Timestamp.from(now), pushId, batch);
+    }
+
+    /** What frequency caps count, across tasks: the batch's recipients delivered at {@code at}, one send each. */
+    void logSends(Channel channel, long pushId, int batch, Instant at) {
+        jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
+                + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED' and updated_at = ?",
+                channel.name(), Timestamp.from(at), pushId, batch, Timestamp.from(at));
     }
 
     /** The user's time zone; the task's when the user has none or one that is not (any more) a zone. */

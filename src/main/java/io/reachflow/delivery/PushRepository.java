@@ -1,6 +1,7 @@
 package io.reachflow.delivery;
 
 import jakarta.persistence.LockModeType;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -19,6 +20,17 @@ public interface PushRepository extends JpaRepository<Push, Long> {
 
     @Query("select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc limit 1")
     Optional<Push> findFirstByTaskIdAndKindOrderByIdDesc(@Param("taskId") Long taskId, @Param("kind") PushKind kind);
+
+    /** The task's live pushes in one of {@code statuses}, their rows locked until the transaction ends. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select p from Push p where p.taskId = :taskId and p.kind = io.reachflow.delivery.PushKind.LIVE "
+            + "and p.status in :statuses order by p.id")
+    List<Push> findLiveLocked(@Param("taskId") Long taskId, @Param("statuses") Collection<PushStatus> statuses);
+
+    /** Whether the task has a live push in this status. */
+    @Query("select count(p) > 0 from Push p where p.taskId = :taskId and p.kind = io.reachflow.delivery.PushKind.LIVE "
+            + "and p.status = :status")
+    boolean existsLive(@Param("taskId") Long taskId, @Param("status") PushStatus status);
 
     /**
      * The push, its row locked until the transaction ends: stopping a push, and recording what a provider

@@ -45,8 +45,9 @@ public final class DeliveryProcess {
         return ((Number) scope.getVariable(BATCH)).intValue();
     }
 
-    /** Ends the worker: it takes no further batch. */
+    /** Ends the worker: it takes no further batch, and waits for nothing. */
     public static void stopWorker(VariableScope scope) {
+        clearWait(scope);
         scope.setVariable(BATCH, scope.getVariable(BATCH_COUNT));
     }
 

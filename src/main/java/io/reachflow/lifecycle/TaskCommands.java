@@ -160,8 +160,13 @@ public class TaskCommands {
         return tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
     }
 
+    /**
+     * The task, its row locked until the action commits: the same order (task, then its pushes) as the delivery's
+     * planning, so that an action and a push being planned or taken over wait for each other, never deadlock.
+     */
     private OperationTask load(long id, Long expectedVersion, TaskAction action) {
-        OperationTask task = tasks.findByIdAndDeletedFalse(id).orElseThrow(() -> new TaskNotFoundException(id));
+        OperationTask task = tasks.findLocked(id).filter(found -> !found.isDeleted())
+                .orElseThrow(() -> new TaskNotFoundException(id));
         task.requireVersion(expectedVersion);
         policy.require(task, action);
         return task;

@@ -92,8 +92,9 @@ class DeliveryClusterIT {
     // ---- nodes ---------------------------------------------------------------------------------------------------
 
     /**
-     * (c) The webhook receiver fails with 500, then with 429 and Retry-After, for a few seconds each while two nodes
-     * deliver a push to it: the batches are retried until each recipient is in exactly one accepted request.
+     * (c) The webhook receiver fails with 500, then with 429 and Retry-After, for a while (its first 16 requests)
+     * while two nodes deliver a push to it: the batches are retried until each recipient is in exactly one accepted
+     * request.
      */
     @Test
     void webhookFailingForAWhileStillGetsEachRecipientOnce() throws Exception {
@@ -101,14 +102,20 @@ class DeliveryClusterIT {
             String tag = "hook-" + System.nanoTime();
             String[] webhook = {"--reachflow.channels.webhook.url=" + receiver.url(WEBHOOK),
                     "--reachflow.channels.webhook.secret=cluster-secret",
-                    // up to 8 retries, 17 s in all: more than the receiver's 6 s of failures
+                    // up to 8 retries, short ones
                     "--reachflow.delivery.retry-cycle=PT1S,PT1S,PT2S,PT2S,PT2S,PT3S,PT3S,PT3S"};
             Node first = start("first", webhook);
             Node second = start("second", webhook);
             seedUsers(tag);
             long taskId = runningTask(first, tag, "WEBHOOK");
-            receiver.answerFor(WEBHOOK, Duration.ofSeconds(3), Answer.status(500, "overloaded"));
-            receiver.answerFor(WEBHOOK, Duration.ofSeconds(3), Answer.retryAfter(429, "1"));
+            // the push's first 8 requests get 500, the next 8 a 429 with Retry-After: each of the 16 workers fails
+            // about once or twice, within its retries
+            for (int failure = 0; failure < 8; failure++) {
+                receiver.script(WEBHOOK, Answer.status(500, "overloaded"));
+            }
+            for (int failure = 0; failure < 8; failure++) {
+                receiver.script(WEBHOOK, Answer.retryAfter(429, "1"));
+            }
             send(second, taskId);
 
             awaitPushStatus(taskId, "DELIVERED");

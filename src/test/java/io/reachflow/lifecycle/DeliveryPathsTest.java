@@ -377,6 +377,34 @@ class DeliveryPathsTest {
         }
     }
 
+    /** A worker waiting at its timer when the task is paused stops there; the resume's delivery reaches the rest. */
+    @Test
+    void pauseWhileAWorkerWaitsAtItsTimerEndsTheDelivery() {
+        engine.setTime(Instant.parse("2026-03-02T12:00:00Z"));
+        try {
+            List<String> audience = audienceOf(4);
+            Schedule twoPerMinute = new Schedule(null, null, null, null, null, null, null, 2, null, null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, twoPerMinute);
+            ProcessInstance first = deliveryOf(task);
+            engine.runDueJobs(task.getId());
+            assertThat(first).isWaitingAt(Element.TIMER_UNTIL_DUE.id());
+
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+            engine.advance(Duration.ofMinutes(1));
+            engine.runDueJobs(task.getId());
+
+            assertThat(first).isEnded();
+            assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.PAUSED);
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+            engine.runDueJobs(task.getId());
+            assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+            assertThat(inboxMessages(task, audience))
+                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        } finally {
+            engine.resetClock();
+        }
+    }
+
     @Test
     void pushOfOneBatchHasOneWorker() {
         List<String> audience = audienceOf(1);

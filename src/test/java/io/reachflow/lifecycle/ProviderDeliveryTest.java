@@ -2,6 +2,7 @@ package io.reachflow.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,7 @@ import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskAction;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.MimeMessage;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,9 +121,10 @@ class ProviderDeliveryTest {
     @Autowired
     ObjectMapper json;
 
-    /** The testers get the test rounds on every channel. */
+    /** The testers get the test rounds on every channel; process assertions look at this context's engine. */
     @BeforeEach
     void testersHaveEveryAddress() {
+        BpmnAwareTests.init(engine.processEngine());
         for (String tester : List.of(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER)) {
             users.upsert(new UserProfile(tester, tester, tester + "@reachflow.test", "+49300000" + tester.length(),
                     "token-" + tester, "Europe/Berlin", "en", Set.of("staff"), Map.of(), Set.of()));
@@ -346,6 +351,49 @@ class ProviderDeliveryTest {
         assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
     }
 
+    /**
+     * Paused and resumed while the receiver holds the first delivery's batch: the resume's delivery leaves that
+     * claim to its attempt (neither sends it again nor takes it for interrupted) and waits for the claim to expire;
+     * the held attempt records its answer, and each recipient is in one request.
+     */
+    @Test
+    void aResumeWhileTheProviderHasABatchLeavesItToTheAttemptThatSentIt() throws Exception {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        ProcessInstance first = deliveries.deliveryOf(task);
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        providers.script(WEBHOOK, Answer.heldUntil(arrived, release));
+        Job held = onlyBatchJob(task);
+        CompletableFuture<Void> firstAttempt = CompletableFuture.runAsync(() -> management().executeJob(held.getId()));
+        ProcessInstance second;
+        try {
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+            second = engine.processEngine().getRuntimeService().createProcessInstanceQuery()
+                    .processDefinitionKey(DeliveryProcess.KEY).processInstanceBusinessKey(String.valueOf(task.getId()))
+                    .list().stream().filter(instance -> !instance.getId().equals(first.getId())).findFirst().orElseThrow();
+            runJobsOf(second);
+            assertThat(second).as("the resume's delivery waits for the held claim").isWaitingAt(
+                    DeliveryProcess.Element.TIMER_UNTIL_DUE.id());
+            assertThat(jdbc.queryForList("select status from push_recipient where push_id = ?", String.class,
+                    deliveries.livePush(task).getId())).containsOnly("SENDING");
+        } finally {
+            release.countDown();
+        }
+        firstAttempt.get(10, TimeUnit.SECONDS);
+        engine.advance(Duration.ofMinutes(4));
+        runJobsOf(second);
+        engine.runDueJobs(task.getId());
+
+        Push push = deliveries.livePush(task);
+        assertThat(second).isEnded();
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(push.getDelivered()).isEqualTo(2);
+        assertThat(webhookRequests(push)).as("one request, never sent again").hasSize(1);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private Push deliver(List<String> audience, Channel channel) {
@@ -358,8 +406,21 @@ class ProviderDeliveryTest {
 
     /** As if the node had died while the provider had the user's message: claimed, never answered. */
     private void interrupted(Push push, String user) {
-        assertThat(jdbc.update("update push_recipient set status = 'SENDING', attempts = 1 where push_id = ? "
-                + "and user_id = ?", push.getId(), user)).isOne();
+        assertThat(jdbc.update("update push_recipient set status = 'SENDING', attempts = 1, updated_at = ? "
+                + "where push_id = ? and user_id = ?", Timestamp.from(engine.now().minus(Duration.ofMinutes(10))),
+                push.getId(), user)).isOne();
+    }
+
+    /** Runs the due jobs of one delivery process only. */
+    private void runJobsOf(ProcessInstance delivery) {
+        for (Job job = dueJob(delivery); job != null; job = dueJob(delivery)) {
+            management().executeJob(job.getId());
+        }
+    }
+
+    private Job dueJob(ProcessInstance delivery) {
+        return management().createJobQuery().processInstanceId(delivery.getId()).executable().listPage(0, 1).stream()
+                .findFirst().orElse(null);
     }
 
     private Job onlyBatchJob(OperationTask task) {

@@ -3,8 +3,6 @@ package io.reachflow.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -27,8 +25,6 @@ public final class ScriptedReceiver extends Dispatcher implements AutoCloseable 
     private final MockWebServer server = new MockWebServer();
     private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final Map<String, Deque<Window>> windows = new ConcurrentHashMap<>();
-    private final Map<String, Instant> windowStarts = new ConcurrentHashMap<>();
 
     /** What a path answers once: a status, a {@code Retry-After} (or null), a body; it may wait for a latch first. */
     public record Answer(int status, String retryAfter, String body, CountDownLatch arrived, CountDownLatch release) {
@@ -49,10 +45,6 @@ public final class ScriptedReceiver extends Dispatcher implements AutoCloseable 
         public static Answer heldUntil(CountDownLatch arrived, CountDownLatch release) {
             return new Answer(200, null, "", arrived, release);
         }
-    }
-
-    /** For a while, every request gets the same answer. */
-    private record Window(Duration duration, Answer answer) {
     }
 
     /** A request, its body and idempotency key, and the status it got. */
@@ -81,19 +73,9 @@ public final class ScriptedReceiver extends Dispatcher implements AutoCloseable 
         }
     }
 
-    /**
-     * Every request to the path gets {@code answer} for {@code duration}, from the first request after the windows
-     * scripted before this one have passed.
-     */
-    public void answerFor(String path, Duration duration, Answer answer) {
-        windows.computeIfAbsent(path, key -> new ArrayDeque<>()).add(new Window(duration, answer));
-    }
-
     /** Forgets what is left of the scripts: every path answers 200 again. */
     public void clearScripts() {
         scripts.clear();
-        windows.clear();
-        windowStarts.clear();
     }
 
     public List<Received> received() {
@@ -104,8 +86,8 @@ public final class ScriptedReceiver extends Dispatcher implements AutoCloseable 
     public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
         String path = request.getRequestUrl().encodedPath();
         Deque<Answer> script = scripts.get(path);
-        Answer answer = windowed(path);
-        if (answer == null && script != null) {
+        Answer answer = null;
+        if (script != null) {
             synchronized (script) {
                 answer = script.poll();
             }
@@ -123,26 +105,6 @@ public final class ScriptedReceiver extends Dispatcher implements AutoCloseable 
                 answer.status()));
         MockResponse response = new MockResponse().setResponseCode(answer.status()).setBody(answer.body());
         return answer.retryAfter() == null ? response : response.setHeader("Retry-After", answer.retryAfter());
-    }
-
-    /** The answer of the path's current window; null when it has none (left). */
-    private Answer windowed(String path) {
-        Deque<Window> pathWindows = windows.get(path);
-        if (pathWindows == null) {
-            return null;
-        }
-        synchronized (pathWindows) {
-            Instant now = Instant.now();
-            for (Window window = pathWindows.peek(); window != null; window = pathWindows.peek()) {
-                Instant start = windowStarts.computeIfAbsent(path, key -> now);
-                if (now.isBefore(start.plus(window.duration()))) {
-                    return window.answer();
-                }
-                pathWindows.poll();
-                windowStarts.put(path, start.plus(window.duration()));
-            }
-            return null;
-        }
     }
 
     @Override

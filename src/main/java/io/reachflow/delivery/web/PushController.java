@@ -78,9 +78,10 @@ class PushController {
     }
 
     /**
-     * A push and its progress: {@code remaining} are planned recipients not sent to yet, {@code deferredByReason}
-     * those of them waiting for another attempt after a provider's temporary failure, {@code ratePerSecond} the
-     * recipients sent to per second so far.
+     * A push and its progress: {@code remaining} are recipients not sent to yet (planned, or with a provider that has
+     * not answered), {@code deferredByReason} why those planned wait, when they do (a provider's temporary failure,
+     * a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the recipients sent to per second
+     * so far.
      */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
                     String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,

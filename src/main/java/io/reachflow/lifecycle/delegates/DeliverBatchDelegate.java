@@ -12,11 +12,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * A delivery worker's step: delivers its current batch and moves on to its next one, while the push is being
- * delivered. Once an operator has stopped it (pause, complete) the worker stops too. A batch that must wait (its
- * provider failed temporarily) fails its job: the engine tries it again after the backoff of the activity's retry
- * cycle (see {@code RetryAfterPlugin} for a provider's {@code Retry-After}), and raises an incident when the retries
- * are used up. A batch whose recipients left are not due yet (send windows, do-not-disturb days) waits at a timer
- * until the next of them is; one that ran out of time goes on in a new job.
+ * delivered. Once an operator has stopped it (pause, complete), or a resume's delivery took it over, the worker
+ * stops too. A batch whose provider took nothing (every message failed temporarily) fails its job: the engine tries
+ * it again after the backoff of the activity's retry cycle (see {@code RetryAfterPlugin} for a provider's
+ * {@code Retry-After}), and raises an incident when the retries are used up. A batch whose recipients left are not
+ * due yet (send windows, do-not-disturb days, the rate limit, a deferral's pause) waits at a timer until the next of
+ * them is; one that ran out of time goes on in a new job.
  */
 @Component
 public class DeliverBatchDelegate implements JavaDelegate {
@@ -39,7 +40,7 @@ public class DeliverBatchDelegate implements JavaDelegate {
         }
         int batch = DeliveryProcess.batch(execution);
         DeliveryProcess.clearWait(execution);
-        BatchResult result = delivery.deliverBatch(pushId, batch);
+        BatchResult result = delivery.deliverBatch(pushId, batch, execution.getProcessInstanceId());
         if (result.mustRetry()) {
             throw new DeliveryDeferredException("Push " + pushId + " batch " + batch + ": " + result.left()
                     + " recipients wait (" + result.reason() + ")"

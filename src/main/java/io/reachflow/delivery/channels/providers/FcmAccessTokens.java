@@ -2,6 +2,7 @@ package io.reachflow.delivery.channels.providers;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ final class FcmAccessTokens {
             return new FcmAccessTokens(null, properties.accessToken());
         }
         try (InputStream key = properties.serviceAccount().getInputStream()) {
-            return new FcmAccessTokens(GoogleCredentials.fromStream(key).createScoped(SCOPE), null);
+            return new FcmAccessTokens(ServiceAccountCredentials.fromStream(key).createScoped(SCOPE), null);
         } catch (IOException e) {
             throw new UncheckedIOException("reachflow.channels.push.service-account "
                     + properties.serviceAccount().getDescription() + " is not a service account key: " + e.getMessage(), e);
