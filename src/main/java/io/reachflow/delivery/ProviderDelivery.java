@@ -170,6 +170,7 @@ class ProviderDelivery {
         jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, claim = null, updated_at = ? "
                 + "where push_id = ? and batch = ? and status = 'SENDING' and claim = ?", at, pushId, batch, claim);
         recipients.logSends(task.getChannel(), pushId, batch, now);
+        recipients.notSent(task, notHandedOver.size());
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
                 pushId, batch, delivered, failed.size(), deferred.size(), notHandedOver.size());
         if (push.getStatus() == PushStatus.PAUSED) {

@@ -139,6 +139,14 @@ class PushRecipients {
                 task.getId(), pushId, batch, deferred, due, perMinute, until);
     }
 
+    /** Recipients that the rate limit let through but were not handed to the provider do not count against it. */
+    void notSent(OperationTask task, int recipients) {
+        Integer perMinute = task.getSchedule().rateLimitPerMinute();
+        if (perMinute != null) {
+            rateLimits.giveBack(task.getId(), task.getRevision(), perMinute, recipients);
+        }
+    }
+
     /**
      * What is left of the batch after an attempt: its recipients PLANNED, and SENDING in another attempt. When none
      * is due now, when the next is: the earliest PLANNED one's time, or when another attempt's claim expires (then

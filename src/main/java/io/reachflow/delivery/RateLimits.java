@@ -56,6 +56,16 @@ class RateLimits {
         return new Grant(granted, Duration.ofNanos(bucket.estimateAbilityToConsume(next).getNanosToWaitForRefill()));
     }
 
+    /**
+     * Gives back sends taken but not made (a provider stopped taking messages before them), up to the bucket's
+     * capacity, so that they do not count twice against the limit.
+     */
+    void giveBack(long taskId, int revision, int perMinute, long unsent) {
+        if (unsent > 0) {
+            bucket(taskId, revision, perMinute).addTokens(unsent);
+        }
+    }
+
     private Bucket bucket(long taskId, int revision, int perMinute) {
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())

@@ -81,6 +81,18 @@ class RateLimitsOnPostgresTest {
     }
 
     @Test
+    void sendsGivenBackCountNoMoreButTheBucketHoldsNoMoreThanItsLimit() {
+        RateLimits node = new RateLimits(database, NOON);
+        assertThat(node.take(5, 0, 100, 100).granted()).isEqualTo(100);
+
+        node.giveBack(5, 0, 100, 30);
+
+        assertThat(new RateLimits(database, NOON).take(5, 0, 100, 50).granted()).as("on any node").isEqualTo(30);
+        node.giveBack(5, 0, 100, 500);
+        assertThat(node.take(5, 0, 100, 500).granted()).as("never above the limit").isEqualTo(100);
+    }
+
+    @Test
     void aNewRevisionWithAnotherLimitGetsABucketOfIt() {
         RateLimits node = new RateLimits(database, NOON);
         assertThat(node.take(4, 0, 10, 10).granted()).isEqualTo(10);
