@@ -42,7 +42,6 @@ import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,8 @@ import org.springframework.test.context.TestPropertySource;
  * pushes into batches of 2, retried after 10 s, then 2 min, then an incident.
  *
  * <p>The providers' addresses make this application context its own, next to the H2 tests' shared one: its engine
- * takes a generated name (the engine registry is JVM-wide), and it is closed after the class.
+ * takes a generated name (the engine registry is JVM-wide), and it is closed after the class. The local servers run
+ * until the JVM ends: {@link ProviderDeliveryOnPostgresTest} runs the same tests against them.
  */
 @ReachflowSpringTest
 @TestPropertySource(properties = {
@@ -92,12 +92,6 @@ class ProviderDeliveryTest {
         registry.add("reachflow.channels.email.from", () -> "Reachflow <news@reachflow.test>");
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
-    }
-
-    @AfterAll
-    static void stopProviders() throws Exception {
-        providers.close();
-        smtp.stop();
     }
 
     @Autowired
