@@ -94,7 +94,7 @@ public class DeliveryService {
         } else {
             deliver(push, task, 0);
         }
-        return finish(push, task, PushStatus.DELIVERED, null);
+        return finish(push, task, counts(push.getId()), PushStatus.DELIVERED, null);
     }
 
     /**
@@ -115,9 +115,8 @@ public class DeliveryService {
         if (paused.isPresent()) {
             Push push = paused.get();
             push.deliveredBy(deliveryId);
-            long left = recipients.counts(push.getId()).planned();
-            log.info("Task {}: push {} goes on where the pause stopped it: {} recipients left in {} batches", taskId,
-                    push.getId(), left, push.getBatches());
+            log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", taskId,
+                    push.getId(), deliveryId, push.getBatches());
             return Optional.of(new Plan(push.getId(), push.getBatches(), Math.min(push.getBatches(),
                     properties.workers())));
         }
@@ -175,9 +174,10 @@ public class DeliveryService {
     @Transactional
     public void pausePushes(long taskId) {
         for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING))) {
+            // no count here: it would read every recipient of the push in the operator's request
             push.pause();
-            log.info("Task {}: push {} paused, {} recipients left", taskId, push.getId(),
-                    recipients.counts(push.getId()).remaining());
+            log.info("Task {}: push {} paused; its recipients not yet sent to wait for the resume", taskId,
+                    push.getId());
         }
     }
 
@@ -249,10 +249,10 @@ public class DeliveryService {
             log.info("Task {}: push {} cancelled ({}): {} recipients not sent to", push.getTaskId(), pushId,
                     cancelReason, cancelled);
         }
+        RecipientCounts counts = counts(pushId);
         // messages a provider has now are answered for later; the push was called off all the same
-        long inFlight = recipients.counts(pushId).sending();
-        return finish(push, task(push.getTaskId()), cancelled > 0 || inFlight > 0 ? PushStatus.CANCELLED
-                : PushStatus.DELIVERED, cancelReason);
+        return finish(push, task(push.getTaskId()), counts, cancelled > 0 || counts.sending() > 0
+                ? PushStatus.CANCELLED : PushStatus.DELIVERED, cancelReason);
     }
 
     /** Counts of a push's recipients by status, and by reason for skips, failures and deferrals. */
@@ -338,8 +338,8 @@ public class DeliveryService {
         recordOutcomes(push, 0, failures, now);
     }
 
-    private Push finish(Push push, OperationTask task, PushStatus outcome, String cancelReason) {
-        RecipientCounts counts = counts(push.getId());
+    private Push finish(Push push, OperationTask task, RecipientCounts counts, PushStatus outcome,
+                        String cancelReason) {
         push.finish(counts, outcome, cancelReason, clock.instant());
         pushes.save(push);
         log.info("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed, {} skipped {}", task.getId(),
