@@ -1,5 +1,6 @@
 package io.reachflow.audience;
 
+import io.reachflow.system.Database;
 import io.reachflow.task.Audience;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -15,10 +16,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class AudienceResolver {
 
-    private final NamedParameterJdbcTemplate jdbc;
+    /** What planning a push may sort in memory on PostgreSQL: a million users' ids, where the default spills to disk. */
+    private static final String PLAN_WORK_MEM = "128MB";
 
-    public AudienceResolver(NamedParameterJdbcTemplate jdbc) {
+    private final NamedParameterJdbcTemplate jdbc;
+    private final Database database;
+
+    public AudienceResolver(NamedParameterJdbcTemplate jdbc, Database database) {
         this.jdbc = jdbc;
+        this.database = database;
     }
 
     /** How many users the audience has now. */
@@ -52,12 +58,19 @@ public class AudienceResolver {
             }
             reason.append(" end");
         }
+        // On PostgreSQL: the numbering's sort in memory, by bytes rather than the database's collation (any order
+        // will do, as long as it is one); and OFFSET 0 keeps the reasons computed once per user, where the planner
+        // would otherwise copy their CASE (with its exclusions) into each of the four places that use it.
+        boolean postgres = database.isPostgres();
+        if (postgres) {
+            jdbc.getJdbcTemplate().execute("set local work_mem = '" + PLAN_WORK_MEM + "'");
+        }
         return jdbc.update("insert into push_recipient (push_id, user_id, status, reason, updated_at, batch) "
                 + "select :pushId, r.id, case when r.reason is null then 'PLANNED' else 'SKIPPED' end, r.reason, :now, "
-                + "case when r.reason is null then (row_number() over (partition by r.reason is null order by r.id) - 1) "
-                + "/ :batchSize else -1 end "
+                + "case when r.reason is null then (row_number() over (partition by r.reason is null order by r.id"
+                + (postgres ? " collate \"C\"" : "") + ") - 1) / :batchSize else -1 end "
                 + "from (select u.id, " + reason + " as reason from audience_user u where " + where(audience, parameters)
-                + ") r", parameters);
+                + (postgres ? " offset 0" : "") + ") r", parameters);
     }
 
     private static String where(Audience audience, MapSqlParameterSource parameters) {

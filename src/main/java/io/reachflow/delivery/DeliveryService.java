@@ -7,6 +7,7 @@ import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
+import io.reachflow.system.Database;
 import io.reachflow.task.Channel;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.FrequencyCap;
@@ -18,7 +19,6 @@ import io.reachflow.task.TaskStatus;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +45,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class DeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+    /** A push of at least this many recipients has the database's statistics brought up to date once planned. */
+    private static final int ANALYZE_FROM = 10_000;
     private final OperationTaskRepository tasks;
     private final PushRepository pushes;
     private final AudienceResolver audiences;
@@ -53,12 +55,14 @@ public class DeliveryService {
     private final List<ProviderChannel> providers;
     private final ProviderDelivery providerDelivery;
     private final JdbcTemplate jdbc;
+    private final Database database;
     private final DeliveryProperties properties;
     private final Clock clock;
 
     DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
                     PushRecipients recipients, List<ChannelAdapter> channels, List<ProviderChannel> providers,
-                    ProviderDelivery providerDelivery, JdbcTemplate jdbc, DeliveryProperties properties, Clock clock) {
+                    ProviderDelivery providerDelivery, JdbcTemplate jdbc, Database database,
+                    DeliveryProperties properties, Clock clock) {
         this.tasks = tasks;
         this.pushes = pushes;
         this.audiences = audiences;
@@ -67,6 +71,7 @@ public class DeliveryService {
         this.providers = providers;
         this.providerDelivery = providerDelivery;
         this.jdbc = jdbc;
+        this.database = database;
         this.properties = properties;
         this.clock = clock;
     }
@@ -140,14 +145,17 @@ public class DeliveryService {
         FrequencyCap cap = task.getSchedule().frequencyCap();
         if (cap != null) {
             // one grouping of the period's sends, not a count per user
-            exclusions.put(SkipReason.FREQUENCY_CAP.name(), "u.id in (select s.user_id from recipient_send s where "
-                    + "s.channel = '" + task.getChannel().name() + "' and s.sent_at > :capSince group by s.user_id "
-                    + "having count(*) >= :capMax)");
+            exclusions.put(SkipReason.FREQUENCY_CAP.name(), PushRecipients.sentAtLeast(task.getChannel()));
             values.put("capSince", Timestamp.from(clock.instant().minus(cap.period())));
             values.put("capMax", cap.max());
         }
         int batchSize = properties.batchSize(provider(task.getChannel()).isPresent());
         int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), batchSize, exclusions, values);
+        if (database.isPostgres() && targeted >= ANALYZE_FROM) {
+            // Without statistics that know the new push, the planner takes it for empty, and reads each batch's
+            // rows through the whole push (its primary key) instead of the batch's index.
+            jdbc.execute("analyze push_recipient");
+        }
         Integer batches = jdbc.queryForObject("select coalesce(max(batch), -1) + 1 from push_recipient where push_id = ?",
                 Integer.class, push.getId());
         push.planned(batches);
@@ -288,24 +296,19 @@ public class DeliveryService {
 
     /**
      * A batch on a channel written in the database, in the caller's transaction: its recipients that are due (see
-     * {@link PushRecipients#holdBack}).
+     * {@link PushRecipients#holdBack}). Their rows stay locked until the outcomes commit: a complete waits for them,
+     * never cancels them mid-way.
      */
     private BatchResult deliver(Push push, OperationTask task, int batch) {
-        // to the microsecond, as stored: the send log takes the rows this attempt delivered by their time
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant();
         if (push.getKind() == PushKind.LIVE) {
             recipients.holdBack(task, push.getId(), batch, now);
         }
-        // the rows stay locked until the outcomes commit: a complete waits for them, never cancels them mid-way
-        if (jdbc.queryForList("select r.user_id from push_recipient r where r.push_id = ? and r.batch = ? "
-                + "and r.status = 'PLANNED' and " + PushRecipients.DUE + " for update", String.class, push.getId(), batch,
-                Timestamp.from(now)).isEmpty()) {
-            return recipients.result(push.getId(), batch, now, 0, 0, List.of());
-        }
-        List<RenderedMessage> messages = recipients.renderDue(task, push.getId(), batch, now);
+        PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), batch, now);
+        List<RenderedMessage> messages = taken.messages();
         Map<String, String> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
                 push.getId(), task.getChannel(), messages);
-        recordOutcomes(push, batch, failures, now);
+        recipients.record(taken, failures);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
                 messages.size() - failures.size(), failures.size());
         return recipients.result(push.getId(), batch, now, messages.size() - failures.size(), failures.size(),
@@ -317,8 +320,8 @@ public class DeliveryService {
      * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason.
      */
     private void sendTestRound(Push push, OperationTask task, ProviderChannel provider) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        List<RenderedMessage> messages = recipients.renderDue(task, push.getId(), 0, now);
+        PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), 0, clock.instant());
+        List<RenderedMessage> messages = taken.messages();
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
         Map<String, String> failures = new LinkedHashMap<>();
         for (RenderedMessage message : messages) {
@@ -335,7 +338,7 @@ public class DeliveryService {
                 failures.put(message.userId(), reason(reason));
             }
         }
-        recordOutcomes(push, 0, failures, now);
+        recipients.record(taken, failures);
     }
 
     private Push finish(Push push, OperationTask task, RecipientCounts counts, PushStatus outcome,
@@ -346,31 +349,6 @@ public class DeliveryService {
                 push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled", counts.total(),
                 counts.delivered(), counts.failed(), counts.skipped(), counts.skippedByReason());
         return push;
-    }
-
-    /**
-     * The failures one by one (they are few), then everyone else of the batch still PLANNED at once: those are the
-     * messages just handed over, as profiles are never deleted (the join that selected them drops no one).
-     */
-    private void recordOutcomes(Push push, int batch, Map<String, String> failures, Instant at) {
-        Timestamp now = Timestamp.from(at);
-        List<Map.Entry<String, String>> failed = List.copyOf(failures.entrySet());
-        if (!failed.isEmpty()) {
-            jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ? "
-                            + "where push_id = ? and user_id = ? and status = 'PLANNED'", failed, failed.size(),
-                    (statement, failure) -> {
-                        statement.setString(1, failure.getValue());
-                        statement.setTimestamp(2, now);
-                        statement.setLong(3, push.getId());
-                        statement.setString(4, failure.getKey());
-                    });
-        }
-        jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
-                + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + PushRecipients.DUE,
-                now, push.getId(), batch, now);
-        if (push.getKind() == PushKind.LIVE) {
-            recipients.logSends(push.getChannel(), push.getId(), batch, at);
-        }
     }
 
     /** A recipient's reason as stored: at most 255 characters. */

@@ -11,7 +11,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +95,7 @@ class ProviderDelivery {
      */
     private List<RenderedMessage> claim(OperationTask task, long pushId, int batch, ProviderChannel provider,
                                         String deliveryId, String claim) {
-        Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
+        Push push = pushes.findShared(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         if (!push.isDeliveredBy(deliveryId)) {
             return List.of();
         }
@@ -136,8 +135,7 @@ class ProviderDelivery {
     private BatchResult record(OperationTask task, long pushId, int batch, List<RenderedMessage> claimed,
                                Map<String, SendOutcome> outcomes, String claim) {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
-        // to the microsecond, as stored: the send log takes the rows this attempt delivered by their time
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
         List<Object[]> failed = new ArrayList<>();
         List<Object[]> deferred = new ArrayList<>();
@@ -169,7 +167,6 @@ class ProviderDelivery {
                 notHandedOver);
         jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, claim = null, updated_at = ? "
                 + "where push_id = ? and batch = ? and status = 'SENDING' and claim = ?", at, pushId, batch, claim);
-        recipients.logSends(task.getChannel(), pushId, batch, now);
         recipients.notSent(task, notHandedOver.size());
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
                 pushId, batch, delivered, failed.size(), deferred.size(), notHandedOver.size());

@@ -3,9 +3,11 @@ package io.reachflow.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
+import io.reachflow.system.Database;
 import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
 import java.sql.ResultSet;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 /** A push's recipients in the database: their messages rendered from their profiles, and how they stand. */
@@ -35,25 +39,76 @@ class PushRecipients {
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
     /** A recipient row {@code r} that may go out at the time given as the parameter (SQL). */
     static final String DUE = "(r.not_before is null or r.not_before <= ?)";
+    /** What rendering reads of a recipient's profile {@code u}. */
+    private static final String PROFILE = "u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, "
+            + "u.attributes";
 
     private final JdbcTemplate jdbc;
     private final TemplateRenderer renderer;
-    private final ObjectMapper objectMapper;
+    private final ObjectReader attributes;
     private final RateLimits rateLimits;
     private final DeliveryProperties properties;
+    private final Database database;
 
     PushRecipients(JdbcTemplate jdbc, TemplateRenderer renderer, ObjectMapper objectMapper, RateLimits rateLimits,
-                   DeliveryProperties properties) {
+                   DeliveryProperties properties, Database database) {
         this.jdbc = jdbc;
         this.renderer = renderer;
-        this.objectMapper = objectMapper;
+        this.attributes = objectMapper.readerFor(ATTRIBUTES);
+        this.database = database;
         this.rateLimits = rateLimits;
         this.properties = properties;
     }
 
-    /** The task's content rendered, with the channel's address, for each recipient of the batch due at {@code at}. */
-    List<RenderedMessage> renderDue(OperationTask task, long pushId, int batch, Instant at) {
-        return render(task, pushId, batch, "r.status = 'PLANNED' and " + DUE, Timestamp.from(at));
+    /**
+     * Takes the batch's recipients due at {@code at} for a channel written in the database, in the caller's
+     * transaction, and renders their messages: their rows stay locked until it ends. On PostgreSQL one statement
+     * marks them DELIVERED and returns their profiles (a failure the channel reports is then recorded over it, in
+     * {@link #record}); elsewhere they are locked, read, and marked after the channel took them.
+     */
+    Taken takeDue(OperationTask task, long pushId, int batch, Instant at) {
+        Timestamp now = Timestamp.from(at);
+        if (database.isPostgres()) {
+            List<RenderedMessage> messages = new ArrayList<>();
+            // Each profile is looked up by its key (OFFSET 0 keeps the lateral join a nested loop): for a batch of
+            // thousands the planner would rather read all profiles into a hash, which is far dearer.
+            jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
+                    + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
+                    + "select " + PROFILE + " from taken t cross join lateral (select * from audience_user a "
+                    + "where a.id = t.user_id offset 0) u", renderer(task, messages), now, pushId, batch, now);
+            return new Taken(pushId, batch, now, RecipientStatus.DELIVERED, messages);
+        }
+        if (jdbc.queryForList("select r.user_id from push_recipient r where r.push_id = ? and r.batch = ? "
+                + "and r.status = 'PLANNED' and " + DUE + " for update", String.class, pushId, batch, now).isEmpty()) {
+            return new Taken(pushId, batch, now, RecipientStatus.PLANNED, List.of());
+        }
+        return new Taken(pushId, batch, now, RecipientStatus.PLANNED,
+                render(task, pushId, batch, "r.status = 'PLANNED' and " + DUE, now));
+    }
+
+    /**
+     * Records what the channel made of the messages taken: the failures one by one (they are few), then, where they
+     * are not yet, everyone else taken DELIVERED at once (those are the messages the channel took: profiles are never
+     * deleted, so the join that selected them drops no one).
+     */
+    void record(Taken taken, Map<String, String> failures) {
+        List<Map.Entry<String, String>> failed = List.copyOf(failures.entrySet());
+        if (!failed.isEmpty()) {
+            jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ? "
+                            + "where push_id = ? and user_id = ? and status = ?", failed, failed.size(),
+                    (statement, failure) -> {
+                        statement.setString(1, failure.getValue());
+                        statement.setTimestamp(2, taken.at());
+                        statement.setLong(3, taken.pushId());
+                        statement.setString(4, failure.getKey());
+                        statement.setString(5, taken.status().name());
+                    });
+        }
+        if (taken.status() == RecipientStatus.PLANNED && !taken.messages().isEmpty()) {
+            jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
+                    + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE,
+                    taken.at(), taken.pushId(), taken.batch(), taken.at());
+        }
     }
 
     /** The same for each recipient of the batch in the claim {@code claim} (SENDING). */
@@ -62,19 +117,25 @@ class PushRecipients {
     }
 
     private List<RenderedMessage> render(OperationTask task, long pushId, int batch, String which, Object value) {
+        List<RenderedMessage> messages = new ArrayList<>();
+        // sorted here: an ORDER BY tempts the planner to read the whole push in its primary key's order
+        jdbc.query("select " + PROFILE + " from push_recipient r join audience_user u on u.id = r.user_id "
+                + "where r.push_id = ? and r.batch = ? and " + which, renderer(task, messages), pushId, batch, value);
+        messages.sort(Comparator.comparing(RenderedMessage::userId));
+        return messages;
+    }
+
+    /** Renders the task's content, with the channel's address, for each profile row ({@link #PROFILE}) into messages. */
+    private RowCallbackHandler renderer(OperationTask task, List<RenderedMessage> messages) {
         TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
         TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
         String addressColumn = DeliveryService.addressColumn(task.getChannel());
-        List<RenderedMessage> messages = new ArrayList<>();
-        jdbc.query("select u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, u.attributes "
-                + "from push_recipient r join audience_user u on u.id = r.user_id "
-                + "where r.push_id = ? and r.batch = ? and " + which + " order by r.user_id", row -> {
-                    Map<String, Object> profile = profile(row);
-                    String address = addressColumn == null ? null : row.getString(addressColumn);
-                    messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile),
-                            body.render(profile), task.getContent().link()));
-                }, pushId, batch, value);
-        return messages;
+        return row -> {
+            Map<String, Object> profile = profile(row);
+            String address = addressColumn == null ? null : row.getString(addressColumn);
+            messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile), body.render(profile),
+                    task.getContent().link()));
+        };
     }
 
     /**
@@ -181,11 +242,15 @@ class PushRecipients {
                 }, Timestamp.from(now), pushId, batch);
     }
 
-    /** What frequency caps count, across tasks: the batch's recipients delivered at {@code at}, one send each. */
-    void logSends(Channel channel, long pushId, int batch, Instant at) {
-        jdbc.update("insert into recipient_send (channel, user_id, sent_at, push_id) select ?, user_id, ?, push_id "
-                + "from push_recipient where push_id = ? and batch = ? and status = 'DELIVERED' and updated_at = ?",
-                channel.name(), Timestamp.from(at), pushId, batch, Timestamp.from(at));
+    /**
+     * A user {@code u} got at least {@code :capMax} messages on the channel since {@code :capSince} (SQL), from any
+     * task's pushes: what a frequency cap counts. Test rounds do not count. A push's recipient rows are its send log;
+     * only the pushes that may have delivered in the period are read, by their recipients' primary key.
+     */
+    static String sentAtLeast(Channel channel) {
+        return "u.id in (select s.user_id from push p join push_recipient s on s.push_id = p.id where p.channel = '"
+                + channel.name() + "' and p.kind = 'LIVE' and (p.finished_at is null or p.finished_at > :capSince) "
+                + "and s.status = 'DELIVERED' and s.updated_at > :capSince group by s.user_id having count(*) >= :capMax)";
     }
 
     /** The user's time zone; the task's when the user has none or one that is not (any more) a zone. */
@@ -234,13 +299,20 @@ class PushRecipients {
                 skippedByReason, failedByReason, deferredByReason);
     }
 
+    /**
+     * Recipients taken for a channel written in the database: as {@code status} (DELIVERED already, or PLANNED and
+     * locked) at {@code at}, with their messages.
+     */
+    record Taken(long pushId, int batch, Timestamp at, RecipientStatus status, List<RenderedMessage> messages) {
+    }
+
     private Map<String, Object> profile(ResultSet row) throws SQLException {
         String attributes = row.getString("attributes");
         try {
             return TemplateRenderer.context(new UserProfile(row.getString("id"), row.getString("name"),
                     row.getString("email"), row.getString("phone"), row.getString("push_token"),
                     row.getString("time_zone"), row.getString("locale"), Set.of(),
-                    attributes == null ? Map.of() : objectMapper.readValue(attributes, ATTRIBUTES), Set.of()));
+                    attributes == null ? Map.of() : this.attributes.<Map<String, Object>>readValue(attributes), Set.of()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored attributes of user " + row.getString("id") + " are not JSON", e);
         }

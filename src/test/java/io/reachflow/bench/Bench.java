@@ -75,6 +75,10 @@ public final class Bench {
                     .setServerConfig("logging_collector", "on")
                     .setServerConfig("log_directory", statementLog.toString())
                     .setServerConfig("log_filename", "postgresql.log")
+                    .setServerConfig("shared_preload_libraries", options.statements
+                            ? "pg_stat_statements,auto_explain" : "")
+                    // with --statements, the plans of statements slower than 50 ms go to the server's log
+                    .setServerConfig("auto_explain.log_min_duration", options.statements ? "50" : "-1")
                     .start();
             options = options.withDatabase(embedded.getJdbcUrl("postgres", "postgres"), "postgres", "");
         }
@@ -83,12 +87,40 @@ public final class Bench {
                 + (embedded != null ? " (embedded PostgreSQL)" : ""));
         try {
             new Bench(options).run(statementLog);
+            if (options.statements && embedded != null) {
+                printTopStatements(embedded, statementLog);
+            }
         } finally {
             if (embedded != null) {
                 embedded.close();
             }
         }
         System.exit(0);
+    }
+
+    /** {@code --statements}: where the database's time went, the statements that took most of it in total. */
+    private static void printTopStatements(EmbeddedPostgres embedded, Path statementLog) throws Exception {
+        try (Connection connection = embedded.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("create extension if not exists pg_stat_statements");
+            System.out.println("Statements by total time in PostgreSQL (pg_stat_statements, the whole run; the plans "
+                    + "of those slower than 50 ms are in " + statementLog.resolve("postgresql.log") + "):");
+            try (ResultSet top = statement.executeQuery("select calls, rows, total_exec_time, left(regexp_replace("
+                    + "query, '\\s+', ' ', 'g'), 220) from pg_stat_statements order by total_exec_time desc limit 25")) {
+                while (top.next()) {
+                    System.out.printf("  %9.0f ms %8d calls %10d rows  %s%n", top.getDouble(3), top.getLong(1),
+                            top.getLong(2), top.getString(4));
+                }
+            }
+            System.out.println("Row writes by table (updates that touched no index: HOT):");
+            try (ResultSet tables = statement.executeQuery("select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd "
+                    + "from pg_stat_user_tables where n_tup_ins + n_tup_upd > 10000 order by relname")) {
+                while (tables.next()) {
+                    System.out.printf("  %-20s %10d inserted %10d updated %10d HOT%n", tables.getString(1),
+                            tables.getLong(2), tables.getLong(3), tables.getLong(4));
+                }
+            }
+        }
     }
 
     private void run(Path statementLog) throws Exception {
@@ -538,7 +570,7 @@ public final class Bench {
 
     /** The command line: {@code --quick}, {@code --parts=abcd}, {@code --clients=}, {@code --lifecycles=}, ... */
     private record Options(String jdbcUrl, String user, String password, String parts, int clients,
-                           int lifecyclesPerClient, int warmUp, int tasks, int listRequests, int deliveryUsers) {
+                           int lifecyclesPerClient, int warmUp, int tasks, int listRequests, int deliveryUsers, boolean statements) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
@@ -558,12 +590,13 @@ public final class Bench {
                     Integer.parseInt(given.getOrDefault("warm-up", quick ? "3" : "10")),
                     Integer.parseInt(given.getOrDefault("tasks", quick ? "10000" : "100000")),
                     Integer.parseInt(given.getOrDefault("list-requests", quick ? "100" : "400")),
-                    Integer.parseInt(given.getOrDefault("delivery-users", quick ? "100000" : "1000000")));
+                    Integer.parseInt(given.getOrDefault("delivery-users", quick ? "100000" : "1000000")),
+                    given.containsKey("statements"));
         }
 
         Options withDatabase(String url, String databaseUser, String databasePassword) {
             return new Options(url, databaseUser, databasePassword, parts, clients, lifecyclesPerClient, warmUp, tasks,
-                    listRequests, deliveryUsers);
+                    listRequests, deliveryUsers, statements);
         }
     }
 }
