@@ -37,14 +37,12 @@ public class AudienceResolver {
 
     /**
      * Snapshots the audience into the push's recipients in one statement: each one SKIPPED with the reason of the
-     * first exclusion whose condition (SQL on the user {@code u}, built by the caller from constants, with its
-     * values as named parameters) holds, else
-     * PLANNED and numbered into batches of {@code batchSize} in user id order (batch 0, 1, …; -1 for the
-     * skipped). Returns how many users it took.
+     * first exclusion whose condition (SQL on the user {@code u}, built by the caller from constants) holds, else
+     * PLANNED and numbered into batches of {@code batchSize} in user id order (byte order on PostgreSQL; batch 0,
+     * 1, …; -1 for the skipped). Returns how many users it took.
      */
-    public int plan(long pushId, Audience audience, Instant now, int batchSize, Map<String, String> exclusions,
-                    Map<String, Object> exclusionParameters) {
-        MapSqlParameterSource parameters = new MapSqlParameterSource(exclusionParameters)
+    public int plan(long pushId, Audience audience, Instant now, int batchSize, Map<String, String> exclusions) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource()
                 .addValue("pushId", pushId)
                 .addValue("now", Timestamp.from(now))
                 .addValue("batchSize", batchSize);

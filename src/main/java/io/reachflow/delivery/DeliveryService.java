@@ -19,7 +19,6 @@ import io.reachflow.task.TaskStatus;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,20 +140,17 @@ public class DeliveryService {
                     + "on p.id = d.push_id where p.task_id = " + taskId + " and p.kind = 'LIVE' and d.user_id = u.id "
                     + "and d.status = 'DELIVERED')");
         }
-        Map<String, Object> values = new HashMap<>();
+        int batchSize = properties.batchSize(provider(task.getChannel()).isPresent());
+        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), batchSize, exclusions);
         FrequencyCap cap = task.getSchedule().frequencyCap();
         if (cap != null) {
-            // one grouping of the period's sends, not a count per user
-            exclusions.put(SkipReason.FREQUENCY_CAP.name(), PushRecipients.sentAtLeast(task.getChannel()));
-            values.put("capSince", Timestamp.from(clock.instant().minus(cap.period())));
-            values.put("capMax", cap.max());
+            recipients.skipCapped(push.getId(), task.getChannel(), cap, clock.instant());
         }
-        int batchSize = properties.batchSize(provider(task.getChannel()).isPresent());
-        int targeted = audiences.plan(push.getId(), task.getAudience(), clock.instant(), batchSize, exclusions, values);
         if (database.isPostgres() && targeted >= ANALYZE_FROM) {
             // Without statistics that know the new push, the planner takes it for empty, and reads each batch's
-            // rows through the whole push (its primary key) instead of the batch's index.
-            jdbc.execute("analyze push_recipient");
+            // rows through the whole push (its primary key) instead of the batch's index. ANALYZE holds its lock
+            // until the plan commits: skipped when another plan or a vacuum has it (that one brings them up to date).
+            jdbc.execute("analyze (skip_locked) push_recipient");
         }
         Integer batches = jdbc.queryForObject("select coalesce(max(batch), -1) + 1 from push_recipient where push_id = ?",
                 Integer.class, push.getId());

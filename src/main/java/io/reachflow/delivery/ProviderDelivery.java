@@ -95,7 +95,7 @@ class ProviderDelivery {
      */
     private List<RenderedMessage> claim(OperationTask task, long pushId, int batch, ProviderChannel provider,
                                         String deliveryId, String claim) {
-        Push push = pushes.findShared(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
+        Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         if (!push.isDeliveredBy(deliveryId)) {
             return List.of();
         }

@@ -9,7 +9,10 @@ import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.system.Database;
 import io.reachflow.task.Channel;
+import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.OperationTask;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -39,6 +42,8 @@ class PushRecipients {
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
     /** A recipient row {@code r} that may go out at the time given as the parameter (SQL). */
     static final String DUE = "(r.not_before is null or r.not_before <= ?)";
+    /** How many capped users are read, and then skipped, at a time. */
+    private static final int CAP_CHUNK = 5_000;
     /** What rendering reads of a recipient's profile {@code u}. */
     private static final String PROFILE = "u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, "
             + "u.attributes";
@@ -104,7 +109,7 @@ class PushRecipients {
                         statement.setString(5, taken.status().name());
                     });
         }
-        if (taken.status() == RecipientStatus.PLANNED && !taken.messages().isEmpty()) {
+        if (taken.status() == RecipientStatus.PLANNED) {
             jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
                     + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE,
                     taken.at(), taken.pushId(), taken.batch(), taken.at());
@@ -243,14 +248,58 @@ class PushRecipients {
     }
 
     /**
-     * A user {@code u} got at least {@code :capMax} messages on the channel since {@code :capSince} (SQL), from any
-     * task's pushes: what a frequency cap counts. Test rounds do not count. A push's recipient rows are its send log;
-     * only the pushes that may have delivered in the period are read, by their recipients' primary key.
+     * Skips, with {@code FREQUENCY_CAP}, the push's planned recipients who got at least the cap's messages on the
+     * channel in its period, from any task's pushes (test rounds do not count): its pushes' DELIVERED recipient rows
+     * are the send log. The period's sends are grouped once; the capped users it streams are then skipped by key, a
+     * chunk at a time. One statement joining both would leave it to the planner, which, misjudging how many are
+     * capped, can make it a scan of the push per recipient. The capped keep their batch number; a batch takes only
+     * PLANNED recipients. Returns how many it skipped.
      */
-    static String sentAtLeast(Channel channel) {
-        return "u.id in (select s.user_id from push p join push_recipient s on s.push_id = p.id where p.channel = '"
-                + channel.name() + "' and p.kind = 'LIVE' and (p.finished_at is null or p.finished_at > :capSince) "
-                + "and s.status = 'DELIVERED' and s.updated_at > :capSince group by s.user_id having count(*) >= :capMax)";
+    int skipCapped(long pushId, Channel channel, FrequencyCap cap, Instant now) {
+        Instant since = now.minus(cap.period());
+        // a push called off while a provider had messages records their answers after it finished, within a claim's
+        // expiry: such a push may have delivered in the period though it finished before it
+        Instant finishedSince = since.minus(properties.claimExpiry());
+        List<String> chunk = new ArrayList<>(CAP_CHUNK);
+        int[] capped = {0};
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement("select s.user_id from push p "
+                    + "join push_recipient s on s.push_id = p.id where p.channel = ? and p.kind = 'LIVE' and p.id <> ? "
+                    + "and (p.finished_at is null or p.finished_at > ?) and s.status = 'DELIVERED' "
+                    + "and s.updated_at > ? group by s.user_id having count(*) >= ?");
+            statement.setFetchSize(CAP_CHUNK);
+            statement.setString(1, channel.name());
+            statement.setLong(2, pushId);
+            statement.setTimestamp(3, Timestamp.from(finishedSince));
+            statement.setTimestamp(4, Timestamp.from(since));
+            statement.setInt(5, cap.max());
+            return statement;
+        }, (RowCallbackHandler) row -> {
+            chunk.add(row.getString(1));
+            if (chunk.size() == CAP_CHUNK) {
+                capped[0] += skip(pushId, chunk, SkipReason.FREQUENCY_CAP);
+                chunk.clear();
+            }
+        });
+        capped[0] += skip(pushId, chunk, SkipReason.FREQUENCY_CAP);
+        log.debug("Push {}: {} recipients at the frequency cap ({} per {})", pushId, capped[0], cap.max(), cap.period());
+        return capped[0];
+    }
+
+    /** Skips those of {@code users} still PLANNED for the push, each found by its key. */
+    private int skip(long pushId, List<String> users, SkipReason reason) {
+        if (users.isEmpty()) {
+            return 0;
+        }
+        return jdbc.execute((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement("update push_recipient set "
+                    + "status = 'SKIPPED', reason = ? where push_id = ? and user_id = any (?) and status = 'PLANNED'")) {
+                statement.setString(1, reason.name());
+                statement.setLong(2, pushId);
+                statement.setArray(3, connection.createArrayOf("varchar", users.toArray()));
+                return statement.executeUpdate();
+            }
+        });
     }
 
     /** The user's time zone; the task's when the user has none or one that is not (any more) a zone. */

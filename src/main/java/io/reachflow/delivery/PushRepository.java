@@ -39,12 +39,4 @@ public interface PushRepository extends JpaRepository<Push, Long> {
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select p from Push p where p.id = :id")
     Optional<Push> findLocked(@Param("id") Long id);
-
-    /**
-     * The push, its row locked against changes (pause, stop, takeover) until the transaction ends, while other
-     * readers that lock it so go on: the claims of a push's batches do not wait for each other.
-     */
-    @Lock(LockModeType.PESSIMISTIC_READ)
-    @Query("select p from Push p where p.id = :id")
-    Optional<Push> findShared(@Param("id") Long id);
 }

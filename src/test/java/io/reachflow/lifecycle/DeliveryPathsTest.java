@@ -287,7 +287,8 @@ class DeliveryPathsTest {
 
     /**
      * A cap counts what a user got on the channel from any task in its period: not the test rounds, not a failed
-     * delivery, not a message older than the period.
+     * delivery, not a message older than the period. It counts a message that went out in the period from a push that
+     * finished just before it (called off while a provider had messages, whose answers came after).
      */
     @Test
     void frequencyCapSkipsWhoGotEnoughOnTheChannelAcrossTasks() {
@@ -299,6 +300,8 @@ class DeliveryPathsTest {
                 earlierPush, audience.get(2));
         jdbc.update("update push_recipient set updated_at = ? where push_id = ? and user_id = ?",
                 Timestamp.from(engine.now().minus(Duration.ofDays(1)).minusSeconds(1)), earlierPush, audience.get(3));
+        jdbc.update("update push set finished_at = ? where id = ?",
+                Timestamp.from(engine.now().minus(Duration.ofDays(1)).minus(Duration.ofMinutes(1))), earlierPush);
 
         Schedule oncePerDay = new Schedule(null, null, null, null, null, null, null, null,
                 new FrequencyCap(1, Duration.ofDays(1)), null);

@@ -2,6 +2,7 @@ package io.reachflow.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,7 +129,7 @@ class ProviderDeliveryTest {
     @AfterEach
     void reset() {
         engine.resetClock();
-        providers.clearScripts();
+        providers.clear();
     }
 
     @Test
@@ -226,6 +227,25 @@ class ProviderDeliveryTest {
             assertThat(mails.get(0).getSubject()).isEqualTo("Hi User " + user);
             assertThat(mails.get(0).getHeader("X-Idempotency-Key")).containsExactly(push.getId() + ":" + user);
         }
+    }
+
+    /** A test round reports rather than retries: each tester's failure, permanent or temporary, with its reason. */
+    @Test
+    void aTestRoundThroughAProviderRecordsEachTestersFailureOnce() {
+        providers.script(SMS, Answer.status(422, "invalid number"), Answer.status(503));
+
+        OperationTask task = fixtures.testing(Fixtures.definition(Channel.SMS, PushType.MANUAL, Schedule.immediately(),
+                null));
+
+        long round = jdbc.queryForObject("select max(id) from push where task_id = ? and kind = 'TEST'", Long.class,
+                task.getId());
+        assertThat(delivery.outcomes(round)).extracting(DeliveryService.RecipientOutcome::userId,
+                DeliveryService.RecipientOutcome::status, DeliveryService.RecipientOutcome::reason).containsExactly(
+                        tuple("olivia", RecipientStatus.FAILED, "HTTP 422 invalid number"),
+                        tuple("una", RecipientStatus.FAILED, "temporary failure: HTTP 503"));
+        assertThat(providers.received().stream().filter(request -> request.path().equals(SMS)).map(this::payload)
+                .filter(body -> body.path("key").asText().startsWith(round + ":"))).as("one request per tester")
+                .hasSize(2);
     }
 
     @Test

@@ -73,9 +73,13 @@ public final class ScriptedReceiver extends Dispatcher implements AutoCloseable 
         }
     }
 
-    /** Forgets what is left of the scripts: every path answers 200 again. */
-    public void clearScripts() {
+    /**
+     * Forgets what is left of the scripts (every path answers 200 again) and the requests received: test classes that
+     * share a receiver on databases of their own see the same push ids.
+     */
+    public void clear() {
         scripts.clear();
+        received.clear();
     }
 
     public List<Received> received() {
