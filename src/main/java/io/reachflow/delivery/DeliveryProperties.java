@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("reachflow.delivery")
-public record DeliveryProperties(@DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
+public record DeliveryProperties(@DefaultValue("10000") @Min(1) @Max(100_000) int batchSize,
                                  @DefaultValue("200") @Min(1) @Max(10_000) int providerBatchSize,
                                  @DefaultValue("2m") @NotNull Duration providerBatchTime,
                                  @DefaultValue("16") @Min(1) @Max(64) int workers,

@@ -384,7 +384,7 @@ final class DeliveryBench {
     private double recipientCopyBaseline(int count) throws Exception {
         String now = Instant.now().toString();
         return copyRate(count, "push_recipient (push_id, user_id, status, updated_at, batch)",
-                (i, rows) -> rows.row(-1, "bench-large-" + i, "PLANNED", now, i / 5_000));
+                (i, rows) -> rows.row(-1, "bench-large-" + i, "PLANNED", now, i / 10_000));
     }
 
     /** Rows per second at which COPY writes {@code count} rows (push id -1) into {@code table (columns)}. */
