@@ -381,7 +381,7 @@ final class DeliveryBench {
      */
     private double copyBaseline(int count, int streams) throws Exception {
         String now = Instant.now().toString();
-        return copyRate(count, streams, "inbox_message (user_id, push_id, task_id, title, body, link, created_at)",
+        return copyRate(count, streams, "inbox_message", "user_id, push_id, task_id, title, body, link, created_at",
                 (i, rows) -> rows.row("bench-large-" + i, -1, -1, "Hi User " + i,
                         "This week in City " + (i % 500) + ": 20% off", null, now));
     }
@@ -392,7 +392,7 @@ final class DeliveryBench {
      */
     private double recipientCopyBaseline(int count, int streams) throws Exception {
         String now = Instant.now().toString();
-        return copyRate(count, streams, "push_recipient (push_id, user_id, status, updated_at, batch)",
+        return copyRate(count, streams, "push_recipient", "push_id, user_id, status, updated_at, batch",
                 (i, rows) -> rows.row(-1, "bench-large-" + i, "PLANNED", now, i / 10_000));
     }
 
@@ -400,7 +400,7 @@ final class DeliveryBench {
      * Rows per second at which COPY writes {@code count} rows (push id -1) into {@code table (columns)}, split over
      * {@code streams} connections that write at once, each in its own transaction.
      */
-    private double copyRate(int count, int streams, String tableAndColumns, RowWriter writer) throws Exception {
+    private double copyRate(int count, int streams, String table, String columns, RowWriter writer) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(streams);
         try {
             List<Future<?>> copies = new ArrayList<>();
@@ -411,8 +411,8 @@ final class DeliveryBench {
                 copies.add(pool.submit(() -> {
                     try (Connection sql = connect()) {
                         sql.setAutoCommit(false);
-                        sql.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + tableAndColumns
-                                + " from stdin (format csv)", rows(from, to, writer));
+                        sql.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " (" + columns
+                                + ") from stdin (format csv)", rows(from, to, writer));
                         sql.commit();
                     }
                     return null;
@@ -423,8 +423,7 @@ final class DeliveryBench {
             }
             double rate = count / ((System.nanoTime() - start) / 1e9);
             try (Connection sql = connect(); Statement statement = sql.createStatement()) {
-                statement.execute("delete from " + tableAndColumns.substring(0, tableAndColumns.indexOf(' '))
-                        + " where push_id = -1");
+                statement.execute("delete from " + table + " where push_id = -1");
             }
             return rate;
         } finally {
