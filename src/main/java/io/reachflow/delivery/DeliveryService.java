@@ -105,7 +105,8 @@ public class DeliveryService {
      * Plans a live push of a running task for the delivery process {@code deliveryId}: the audience's snapshot,
      * numbered into batches of the configured size, and the recipients who must not get it marked SKIPPED with the
      * reason. When a pause stopped a push of the task mid-way, that push goes on instead, with its recipients still
-     * PLANNED. Nothing when an operator stopped the task since the push was asked for; the task stays locked
+     * PLANNED. A push of one batch on a channel written in the database is delivered at once ({@link #workersFor}).
+     * Nothing when an operator stopped the task since the push was asked for; the task stays locked
      * meanwhile, so that a pause either comes first or finds the push and stops it ({@link #pausePushes}).
      */
     @Transactional
@@ -121,8 +122,7 @@ public class DeliveryService {
             push.deliveredBy(deliveryId);
             log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", taskId,
                     push.getId(), deliveryId, push.getBatches());
-            return Optional.of(new Plan(push.getId(), push.getBatches(), Math.min(push.getBatches(),
-                    properties.workers())));
+            return Optional.of(workersFor(push, task));
         }
         Push push = Push.start(task, PushKind.LIVE, trigger, clock.instant());
         push.deliveredBy(deliveryId);
@@ -157,7 +157,24 @@ public class DeliveryService {
         push.planned(batches);
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
                 trigger, targeted, task.getChannel(), batches, batchSize);
-        return Optional.of(new Plan(push.getId(), batches, Math.min(batches, properties.workers())));
+        return Optional.of(workersFor(push, task));
+    }
+
+    /**
+     * Who delivers the planned push: up to one worker per batch; none when it is one batch on a channel written in
+     * the database, delivered here at once, in the plan's transaction, as a worker's job would (a push to a few
+     * users then costs one job rather than three). Recipients of that batch not due yet (send windows, the rate
+     * limit) are left to a worker.
+     */
+    private Plan workersFor(Push push, OperationTask task) {
+        int batches = push.getBatches();
+        if (batches == 1 && provider(task.getChannel()).isEmpty()) {
+            BatchResult result = deliver(push, task, 0);
+            if (result.left() == 0) {
+                return new Plan(push.getId(), batches, 0);
+            }
+        }
+        return new Plan(push.getId(), batches, Math.min(batches, properties.workers()));
     }
 
     /**

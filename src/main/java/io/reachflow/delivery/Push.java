@@ -1,7 +1,10 @@
 package io.reachflow.delivery;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.reachflow.task.Channel;
+import io.reachflow.task.JsonColumn;
 import io.reachflow.task.OperationTask;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -12,11 +15,15 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /** One delivery run of a task (or one test round): when, why, for which revision, and its counts. */
 @Entity
 @Table(name = "push")
 public class Push {
+
+    /** Distinct reasons (of at most 255 characters each) that the push's final counts keep, within their column. */
+    private static final int MAX_KEPT_REASONS = 1000;
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -59,6 +66,10 @@ public class Push {
     private long clicked;
     private long converted;
     private int batches;
+
+    /** The counts by status and reason once finished; null before, or when its reasons were too many to keep. */
+    @Convert(converter = FinalCountsColumn.class)
+    private RecipientCounts finalCounts;
 
     protected Push() {
     }
@@ -107,7 +118,10 @@ public class Push {
         recount(counts);
     }
 
-    /** The counts again: a provider answered for messages it had when the push was stopped. */
+    /**
+     * The counts again: a provider answered for messages it had when the push was stopped. Kept whole, reasons
+     * included, for the push's history to be read without counting its recipients again.
+     */
     void recount(RecipientCounts counts) {
         targeted = counts.total();
         skipped = counts.skipped();
@@ -115,6 +129,15 @@ public class Push {
         delivered = counts.delivered();
         failed = counts.failed();
         sent = delivered + failed;
+        int reasons = counts.skippedByReason().size() + counts.failedByReason().size()
+                + counts.deferredByReason().size();
+        finalCounts = reasons <= MAX_KEPT_REASONS ? counts : null;
+    }
+
+    /** Its counts by status and reason, when it is finished and they were kept ({@link #recount}). */
+    public Optional<RecipientCounts> finalCounts() {
+        return status == PushStatus.DELIVERED || status == PushStatus.CANCELLED
+                ? Optional.ofNullable(finalCounts) : Optional.empty();
     }
 
     public Long getId() {
@@ -200,5 +223,12 @@ public class Push {
 
     public int getBatches() {
         return batches;
+    }
+
+    /** A push's final counts as JSON. */
+    public static final class FinalCountsColumn extends JsonColumn<RecipientCounts> {
+        public FinalCountsColumn() {
+            super(new TypeReference<>() { });
+        }
     }
 }

@@ -419,16 +419,24 @@ class DeliveryPathsTest {
         }
     }
 
+    /** One batch on a channel written in the database goes out in the plan's job: no worker, no batch job. */
     @Test
-    void pushOfOneBatchHasOneWorker() {
-        List<String> audience = audienceOf(1);
+    void pushOfOneBatchIsDeliveredInThePlansJob() {
+        List<String> audience = audienceOf(2);
         OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
 
-        assertThat(batchJobs(deliveryOf(task))).hasSize(1);
+        ProcessInstance push = deliveryOf(task);
+        assertThat(push).isWaitingAt(Element.SERVICE_FINISH_PUSH.id());
+        assertThat(batchJobs(push)).isEmpty();
+        assertThat(delivery.counts(livePush(task).getId()).delivered()).isEqualTo(2);
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         engine.runDueJobs(task.getId());
 
-        assertThat(livePush(task).getDelivered()).isEqualTo(1);
-        assertThat(inboxMessages(task, audience)).containsExactly(Map.entry(audience.get(0), 1L));
+        assertThat(push).isEnded().hasNotPassed(Element.SERVICE_DELIVER_BATCH.id());
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(livePush(task).getDelivered()).isEqualTo(2);
+        assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
     }
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {

@@ -12,6 +12,7 @@ import io.reachflow.delivery.PushTrigger;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleProcess.Element;
+import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
@@ -43,6 +44,9 @@ class LifecyclePathsTest {
 
     @Autowired
     Fixtures fixtures;
+
+    @Autowired
+    Deliveries deliveries;
 
     @Autowired
     Engine engine;
@@ -340,7 +344,8 @@ class LifecyclePathsTest {
     void recurringPushPausedMidWayGoesOnAfterTheResume() {
         Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
-                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null));
+                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null,
+                Deliveries.to(deliveries.audienceOf(3))));
         engine.advance(Duration.between(engine.now(), start.plusSeconds(1)));
         engine.runDueJobsExcept(task.getId(), DeliveryProcess.Element.SERVICE_DELIVER_BATCH.id());
         Push planned = livePushes(task).get(0);

@@ -14,7 +14,6 @@ import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskAction;
-import io.reachflow.task.TaskDefinition;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,12 +61,7 @@ public class Deliveries {
      * its timer and start jobs) and planned: the workers' batch jobs wait.
      */
     public OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel, Schedule schedule) {
-        TaskDefinition base = Fixtures.definition(channel, pushType, schedule, null);
-        TaskDefinition definition = new TaskDefinition(base.name(), base.description(), base.campaign(),
-                base.miniProgram(), base.subgroup(), base.channel(), base.pushType(),
-                new Audience(AudienceType.USERS, List.of(), audience, List.of()), base.content(), base.schedule(),
-                base.trigger(), base.conversion(), base.testers());
-        OperationTask task = fixtures.running(definition);
+        OperationTask task = fixtures.running(Fixtures.definition(channel, pushType, schedule, null, to(audience)));
         if (pushType == PushType.MANUAL) {
             fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         }
@@ -79,6 +73,11 @@ public class Deliveries {
                 .activityId(Element.SERVICE_PLAN_PUSH.id()).singleResult().getId();
         management().executeJob(plan);
         return task;
+    }
+
+    /** The audience of exactly these users. */
+    public static Audience to(List<String> users) {
+        return new Audience(AudienceType.USERS, List.of(), users, List.of());
     }
 
     /** The task's delivery process, while it runs. */

@@ -54,8 +54,15 @@ public class Fixtures {
     }
 
     public static TaskDefinition definition(Channel channel, PushType pushType, Schedule schedule, Trigger trigger) {
+        return definition(channel, pushType, schedule, trigger,
+                new Audience(AudienceType.TAGS, List.of("berlin"), List.of(), List.of()));
+    }
+
+    /** {@link #definition(Channel, PushType, Schedule, Trigger)} to another audience. */
+    public static TaskDefinition definition(Channel channel, PushType pushType, Schedule schedule, Trigger trigger,
+                                            Audience audience) {
         return new TaskDefinition("Welcome Berlin", "A test task", "spring-sale", "shop", "north", channel, pushType,
-                new Audience(AudienceType.TAGS, List.of("berlin"), List.of(), List.of()),
+                audience,
                 new Content("Hi {{name|there}}", "News from {{attributes.city|your city}}", "https://example.com/sale"),
                 schedule, trigger, null, List.of("olivia", "una"));
     }

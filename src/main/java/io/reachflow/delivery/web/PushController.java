@@ -57,7 +57,8 @@ class PushController {
     }
 
     private PushView view(Push push) {
-        RecipientCounts counts = delivery.counts(push.getId());
+        // a finished push's counts were kept with it: its history is not counted again from its recipients
+        RecipientCounts counts = push.finalCounts().orElseGet(() -> delivery.counts(push.getId()));
         long sent = counts.delivered() + counts.failed();
         return new PushView(push.getId(), push.getTriggeredBy(), push.getChannel(), push.getTaskRevision(),
                 push.getStatus(), push.getCancelReason(), push.getCreatedAt(), push.getFinishedAt(), counts.total(),

@@ -11,21 +11,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.audience.UserProfile;
+import io.reachflow.audience.UserService;
+import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.RecipientCounts;
 import io.reachflow.support.Api;
+import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.client.RestClient;
 
 /** {@code POST /api/tasks/{id}/{action}}, subgroup, history, test rounds and pushes over real HTTP. */
@@ -40,6 +51,18 @@ class TaskActionsApiTest {
 
     @Autowired
     Engine engine;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    Deliveries deliveries;
+
+    @Autowired
+    DeliveryService delivery;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void refusesAnActionTheStateDoesNotAllowListingTheAllowedOnes() {
@@ -282,6 +305,31 @@ class TaskActionsApiTest {
                 .isEqualTo(targeted);
         assertThat(push.path("delivered").asLong()).isPositive();
         assertThat(push.path("opened").asLong()).isZero();
+    }
+
+    /** A finished push keeps its counts: its history reads the same once its recipients' rows are gone. */
+    @Test
+    void aFinishedPushKeepsItsCountsByStatusAndReason() {
+        List<String> audience = deliveries.audienceOf(3);
+        users.upsert(new UserProfile(audience.get(0), "Opted out", null, null, null, null, null, Set.of(), Map.of(),
+                Set.of(Channel.IN_APP)));
+        OperationTask running = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP,
+                Schedule.immediately());
+        engine.runDueJobs();
+
+        JsonNode finished = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0);
+        long pushId = finished.path("id").asLong();
+        RecipientCounts counted = delivery.counts(pushId);
+        assertThat(finished.path("status").asText()).isEqualTo("DELIVERED");
+        assertThat(finished.path("targeted").asLong()).isEqualTo(counted.total());
+        assertThat(finished.path("delivered").asLong()).isEqualTo(counted.delivered()).isPositive();
+        assertThat(finished.path("skipped").asLong()).isEqualTo(counted.skipped()).isPositive();
+        assertThat(finished.path("skippedByReason").path("OPTED_OUT").asLong())
+                .isEqualTo(counted.skippedByReason().get("OPTED_OUT")).isPositive();
+
+        jdbc.update("delete from push_recipient where push_id = ?", pushId);
+
+        assertThat(get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0)).isEqualTo(finished);
     }
 
     private long created(String name) {
