@@ -58,7 +58,8 @@ public class Deliveries {
 
     /**
      * A running task to the given users, its push started (MANUAL: sent by an operator; ONE_TIME: at once, after
-     * its timer and start jobs) and planned: the workers' batch jobs wait.
+     * its timer and start jobs) and planned: the workers' batch jobs wait. A push of one batch on a channel written in
+     * the database was delivered with its plan, and has no batch job.
      */
     public OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel, Schedule schedule) {
         OperationTask task = fixtures.running(Fixtures.definition(channel, pushType, schedule, null, to(audience)));
