@@ -187,7 +187,9 @@ public final class Bench {
         stepNanos.clear();
 
         long start = System.nanoTime();
+        long cpuBefore = machineCpuMillis();
         concurrently(options.clients, options.lifecyclesPerClient, () -> lifecycle(timing));
+        long lifecyclesCpu = machineCpuMillis() - cpuBefore;
         double seconds = (System.nanoTime() - start) / 1e9;
         int total = options.clients * options.lifecyclesPerClient;
         System.out.printf(Locale.ROOT, "    %d lifecycles in %.1f s: %.1f lifecycles/s%n", total, seconds, total / seconds);
@@ -201,12 +203,40 @@ public final class Bench {
             System.out.printf(Locale.ROOT, "    (waiting for the %s, asynchronous on the job executor: mean %.1f ms)%n",
                     wait, mean(stepNanos.get(wait)));
         }
-        double bare = mean(bareTransactions(engine, Math.max(50, options.lifecyclesPerClient * 5)));
+        cpuBefore = machineCpuMillis();
+        List<Long> bareTimes = bareTransactions(engine, Math.max(50, options.lifecyclesPerClient * 5));
+        long bareCpu = machineCpuMillis() - cpuBefore;
+        double bare = mean(bareTimes);
         double step = mean(allSteps);
         System.out.printf(Locale.ROOT, "    baseline: bare engine transaction (start or complete a one-user-task process), "
                 + "%d threads: mean %.2f ms%n", options.clients, bare);
         System.out.printf(Locale.ROOT, "    lifecycle step: mean %.2f ms = %.1fx a bare engine transaction (target <= 3x): %s%n",
                 step, step / bare, step / bare <= 3 ? "MET" : "MISSED");
+        if (lifecyclesCpu > 0 && bareCpu > 0) {
+            double cpuPerStep = (double) lifecyclesCpu / (total * STEPS.size());
+            double cpuPerBare = (double) bareCpu / bareTimes.size();
+            System.out.printf(Locale.ROOT, "    (CPU of the whole machine, application and PostgreSQL: %.1f ms per lifecycle step with the "
+                    + "jobs and polls it causes, %.1f ms per bare transaction with its share of the task query between: %.1fx)%n",
+                    cpuPerStep, cpuPerBare, cpuPerStep / cpuPerBare);
+        }
+    }
+
+    /**
+     * CPU time the whole machine spent so far (all processes: the application, PostgreSQL, the clients), from
+     * {@code /proc/stat}; 0 where there is none. Steadier than times under load for comparing two runs.
+     */
+    private static long machineCpuMillis() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] ticks = lines.findFirst().orElseThrow().trim().split("\\s+");
+            long busy = 0;
+            // user nice system idle iowait irq softirq steal: everything but idle and iowait
+            for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(ticks[field]);
+            }
+            return busy * 10; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException notLinux) {
+            return 0;
+        }
     }
 
     private void lifecycle(Probe probe) throws Exception {
