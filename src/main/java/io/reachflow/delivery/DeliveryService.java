@@ -8,6 +8,7 @@ import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.system.Database;
+import io.reachflow.system.SqlQuery;
 import io.reachflow.task.Channel;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.FrequencyCap;
@@ -16,6 +17,8 @@ import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.PushType;
 import io.reachflow.task.TaskNotFoundException;
 import io.reachflow.task.TaskStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -264,7 +267,7 @@ public class DeliveryService {
 
     private Push cancelRest(Push push, String cancelReason) {
         long pushId = push.getId();
-        int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, updated_at = ? "
+        int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, detail = null, updated_at = ? "
                 + "where push_id = ? and status = 'PLANNED'", cancelReason, Timestamp.from(clock.instant()), pushId);
         if (cancelled > 0) {
             log.info("Task {}: push {} cancelled ({}): {} recipients not sent to", push.getTaskId(), pushId,
@@ -285,9 +288,30 @@ public class DeliveryService {
     /** The outcome per recipient of a push, for test rounds (a handful of testers). */
     @Transactional(readOnly = true)
     public List<RecipientOutcome> outcomes(long pushId) {
-        return jdbc.query("select user_id, status, reason, updated_at from push_recipient where push_id = ? order by user_id",
-                (row, i) -> new RecipientOutcome(row.getString(1), RecipientStatus.valueOf(row.getString(2)),
-                        row.getString(3), row.getTimestamp(4).toInstant()), pushId);
+        return jdbc.query("select user_id, status, reason, detail, updated_at from push_recipient where push_id = ? "
+                + "order by user_id", (row, i) -> outcome(row), pushId);
+    }
+
+    /**
+     * A page of a push's recipients in user id order, those after {@code after} (null: from the first), with the
+     * given status and reason where given: read along the push's primary key, so that a page costs the same at the
+     * millionth recipient as at the first.
+     */
+    @Transactional(readOnly = true)
+    public List<RecipientOutcome> recipients(long pushId, RecipientStatus status, String reason, String after,
+                                             int size) {
+        SqlQuery query = new SqlQuery("select user_id, status, reason, detail, updated_at from push_recipient "
+                + "where push_id = ?", pushId)
+                .and("status = ?", status == null ? null : status.name())
+                .and("reason = ?", reason)
+                .and("user_id > ?", after)
+                .then("order by user_id limit ?", size);
+        return jdbc.query(query.sql(), (row, i) -> outcome(row), query.arguments());
+    }
+
+    private static RecipientOutcome outcome(ResultSet row) throws SQLException {
+        return new RecipientOutcome(row.getString(1), RecipientStatus.valueOf(row.getString(2)), row.getString(3),
+                row.getString(4), row.getTimestamp(5).toInstant());
     }
 
     private void excludeUnaddressable(Push push, RecipientStatus as) {
@@ -299,7 +323,7 @@ public class DeliveryService {
     }
 
     private void markWhere(Push push, RecipientStatus status, SkipReason reason, String condition) {
-        int count = jdbc.update("update push_recipient set status = ?, reason = ?, updated_at = ? "
+        int count = jdbc.update("update push_recipient set status = ?, reason = ?, detail = null, updated_at = ? "
                         + "where push_id = ? and status = 'PLANNED' and " + condition,
                 status.name(), reason.name(), Timestamp.from(clock.instant()), push.getId());
         if (count > 0) {
@@ -319,7 +343,7 @@ public class DeliveryService {
         }
         PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), batch, now);
         List<RenderedMessage> messages = taken.messages();
-        Map<String, String> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
+        Map<String, Rejected> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
                 push.getId(), task.getChannel(), messages);
         recipients.record(taken, failures);
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
@@ -336,19 +360,17 @@ public class DeliveryService {
         PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), 0, clock.instant());
         List<RenderedMessage> messages = taken.messages();
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
-        Map<String, String> failures = new LinkedHashMap<>();
+        Map<String, Rejected> failures = new LinkedHashMap<>();
         for (RenderedMessage message : messages) {
             SendOutcome outcome = outcomes.get(message.userId());
-            String reason = null;
             if (outcome instanceof Rejected rejected) {
-                reason = rejected.reason();
+                failures.put(message.userId(), rejected);
             } else if (outcome instanceof Deferred deferred) {
-                reason = "temporary failure: " + deferred.reason();
+                failures.put(message.userId(), new Rejected(deferred.reason(), "a temporary failure, not retried in a "
+                        + "test round" + (deferred.detail() == null ? "" : ": " + deferred.detail())));
             } else if (outcome == null) {
-                reason = "not sent: " + provider.channel() + " is not taking messages now";
-            }
-            if (reason != null) {
-                failures.put(message.userId(), reason(reason));
+                failures.put(message.userId(), new Rejected("NOT_SENT", provider.channel()
+                        + " is not taking messages now"));
             }
         }
         recipients.record(taken, failures);
@@ -362,11 +384,6 @@ public class DeliveryService {
                 push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled", counts.total(),
                 counts.delivered(), counts.failed(), counts.skipped(), counts.skippedByReason());
         return push;
-    }
-
-    /** A recipient's reason as stored: at most 255 characters. */
-    static String reason(String reason) {
-        return reason.length() <= 255 ? reason : reason.substring(0, 254) + "…";
     }
 
     /** The channel's provider, when one is configured; otherwise the channel is written in the database. */
@@ -402,7 +419,11 @@ public class DeliveryService {
         return tasks.findById(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
     }
 
-    public record RecipientOutcome(String userId, RecipientStatus status, String reason, Instant at) {
+    /**
+     * A recipient's outcome: {@code reason} why it was skipped, failed, cancelled or waits (a code, shared by all
+     * recipients it befell), {@code detail} what the provider said about this recipient, when it said more.
+     */
+    public record RecipientOutcome(String userId, RecipientStatus status, String reason, String detail, Instant at) {
     }
 
     /** A planned live push: its id, its batches, and how many workers should deliver them (0 when none). */

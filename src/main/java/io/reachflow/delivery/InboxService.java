@@ -1,9 +1,9 @@
 package io.reachflow.delivery;
 
+import io.reachflow.system.SqlQuery;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,27 +49,15 @@ public class InboxService {
 
     @Transactional(readOnly = true)
     public List<OutboxMessage> outbox(String channel, Long taskId, String userId, int page, int size) {
-        StringBuilder sql = new StringBuilder("select * from outbox_message where 1 = 1");
-        List<Object> arguments = new ArrayList<>();
-        if (channel != null) {
-            sql.append(" and channel = ?");
-            arguments.add(channel);
-        }
-        if (taskId != null) {
-            sql.append(" and task_id = ?");
-            arguments.add(taskId);
-        }
-        if (userId != null) {
-            sql.append(" and user_id = ?");
-            arguments.add(userId);
-        }
-        sql.append(" order by id desc offset ? rows fetch next ? rows only");
-        arguments.add((long) page * size);
-        arguments.add(size);
-        return jdbc.query(sql.toString(), (row, i) -> new OutboxMessage(row.getLong("id"), row.getString("channel"),
+        SqlQuery query = new SqlQuery("select * from outbox_message where 1 = 1")
+                .and("channel = ?", channel)
+                .and("task_id = ?", taskId)
+                .and("user_id = ?", userId)
+                .then("order by id desc offset ? rows fetch next ? rows only", (long) page * size, size);
+        return jdbc.query(query.sql(), (row, i) -> new OutboxMessage(row.getLong("id"), row.getString("channel"),
                 row.getLong("task_id"), row.getLong("push_id"), row.getString("user_id"), row.getString("address"),
                 row.getString("title"), row.getString("body"), row.getString("link"),
-                row.getTimestamp("created_at").toInstant()), arguments.toArray());
+                row.getTimestamp("created_at").toInstant()), query.arguments());
     }
 
     public record InboxMessage(long id, long taskId, long pushId, String title, String body, String link,

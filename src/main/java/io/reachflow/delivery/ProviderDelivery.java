@@ -112,8 +112,8 @@ class ProviderDelivery {
                         + "their idempotency keys", task.getId(), pushId, batch, again, provider.channel());
             }
         } else {
-            int interrupted = jdbc.update("update push_recipient set status = 'FAILED', reason = ?, claim = null, "
-                    + "updated_at = ? where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?",
+            int interrupted = jdbc.update("update push_recipient set status = 'FAILED', reason = ?, detail = null, "
+                    + "claim = null, updated_at = ? where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?",
                     INTERRUPTED, at, pushId, batch, expired);
             if (interrupted > 0) {
                 log.warn("Task {}: push {} batch {}: {} messages were with {} when its node stopped; recorded as {}, "
@@ -147,25 +147,28 @@ class ProviderDelivery {
             if (outcome instanceof Delivered) {
                 delivered++;
             } else if (outcome instanceof Rejected rejected) {
-                failed.add(new Object[] {DeliveryService.reason(rejected.reason()), at, pushId, message.userId(), claim});
+                failed.add(new Object[] {PushRecipients.stored(rejected.reason()), PushRecipients.stored(rejected.detail()),
+                        at, pushId, message.userId(), claim});
             } else if (outcome instanceof Deferred deferral) {
                 deferrals.add(deferral);
                 Duration pause = deferral.retryAfter() == null ? DEFERRAL_PAUSE : deferral.retryAfter();
-                deferred.add(new Object[] {DeliveryService.reason(deferral.reason()), Timestamp.from(now.plus(pause)), at,
-                        pushId, message.userId(), claim});
+                deferred.add(new Object[] {PushRecipients.stored(deferral.reason()), PushRecipients.stored(deferral.detail()),
+                        Timestamp.from(now.plus(pause)), at, pushId, message.userId(), claim});
             } else {
                 notHandedOver.add(new Object[] {at, pushId, message.userId(), claim});
             }
         }
         // the few that did not go through one by one, then every other recipient of this claim at once: delivered
         String where = " where push_id = ? and user_id = ? and status = 'SENDING' and claim = ?";
-        jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, claim = null, updated_at = ?" + where,
+        jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, detail = ?, claim = null, updated_at = ?"
+                + where,
                 failed);
-        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, not_before = ?, claim = null, "
+        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, detail = ?, not_before = ?, claim = null, "
                 + "updated_at = ?" + where, deferred);
         jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, updated_at = ?" + where,
                 notHandedOver);
-        jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, claim = null, updated_at = ? "
+        jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, detail = null, claim = null, "
+                + "updated_at = ? "
                 + "where push_id = ? and batch = ? and status = 'SENDING' and claim = ?", at, pushId, batch, claim);
         recipients.notSent(task, notHandedOver.size());
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
@@ -177,8 +180,8 @@ class ProviderDelivery {
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         if (push.getStatus() != PushStatus.DELIVERING) {
-            int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, not_before = null, "
-                    + "updated_at = ? where push_id = ? and batch = ? and status = 'PLANNED'", push.getCancelReason(),
+            int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, detail = null, "
+                    + "not_before = null, updated_at = ? where push_id = ? and batch = ? and status = 'PLANNED'", push.getCancelReason(),
                     at, pushId, batch);
             push.recount(recipients.counts(pushId));
             log.info("Task {}: push {} was stopped ({}) while {} had messages of batch {}: their answers recorded, {} "

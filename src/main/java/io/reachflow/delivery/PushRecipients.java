@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
+import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.system.Database;
 import io.reachflow.task.Channel;
 import io.reachflow.task.FrequencyCap;
@@ -77,7 +78,8 @@ class PushRecipients {
             List<RenderedMessage> messages = new ArrayList<>();
             // Each profile is looked up by its key (OFFSET 0 keeps the lateral join a nested loop): for a batch of
             // thousands the planner would rather read all profiles into a hash, which is far dearer.
-            jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
+            jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, detail = null, "
+                    + "updated_at = ? "
                     + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
                     + "select " + PROFILE + " from taken t cross join lateral (select * from audience_user a "
                     + "where a.id = t.user_id offset 0) u", renderer(task, messages), now, pushId, batch, now);
@@ -96,24 +98,30 @@ class PushRecipients {
      * are not yet, everyone else taken DELIVERED at once (those are the messages the channel took: profiles are never
      * deleted, so the join that selected them drops no one).
      */
-    void record(Taken taken, Map<String, String> failures) {
-        List<Map.Entry<String, String>> failed = List.copyOf(failures.entrySet());
+    void record(Taken taken, Map<String, Rejected> failures) {
+        List<Map.Entry<String, Rejected>> failed = List.copyOf(failures.entrySet());
         if (!failed.isEmpty()) {
-            jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, updated_at = ? "
+            jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, detail = ?, updated_at = ? "
                             + "where push_id = ? and user_id = ? and status = ?", failed, failed.size(),
                     (statement, failure) -> {
-                        statement.setString(1, failure.getValue());
-                        statement.setTimestamp(2, taken.at());
-                        statement.setLong(3, taken.pushId());
-                        statement.setString(4, failure.getKey());
-                        statement.setString(5, taken.status().name());
+                        statement.setString(1, stored(failure.getValue().reason()));
+                        statement.setString(2, stored(failure.getValue().detail()));
+                        statement.setTimestamp(3, taken.at());
+                        statement.setLong(4, taken.pushId());
+                        statement.setString(5, failure.getKey());
+                        statement.setString(6, taken.status().name());
                     });
         }
         if (taken.status() == RecipientStatus.PLANNED) {
-            jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, updated_at = ? "
+            jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, detail = null, updated_at = ? "
                     + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE,
                     taken.at(), taken.pushId(), taken.batch(), taken.at());
         }
+    }
+
+    /** A recipient's reason or detail as stored: at most 255 characters; null stays null. */
+    static String stored(String text) {
+        return text == null || text.length() <= 255 ? text : text.substring(0, 254) + "…";
     }
 
     /** The same for each recipient of the batch in the claim {@code claim} (SENDING). */
@@ -165,7 +173,8 @@ class PushRecipients {
                 String.class, pushId, batch, at);
         for (String zone : zones) {
             windows.deferral(now, zoneOf(zone, task)).ifPresent(deferral -> {
-                int deferred = jdbc.update("update push_recipient r set reason = ?, not_before = ? where r.push_id = ? "
+                int deferred = jdbc.update("update push_recipient r set reason = ?, detail = null, not_before = ? "
+                        + "where r.push_id = ? "
                         + "and r.batch = ? and r.status = 'PLANNED' and " + DUE + " and r.user_id "
                         + "in (select u.id from audience_user u where " + (zone == null ? "u.time_zone is null)"
                         : "u.time_zone = ?)"), zone == null
@@ -195,7 +204,8 @@ class PushRecipients {
             return;
         }
         Instant until = now.plus(grant.untilMore());
-        int deferred = jdbc.update("update push_recipient r set reason = ?, not_before = ? where r.push_id = ? "
+        int deferred = jdbc.update("update push_recipient r set reason = ?, detail = null, not_before = ? "
+                + "where r.push_id = ? "
                 + "and r.batch = ? and r.status = 'PLANNED' and " + DUE + " and r.user_id not in (select d.user_id "
                 + "from push_recipient d where d.push_id = ? and d.batch = ? and d.status = 'PLANNED' "
                 + "and (d.not_before is null or d.not_before <= ?) order by d.user_id limit ?)",
@@ -241,7 +251,7 @@ class PushRecipients {
                     }
                     Duration retryAfter = deferrals.stream().map(Deferred::retryAfter).filter(Objects::nonNull)
                             .max(Duration::compareTo).orElse(null);
-                    String reason = deferrals.isEmpty() ? null : deferrals.get(deferrals.size() - 1).reason();
+                    String reason = deferrals.isEmpty() ? null : deferrals.get(deferrals.size() - 1).describe();
                     return new BatchResult(delivered, failed, deferrals.size(), planned + sending, retryAfter, dueAt,
                             reason);
                 }, Timestamp.from(now), pushId, batch);
@@ -293,7 +303,8 @@ class PushRecipients {
         }
         return jdbc.execute((Connection connection) -> {
             try (PreparedStatement statement = connection.prepareStatement("update push_recipient set "
-                    + "status = 'SKIPPED', reason = ? where push_id = ? and user_id = any (?) and status = 'PLANNED'")) {
+                    + "status = 'SKIPPED', reason = ?, detail = null where push_id = ? and user_id = any (?) "
+                    + "and status = 'PLANNED'")) {
                 statement.setString(1, reason.name());
                 statement.setLong(2, pushId);
                 statement.setArray(3, connection.createArrayOf("varchar", users.toArray()));

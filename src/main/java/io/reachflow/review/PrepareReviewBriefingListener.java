@@ -84,7 +84,8 @@ public class PrepareReviewBriefingListener implements TaskListener {
                 .map(round -> "Round " + round.getId() + " of revision " + round.getTaskRevision()
                         + (round.getTaskRevision() == task.getRevision() ? " (current)" : " (outdated)") + ":\n"
                         + delivery.outcomes(round.getId()).stream()
-                        .map(o -> o.userId() + ": " + o.status() + (o.reason() == null ? "" : " (" + o.reason() + ")"))
+                        .map(o -> o.userId() + ": " + o.status() + (o.reason() == null ? ""
+                                : " (" + o.reason() + (o.detail() == null ? "" : ": " + o.detail()) + ")"))
                         .collect(Collectors.joining("\n")))
                 .orElse("No test round");
     }

@@ -148,7 +148,9 @@ class ProviderDeliveryTest {
                 .isEqualTo(engine.now().plusSeconds(10));
         RecipientCounts waiting = delivery.counts(push.getId());
         assertThat(waiting.remaining()).isEqualTo(2);
-        assertThat(waiting.deferredByReason()).containsExactly(Map.entry("HTTP 500 down for maintenance", 2L));
+        assertThat(waiting.deferredByReason()).containsExactly(Map.entry("HTTP 500", 2L));
+        assertThat(delivery.recipients(push.getId(), RecipientStatus.PLANNED, "HTTP 500", null, 10))
+                .extracting(DeliveryService.RecipientOutcome::detail).containsOnly("down for maintenance");
         assertThat(engine.runDueJobs(task.getId())).as("nothing is due before the backoff").isZero();
 
         engine.advance(Duration.ofSeconds(11));
@@ -208,8 +210,7 @@ class ProviderDeliveryTest {
         Push push = deliveries.livePush(task);
         assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
         assertThat(push.getFailed()).isEqualTo(2);
-        assertThat(delivery.counts(push.getId()).failedByReason())
-                .containsExactly(Map.entry("HTTP 422 unknown audience", 2L));
+        assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("HTTP 422", 2L));
         assertThat(webhookRequests(push)).hasSize(1);
     }
 
@@ -240,9 +241,10 @@ class ProviderDeliveryTest {
         long round = jdbc.queryForObject("select max(id) from push where task_id = ? and kind = 'TEST'", Long.class,
                 task.getId());
         assertThat(delivery.outcomes(round)).extracting(DeliveryService.RecipientOutcome::userId,
-                DeliveryService.RecipientOutcome::status, DeliveryService.RecipientOutcome::reason).containsExactly(
-                        tuple("olivia", RecipientStatus.FAILED, "HTTP 422 invalid number"),
-                        tuple("una", RecipientStatus.FAILED, "temporary failure: HTTP 503"));
+                DeliveryService.RecipientOutcome::status, DeliveryService.RecipientOutcome::reason,
+                DeliveryService.RecipientOutcome::detail).containsExactly(
+                        tuple("olivia", RecipientStatus.FAILED, "HTTP 422", "invalid number"),
+                        tuple("una", RecipientStatus.FAILED, "HTTP 503", "a temporary failure, not retried in a test round"));
         assertThat(bodies(SMS, round)).as("one request per tester").hasSize(2);
     }
 
@@ -260,6 +262,45 @@ class ProviderDeliveryTest {
             assertThat(request.path("to").asText()).isEqualTo("+4915100" + user.hashCode());
             assertThat(request.path("text").asText()).isEqualTo("News from Porto https://example.com/sale");
         }
+    }
+
+    /**
+     * A gateway names each refused number in its answer: the push counts those failures under one reason, however
+     * many numbers, and keeps what the gateway said about each recipient, paged in user id order.
+     */
+    @Test
+    void failuresAreCountedByReasonWithEachRecipientsDetailKept() {
+        List<String> audience = deliveries.audienceOf(4, id -> profile(id, null, "+4915100" + Math.abs(id.hashCode()), null));
+        List<String> sorted = audience.stream().sorted().toList();
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
+        // the gateway gets the messages in user id order: the first three numbers are refused, the last one taken
+        providers.script(SMS, Answer.status(400, "invalid number " + number(sorted.get(0))),
+                Answer.status(400, "invalid number " + number(sorted.get(1))),
+                Answer.status(400, "invalid number " + number(sorted.get(2))), Answer.status(200));
+
+        engine.runDueJobs(task.getId());
+
+        Push push = deliveries.livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+
+        assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("HTTP 400", 3L));
+        List<DeliveryService.RecipientOutcome> firstPage = delivery.recipients(push.getId(), RecipientStatus.FAILED,
+                "HTTP 400", null, 2);
+        List<DeliveryService.RecipientOutcome> secondPage = delivery.recipients(push.getId(), RecipientStatus.FAILED,
+                "HTTP 400", firstPage.get(1).userId(), 2);
+        assertThat(firstPage).extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::detail)
+                .containsExactly(tuple(sorted.get(0), "invalid number " + number(sorted.get(0))),
+                        tuple(sorted.get(1), "invalid number " + number(sorted.get(1))));
+        assertThat(secondPage).extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::detail)
+                .containsExactly(tuple(sorted.get(2), "invalid number " + number(sorted.get(2))));
+        assertThat(delivery.recipients(push.getId(), RecipientStatus.DELIVERED, null, null, 10))
+                .extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::reason,
+                        DeliveryService.RecipientOutcome::detail)
+                .containsExactly(tuple(sorted.get(3), null, null));
+    }
+
+    private static String number(String user) {
+        return "+4915100" + Math.abs(user.hashCode());
     }
 
     @Test

@@ -9,6 +9,6 @@ public interface ChannelAdapter {
 
     boolean handles(Channel channel);
 
-    /** Delivers a batch; returns the failure reason per user that failed (empty when all were delivered). */
-    Map<String, String> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages);
+    /** Delivers a batch; returns the failure per user that failed (empty when all were delivered). */
+    Map<String, SendOutcome.Rejected> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages);
 }

@@ -34,7 +34,7 @@ class InAppChannel implements ChannelAdapter {
     }
 
     @Override
-    public Map<String, String> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages) {
+    public Map<String, SendOutcome.Rejected> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages) {
         if (database.isPostgres()) {
             Instant now = clock.instant();
             CsvRows rows = new CsvRows(messages.size());

@@ -29,7 +29,7 @@ class OutboxChannel implements ChannelAdapter {
     }
 
     @Override
-    public Map<String, String> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages) {
+    public Map<String, SendOutcome.Rejected> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages) {
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.batchUpdate("insert into outbox_message (channel, push_id, task_id, user_id, address, title, body, link, "
                         + "created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", messages, messages.size(),

@@ -8,21 +8,30 @@ import io.reachflow.delivery.PushRepository;
 import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.PushTrigger;
 import io.reachflow.delivery.RecipientCounts;
+import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TaskQueries;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 @RestController
+@Validated
 @RequestMapping("/api/tasks/{id}")
 @Tag(name = "Pushes", description = "A task's test rounds and push history")
 class PushController {
@@ -56,6 +65,23 @@ class PushController {
         return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.LIVE).stream().map(this::view).toList();
     }
 
+    @GetMapping("/pushes/{pushId}/recipients")
+    @Operation(summary = "A push's recipients with their status, reason and the provider's detail, in user id order, "
+            + "a page at a time: filter by status and reason (e.g. status=FAILED&reason=HTTP 400 to see who failed "
+            + "that way), and ask for the next page with after=<next of this one>")
+    RecipientPage recipients(@PathVariable long id, @PathVariable long pushId,
+                             @RequestParam(required = false) RecipientStatus status,
+                             @RequestParam(required = false) @Size(max = 255) String reason,
+                             @RequestParam(required = false) @Size(max = 255) String after,
+                             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        queries.get(id);
+        Push push = pushes.findById(pushId).filter(found -> found.getTaskId() == id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                        "Task " + id + " has no push " + pushId));
+        List<RecipientOutcome> page = delivery.recipients(push.getId(), status, reason, after, size);
+        return new RecipientPage(page, page.size() < size ? null : page.get(page.size() - 1).userId());
+    }
+
     private PushView view(Push push) {
         // a finished push's counts were kept with it: its history is not counted again from its recipients
         RecipientCounts counts = push.finalCounts().orElseGet(() -> delivery.counts(push.getId()));
@@ -72,6 +98,13 @@ class PushController {
         Instant end = push.getFinishedAt() != null ? push.getFinishedAt() : clock.instant();
         double seconds = Duration.between(push.getCreatedAt(), end).toMillis() / 1000.0;
         return seconds <= 0 ? 0 : Math.round(sent / seconds * 10) / 10.0;
+    }
+
+    /**
+     * Recipients in user id order; {@code next} is the {@code after} of the next page, absent when this page is not
+     * full (there are no more).
+     */
+    record RecipientPage(List<RecipientOutcome> items, String next) {
     }
 
     record TestRoundView(long id, int taskRevision, Channel channel, PushStatus status, Instant createdAt,

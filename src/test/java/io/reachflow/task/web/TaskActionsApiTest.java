@@ -332,6 +332,50 @@ class TaskActionsApiTest {
         assertThat(get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0)).isEqualTo(finished);
     }
 
+    /** A push's recipients, a page at a time in user id order, filtered by status and reason; bad input is a 4xx. */
+    @Test
+    void aPushsRecipientsArePagedInUserIdOrderWithTheirStatusAndReason() {
+        List<String> audience = deliveries.audienceOf(5);
+        users.upsert(new UserProfile(audience.get(1), "Opted out", null, null, null, null, null, Set.of(), Map.of(),
+                Set.of(Channel.IN_APP)));
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP,
+                Schedule.immediately());
+        engine.runDueJobs();
+        long pushId = get(rita(), "/api/tasks/{id}/pushes", task.getId()).getBody().get(0).path("id").asLong();
+        String recipients = "/api/tasks/{id}/pushes/{pushId}/recipients";
+
+        List<String> pagedThrough = new ArrayList<>();
+        JsonNode page = get(rita(), recipients + "?size=2", task.getId(), pushId).getBody();
+        for (int pages = 1; ; pages++) {
+            assertThat(pages).as("pages of 2 for 5 recipients").isLessThanOrEqualTo(3);
+            assertThat(page.path("items").size()).isBetween(1, 2);
+            pagedThrough.addAll(texts(page.path("items"), "userId"));
+            if (!page.hasNonNull("next")) {
+                break;
+            }
+            assertThat(page.path("next").asText()).isEqualTo(pagedThrough.get(pagedThrough.size() - 1));
+            page = get(rita(), recipients + "?size=2&after={after}", task.getId(), pushId, page.path("next").asText())
+                    .getBody();
+        }
+        assertThat(pagedThrough).isEqualTo(audience.stream().sorted().toList());
+
+        JsonNode skipped = get(rita(), recipients + "?status=SKIPPED&reason=OPTED_OUT", task.getId(), pushId).getBody();
+        assertThat(texts(skipped.path("items"), "userId")).containsExactly(audience.get(1));
+        assertThat(skipped.path("items").get(0).path("status").asText()).isEqualTo("SKIPPED");
+        assertThat(skipped.hasNonNull("next")).as("no next page").isFalse();
+        assertThat(texts(get(rita(), recipients + "?status=DELIVERED", task.getId(), pushId).getBody().path("items"),
+                "userId")).hasSize(4).doesNotContain(audience.get(1));
+
+        long otherTask = created("Someone else's push");
+        assertThat(get(rita(), recipients, otherTask, pushId).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(get(rita(), recipients + "?status=GONE", task.getId(), pushId).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(get(rita(), recipients + "?size=0", task.getId(), pushId).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(get(rita(), recipients + "?size=1001", task.getId(), pushId).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
     private long created(String name) {
         ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask(name));
         assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);

@@ -67,9 +67,9 @@ class EmailChannel extends PerRecipientChannel {
             mailSender.send(mimeMessage(pushId, message));
             return new Delivered();
         } catch (AddressException e) {
-            return new Rejected("not an email address: " + e.getMessage());
+            return new Rejected("INVALID_ADDRESS", e.getMessage() + (e.getRef() == null ? "" : ": " + e.getRef()));
         } catch (MessagingException e) {
-            return new Deferred("cannot build the message: " + e.getMessage(), null);
+            return new Deferred("INVALID_MESSAGE", e.getMessage(), null);
         } catch (MailException e) {
             return outcome(e);
         }
@@ -89,15 +89,17 @@ class EmailChannel extends PerRecipientChannel {
 
     private static SendOutcome outcome(MailException exception) {
         if (exception instanceof MailAuthenticationException) {
-            return new Deferred("SMTP authentication failed: " + exception.getMessage(), null);
+            return new Deferred("SMTP_AUTHENTICATION", exception.getMessage(), null);
         }
         for (Throwable cause : causes(exception)) {
             if (cause instanceof SMTPAddressFailedException refused) {
-                String reason = "SMTP " + refused.getMessage().strip();
-                return refused.getReturnCode() >= 500 ? new Rejected(reason) : new Deferred(reason, null);
+                String reason = "SMTP " + refused.getReturnCode();
+                String detail = refused.getMessage() == null ? null : refused.getMessage().strip();
+                return refused.getReturnCode() >= 500 ? new Rejected(reason, detail) : new Deferred(reason, detail, null);
             }
         }
-        return new Deferred(exception.getMostSpecificCause().toString(), null);
+        Throwable cause = exception.getMostSpecificCause();
+        return new Deferred(cause.getClass().getSimpleName(), cause.getMessage(), null);
     }
 
     /** The exception, the failure of each message it reports, and their causes (Jakarta Mail chains its own). */

@@ -32,7 +32,7 @@ class FcmPushChannel extends PerRecipientChannel {
         super(Channel.PUSH, clock);
         this.properties = properties;
         this.tokens = FcmAccessTokens.of(properties);
-        this.http = new ProviderHttp(properties.timeouts(), clock, FcmPushChannel::errorCode);
+        this.http = new ProviderHttp(properties.timeouts(), clock, FcmPushChannel::errorBody);
     }
 
     /** FCM does not recognise a message it has taken already: one interrupted mid-send is not resent. */
@@ -47,7 +47,7 @@ class FcmPushChannel extends PerRecipientChannel {
         try {
             token = tokens.current();
         } catch (IOException e) {
-            return new Deferred("no FCM access token: " + e.getMessage(), null);
+            return new Deferred("NO_ACCESS_TOKEN", e.getMessage(), null);
         }
         byte[] body = ProviderHttp.json(new SendRequest(FcmMessage.of(pushId, message)));
         return http.send("push " + pushId + ", user " + message.userId(), client -> client.post()
@@ -57,18 +57,22 @@ class FcmPushChannel extends PerRecipientChannel {
                 .body(body));
     }
 
-    /** FCM's error code ({@code UNREGISTERED}, {@code QUOTA_EXCEEDED}, ...), else its status, else the body. */
-    static String errorCode(String body) {
+    /** FCM's error code ({@code UNREGISTERED}, {@code QUOTA_EXCEEDED}, ...), else its status; and its message. */
+    static ProviderHttp.ErrorBody errorBody(String body) {
         try {
             JsonNode error = ProviderHttp.jsonMapper().readTree(body).path("error");
+            String code = error.hasNonNull("status") ? error.get("status").asText() : null;
             for (JsonNode detail : error.path("details")) {
                 if (detail.hasNonNull("errorCode")) {
-                    return detail.get("errorCode").asText();
+                    code = detail.get("errorCode").asText();
+                    break;
                 }
             }
-            return error.hasNonNull("status") ? error.get("status").asText() : ProviderHttp.abbreviate(body);
+            String message = error.hasNonNull("message") ? ProviderHttp.abbreviate(error.get("message").asText()) : null;
+            return code == null && message == null ? new ProviderHttp.ErrorBody(null, ProviderHttp.abbreviate(body))
+                    : new ProviderHttp.ErrorBody(code, message);
         } catch (JsonProcessingException notJson) {
-            return ProviderHttp.abbreviate(body);
+            return new ProviderHttp.ErrorBody(null, ProviderHttp.abbreviate(body));
         }
     }
 

@@ -10,11 +10,15 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Collects a push's outcomes per user and reports each permanent rejection, the one outcome an operator must see. */
+/**
+ * Collects a push's outcomes per user and reports its permanent rejections, the outcome an operator must see: counted
+ * by reason once per batch, each one with its detail at DEBUG.
+ */
 final class Outcomes {
 
     /** Temporary failures in a row after which a provider is taken to be down (or throttling) for now. */
@@ -34,6 +38,7 @@ final class Outcomes {
             List<RenderedMessage> messages, Instant handOverUntil, Clock clock,
             Function<RenderedMessage, SendOutcome> send) {
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
+        Map<String, Integer> rejections = new TreeMap<>();
         int temporaryInARow = 0;
         for (RenderedMessage message : messages) {
             if (!outcomes.isEmpty() && clock.instant().isAfter(handOverUntil)) {
@@ -44,16 +49,22 @@ final class Outcomes {
             SendOutcome outcome = send.apply(message);
             outcomes.put(message.userId(), outcome);
             if (outcome instanceof Rejected rejected) {
-                log.warn("{} rejected user {} of push {} (task {}): {}", channel, message.userId(), pushId, taskId,
-                        rejected.reason());
+                rejections.merge(rejected.reason(), 1, Integer::sum);
+                log.debug("{} rejected user {} of push {} (task {}): {}", channel, message.userId(), pushId, taskId,
+                        rejected.describe());
             }
             temporaryInARow = outcome instanceof Deferred ? temporaryInARow + 1 : 0;
             if (outcome instanceof Deferred deferred
                     && (deferred.retryAfter() != null || temporaryInARow >= TEMPORARY_FAILURES_IN_A_ROW)) {
                 log.info("{} is not taking messages of push {} (task {}) now: {}; {} of {} handed over", channel,
-                        pushId, taskId, deferred.reason(), outcomes.size(), messages.size());
+                        pushId, taskId, deferred.describe(), outcomes.size(), messages.size());
                 break;
             }
+        }
+        if (!rejections.isEmpty()) {
+            log.warn("{} rejected {} of {} messages of push {} (task {}), by reason: {}", channel,
+                    rejections.values().stream().mapToInt(Integer::intValue).sum(), outcomes.size(), pushId, taskId,
+                    rejections);
         }
         return outcomes;
     }
@@ -63,7 +74,7 @@ final class Outcomes {
             List<RenderedMessage> messages, SendOutcome outcome) {
         if (outcome instanceof Rejected rejected) {
             log.warn("{} rejected all {} messages of push {} (task {}): {}", channel, messages.size(), pushId, taskId,
-                    rejected.reason());
+                    rejected.describe());
         }
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
         messages.forEach(message -> outcomes.put(message.userId(), outcome));

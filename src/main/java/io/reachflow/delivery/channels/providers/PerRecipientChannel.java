@@ -1,6 +1,7 @@
 package io.reachflow.delivery.channels.providers;
 
 import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.SkipReason;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
@@ -33,7 +34,7 @@ abstract class PerRecipientChannel implements ProviderChannel {
         return Outcomes.eachMessage(channel, taskId, pushId, messages, handOverUntil, clock,
                 message -> StringUtils.hasText(message.address())
                         ? send(pushId, message)
-                        : new Rejected("no " + channel + " address"));
+                        : new Rejected(SkipReason.NO_ADDRESS.name(), "no " + channel + " address in the profile"));
     }
 
     /** Sends one message of push {@code pushId} to its recipient's address. */

@@ -47,21 +47,24 @@ final class ProviderHttp {
 
     private final RestClient client;
     private final Clock clock;
-    private final Function<String, String> errorDetail;
+    private final Function<String, ErrorBody> errorBody;
 
-    /** Describes an error answer by the start of its body. */
+    /** An error answer's reason is its status ({@code HTTP 400}), its detail the start of its body. */
     ProviderHttp(HttpTimeouts timeouts, Clock clock) {
-        this(timeouts, clock, ProviderHttp::abbreviate);
+        this(timeouts, clock, body -> new ErrorBody(null, abbreviate(body)));
     }
 
-    /** Describes an error answer by what {@code errorDetail} makes of its body. */
-    ProviderHttp(HttpTimeouts timeouts, Clock clock, Function<String, String> errorDetail) {
+    /**
+     * An error answer's reason is its status and the provider's error code that {@code errorBody} reads from its body
+     * ({@code HTTP 404 UNREGISTERED}), its detail what that makes of the rest.
+     */
+    ProviderHttp(HttpTimeouts timeouts, Clock clock, Function<String, ErrorBody> errorBody) {
         JdkClientHttpRequestFactory requestFactory =
                 new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(timeouts.connect()).build());
         requestFactory.setReadTimeout(timeouts.read());
         this.client = RestClient.builder().requestFactory(requestFactory).build();
         this.clock = clock;
-        this.errorDetail = errorDetail;
+        this.errorBody = errorBody;
     }
 
     /** Sends the request that {@code request} builds; {@code subject} names what it carries, for the log. */
@@ -74,8 +77,7 @@ final class ProviderHttp {
             });
         } catch (ResourceAccessException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            Deferred outcome = new Deferred(cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), null);
+            Deferred outcome = new Deferred(cause.getClass().getSimpleName(), cause.getMessage(), null);
             log.debug("No answer for {}: {}", subject, outcome);
             return outcome;
         }
@@ -99,12 +101,12 @@ final class ProviderHttp {
             return new Delivered();
         }
         String body = new String(response.getBody().readNBytes(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
-        String detail = body.isBlank() ? "" : " " + errorDetail.apply(body);
-        String reason = "HTTP " + status.value() + detail;
+        ErrorBody error = body.isBlank() ? new ErrorBody(null, null) : errorBody.apply(body);
+        String reason = "HTTP " + status.value() + (error.code() == null ? "" : " " + error.code());
         if (status.is4xxClientError() && !TEMPORARY_CLIENT_ERRORS.contains(status.value())) {
-            return new Rejected(reason);
+            return new Rejected(reason, error.detail());
         }
-        return new Deferred(reason, retryAfter(response.getHeaders()));
+        return new Deferred(reason, error.detail(), retryAfter(response.getHeaders()));
     }
 
     /** {@code Retry-After} as delta-seconds or as an HTTP-date; null when absent or unreadable. */
@@ -133,6 +135,13 @@ final class ProviderHttp {
     static String abbreviate(String body) {
         String oneLine = body.strip().replaceAll("\\s+", " ");
         return oneLine.length() <= REASON_DETAIL_LIMIT ? oneLine : oneLine.substring(0, REASON_DETAIL_LIMIT) + "…";
+    }
+
+    /**
+     * What an error answer's body says: the provider's error code, one of a few it defines (null when it gives none),
+     * and what else it says about this message (null when nothing).
+     */
+    record ErrorBody(String code, String detail) {
     }
 
     /** The address without its query and user info, which may carry credentials. */

@@ -55,8 +55,11 @@ class EmailChannelTest {
         var outcomes = email(smtp.getSmtp().getPort()).send(3, 7,
                 List.of(message("alice", "alice at example"), message("bob", null)));
 
-        assertThat(outcomes.get("alice")).isInstanceOf(Rejected.class);
-        assertThat(outcomes.get("bob")).isEqualTo(new Rejected("no EMAIL address"));
+        assertThat(outcomes.get("alice")).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.reason()).isEqualTo("INVALID_ADDRESS");
+            assertThat(rejected.detail()).contains("alice at example");
+        });
+        assertThat(outcomes.get("bob")).isEqualTo(new Rejected("NO_ADDRESS", "no EMAIL address in the profile"));
         assertThat(smtp.getReceivedMessages()).isEmpty();
     }
 
@@ -65,7 +68,7 @@ class EmailChannelTest {
         try (RefusingSmtpServer server = new RefusingSmtpServer("550 5.1.1 No such user here")) {
             var outcomes = email(server.port()).send(3, 7, List.of(message("alice", "gone@example.com")));
 
-            assertThat(outcomes).containsEntry("alice", new Rejected("SMTP 550 5.1.1 No such user here"));
+            assertThat(outcomes).containsEntry("alice", new Rejected("SMTP 550", "550 5.1.1 No such user here"));
         }
     }
 
@@ -74,7 +77,7 @@ class EmailChannelTest {
         try (RefusingSmtpServer server = new RefusingSmtpServer("452 4.2.2 Mailbox full")) {
             var outcomes = email(server.port()).send(3, 7, List.of(message("alice", "full@example.com")));
 
-            assertThat(outcomes).containsEntry("alice", new Deferred("SMTP 452 4.2.2 Mailbox full", null));
+            assertThat(outcomes).containsEntry("alice", new Deferred("SMTP 452", "452 4.2.2 Mailbox full", null));
         }
     }
 

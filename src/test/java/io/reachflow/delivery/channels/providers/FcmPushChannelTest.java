@@ -111,7 +111,7 @@ class FcmPushChannelTest {
         var outcomes = push.send(3, 7, List.of(message("alice", "token-alice")));
 
         assertThat(outcomes.get("alice")).isInstanceOf(Deferred.class);
-        assertThat(((Deferred) outcomes.get("alice")).reason()).startsWith("no FCM access token");
+        assertThat(((Deferred) outcomes.get("alice")).reason()).isEqualTo("NO_ACCESS_TOKEN");
     }
 
     /** A service account key file as Google issues it, with this key and this server as its token endpoint. */
@@ -146,8 +146,8 @@ class FcmPushChannelTest {
 
         var outcomes = push().send(3, 7, List.of(message("alice", "stale-token"), message("bob", "bad-token")));
 
-        assertThat(outcomes).containsOnly(Map.entry("alice", new Rejected("HTTP 404 UNREGISTERED")),
-                Map.entry("bob", new Rejected("HTTP 400 INVALID_ARGUMENT")));
+        assertThat(outcomes).containsOnly(Map.entry("alice", new Rejected("HTTP 404 UNREGISTERED", "Request failed.")),
+                Map.entry("bob", new Rejected("HTTP 400 INVALID_ARGUMENT", "Request failed.")));
     }
 
     @Test
@@ -155,7 +155,7 @@ class FcmPushChannelTest {
         fcm.enqueue(error(429, "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED").setHeader("Retry-After", "60"));
 
         assertThat(push().send(3, 7, List.of(message("alice", "token-alice"))))
-                .containsEntry("alice", new Deferred("HTTP 429 QUOTA_EXCEEDED", Duration.ofSeconds(60)));
+                .containsEntry("alice", new Deferred("HTTP 429 QUOTA_EXCEEDED", "Request failed.", Duration.ofSeconds(60)));
     }
 
     @Test
@@ -165,14 +165,14 @@ class FcmPushChannelTest {
                         + "\"status\": \"UNAVAILABLE\"}}"));
 
         assertThat(push().send(3, 7, List.of(message("alice", "token-alice"))))
-                .containsEntry("alice", new Deferred("HTTP 503 UNAVAILABLE", null));
+                .containsEntry("alice", new Deferred("HTTP 503 UNAVAILABLE", "The service is unavailable.", null));
     }
 
     @Test
     void rejectsARecipientWithoutTokenUnsent() {
         var outcomes = push().send(3, 7, List.of(message("alice", null)));
 
-        assertThat(outcomes).containsEntry("alice", new Rejected("no PUSH address"));
+        assertThat(outcomes).containsEntry("alice", new Rejected("NO_ADDRESS", "no PUSH address in the profile"));
         assertThat(fcm.requestCount()).isZero();
     }
 

@@ -64,7 +64,7 @@ class SmsGatewayChannelTest {
     void rejectsARecipientWithoutNumberUnsent() {
         var outcomes = TestProviders.sms(gateway.uri("/send")).send(3, 7, List.of(message("alice", " ")));
 
-        assertThat(outcomes).containsEntry("alice", new Rejected("no SMS address"));
+        assertThat(outcomes).containsEntry("alice", new Rejected("NO_ADDRESS", "no SMS address in the profile"));
         assertThat(gateway.requestCount()).isZero();
     }
 

@@ -56,8 +56,8 @@ class WebhookChannelTest {
 
         var outcomes = webhook(Mode.BATCH).send(3, 7, List.of(message("alice", null), message("bob", null)));
 
-        assertThat(outcomes).containsOnly(Map.entry("alice", new Rejected("HTTP 422 unknown task")),
-                Map.entry("bob", new Rejected("HTTP 422 unknown task")));
+        assertThat(outcomes).containsOnly(Map.entry("alice", new Rejected("HTTP 422", "unknown task")),
+                Map.entry("bob", new Rejected("HTTP 422", "unknown task")));
     }
 
     @Test
