@@ -488,7 +488,8 @@ public final class Bench {
                     step = text.substring(("select '" + MARKER).length(), text.length() - 1);
                     count = 0;
                 }
-            } else if (step != null && !text.matches("(?i)(BEGIN|COMMIT|ROLLBACK)\\b.*")) {
+            } else if (step != null && !text.isEmpty() && !text.matches("(?i)(BEGIN|COMMIT|ROLLBACK)\\b.*")) {
+                // (an empty statement is the pool checking an idle connection, not the step's work)
                 count++;
             }
         }
