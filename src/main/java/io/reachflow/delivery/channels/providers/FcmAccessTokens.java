@@ -30,7 +30,10 @@ final class FcmAccessTokens {
             return new FcmAccessTokens(null, properties.accessToken());
         }
         try (InputStream key = properties.serviceAccount().getInputStream()) {
-            return new FcmAccessTokens(ServiceAccountCredentials.fromStream(key).createScoped(SCOPE), null);
+            // no retries inside the library (it would back off for seconds while the job holds its thread): a
+            // failing token endpoint defers the messages, and the engine's retry cycle is the backoff
+            return new FcmAccessTokens(ServiceAccountCredentials.fromStream(key).createScoped(SCOPE)
+                    .createWithCustomRetryStrategy(false), null);
         } catch (IOException e) {
             throw new UncheckedIOException("reachflow.channels.push.service-account "
                     + properties.serviceAccount().getDescription() + " is not a service account key: " + e.getMessage(), e);

@@ -99,6 +99,7 @@ class FcmPushChannelTest {
         assertThat(fcm.requestCount()).as("one token for both messages").isEqualTo(3);
     }
 
+    /** Asked once, not retried for seconds inside the job: the deferral's own backoff is the engine's retry cycle. */
     @Test
     void aTokenEndpointThatFailsDefersTheMessage(@TempDir Path directory) throws Exception {
         Path serviceAccount = serviceAccountKey(directory, KeyPairGenerator.getInstance("RSA").generateKeyPair());
@@ -112,6 +113,7 @@ class FcmPushChannelTest {
 
         assertThat(outcomes.get("alice")).isInstanceOf(Deferred.class);
         assertThat(((Deferred) outcomes.get("alice")).reason()).isEqualTo("NO_ACCESS_TOKEN");
+        assertThat(fcm.requestCount()).as("one token request, no message sent").isEqualTo(1);
     }
 
     /** A service account key file as Google issues it, with this key and this server as its token endpoint. */
