@@ -45,6 +45,10 @@ public final class DeliveryProcess {
         return ((Number) scope.getVariable(BATCH)).intValue();
     }
 
+    public static int batchCount(VariableScope scope) {
+        return ((Number) scope.getVariable(BATCH_COUNT)).intValue();
+    }
+
     /** Ends the worker: it takes no further batch, and waits for nothing. */
     public static void stopWorker(VariableScope scope) {
         clearWait(scope);

@@ -5,12 +5,15 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.SkipReason;
 import io.reachflow.lifecycle.DeliveryProcess.Element;
+import io.reachflow.lifecycle.delegates.DeliverBatchDelegate;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
@@ -39,7 +42,11 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -437,6 +444,33 @@ class DeliveryPathsTest {
         assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
         assertThat(livePush(task).getDelivered()).isEqualTo(2);
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    /** A push of ten batches or more logs its progress at each tenth of them, with the task and the push. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aLongPushLogsItsProgressByTenths(CapturedOutput output) {
+        List<String> audience = audienceOf(40);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+
+        // the tests log warnings only; the progress is at INFO
+        Logger progressLog = (Logger) LoggerFactory.getLogger(DeliverBatchDelegate.class);
+        Level level = progressLog.getLevel();
+        progressLog.setLevel(Level.INFO);
+        try {
+            engine.runDueJobs(task.getId());
+        } finally {
+            progressLog.setLevel(level);
+        }
+
+        Push push = livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        String progress = "Task " + task.getId() + ": push " + push.getId() + ": batch ";
+        assertThat(output.getOut().lines().filter(line -> line.contains(progress)).map(line ->
+                line.substring(line.indexOf(progress) + progress.length(), line.indexOf(" done")))).as("20 batches of 2")
+                .containsExactly("2 of 20", "4 of 20", "6 of 20", "8 of 20", "10 of 20", "12 of 20", "14 of 20",
+                        "16 of 20", "18 of 20", "20 of 20");
+        assertThat(output.getOut()).contains(progress + "10 of 20 done (50%); in it 2 delivered, 0 failed");
     }
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {

@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 public class DeliverBatchDelegate implements JavaDelegate {
 
     private static final Logger log = LoggerFactory.getLogger(DeliverBatchDelegate.class);
+    /** Progress is logged at each tenth of a push's batches. */
+    private static final int PROGRESS_STEPS = 10;
 
     private final DeliveryService delivery;
 
@@ -56,6 +58,20 @@ public class DeliverBatchDelegate implements JavaDelegate {
             log.debug("Push {} batch {}: {} recipients left go on in the next job", pushId, batch, result.left());
             return;
         }
+        logProgress(execution, pushId, batch, result);
         DeliveryProcess.advanceBatch(execution);
+    }
+
+    /**
+     * A line at each tenth of a push of ten batches or more, when the batch that crosses it is done (the workers take
+     * the batches in order, a few at a time, so its number is the push's progress give or take those few).
+     */
+    private static void logProgress(DelegateExecution execution, long pushId, int batch, BatchResult result) {
+        int batches = DeliveryProcess.batchCount(execution);
+        if (batches >= PROGRESS_STEPS && (batch + 1) * PROGRESS_STEPS / batches > batch * PROGRESS_STEPS / batches) {
+            log.info("Task {}: push {}: batch {} of {} done ({}%); in it {} delivered, {} failed",
+                    execution.getProcessBusinessKey(), pushId, batch + 1, batches, (batch + 1) * 100 / batches,
+                    result.delivered(), result.failed());
+        }
     }
 }
