@@ -3,18 +3,14 @@ package io.reachflow.support;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One embedded PostgreSQL 17 server per JVM, started on first use and stopped when the JVM exits (by the
- * library's own shutdown hook). Tests point the application at it from a {@code @DynamicPropertySource}:
- *
- * <pre>{@code
- * @DynamicPropertySource
- * static void postgres(DynamicPropertyRegistry registry) {
- *     EmbeddedPostgresDatabase.register(registry);
- * }
- * }</pre>
+ * library's own shutdown hook). Spring tests run on it with {@link OnEmbeddedPostgres}; others connect to
+ * {@link #jdbcUrl()}.
  */
 public final class EmbeddedPostgresDatabase {
 
@@ -27,10 +23,13 @@ public final class EmbeddedPostgresDatabase {
     }
 
     /** Sets {@code spring.datasource.*} to the embedded server, starting it if it is not running yet. */
-    public static void register(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", EmbeddedPostgresDatabase::jdbcUrl);
-        registry.add("spring.datasource.username", () -> USER);
-        registry.add("spring.datasource.password", () -> "");
+    public static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            TestPropertyValues.of("spring.datasource.url=" + jdbcUrl(), "spring.datasource.username=" + USER,
+                    "spring.datasource.password=").applyTo(context);
+        }
     }
 
     public static synchronized String jdbcUrl() {
