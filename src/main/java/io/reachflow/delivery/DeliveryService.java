@@ -295,7 +295,7 @@ public class DeliveryService {
     /**
      * A page of a push's recipients in user id order, those after {@code after} (null: from the first), with the
      * given status and reason where given: read along the push's primary key, so that a page costs the same at the
-     * millionth recipient as at the first.
+     * millionth recipient as at the first (a rare status or reason may read much of a large push to fill a page).
      */
     @Transactional(readOnly = true)
     public List<RecipientOutcome> recipients(long pushId, RecipientStatus status, String reason, String after,

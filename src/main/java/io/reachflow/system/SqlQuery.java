@@ -1,6 +1,7 @@
 package io.reachflow.system;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ public final class SqlQuery {
     /** {@code select} ends in a WHERE clause (at least {@code where 1 = 1}) that the conditions extend. */
     public SqlQuery(String select, Object... arguments) {
         this.sql = new StringBuilder(select);
-        this.arguments.addAll(List.of(arguments));
+        Collections.addAll(this.arguments, arguments);
     }
 
     /** Adds {@code and <condition>} with one parameter, {@code value}, unless it is null. */
@@ -30,7 +31,7 @@ public final class SqlQuery {
     /** Appends the rest of the statement (ordering, limits) with its parameters. */
     public SqlQuery then(String rest, Object... values) {
         sql.append(' ').append(rest);
-        arguments.addAll(List.of(values));
+        Collections.addAll(arguments, values);
         return this;
     }
 

@@ -67,7 +67,7 @@ class PushController {
 
     @GetMapping("/pushes/{pushId}/recipients")
     @Operation(summary = "A push's recipients with their status, reason and the provider's detail, in user id order, "
-            + "a page at a time: filter by status and reason (e.g. status=FAILED&reason=HTTP 400 to see who failed "
+            + "a page at a time: filter by status and reason (e.g. status=FAILED&reason=HTTP%20400 to see who failed "
             + "that way), and ask for the next page with after=<next of this one>")
     RecipientPage recipients(@PathVariable long id, @PathVariable long pushId,
                              @RequestParam(required = false) RecipientStatus status,

@@ -358,6 +358,10 @@ class TaskActionsApiTest {
                     .getBody();
         }
         assertThat(pagedThrough).isEqualTo(audience.stream().sorted().toList());
+        JsonNode afterTheLast = get(rita(), recipients + "?after={after}", task.getId(), pushId,
+                pagedThrough.get(pagedThrough.size() - 1)).getBody();
+        assertThat(afterTheLast.path("items").isEmpty()).isTrue();
+        assertThat(afterTheLast.hasNonNull("next")).isFalse();
 
         JsonNode skipped = get(rita(), recipients + "?status=SKIPPED&reason=OPTED_OUT", task.getId(), pushId).getBody();
         assertThat(texts(skipped.path("items"), "userId")).containsExactly(audience.get(1));
