@@ -18,6 +18,9 @@ public interface OperationTaskRepository extends JpaRepository<OperationTask, Lo
     @Query("select t from OperationTask t where t.id = :id and t.deleted = false")
     Optional<OperationTask> findByIdAndDeletedFalse(@Param("id") Long id);
 
+    @Query("select count(t) > 0 from OperationTask t where t.id = :id and t.deleted = false")
+    boolean existsAndNotDeleted(@Param("id") Long id);
+
     /** The task, its row locked until the transaction ends: an operator's pause or complete waits meanwhile. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select t from OperationTask t where t.id = :id")

@@ -26,6 +26,13 @@ public class TaskQueries {
         return tasks.findByIdAndDeletedFalse(id).orElseThrow(() -> new TaskNotFoundException(id));
     }
 
+    /** That the task exists (not deleted), for what is read under it: without loading it. */
+    public void requireExists(long id) {
+        if (!tasks.existsAndNotDeleted(id)) {
+            throw new TaskNotFoundException(id);
+        }
+    }
+
     public Page<OperationTask> list(TaskFilter filter, int page, int size, Sort sort) {
         return tasks.findAll(specification(filter), PageRequest.of(page, size, sort));
     }

@@ -51,7 +51,7 @@ class PushController {
     @GetMapping("/test-rounds")
     @Operation(summary = "The task's test rounds, newest first, with each tester's result")
     List<TestRoundView> testRounds(@PathVariable long id) {
-        queries.get(id);
+        queries.requireExists(id);
         return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.TEST).stream()
                 .map(round -> new TestRoundView(round.getId(), round.getTaskRevision(), round.getChannel(),
                         round.getStatus(), round.getCreatedAt(), round.getFinishedAt(), delivery.outcomes(round.getId())))
@@ -61,7 +61,7 @@ class PushController {
     @GetMapping("/pushes")
     @Operation(summary = "The task's push history, newest first: trigger, times, status and counts")
     List<PushView> pushes(@PathVariable long id) {
-        queries.get(id);
+        queries.requireExists(id);
         return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.LIVE).stream().map(this::view).toList();
     }
 
@@ -74,7 +74,7 @@ class PushController {
                              @RequestParam(required = false) @Size(max = 255) String reason,
                              @RequestParam(required = false) @Size(max = 255) String after,
                              @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
-        queries.get(id);
+        queries.requireExists(id);
         Push push = pushes.findById(pushId).filter(found -> found.getTaskId() == id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                         "Task " + id + " has no push " + pushId));

@@ -148,7 +148,7 @@ class TaskController {
     @GetMapping("/{id}/history")
     @Operation(summary = "The task's audit trail, oldest first")
     List<AuditEntry> history(@PathVariable long id) {
-        queries.get(id);
+        queries.requireExists(id);
         return audits.findByTaskIdOrderByIdAsc(id);
     }
 

@@ -109,6 +109,10 @@ class TaskApiTest {
                 .isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(post(olivia(), "/api/tasks/{id}/copy", null, id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(delete(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        for (String under : java.util.List.of("history", "test-rounds", "pushes")) {
+            assertThat(get(olivia(), "/api/tasks/{id}/" + under, id).getStatusCode()).as(under)
+                    .isEqualTo(HttpStatus.NOT_FOUND);
+        }
     }
 
     @Test
