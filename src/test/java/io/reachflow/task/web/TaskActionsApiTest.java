@@ -311,11 +311,7 @@ class TaskActionsApiTest {
     @Test
     void aFinishedPushKeepsItsCountsByStatusAndReason() {
         List<String> audience = deliveries.audienceOf(3);
-        users.upsert(new UserProfile(audience.get(0), "Opted out", null, null, null, null, null, Set.of(), Map.of(),
-                Set.of(Channel.IN_APP)));
-        OperationTask running = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP,
-                Schedule.immediately());
-        engine.runDueJobs();
+        OperationTask running = deliveredWithAnOptOut(audience, audience.get(0));
 
         JsonNode finished = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0);
         long pushId = finished.path("id").asLong();
@@ -336,11 +332,7 @@ class TaskActionsApiTest {
     @Test
     void aPushsRecipientsArePagedInUserIdOrderWithTheirStatusAndReason() {
         List<String> audience = deliveries.audienceOf(5);
-        users.upsert(new UserProfile(audience.get(1), "Opted out", null, null, null, null, null, Set.of(), Map.of(),
-                Set.of(Channel.IN_APP)));
-        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP,
-                Schedule.immediately());
-        engine.runDueJobs();
+        OperationTask task = deliveredWithAnOptOut(audience, audience.get(1));
         long pushId = get(rita(), "/api/tasks/{id}/pushes", task.getId()).getBody().get(0).path("id").asLong();
         String recipients = "/api/tasks/{id}/pushes/{pushId}/recipients";
 
@@ -378,6 +370,16 @@ class TaskActionsApiTest {
                 .isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(get(rita(), recipients + "?size=1001", task.getId(), pushId).getStatusCode())
                 .isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
+    /** A MANUAL IN_APP task pushed to {@code audience}, in which {@code optedOut} opted out of IN_APP. */
+    private OperationTask deliveredWithAnOptOut(List<String> audience, String optedOut) {
+        users.upsert(new UserProfile(optedOut, "Opted out", null, null, null, null, null, Set.of(), Map.of(),
+                Set.of(Channel.IN_APP)));
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP,
+                Schedule.immediately());
+        engine.runDueJobs();
+        return task;
     }
 
     private long created(String name) {
