@@ -1,5 +1,7 @@
 package io.reachflow.delivery;
 
+import io.reachflow.task.FrequencyCap;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -23,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *                          another node would take the job over.
  * @param retryCycle        when a batch whose provider failed temporarily is tried again: the engine's retry cycle
  *                          ({@code R5/PT1M}, or intervals one per retry); after the last one the batch is an incident
+ * @param recipientsRetention how long a finished live push keeps its recipient rows (each recipient's status, reason
+ *                          and detail); then they are deleted and the push keeps its counts. Longer than the longest
+ *                          frequency-cap period, whose counts are those rows.
  */
 @Validated
 @ConfigurationProperties("reachflow.delivery")
@@ -30,7 +35,14 @@ public record DeliveryProperties(@DefaultValue("10000") @Min(1) @Max(100_000) in
                                  @DefaultValue("200") @Min(1) @Max(10_000) int providerBatchSize,
                                  @DefaultValue("2m") @NotNull Duration providerBatchTime,
                                  @DefaultValue("16") @Min(1) @Max(64) int workers,
-                                 @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle) {
+                                 @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle,
+                                 @DefaultValue("P90D") @NotNull Duration recipientsRetention) {
+
+    @AssertTrue(message = "must be longer than the longest frequency-cap period (30 days), whose counts are the "
+            + "recipient rows")
+    boolean isRecipientsRetention() {
+        return recipientsRetention == null || recipientsRetention.compareTo(FrequencyCap.LONGEST_PERIOD) > 0;
+    }
 
     int batchSize(boolean throughProvider) {
         return throughProvider ? providerBatchSize : batchSize;

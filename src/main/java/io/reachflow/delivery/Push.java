@@ -71,6 +71,9 @@ public class Push {
     @Convert(converter = FinalCountsColumn.class)
     private RecipientCounts finalCounts;
 
+    /** When its recipient rows were deleted after the retention ({@link RecipientRetention}); null while kept. */
+    private Instant recipientsPrunedAt;
+
     protected Push() {
     }
 
@@ -183,6 +186,10 @@ public class Push {
 
     public Instant getFinishedAt() {
         return finishedAt;
+    }
+
+    public Instant getRecipientsPrunedAt() {
+        return recipientsPrunedAt;
     }
 
     public long getTargeted() {

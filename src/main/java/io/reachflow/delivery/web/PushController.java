@@ -78,6 +78,11 @@ class PushController {
         Push push = pushes.findById(pushId).filter(found -> found.getTaskId() == id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                         "Task " + id + " has no push " + pushId));
+        if (push.getRecipientsPrunedAt() != null) {
+            throw new ResponseStatusException(HttpStatus.GONE, "The recipients of push " + pushId + " were deleted on "
+                    + push.getRecipientsPrunedAt() + ", after the retention (reachflow.delivery.recipients-retention); "
+                    + "its counts are kept");
+        }
         List<RecipientOutcome> page = delivery.recipients(push.getId(), status, reason, after, size);
         return new RecipientPage(page, page.size() < size ? null : page.get(page.size() - 1).userId());
     }
@@ -90,7 +95,8 @@ class PushController {
                 push.getStatus(), push.getCancelReason(), push.getCreatedAt(), push.getFinishedAt(), counts.total(),
                 counts.total() - counts.skipped(), sent, counts.delivered(), counts.failed(), counts.skipped(),
                 counts.remaining(), ratePerSecond(push, sent), counts.skippedByReason(), counts.failedByReason(),
-                counts.deferredByReason(), push.getOpened(), push.getClicked(), push.getConverted());
+                counts.deferredByReason(), push.getOpened(), push.getClicked(), push.getConverted(),
+                push.getRecipientsPrunedAt());
     }
 
     /** Recipients sent to per second, from the push's start to its end (or now, while it runs). */
@@ -115,12 +121,13 @@ class PushController {
      * A push and its progress: {@code remaining} are recipients not sent to yet (planned, or with a provider that has
      * not answered), {@code deferredByReason} why those planned wait, when they do (a provider's temporary failure,
      * a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the recipients sent to per second
-     * so far.
+     * so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after the retention (its counts stay).
      */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
                     String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,
                     long delivered, long failed, long skipped, long remaining, double ratePerSecond,
                     Map<String, Long> skippedByReason, Map<String, Long> failedByReason,
-                    Map<String, Long> deferredByReason, long opened, long clicked, long converted) {
+                    Map<String, Long> deferredByReason, long opened, long clicked, long converted,
+                    Instant recipientsPrunedAt) {
     }
 }

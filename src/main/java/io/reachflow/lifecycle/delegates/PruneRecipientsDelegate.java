@@ -1,0 +1,30 @@
+package io.reachflow.lifecycle.delegates;
+
+import io.reachflow.delivery.RecipientRetention;
+import java.time.Duration;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The housekeeping process's round of pruning ({@code bpmn/reachflow-housekeeping.bpmn}): up to {@link #ROUND} of it,
+ * well under the job lock's five minutes, so that no other node takes the job over meanwhile; the process loops
+ * while pushes are left ({@code morePushesToPrune}).
+ */
+@Component
+public class PruneRecipientsDelegate implements JavaDelegate {
+
+    static final Duration ROUND = Duration.ofMinutes(2);
+    static final String MORE = "morePushesToPrune";
+
+    private final RecipientRetention retention;
+
+    public PruneRecipientsDelegate(RecipientRetention retention) {
+        this.retention = retention;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        execution.setVariable(MORE, retention.prune(ROUND));
+    }
+}
