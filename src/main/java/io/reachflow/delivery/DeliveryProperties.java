@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
  *                          ({@code R5/PT1M}, or intervals one per retry); after the last one the batch is an incident
  * @param recipientsRetention how long a finished live push keeps its recipient rows (each recipient's status, reason
  *                          and detail); then they are deleted and the push keeps its counts. Longer than the longest
- *                          frequency-cap period, whose counts are those rows.
+ *                          frequency-cap period and the claim expiry, over which the caps count those rows.
  */
 @Validated
 @ConfigurationProperties("reachflow.delivery")
@@ -38,10 +38,11 @@ public record DeliveryProperties(@DefaultValue("10000") @Min(1) @Max(100_000) in
                                  @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle,
                                  @DefaultValue("P90D") @NotNull Duration recipientsRetention) {
 
-    @AssertTrue(message = "must be longer than the longest frequency-cap period (30 days), whose counts are the "
-            + "recipient rows")
+    @AssertTrue(message = "must be longer than the longest frequency-cap period (30 days) and the claim expiry "
+            + "(provider-batch-time and a minute), which the caps count back over in the recipient rows")
     boolean isRecipientsRetention() {
-        return recipientsRetention == null || recipientsRetention.compareTo(FrequencyCap.LONGEST_PERIOD) > 0;
+        return recipientsRetention == null || providerBatchTime == null
+                || recipientsRetention.compareTo(FrequencyCap.LONGEST_PERIOD.plus(claimExpiry())) > 0;
     }
 
     int batchSize(boolean throughProvider) {

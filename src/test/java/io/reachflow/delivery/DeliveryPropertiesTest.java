@@ -30,6 +30,8 @@ class DeliveryPropertiesTest {
             assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("recipientsRetention")
                     .hasMessageContaining("longer than the longest frequency-cap period");
         });
+        context.withPropertyValues("reachflow.delivery.recipients-retention=P30DT2M").run(started ->
+                assertThat(started).as("within the claim expiry (2 minutes and 1) after the period").hasFailed());
         context.withPropertyValues("reachflow.delivery.recipients-retention=31d").run(started ->
                 assertThat(started).hasNotFailed());
     }

@@ -14,15 +14,21 @@ import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -48,6 +54,14 @@ class RecipientRetentionTest {
     JdbcTemplate jdbc;
     @Autowired
     Api api;
+    @Autowired
+    PushRepository pushes;
+    @Autowired
+    PushRecipients recipients;
+    @Autowired
+    PlatformTransactionManager transactions;
+    @Autowired
+    Clock clock;
 
     @Test
     void aLivePushPastTheRetentionKeepsItsCountsAndLosesItsRecipientRows() {
@@ -59,11 +73,11 @@ class RecipientRetentionTest {
         int testRoundRows = rows(testRound);
 
         finishedAgo(push, properties.recipientsRetention().minusDays(1));
-        assertThat(retention.prune(Duration.ofMinutes(1))).as("none left").isFalse();
+        assertThat(retention.prune(0, Duration.ofMinutes(1)).more()).as("none left").isFalse();
         assertThat(rows(push.getId())).as("within the retention").isEqualTo(5);
 
         finishedAgo(push, properties.recipientsRetention().plusDays(1));
-        assertThat(retention.prune(Duration.ofMinutes(1))).as("none left").isFalse();
+        assertThat(retention.prune(0, Duration.ofMinutes(1)).more()).as("none left").isFalse();
 
         assertThat(rows(push.getId())).isZero();
         assertThat(rows(testRound)).as("a test round keeps its testers").isEqualTo(testRoundRows).isPositive();
@@ -87,7 +101,7 @@ class RecipientRetentionTest {
         jdbc.update("update push set final_counts = null where id = ?", push.getId());
         finishedAgo(push, properties.recipientsRetention().plusDays(1));
 
-        retention.prune(Duration.ofMinutes(1));
+        retention.prune(0, Duration.ofMinutes(1));
 
         assertThat(rows(push.getId())).isZero();
         JsonNode after = get(rita(), PUSHES, task.getId()).getBody().get(0);
@@ -101,9 +115,45 @@ class RecipientRetentionTest {
         Push push = deliveries.livePush(task);
         finishedAgo(push, properties.recipientsRetention().plusDays(1));
 
-        assertThat(retention.prune(Duration.ZERO)).as("some left").isTrue();
+        assertThat(retention.prune(0, Duration.ZERO).more()).as("some left").isTrue();
         assertThat(rows(push.getId())).isEqualTo(3);
-        assertThat(retention.prune(Duration.ofMinutes(1))).isFalse();
+        assertThat(retention.prune(0, Duration.ofMinutes(1)).more()).isFalse();
+        assertThat(rows(push.getId())).isZero();
+    }
+
+    @Test
+    void aLargePushGoesInChunks() {
+        OperationTask task = delivered(5);
+        Push push = deliveries.livePush(task);
+        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        RecipientRetention inTwos = new RecipientRetention(jdbc, pushes, recipients, transactions, properties, clock, 2);
+
+        RecipientRetention.Round round = inTwos.prune(0, Duration.ofMinutes(1));
+
+        assertThat(round.more()).isFalse();
+        assertThat(round.after()).isEqualTo(push.getId());
+        assertThat(rows(push.getId())).as("2, 2 and 1").isZero();
+        assertThat(get(rita(), PUSHES, task.getId()).getBody().get(0).path("delivered").asLong()).isEqualTo(5);
+    }
+
+    /** Its next push skips whoever an earlier one reached, from those rows (ALREADY_SENT). */
+    @Test
+    void aOneTimeTaskThatMaySendAgainKeepsItsRecipients() {
+        OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(2), PushType.ONE_TIME, Channel.IN_APP,
+                Schedule.immediately());
+        engine.runDueJobs(task.getId());
+        Push push = deliveries.livePush(task);
+        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        String status = jdbc.queryForObject("select status from operation_task where id = ?", String.class,
+                task.getId());
+        assertThat(status).as("a one-time task completes after its push").isEqualTo("COMPLETED");
+        jdbc.update("update operation_task set status = 'PAUSED' where id = ?", task.getId());
+
+        retention.prune(0, Duration.ofMinutes(1));
+        assertThat(rows(push.getId())).as("paused: it may still send").isEqualTo(2);
+
+        jdbc.update("update operation_task set status = 'COMPLETED' where id = ?", task.getId());
+        retention.prune(0, Duration.ofMinutes(1));
         assertThat(rows(push.getId())).isZero();
     }
 
@@ -116,8 +166,8 @@ class RecipientRetentionTest {
         ManagementService management = engine.processEngine().getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
                 .singleResult();
-        assertThat(timer.getDuedate()).as("tomorrow at 03:00 at the latest")
-                .isBefore(java.util.Date.from(engine.now().plus(Duration.ofDays(1))));
+        assertThat(LocalDateTime.ofInstant(timer.getDuedate().toInstant(), ZoneId.systemDefault()).toLocalTime())
+                .as("03:00 in the server's time zone").isEqualTo(LocalTime.of(3, 0));
 
         management.executeJob(timer.getId());
         List<Job> rounds = management.createJobQuery().processDefinitionKey("reachflow-housekeeping")
@@ -130,6 +180,24 @@ class RecipientRetentionTest {
                 .processDefinitionKey("reachflow-housekeeping").count()).as("ended: none left").isZero();
         assertThat(management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers().count())
                 .as("the next day's timer").isEqualTo(1);
+    }
+
+    /** A round that stopped with pushes left is followed by another, going on after the push it stopped at. */
+    @Test
+    void theProcessLoopsWhileARoundLeftPushes() {
+        RuntimeService runtime = engine.processEngine().getRuntimeService();
+        ManagementService management = engine.processEngine().getManagementService();
+        String instance = runtime.createProcessInstanceByKey("reachflow-housekeeping").startBeforeActivity("gateway_more")
+                .setVariable("morePushesToPrune", true).setVariable("pruneAfter", 0L).execute().getId();
+
+        Job round = management.createJobQuery().processInstanceId(instance).singleResult();
+        assertThat(round.getExecutionId()).isNotNull();
+        assertThat(management.createJobDefinitionQuery().jobDefinitionId(round.getJobDefinitionId()).singleResult()
+                .getActivityId()).isEqualTo("service_prune_recipients");
+        management.executeJob(round.getId());
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceId(instance).count()).as("none left: ended")
+                .isZero();
     }
 
     private OperationTask delivered(int users) {

@@ -7,15 +7,17 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * The housekeeping process's round of pruning ({@code bpmn/reachflow-housekeeping.bpmn}): up to {@link #ROUND} of it,
+ * The housekeeping process's round of pruning ({@code bpmn/reachflow-housekeeping.bpmn}): about {@link #ROUND} of it,
  * well under the job lock's five minutes, so that no other node takes the job over meanwhile; the process loops
- * while pushes are left ({@code morePushesToPrune}).
+ * while pushes are left ({@code morePushesToPrune}), each round going on after the push the last one stopped at
+ * ({@code pruneAfter}).
  */
 @Component
 public class PruneRecipientsDelegate implements JavaDelegate {
 
     static final Duration ROUND = Duration.ofMinutes(2);
     static final String MORE = "morePushesToPrune";
+    static final String AFTER = "pruneAfter";
 
     private final RecipientRetention retention;
 
@@ -25,6 +27,9 @@ public class PruneRecipientsDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        execution.setVariable(MORE, retention.prune(ROUND));
+        Object after = execution.getVariable(AFTER);
+        RecipientRetention.Round round = retention.prune(after == null ? 0 : ((Number) after).longValue(), ROUND);
+        execution.setVariable(MORE, round.more());
+        execution.setVariable(AFTER, round.after());
     }
 }
