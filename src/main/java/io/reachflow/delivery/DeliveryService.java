@@ -288,8 +288,7 @@ public class DeliveryService {
     /** The outcome per recipient of a push, for test rounds (a handful of testers). */
     @Transactional(readOnly = true)
     public List<RecipientOutcome> outcomes(long pushId) {
-        return jdbc.query("select user_id, status, reason, detail, updated_at from push_recipient where push_id = ? "
-                + "order by user_id", (row, i) -> outcome(row), pushId);
+        return jdbc.query(OUTCOMES + " order by user_id", (row, i) -> outcome(row), pushId);
     }
 
     /**
@@ -300,14 +299,17 @@ public class DeliveryService {
     @Transactional(readOnly = true)
     public List<RecipientOutcome> recipients(long pushId, RecipientStatus status, String reason, String after,
                                              int size) {
-        SqlQuery query = new SqlQuery("select user_id, status, reason, detail, updated_at from push_recipient "
-                + "where push_id = ?", pushId)
+        SqlQuery query = new SqlQuery(OUTCOMES, pushId)
                 .and("status = ?", status == null ? null : status.name())
                 .and("reason = ?", reason)
                 .and("user_id > ?", after)
                 .then("order by user_id limit ?", size);
         return jdbc.query(query.sql(), (row, i) -> outcome(row), query.arguments());
     }
+
+    /** A push's recipients, as {@link #outcome} reads them. */
+    private static final String OUTCOMES = "select user_id, status, reason, detail, updated_at from push_recipient "
+            + "where push_id = ?";
 
     private static RecipientOutcome outcome(ResultSet row) throws SQLException {
         return new RecipientOutcome(row.getString(1), RecipientStatus.valueOf(row.getString(2)), row.getString(3),

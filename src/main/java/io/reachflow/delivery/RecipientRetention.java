@@ -19,8 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A push keeps its counts by status and reason (taken first where it finished before they were kept), so its history
  * reads the same; only the list of its recipients is gone. Test rounds keep theirs: a handful each, and the
  * submission check reads the last one. So do the pushes of a ONE_TIME task that may still send (not completed): its
- * next push skips whoever an earlier one reached (ALREADY_SENT), from those rows. Each chunk of deletions commits on its own, whatever the caller's transaction,
- * so that a push of millions is not one long transaction and a pruning cut short goes on where it stopped.
+ * next push skips whoever an earlier one reached (ALREADY_SENT), from those rows. Each chunk of deletions commits on
+ * its own, whatever the caller's transaction, so that a push of millions is not one long transaction and a pruning
+ * cut short goes on where it stopped.
  */
 @Service
 public class RecipientRetention {

@@ -97,9 +97,8 @@ class RecipientRetentionTest {
     @Test
     void aPushFinishedBeforeItsCountsWereKeptIsCountedBeforeItsRowsGo() {
         OperationTask task = delivered(3);
-        Push push = deliveries.livePush(task);
+        Push push = pastTheRetention(task);
         jdbc.update("update push set final_counts = null where id = ?", push.getId());
-        finishedAgo(push, properties.recipientsRetention().plusDays(1));
 
         retention.prune(0, Duration.ofMinutes(1));
 
@@ -112,8 +111,7 @@ class RecipientRetentionTest {
     @Test
     void aRoundThatRunsOutOfTimeLeavesTheRestForTheNext() {
         OperationTask task = delivered(3);
-        Push push = deliveries.livePush(task);
-        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        Push push = pastTheRetention(task);
 
         assertThat(retention.prune(0, Duration.ZERO).more()).as("some left").isTrue();
         assertThat(rows(push.getId())).isEqualTo(3);
@@ -124,8 +122,7 @@ class RecipientRetentionTest {
     @Test
     void aLargePushGoesInChunks() {
         OperationTask task = delivered(5);
-        Push push = deliveries.livePush(task);
-        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        Push push = pastTheRetention(task);
         RecipientRetention inTwos = new RecipientRetention(jdbc, pushes, recipients, transactions, properties, clock, 2);
 
         RecipientRetention.Round round = inTwos.prune(0, Duration.ofMinutes(1));
@@ -139,11 +136,8 @@ class RecipientRetentionTest {
     /** Its next push skips whoever an earlier one reached, from those rows (ALREADY_SENT). */
     @Test
     void aOneTimeTaskThatMaySendAgainKeepsItsRecipients() {
-        OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(2), PushType.ONE_TIME, Channel.IN_APP,
-                Schedule.immediately());
-        engine.runDueJobs(task.getId());
-        Push push = deliveries.livePush(task);
-        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        OperationTask task = delivered(2, PushType.ONE_TIME);
+        Push push = pastTheRetention(task);
         String status = jdbc.queryForObject("select status from operation_task where id = ?", String.class,
                 task.getId());
         assertThat(status).as("a one-time task completes after its push").isEqualTo("COMPLETED");
@@ -161,8 +155,7 @@ class RecipientRetentionTest {
     @Test
     void theDailyHousekeepingProcessPrunes() {
         OperationTask task = delivered(2);
-        Push push = deliveries.livePush(task);
-        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        Push push = pastTheRetention(task);
         ManagementService management = engine.processEngine().getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
                 .singleResult();
@@ -201,10 +194,21 @@ class RecipientRetentionTest {
     }
 
     private OperationTask delivered(int users) {
-        OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(users), PushType.MANUAL, Channel.IN_APP,
+        return delivered(users, PushType.MANUAL);
+    }
+
+    private OperationTask delivered(int users, PushType pushType) {
+        OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(users), pushType, Channel.IN_APP,
                 Schedule.immediately());
         engine.runDueJobs(task.getId());
         return task;
+    }
+
+    /** The task's live push, as if it had finished a day longer ago than the retention. */
+    private Push pastTheRetention(OperationTask task) {
+        Push push = deliveries.livePush(task);
+        finishedAgo(push, properties.recipientsRetention().plusDays(1));
+        return push;
     }
 
     private void finishedAgo(Push push, Duration ago) {
