@@ -4,32 +4,40 @@ import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.OperationTask;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.task.IdentityLink;
+import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Separation of duties, enforced by the engine for Tasklist, {@code /engine-rest} and our API alike: the reviewer
- * at any level is neither the task's creator nor its submitter, and the second level is not the first.
+ * at any level is a member of the work's candidate group, neither the task's creator nor its submitter, and the
+ * second level is not the first.
  *
  * <ul>
  *   <li>{@code create}: revokes the excluded users' access to this review work, so Tasklist never shows them
  *   work they may not do;</li>
- *   <li>{@code assignment}: refuses a claim by an excluded user;</li>
- *   <li>{@code complete}: refuses a decision by an excluded user, requires the decision (and a comment to
+ *   <li>{@code assignment}: refuses a claim by an excluded user or one outside the candidate group;</li>
+ *   <li>{@code complete}: refuses a decision by such a user, requires the decision (and a comment to
  *   reject), and records who decided.</li>
  * </ul>
  * A refusal is an {@link AuthorizationException}: 403 in {@code /engine-rest} and in our API.
@@ -54,6 +62,7 @@ public class SeparationOfDutiesListener implements TaskListener {
             case EVENTNAME_ASSIGNMENT -> {
                 if (work.getAssignee() != null) {
                     requireAllowed(work, work.getAssignee(), "claim");
+                    requireReviewer(work, work.getAssignee(), "claim");
                 }
             }
             case EVENTNAME_COMPLETE -> recordDecision(work);
@@ -80,6 +89,7 @@ public class SeparationOfDutiesListener implements TaskListener {
     private void recordDecision(DelegateTask work) {
         String decider = decider(work);
         requireAllowed(work, decider, "decide");
+        requireReviewer(work, decider, "decide");
         Boolean approved = ReviewVariables.approved(work);
         if (approved == null) {
             throw new BadUserRequestException("Complete the review with the Boolean variable '"
@@ -103,6 +113,34 @@ public class SeparationOfDutiesListener implements TaskListener {
             throw new AuthorizationException("Separation of duties: " + user + " may not " + what + " the review of task "
                     + LifecycleVariables.taskId(work) + " (creator, submitter or first-level reviewer)");
         }
+    }
+
+    /**
+     * Only the work's reviewers decide it: members of its candidate group. An admin has every engine permission,
+     * but is no reviewer unless in that group.
+     */
+    private void requireReviewer(DelegateTask work, String user, String what) {
+        Set<String> candidateGroups = work.getCandidates().stream()
+                .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
+                .map(IdentityLink::getGroupId)
+                .collect(Collectors.toSet());
+        if (candidateGroups.isEmpty() || !Collections.disjoint(candidateGroups, groupsOf(work, user))) {
+            return;
+        }
+        throw new AuthorizationException(user + " may not " + what + " the review of task "
+                + LifecycleVariables.taskId(work) + ": only members of " + String.join(", ", candidateGroups)
+                + " decide it");
+    }
+
+    /** The groups of the authenticated user when that is {@code user}, else the identity service's. */
+    private static Collection<String> groupsOf(DelegateTask work, String user) {
+        IdentityService identity = work.getProcessEngineServices().getIdentityService();
+        Authentication current = identity.getCurrentAuthentication();
+        if (current != null && user.equals(current.getUserId()) && current.getGroupIds() != null) {
+            return current.getGroupIds();
+        }
+        return Context.getCommandContext().runWithoutAuthorization(() ->
+                identity.createGroupQuery().groupMember(user).list().stream().map(Group::getId).toList());
     }
 
     /** The creator and the submitter; at the second level also whoever decided the first. */

@@ -7,6 +7,7 @@ import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.InvalidTaskException;
 import io.reachflow.task.StaleVersionException;
 import io.reachflow.task.TaskNotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +25,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -34,7 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Every error of {@code /api} as RFC 9457 problem details: validation errors list each field in {@code errors};
- * a refused action lists {@code allowedActions}.
+ * a refused action lists {@code allowedActions}; anything unforeseen is a 500 problem whose cause is logged.
  */
 @RestControllerAdvice(basePackages = "io.reachflow")
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -162,6 +165,22 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.FORBIDDEN, e.getMessage());
         problem.setTitle("Forbidden");
         return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
+    }
+
+    /**
+     * Whatever else fails: 500 with a problem body that names no internals (the stack trace is in the log, with the
+     * request). Spring Security's exceptions go on to its filters, which answer 401 or 403.
+     */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
+        if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
+            throw e;
+        }
+        log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR,
+                "The server could not answer the request; its log has the cause");
+        problem.setTitle("Internal error");
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
     }
 
     /** The JSON path of the value Jackson could not read, as {@code audience.type} or {@code testers[0]}. */

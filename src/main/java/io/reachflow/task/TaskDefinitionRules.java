@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The rules of a task definition that span fields: what each push type needs in its schedule, valid cron and
- * time zones, duration limits. Single fields are checked by Bean Validation on the request.
+ * The rules of a task definition beyond single fields' bounds: what each push type needs in its schedule, valid
+ * cron, time zones and templates, duration limits. Single fields are checked by Bean Validation on the request.
  */
 public final class TaskDefinitionRules {
 
@@ -40,6 +40,12 @@ public final class TaskDefinitionRules {
             if (audience.type() == AudienceType.USERS && audience.users().isEmpty()) {
                 errors.put("audience.users", "must name at least one user for a USERS audience");
             }
+        }
+        if (definition.content() != null) {
+            ContentTemplate.syntaxError(definition.content().title())
+                    .ifPresent(error -> errors.put("content.title", error));
+            ContentTemplate.syntaxError(definition.content().body())
+                    .ifPresent(error -> errors.put("content.body", error));
         }
         if (schedule.timeZone() != null) {
             try {

@@ -148,6 +148,27 @@ class EngineRestSecurityTest {
     }
 
     @Test
+    void refusesTheReviewToAnAdminWhoIsNoReviewer() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+        RestClient admin = api.as("demo");
+
+        ResponseEntity<JsonNode> claim = post(admin, "/engine-rest/task/{id}/claim", object().put("userId", "demo"), work);
+        ResponseEntity<JsonNode> complete = post(admin, "/engine-rest/task/{id}/complete", decision(true, "admin"), work);
+        ResponseEntity<JsonNode> assignToAnOperator = post(admin, "/engine-rest/task/{id}/assignee",
+                object().put("userId", "oscar"), work);
+
+        assertThat(claim.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(claim.getBody().path("message").asText()).contains("only members of reviewers decide it");
+        assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(assignToAnOperator.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertStillWaitingForReview(id);
+        claimAndComplete(Fixtures.REVIEWER, work, true, "fine");
+        assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void hidesReviewWorkFromItsCreatorAndSubmitter() {
         long createdByUna = createdBy(UNA);
         testedAndSubmittedBy(Fixtures.OPERATOR, createdByUna);

@@ -33,6 +33,20 @@ class TaskDefinitionRulesTest {
     }
 
     @Test
+    void checksThatTheTemplatesCompile() {
+        TaskDefinition withDefaults = new TaskDefinition("t", null, null, null, null, Channel.IN_APP, PushType.MANUAL,
+                new Audience(AudienceType.ALL, null, null, null),
+                new Content("Hi {{name|there}}", "{{#attributes.city}}In {{attributes.city}}{{/attributes.city}}", null),
+                null, null, null, List.of());
+        TaskDefinition unclosed = new TaskDefinition("t", null, null, null, null, Channel.IN_APP, PushType.MANUAL,
+                new Audience(AudienceType.ALL, null, null, null), new Content(null, "{{#name}} never closed", null),
+                null, null, null, List.of());
+
+        assertThat(TaskDefinitionRules.problems(withDefaults)).isEmpty();
+        assertThat(TaskDefinitionRules.problems(unclosed)).containsOnlyKeys("content.body");
+    }
+
+    @Test
     void requiresRecurrenceAndEndForRecurring() {
         assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING, null, null)))
                 .containsKeys("schedule.recurrence", "schedule.endAt");

@@ -96,6 +96,19 @@ class TaskValidationTest {
     }
 
     @Test
+    void refusesATemplateThatDoesNotCompile() {
+        ObjectNode body = manualInAppTask("Broken template");
+        body.with("content").put("title", "Hi {{#name}} there");
+        body.with("content").put("body", "Stray {{/name}} close");
+
+        JsonNode problem = refusedCreate(body);
+
+        assertThat(errorFields(problem)).containsExactlyInAnyOrder("content.title", "content.body");
+        problem.path("errors").forEach(error ->
+                assertThat(error.path("message").asText()).startsWith("is not a valid template: ").contains("name"));
+    }
+
+    @Test
     void acceptsAValidRecurringTask() {
         ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", recurring("0 9 * * MON-FRI", "Europe/Berlin"));
 

@@ -1,0 +1,57 @@
+package io.reachflow.task;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The template language of a task's title and body, JMustache with one addition: {@code {{name|there}}} falls back
+ * to "there" when the value is missing or empty. Content is plain text for every channel, so nothing is
+ * HTML-escaped. A template is checked when the task is saved, so that a push never meets one it cannot compile.
+ */
+public final class ContentTemplate {
+
+    private static final Pattern WITH_DEFAULT = Pattern.compile("\\{\\{\\s*([\\w.]+)\\s*\\|([^}]*)}}");
+
+    private static final Mustache.Compiler COMPILER = Mustache.compiler()
+            .escapeHTML(false)
+            .emptyStringIsFalse(true)
+            .defaultValue("");
+
+    private ContentTemplate() {
+    }
+
+    public static Template compile(String template) {
+        return COMPILER.compile(expandDefaults(template));
+    }
+
+    /** Why the template does not compile (an unclosed or stray section, a bad tag), or empty when it does. */
+    public static Optional<String> syntaxError(String template) {
+        if (template == null) {
+            return Optional.empty();
+        }
+        try {
+            compile(template);
+            return Optional.empty();
+        } catch (MustacheException e) {
+            return Optional.of("is not a valid template: " + e.getMessage());
+        }
+    }
+
+    /** {@code {{x|fallback}}} becomes {@code {{#x}}{{x}}{{/x}}{{^x}}fallback{{/x}}}. */
+    static String expandDefaults(String template) {
+        Matcher matcher = WITH_DEFAULT.matcher(template);
+        StringBuilder expanded = new StringBuilder();
+        while (matcher.find()) {
+            String key = matcher.group(1);
+            String fallback = matcher.group(2).trim();
+            matcher.appendReplacement(expanded, Matcher.quoteReplacement(
+                    "{{#" + key + "}}{{" + key + "}}{{/" + key + "}}{{^" + key + "}}" + fallback + "{{/" + key + "}}"));
+        }
+        matcher.appendTail(expanded);
+        return expanded.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package io.reachflow.system;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** The advice's last resort: what no handler foresaw is still a problem body, and it names no internals. */
+class ProblemDetailsAdviceTest {
+
+    private final MockMvc mvc = MockMvcBuilders.standaloneSetup(new Failing())
+            .setControllerAdvice(new ProblemDetailsAdvice())
+            .build();
+
+    @Test
+    void anUnforeseenFailureIsA500ProblemWithoutItsMessage() throws Exception {
+        mvc.perform(get("/failing/unforeseen"))
+                .andExpect(status().isInternalServerError())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(500))
+                .andExpect(jsonPath("$.title").value("Internal error"))
+                .andExpect(jsonPath("$.detail").value("The server could not answer the request; its log has the cause"))
+                .andExpect(content().string(Matchers.not(Matchers.containsString("secret-table"))));
+    }
+
+    @Test
+    void anAnswerChosenByTheCodeKeepsItsStatus() throws Exception {
+        mvc.perform(get("/failing/gone"))
+                .andExpect(status().isGone())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("pruned"));
+    }
+
+    @RestController
+    static class Failing {
+
+        @GetMapping("/failing/unforeseen")
+        String unforeseen() {
+            throw new IllegalStateException("column missing in secret-table");
+        }
+
+        @GetMapping("/failing/gone")
+        String gone() {
+            throw new ResponseStatusException(HttpStatus.GONE, "pruned");
+        }
+    }
+}
