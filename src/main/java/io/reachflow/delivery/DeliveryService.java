@@ -123,6 +123,7 @@ public class DeliveryService {
         if (paused.isPresent()) {
             Push push = paused.get();
             push.deliveredBy(deliveryId);
+            recheckAfterPause(push, task);
             log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", taskId,
                     push.getId(), deliveryId, push.getBatches());
             return Optional.of(workersFor(push, task));
@@ -131,8 +132,7 @@ public class DeliveryService {
         push.deliveredBy(deliveryId);
         push = pushes.save(push);
         Map<String, String> exclusions = new LinkedHashMap<>();
-        exclusions.put(SkipReason.OPTED_OUT.name(), "exists (select 1 from audience_user_opt_out o where o.user_id = u.id "
-                + "and o.channel = '" + task.getChannel().name() + "')");
+        exclusions.put(SkipReason.OPTED_OUT.name(), optedOut(task.getChannel(), "u.id"));
         String addressColumn = addressColumn(task.getChannel());
         if (addressColumn != null) {
             exclusions.put(SkipReason.NO_ADDRESS.name(), noAddress(addressColumn));
@@ -161,6 +161,21 @@ public class DeliveryService {
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
                 trigger, targeted, task.getChannel(), batches, batchSize);
         return Optional.of(workersFor(push, task));
+    }
+
+    /**
+     * A pause may have lasted days: the recipients of the push still to go are checked again, as when it was
+     * planned, and whoever opted out of the channel, lost the address for it or reached the frequency cap meanwhile is
+     * SKIPPED with that reason.
+     */
+    private void recheckAfterPause(Push push, OperationTask task) {
+        markWhere(push, RecipientStatus.SKIPPED, SkipReason.OPTED_OUT,
+                optedOut(task.getChannel(), "push_recipient.user_id"));
+        excludeUnaddressable(push, RecipientStatus.SKIPPED);
+        FrequencyCap cap = task.getSchedule().frequencyCap();
+        if (cap != null) {
+            recipients.skipCapped(push.getId(), task.getChannel(), cap, clock.instant());
+        }
     }
 
     /**
@@ -341,7 +356,7 @@ public class DeliveryService {
     private BatchResult deliver(Push push, OperationTask task, int batch) {
         Instant now = clock.instant();
         if (push.getKind() == PushKind.LIVE) {
-            recipients.holdBack(task, push.getId(), batch, now);
+            recipients.holdBack(task, push.getId(), batch, now, false);
         }
         PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), batch, now);
         List<RenderedMessage> messages = taken.messages();
@@ -398,8 +413,14 @@ public class DeliveryService {
                 .orElseThrow(() -> new IllegalStateException("No channel adapter for " + channel));
     }
 
+    /** The user whose id is {@code userId} (a column) opted out of the channel (SQL). */
+    static String optedOut(Channel channel, String userId) {
+        return "exists (select 1 from audience_user_opt_out o where o.user_id = " + userId + " and o.channel = '"
+                + channel.name() + "')";
+    }
+
     /** The user {@code u} has nothing in the address column (SQL). */
-    private static String noAddress(String addressColumn) {
+    static String noAddress(String addressColumn) {
         return "(u." + addressColumn + " is null or u." + addressColumn + " = '')";
     }
 

@@ -102,7 +102,7 @@ class ProviderDelivery {
         Instant claimAt = clock.instant();
         Timestamp at = Timestamp.from(claimAt);
         Timestamp expired = Timestamp.from(claimAt.minus(properties.claimExpiry()));
-        recipients.holdBack(task, pushId, batch, claimAt);
+        recipients.holdBack(task, pushId, batch, claimAt, true);
         if (provider.deduplicates()) {
             int again = jdbc.update("update push_recipient set claim = ?, attempts = attempts + 1, updated_at = ? "
                     + "where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?", claim, at, pushId,

@@ -153,17 +153,76 @@ class PushRecipients {
 
     /**
      * Keeps back what of the batch may not go out at {@code now}: they stay PLANNED, with the reason, until their
-     * next allowed time. First the recipients whose local time is outside the task's send windows or on one of its
-     * do-not-disturb days (one statement per time zone that must wait; a user without one is in the task's), then,
-     * of those left, the sends beyond the task's rate limit.
+     * next allowed time. First the recipients who waited are checked again ({@link #recheckWaited}), then those whose
+     * local time is outside the task's send windows or on one of its do-not-disturb days (one statement per time
+     * zone that must wait; a user without one is in the task's), then, of those left, the sends beyond the task's
+     * rate limit.
      */
-    void holdBack(OperationTask task, long pushId, int batch, Instant now) {
-        deferOutsideSendWindows(task, pushId, batch, now);
+    void holdBack(OperationTask task, long pushId, int batch, Instant now, boolean throughProvider) {
+        SendWindows windows = SendWindows.of(task.getSchedule());
+        if (throughProvider || windows.restricts() || task.getSchedule().rateLimitPerMinute() != null) {
+            recheckWaited(task, pushId, batch, now);
+        }
+        deferOutsideSendWindows(task, windows, pushId, batch, now);
         deferBeyondRateLimit(task, pushId, batch, now);
     }
 
-    private void deferOutsideSendWindows(OperationTask task, long pushId, int batch, Instant now) {
-        SendWindows windows = SendWindows.of(task.getSchedule());
+    /**
+     * The batch's recipients who waited (for a send window, a do-not-disturb day, the rate limit or a provider's
+     * temporary failure: a PLANNED row with a reason) and are due now are checked again, as the plan checked them:
+     * whoever opted out of the channel, lost the address for it or reached the frequency cap meanwhile is SKIPPED
+     * with that reason. A wait may last hours; the plan's snapshot holds for who did not wait. The cap is counted per
+     * recipient, by key, in the channel's pushes of the period: a lookup each, not a grouping of the period's sends.
+     */
+    private void recheckWaited(OperationTask task, long pushId, int batch, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        String waited = "r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and r.reason is not null and " + DUE;
+        String optedOut = DeliveryService.optedOut(task.getChannel(), "r.user_id");
+        String addressColumn = DeliveryService.addressColumn(task.getChannel());
+        String excluded = addressColumn == null ? optedOut : "(" + optedOut + " or exists (select 1 from audience_user u "
+                + "where u.id = r.user_id and " + DeliveryService.noAddress(addressColumn) + "))";
+        int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = case when " + optedOut
+                + " then '" + SkipReason.OPTED_OUT + "' else '" + SkipReason.NO_ADDRESS + "' end, detail = null, "
+                + "updated_at = ? where " + waited + " and " + excluded, at, pushId, batch, at);
+        FrequencyCap cap = task.getSchedule().frequencyCap();
+        List<Long> periodPushes = cap == null ? List.of() : periodPushes(pushId, task.getChannel(), cap, now);
+        int capped = periodPushes.isEmpty() ? 0 : jdbc.execute((Connection connection) -> {
+            try (PreparedStatement statement = connection.prepareStatement("update push_recipient r set "
+                    + "status = 'SKIPPED', reason = '" + SkipReason.FREQUENCY_CAP + "', detail = null, updated_at = ? "
+                    + "where " + waited + " and (select count(*) from push_recipient s where s.push_id = any (?) "
+                    + "and s.user_id = r.user_id and s.status = 'DELIVERED' and s.updated_at > ?) >= ?")) {
+                statement.setTimestamp(1, at);
+                statement.setLong(2, pushId);
+                statement.setInt(3, batch);
+                statement.setTimestamp(4, at);
+                statement.setArray(5, connection.createArrayOf("bigint", periodPushes.toArray()));
+                statement.setTimestamp(6, Timestamp.from(now.minus(cap.period())));
+                statement.setInt(7, cap.max());
+                return statement.executeUpdate();
+            }
+        });
+        if (skipped + capped > 0) {
+            log.debug("Task {}: push {} batch {}: {} recipients who waited opted out or lost their address meanwhile, "
+                    + "{} reached the frequency cap", task.getId(), pushId, batch, skipped, capped);
+        }
+    }
+
+    /** The channel's live pushes, other than {@code pushId}, that may have delivered in the cap's period. */
+    private List<Long> periodPushes(long pushId, Channel channel, FrequencyCap cap, Instant now) {
+        return jdbc.queryForList("select p.id from push p where p.channel = ? and p.kind = 'LIVE' and p.id <> ? "
+                + "and (p.finished_at is null or p.finished_at > ?)", Long.class, channel.name(), pushId,
+                Timestamp.from(finishedSince(cap, now)));
+    }
+
+    /**
+     * The pushes that finished after this may have delivered in the cap's period: one called off while a provider
+     * had messages records their answers after it finished, within a claim's expiry.
+     */
+    private Instant finishedSince(FrequencyCap cap, Instant now) {
+        return now.minus(cap.period()).minus(properties.claimExpiry());
+    }
+
+    private void deferOutsideSendWindows(OperationTask task, SendWindows windows, long pushId, int batch, Instant now) {
         if (!windows.restricts()) {
             return;
         }
@@ -267,9 +326,7 @@ class PushRecipients {
      */
     int skipCapped(long pushId, Channel channel, FrequencyCap cap, Instant now) {
         Instant since = now.minus(cap.period());
-        // a push called off while a provider had messages records their answers after it finished, within a claim's
-        // expiry: such a push may have delivered in the period though it finished before it
-        Instant finishedSince = since.minus(properties.claimExpiry());
+        Instant finishedSince = finishedSince(cap, now);
         List<String> chunk = new ArrayList<>(CAP_CHUNK);
         int[] capped = {0};
         jdbc.query(connection -> {

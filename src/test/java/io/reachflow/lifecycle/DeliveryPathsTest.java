@@ -363,6 +363,77 @@ class DeliveryPathsTest {
         }
     }
 
+    /**
+     * Who waited for the window is checked again when it opens: at 06:00 UTC all of Lisbon waits until 09:00; by
+     * then one opted out of email, one lost the address, one got an email from another task (the cap is one a day).
+     * They are skipped with those reasons; the fourth gets it.
+     */
+    @Test
+    void whoWaitedForTheWindowIsCheckedAgainWhenItOpens() {
+        engine.setTime(Instant.parse("2026-03-02T06:00:00Z"));
+        try {
+            List<String> audience = deliveries.audienceOf(4, id -> new UserProfile(id, id, id + "@example.com", null,
+                    null, "Europe/Lisbon", null, Set.of(), Map.of(), Set.of()));
+            Schedule daytimeOncePerDay = new Schedule(null, null, null, null, null,
+                    List.of(new SendWindow(LocalTime.of(9, 0), LocalTime.of(21, 0))), null, null,
+                    new FrequencyCap(1, Duration.ofDays(1)), null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.EMAIL, daytimeOncePerDay);
+            engine.runDueJobs(task.getId());
+            Push waiting = livePush(task);
+            assertThat(delivery.counts(waiting.getId()).deferredByReason())
+                    .containsExactly(Map.entry(SkipReason.OUTSIDE_SEND_WINDOW.name(), 4L));
+
+            engine.advance(Duration.ofHours(1));
+            users.upsert(new UserProfile(audience.get(0), "A", audience.get(0) + "@example.com", null, null,
+                    "Europe/Lisbon", null, Set.of(), Map.of(), Set.of(Channel.EMAIL)));
+            users.upsert(new UserProfile(audience.get(1), "B", null, null, null, "Europe/Lisbon", null, Set.of(),
+                    Map.of(), Set.of()));
+            OperationTask other = sentToBatchJobs(List.of(audience.get(2)), PushType.MANUAL, Channel.EMAIL);
+            engine.runDueJobs(other.getId());
+            assertThat(livePush(other).getDelivered()).isEqualTo(1);
+            engine.advance(Duration.ofHours(2));
+            engine.runDueJobs(task.getId());
+
+            Push done = livePush(task);
+            assertThat(done.getStatus()).isEqualTo(PushStatus.DELIVERED);
+            assertThat(delivery.counts(done.getId()).skippedByReason()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "OPTED_OUT", 1L, "NO_ADDRESS", 1L, "FREQUENCY_CAP", 1L));
+            assertThat(delivery.outcomes(done.getId())).extracting(DeliveryService.RecipientOutcome::reason)
+                    .containsExactly("OPTED_OUT", "NO_ADDRESS", "FREQUENCY_CAP", null);
+            assertThat(jdbc.queryForList("select user_id from outbox_message where push_id = ?", String.class,
+                    done.getId())).containsExactly(audience.get(3));
+        } finally {
+            engine.resetClock();
+        }
+    }
+
+    /** A pause may last days: the resumed push skips whoever opted out or reached the cap meanwhile. */
+    @Test
+    void theResumedPushChecksWhoIsLeftAgain() {
+        List<String> audience = audienceOf(5);
+        Schedule oncePerDay = new Schedule(null, null, null, null, null, null, null, null,
+                new FrequencyCap(1, Duration.ofDays(1)), null);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, oncePerDay);
+        ProcessInstance first = deliveryOf(task);
+        management().executeJob(batchJobs(first).get(0).getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+        assertThat(delivery.counts(livePush(task).getId()).planned()).isEqualTo(3);
+
+        users.upsert(new UserProfile(audience.get(2), "C", null, null, null, null, null, Set.of(), Map.of(),
+                Set.of(Channel.IN_APP)));
+        OperationTask other = sentToBatchJobs(List.of(audience.get(3)), PushType.MANUAL, Channel.IN_APP);
+        engine.runDueJobs(other.getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
+        Push resumed = livePush(task);
+        assertThat(resumed.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(delivery.counts(resumed.getId()).skippedByReason())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("OPTED_OUT", 1L, "FREQUENCY_CAP", 1L));
+        assertThat(inboxMessages(task, audience)).containsOnlyKeys(audience.get(0), audience.get(1), audience.get(4));
+    }
+
     /** Two sends a minute: the first batch takes both, the second waits at its worker's timer for the refill. */
     @Test
     void sendsBeyondTheRateLimitWaitUntilItHasRoom() {
