@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
@@ -179,7 +180,7 @@ class ActionsTableAgreementTest {
         RestClient operator = api.as(Fixtures.OPERATOR);
         return switch (action) {
             case EDIT -> operator.put().uri("/api/tasks/{id}", task.getId()).contentType(MediaType.APPLICATION_JSON)
-                    .body(editBody(task)).retrieve().toEntity(Map.class);
+                    .header(HttpHeaders.IF_MATCH, "*").body(editBody(task)).retrieve().toEntity(Map.class);
             case DELETE -> {
                 ResponseEntity<Void> deleted = operator.delete().uri("/api/tasks/{id}", task.getId()).retrieve().toBodilessEntity();
                 yield deleted.getStatusCode().is2xxSuccessful()

@@ -95,11 +95,19 @@ class TaskController {
     }
 
     @PutMapping("/{id}")
-    @Operation(summary = "Edit a task; send its version in If-Match or in the body, a stale one gets 409")
+    @Operation(summary = "Edit a task; send its version in If-Match or in the body (without either: 428), a stale "
+            + "one gets 409; If-Match: * overwrites whatever version is there")
     ResponseEntity<TaskView> edit(@PathVariable long id,
                                   @Parameter(description = "The task's version, as its ETag") @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                   @Valid @RequestBody TaskRequest request) {
-        OperationTask task = commands.edit(id, request.toDefinition(), expectedVersion(ifMatch, request.version()));
+        Long expected = expectedVersion(ifMatch, request.version());
+        if (expected == null && !"*".equals(ifMatch == null ? null : ifMatch.trim())) {
+            // an edit replaces the whole definition: without the version it was made from, it could undo another's
+            throw new ResponseStatusException(HttpStatus.PRECONDITION_REQUIRED, "An edit replaces the whole task: send "
+                    + "the version it was made from, as If-Match: \"<version>\" (the task's ETag) or \"version\" in the "
+                    + "body, or If-Match: * to overwrite whatever is there");
+        }
+        OperationTask task = commands.edit(id, request.toDefinition(), expected);
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 

@@ -198,8 +198,9 @@ class TaskActionsApiTest {
     void editingAPausedTaskSendsItBackToTestingWithoutApproval() {
         OperationTask paused = fixtures.paused(Fixtures.manualInApp());
 
-        ResponseEntity<JsonNode> edited = put(olivia(), "/api/tasks/{id}", manualInAppTask("Changed while paused"),
-                paused.getId());
+        long version = get(olivia(), "/api/tasks/{id}", paused.getId()).getBody().path("version").asLong();
+        ResponseEntity<JsonNode> edited = put(olivia(), "/api/tasks/{id}",
+                manualInAppTask("Changed while paused").put("version", version), paused.getId());
 
         assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(edited.getBody().path("status").asText()).isEqualTo("TESTING");
@@ -250,7 +251,8 @@ class TaskActionsApiTest {
         long id = created("Tested twice");
         act(Fixtures.OPERATOR, id, "test", null);
         engine.runDueJobs();
-        ObjectNode body = manualInAppTask("Tested twice");
+        ObjectNode body = manualInAppTask("Tested twice")
+                .put("version", get(olivia(), "/api/tasks/{id}", id).getBody().path("version").asLong());
         body.set("testers",
                 HttpJson.array(Fixtures.OPERATOR, "nobody-" + HttpJson.uniqueWord()));
         assertThat(put(olivia(), "/api/tasks/{id}", body, id).getStatusCode()).isEqualTo(HttpStatus.OK);

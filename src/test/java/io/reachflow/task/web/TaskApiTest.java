@@ -85,7 +85,7 @@ class TaskApiTest {
 
         for (ResponseEntity<JsonNode> response : java.util.List.of(
                 get(olivia(), "/api/tasks/{id}", unknown),
-                put(olivia(), "/api/tasks/{id}", manualInAppTask("Nobody"), unknown),
+                put(olivia(), "/api/tasks/{id}", manualInAppTask("Nobody").put("version", 0), unknown),
                 delete(olivia(), "/api/tasks/{id}", unknown),
                 post(olivia(), "/api/tasks/{id}/test", null, unknown),
                 put(olivia(), "/api/tasks/{id}/subgroup", HttpJson.object().put("subgroup", "x"), unknown),
@@ -105,7 +105,7 @@ class TaskApiTest {
         assertThat(delete(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
 
         assertThat(get(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Back"), id).getStatusCode())
+        assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Back").put("version", 0), id).getStatusCode())
                 .isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(post(olivia(), "/api/tasks/{id}/copy", null, id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(delete(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
@@ -173,11 +173,34 @@ class TaskApiTest {
         assertThat(current.path("version").asLong()).isEqualTo(firstEdit.getBody().path("version").asLong());
     }
 
+    /** An edit replaces the whole task: one that does not say which version it was made from could undo another's. */
+    @Test
+    void requiresTheVersionForAnEditUnlessIfMatchIsAStar() {
+        JsonNode created = createdByOlivia("Versioned edit");
+        long id = created.path("id").asLong();
+
+        ResponseEntity<JsonNode> blind = put(olivia(), "/api/tasks/{id}", manualInAppTask("Blind"), id);
+
+        assertThat(blind.getStatusCode()).isEqualTo(HttpStatus.PRECONDITION_REQUIRED);
+        assertThat(blind.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(blind.getBody().path("detail").asText()).contains("If-Match");
+        JsonNode unchanged = get(olivia(), "/api/tasks/{id}", id).getBody();
+        assertThat(unchanged.path("name").asText()).isEqualTo("Versioned edit");
+        assertThat(unchanged.path("version").asLong()).isEqualTo(created.path("version").asLong());
+
+        ResponseEntity<JsonNode> overwrite = olivia().put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, "*").body(manualInAppTask("Overwritten"))
+                .retrieve().toEntity(JsonNode.class);
+        assertThat(overwrite.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(overwrite.getBody().path("name").asText()).isEqualTo("Overwritten");
+    }
+
     @Test
     void refusesADeleteWithAStaleIfMatchAndKeepsTheTask() {
         ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("Kept"));
         long id = created.getBody().path("id").asLong();
-        assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Kept, edited"), id).getStatusCode())
+        assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Kept, edited")
+                .put("version", created.getBody().path("version").asLong()), id).getStatusCode())
                 .isEqualTo(HttpStatus.OK);
 
         ResponseEntity<JsonNode> staleDelete = olivia().delete().uri("/api/tasks/{id}", id)
