@@ -3,14 +3,21 @@ package io.reachflow.lifecycle;
 import io.reachflow.review.ReviewProcess;
 import io.reachflow.review.ReviewVariables;
 import io.reachflow.task.IllegalTransitionException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.Variables;
+import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,10 +35,44 @@ public class LifecycleFacade {
     private final TaskService taskService;
     private final IdentityService identityService;
 
-    public LifecycleFacade(RuntimeService runtimeService, TaskService taskService, IdentityService identityService) {
+    private final RepositoryService repositoryService;
+
+    public LifecycleFacade(RuntimeService runtimeService, TaskService taskService, IdentityService identityService,
+                           RepositoryService repositoryService) {
         this.runtimeService = runtimeService;
         this.taskService = taskService;
         this.identityService = identityService;
+        this.repositoryService = repositoryService;
+    }
+
+    /**
+     * Where the task's processes (its lifecycle, review and deliveries) are stuck: the engine's open incidents, each
+     * where it began (an incident of a called process shows once, not again in its caller), oldest first.
+     */
+    public List<TaskIncident> incidents(long taskId) {
+        List<TaskIncident> incidents = new ArrayList<>();
+        for (ProcessInstance stuck : runtimeService.createProcessInstanceQuery()
+                .processInstanceBusinessKey(String.valueOf(taskId)).withIncident().list()) {
+            ProcessDefinition definition = repositoryService.getProcessDefinition(stuck.getProcessDefinitionId());
+            Object pushId = DeliveryProcess.KEY.equals(definition.getKey())
+                    ? runtimeService.getVariable(stuck.getId(), DeliveryProcess.PUSH_ID) : null;
+            for (Incident incident : runtimeService.createIncidentQuery().processInstanceId(stuck.getId()).list()) {
+                if (incident.getId().equals(incident.getRootCauseIncidentId())) {
+                    incidents.add(new TaskIncident(incident.getId(), definition.getKey(), incident.getActivityId(),
+                            activityName(definition, incident.getActivityId()), incident.getIncidentMessage(),
+                            incident.getIncidentTimestamp().toInstant(), (Long) pushId, stuck.getId()));
+                }
+            }
+        }
+        incidents.sort(Comparator.comparing(TaskIncident::since));
+        return incidents;
+    }
+
+    private String activityName(ProcessDefinition definition, String activityId) {
+        ModelElementInstance element = repositoryService.getBpmnModelInstance(definition.getId())
+                .getModelElementById(activityId);
+        String name = element == null ? null : element.getAttributeValue("name");
+        return name == null ? activityId : name;
     }
 
     public void start(long taskId) {

@@ -478,7 +478,8 @@ class LifecyclePathsTest {
                 .isInstanceOf(org.camunda.bpm.engine.MismatchingMessageCorrelationException.class);
         assertThatThrownBy(() -> fixtures.as(Fixtures.OPERATOR, () -> {
             new LifecycleFacade(engine.processEngine().getRuntimeService(), engine.processEngine().getTaskService(),
-                    engine.processEngine().getIdentityService()).send(task.getId(), LifecycleProcess.Message.PAUSED);
+                    engine.processEngine().getIdentityService(), engine.processEngine().getRepositoryService())
+                    .send(task.getId(), LifecycleProcess.Message.PAUSED);
             return null;
         })).isInstanceOf(IllegalTransitionException.class);
     }

@@ -16,9 +16,11 @@ import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.RecipientCounts;
 import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.support.Api;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.support.ScriptedReceiver;
 import io.reachflow.support.ScriptedReceiver.Answer;
@@ -46,6 +48,10 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.client.RestClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -97,6 +103,9 @@ class ProviderDeliveryTest {
 
     @Autowired
     Deliveries deliveries;
+
+    @Autowired
+    Api api;
 
     @Autowired
     Fixtures fixtures;
@@ -173,8 +182,10 @@ class ProviderDeliveryTest {
                 push.getId())).containsOnly(3);
     }
 
+    /** The incident is logged with its task, and shows in the API: on the push, and where and why on the task. */
     @Test
-    void aBatchThatKeepsFailingBecomesAnIncidentAndGoesOnOnceRetried() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void aBatchThatKeepsFailingBecomesAnIncidentAndGoesOnOnceRetried(CapturedOutput output) {
         List<String> audience = deliveries.audienceOf(2);
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
         providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
@@ -190,10 +201,25 @@ class ProviderDeliveryTest {
         assertThat(incidents).hasSize(1);
         assertThat(incidents.get(0).getIncidentMessage()).contains("2 recipients wait", "HTTP 503");
         assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERING);
+        assertThat(output.getOut()).contains("Task " + task.getId() + ": 'Deliver batch' failed through all its "
+                + "retries and waits for an admin (Cockpit, process instance " + deliveries.deliveryOf(task).getId());
+        RestClient operator = api.as(Fixtures.OPERATOR);
+        JsonNode stuck = HttpJson.get(operator, "/api/tasks/{id}/incidents", task.getId()).getBody();
+        assertThat(stuck).hasSize(1);
+        assertThat(stuck.get(0).path("process").asText()).isEqualTo(DeliveryProcess.KEY);
+        assertThat(stuck.get(0).path("activity").asText()).isEqualTo("Deliver batch");
+        assertThat(stuck.get(0).path("message").asText()).contains("HTTP 503");
+        assertThat(stuck.get(0).path("pushId").asLong()).isEqualTo(deliveries.livePush(task).getId());
+        assertThat(HttpJson.get(operator, "/api/tasks/{id}/pushes", task.getId()).getBody().get(0)
+                .path("incidents").asLong()).isEqualTo(1);
 
         management().setJobRetries(batch.getId(), 1);
         engine.advance(Duration.ofMinutes(10));
         engine.runDueJobs(task.getId());
+
+        assertThat(HttpJson.get(operator, "/api/tasks/{id}/incidents", task.getId()).getBody()).isEmpty();
+        assertThat(HttpJson.get(operator, "/api/tasks/{id}/pushes", task.getId()).getBody().get(0)
+                .path("incidents").asLong()).isZero();
 
         assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
         assertThat(usersAnsweredOk(deliveries.livePush(task))).containsExactlyInAnyOrderElementsOf(audience);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
@@ -41,11 +42,15 @@ class PushController {
     private final DeliveryService delivery;
     private final Clock clock;
 
-    PushController(TaskQueries queries, PushRepository pushes, DeliveryService delivery, Clock clock) {
+    private final RuntimeService runtime;
+
+    PushController(TaskQueries queries, PushRepository pushes, DeliveryService delivery, Clock clock,
+                   RuntimeService runtime) {
         this.queries = queries;
         this.pushes = pushes;
         this.delivery = delivery;
         this.clock = clock;
+        this.runtime = runtime;
     }
 
     @GetMapping("/test-rounds")
@@ -96,7 +101,15 @@ class PushController {
                 counts.total() - counts.skipped(), sent, counts.delivered(), counts.failed(), counts.skipped(),
                 counts.remaining(), ratePerSecond(push, sent), counts.skippedByReason(), counts.failedByReason(),
                 counts.deferredByReason(), push.getOpened(), push.getClicked(), push.getConverted(),
-                push.getRecipientsPrunedAt());
+                push.getRecipientsPrunedAt(), incidents(push));
+    }
+
+    /** The open incidents of the delivery that delivers the push: batches stuck until an admin retries them. */
+    private long incidents(Push push) {
+        if (push.getStatus() != PushStatus.DELIVERING || push.getDeliveryId() == null) {
+            return 0;
+        }
+        return runtime.createIncidentQuery().processInstanceId(push.getDeliveryId()).count();
     }
 
     /** Recipients sent to per second, from the push's start to its end (or now, while it runs). */
@@ -121,13 +134,15 @@ class PushController {
      * A push and its progress: {@code remaining} are recipients not sent to yet (planned, or with a provider that has
      * not answered), {@code deferredByReason} why those planned wait, when they do (a provider's temporary failure,
      * a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the recipients sent to per second
-     * so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after the retention (its counts stay).
+     * so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after the retention (its counts stay),
+     * {@code incidents} how many of its batches are stuck, failed through all their retries ({@code …/incidents} says
+     * where and why; an admin retries them in Cockpit).
      */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
                     String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,
                     long delivered, long failed, long skipped, long remaining, double ratePerSecond,
                     Map<String, Long> skippedByReason, Map<String, Long> failedByReason,
                     Map<String, Long> deferredByReason, long opened, long clicked, long converted,
-                    Instant recipientsPrunedAt) {
+                    Instant recipientsPrunedAt, long incidents) {
     }
 }

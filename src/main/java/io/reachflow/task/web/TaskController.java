@@ -1,7 +1,9 @@
 package io.reachflow.task.web;
 
+import io.reachflow.lifecycle.LifecycleFacade;
 import io.reachflow.lifecycle.TaskActionPolicy;
 import io.reachflow.lifecycle.TaskCommands;
+import io.reachflow.lifecycle.TaskIncident;
 import io.reachflow.system.EngineConflicts;
 import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.AuditEntry;
@@ -54,11 +56,15 @@ class TaskController {
     private final TaskActionPolicy policy;
     private final AuditRepository audits;
 
-    TaskController(TaskCommands commands, TaskQueries queries, TaskActionPolicy policy, AuditRepository audits) {
+    private final LifecycleFacade lifecycle;
+
+    TaskController(TaskCommands commands, TaskQueries queries, TaskActionPolicy policy, AuditRepository audits,
+                   LifecycleFacade lifecycle) {
         this.commands = commands;
         this.queries = queries;
         this.policy = policy;
         this.audits = audits;
+        this.lifecycle = lifecycle;
     }
 
     @PostMapping
@@ -151,6 +157,14 @@ class TaskController {
             return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
         }
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
+    }
+
+    @GetMapping("/{id}/incidents")
+    @Operation(summary = "Where the task's processes are stuck: jobs that failed through all their retries (a delivery "
+            + "batch, a test round, a push's plan), oldest first; empty when nothing is. An admin retries them in Cockpit")
+    List<TaskIncident> incidents(@PathVariable long id) {
+        queries.requireExists(id);
+        return lifecycle.incidents(id);
     }
 
     @GetMapping("/{id}/history")

@@ -1,0 +1,80 @@
+package io.reachflow.system;
+
+import java.util.List;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.incident.IncidentContext;
+import org.camunda.bpm.engine.impl.incident.IncidentHandler;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Logs each incident of a failed job with the task it stops, at ERROR when it is raised (a delivery batch, a test
+ * round or a plan failed through all its retries: it waits for an admin) and at INFO when it is resolved. The
+ * engine's own handler still records it; this one is added beside it (composite incident handlers).
+ */
+@Component
+public class IncidentLogPlugin extends AbstractProcessEnginePlugin {
+
+    private static final Logger log = LoggerFactory.getLogger(IncidentLogPlugin.class);
+
+    @Override
+    public void preInit(ProcessEngineConfigurationImpl configuration) {
+        configuration.setCompositeIncidentHandlersEnabled(true);
+        configuration.setCustomIncidentHandlers(List.of(new Logging()));
+    }
+
+    static final class Logging implements IncidentHandler {
+
+        @Override
+        public String getIncidentHandlerType() {
+            return Incident.FAILED_JOB_HANDLER_TYPE;
+        }
+
+        @Override
+        public Incident handleIncident(IncidentContext context, String message) {
+            log.error("{}: {} failed through all its retries and waits for an admin (Cockpit, process instance {}): {}",
+                    task(context), activity(context), processInstance(context), message);
+            return null;
+        }
+
+        @Override
+        public void resolveIncident(IncidentContext context) {
+            log.info("{}: the incident at {} is resolved", task(context), activity(context));
+        }
+
+        @Override
+        public void deleteIncident(IncidentContext context) {
+            // deleted with its process instance, or its job: nothing is stuck any more, and nothing to tell
+        }
+
+        private static String task(IncidentContext context) {
+            ExecutionEntity execution = execution(context);
+            return execution == null || execution.getProcessBusinessKey() == null
+                    ? "No task" : "Task " + execution.getProcessBusinessKey();
+        }
+
+        private static String activity(IncidentContext context) {
+            ExecutionEntity execution = execution(context);
+            ActivityImpl activity = execution == null || context.getActivityId() == null
+                    ? null : execution.getProcessDefinition().findActivity(context.getActivityId());
+            String name = activity == null ? null : (String) activity.getProperty("name");
+            return "'" + (name == null ? context.getActivityId() : name) + "'";
+        }
+
+        private static String processInstance(IncidentContext context) {
+            ExecutionEntity execution = execution(context);
+            return execution == null ? "unknown" : execution.getProcessInstanceId();
+        }
+
+        private static ExecutionEntity execution(IncidentContext context) {
+            return context.getExecutionId() == null ? null
+                    : Context.getCommandContext().getExecutionManager().findExecutionById(context.getExecutionId());
+        }
+    }
+}
