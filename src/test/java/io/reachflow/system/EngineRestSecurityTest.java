@@ -21,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
@@ -147,8 +150,10 @@ class EngineRestSecurityTest {
         assertStillWaitingForReview(id);
     }
 
+    /** The refusals are the caller's errors: 403s, not a server error in the log. */
     @Test
-    void refusesTheReviewToAnAdminWhoIsNoReviewer() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void refusesTheReviewToAnAdminWhoIsNoReviewer(CapturedOutput output) {
         long id = createdBy(Fixtures.OPERATOR);
         testedAndSubmittedBy(Fixtures.OPERATOR, id);
         String work = openReviewWork(id).getId();
@@ -163,6 +168,7 @@ class EngineRestSecurityTest {
         assertThat(claim.getBody().path("message").asText()).contains("only members of reviewers decide it");
         assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(assignToAnOperator.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(output.getOut()).doesNotContain("ERROR").doesNotContain("may not claim");
         assertStillWaitingForReview(id);
         claimAndComplete(Fixtures.REVIEWER, work, true, "fine");
         assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
