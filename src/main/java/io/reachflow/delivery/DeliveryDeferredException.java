@@ -1,23 +1,27 @@
 package io.reachflow.delivery;
 
-import java.time.Duration;
+import java.time.Instant;
 
 /**
  * A batch must be tried again later: its provider took none of its messages (each failed temporarily). Thrown by the
- * batch's job, so that the engine retries it with the backoff of its retry cycle, at the earliest after
- * {@link #waitFor()}, and raises an incident once the retries are used up.
+ * batch's job, so that the engine retries it with the backoff of its retry cycle, but never before
+ * {@link #notBefore()}, and raises an incident once the retries are used up.
  */
 public class DeliveryDeferredException extends RuntimeException {
 
-    private final transient Duration waitFor;
+    private final transient Instant notBefore;
 
-    public DeliveryDeferredException(String message, Duration waitFor) {
+    public DeliveryDeferredException(String message, Instant notBefore) {
         super(message);
-        this.waitFor = waitFor;
+        this.notBefore = notBefore;
     }
 
-    /** How long the next attempt must wait at least; null when the retry cycle's backoff will do. */
-    public Duration waitFor() {
-        return waitFor;
+    /**
+     * When the batch's deferred recipients are due again (the provider's Retry-After, or the pause after a temporary
+     * failure): a retry before then would find none of them due, count for nothing and leave the worker waiting at
+     * its timer, whose next job starts with all its retries again. Null when the retry cycle's backoff will do.
+     */
+    public Instant notBefore() {
+        return notBefore;
     }
 }

@@ -183,12 +183,13 @@ class PushRecipients {
                 + "where u.id = r.user_id and " + DeliveryService.noAddress(addressColumn) + "))";
         int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = case when " + optedOut
                 + " then '" + SkipReason.OPTED_OUT + "' else '" + SkipReason.NO_ADDRESS + "' end, detail = null, "
-                + "updated_at = ? where " + waited + " and " + excluded, at, pushId, batch, at);
+                + "not_before = null, updated_at = ? where " + waited + " and " + excluded, at, pushId, batch, at);
         FrequencyCap cap = task.getSchedule().frequencyCap();
         List<Long> periodPushes = cap == null ? List.of() : periodPushes(pushId, task.getChannel(), cap, now);
         int capped = periodPushes.isEmpty() ? 0 : jdbc.execute((Connection connection) -> {
             try (PreparedStatement statement = connection.prepareStatement("update push_recipient r set "
-                    + "status = 'SKIPPED', reason = '" + SkipReason.FREQUENCY_CAP + "', detail = null, updated_at = ? "
+                    + "status = 'SKIPPED', reason = '" + SkipReason.FREQUENCY_CAP + "', detail = null, "
+                    + "not_before = null, updated_at = ? "
                     + "where " + waited + " and (select count(*) from push_recipient s where s.push_id = any (?) "
                     + "and s.user_id = r.user_id and s.status = 'DELIVERED' and s.updated_at > ?) >= ?")) {
                 statement.setTimestamp(1, at);
@@ -327,6 +328,7 @@ class PushRecipients {
     int skipCapped(long pushId, Channel channel, FrequencyCap cap, Instant now) {
         Instant since = now.minus(cap.period());
         Instant finishedSince = finishedSince(cap, now);
+        Timestamp at = Timestamp.from(now);
         List<String> chunk = new ArrayList<>(CAP_CHUNK);
         int[] capped = {0};
         jdbc.query(connection -> {
@@ -344,27 +346,28 @@ class PushRecipients {
         }, (RowCallbackHandler) row -> {
             chunk.add(row.getString(1));
             if (chunk.size() == CAP_CHUNK) {
-                capped[0] += skip(pushId, chunk, SkipReason.FREQUENCY_CAP);
+                capped[0] += skip(pushId, chunk, SkipReason.FREQUENCY_CAP, at);
                 chunk.clear();
             }
         });
-        capped[0] += skip(pushId, chunk, SkipReason.FREQUENCY_CAP);
+        capped[0] += skip(pushId, chunk, SkipReason.FREQUENCY_CAP, at);
         log.debug("Push {}: {} recipients at the frequency cap ({} per {})", pushId, capped[0], cap.max(), cap.period());
         return capped[0];
     }
 
     /** Skips those of {@code users} still PLANNED for the push, each found by its key. */
-    private int skip(long pushId, List<String> users, SkipReason reason) {
+    private int skip(long pushId, List<String> users, SkipReason reason, Timestamp at) {
         if (users.isEmpty()) {
             return 0;
         }
         return jdbc.execute((Connection connection) -> {
             try (PreparedStatement statement = connection.prepareStatement("update push_recipient set "
-                    + "status = 'SKIPPED', reason = ?, detail = null where push_id = ? and user_id = any (?) "
-                    + "and status = 'PLANNED'")) {
+                    + "status = 'SKIPPED', reason = ?, detail = null, not_before = null, updated_at = ? "
+                    + "where push_id = ? and user_id = any (?) and status = 'PLANNED'")) {
                 statement.setString(1, reason.name());
-                statement.setLong(2, pushId);
-                statement.setArray(3, connection.createArrayOf("varchar", users.toArray()));
+                statement.setTimestamp(2, at);
+                statement.setLong(3, pushId);
+                statement.setArray(4, connection.createArrayOf("varchar", users.toArray()));
                 return statement.executeUpdate();
             }
         });

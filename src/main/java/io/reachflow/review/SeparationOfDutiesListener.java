@@ -124,12 +124,15 @@ public class SeparationOfDutiesListener implements TaskListener {
                 .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
                 .map(IdentityLink::getGroupId)
                 .collect(Collectors.toSet());
-        if (candidateGroups.isEmpty() || !Collections.disjoint(candidateGroups, groupsOf(work, user))) {
-            return;
+        if (candidateGroups.isEmpty()) {
+            throw new AuthorizationException("The review of task " + LifecycleVariables.taskId(work) + " names no "
+                    + "candidate group: nobody may " + what + " it (the model must name the reviewers' group)");
         }
-        throw new AuthorizationException(user + " may not " + what + " the review of task "
-                + LifecycleVariables.taskId(work) + ": only members of " + String.join(", ", candidateGroups)
-                + " decide it");
+        if (Collections.disjoint(candidateGroups, groupsOf(work, user))) {
+            throw new AuthorizationException(user + " may not " + what + " the review of task "
+                    + LifecycleVariables.taskId(work) + ": only members of " + String.join(", ", candidateGroups)
+                    + " decide it");
+        }
     }
 
     /** The groups of the authenticated user when that is {@code user}, else the identity service's. */

@@ -1,5 +1,6 @@
 package io.reachflow.system;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -14,9 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs each incident of a failed job with the task it stops, at ERROR when it is raised (a delivery batch, a test
- * round or a plan failed through all its retries: it waits for an admin) and at INFO when it is resolved. The
- * engine's own handler still records it; this one is added beside it (composite incident handlers).
+ * Logs each incident of a failed job with the task it stops, at ERROR when it is raised: a delivery batch, a test
+ * round or a plan failed through all its retries and waits for an admin. The engine's own handler still records
+ * it; this one is added beside it (composite incident handlers).
  */
 @Component
 public class IncidentLogPlugin extends AbstractProcessEnginePlugin {
@@ -26,7 +27,12 @@ public class IncidentLogPlugin extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         configuration.setCompositeIncidentHandlersEnabled(true);
-        configuration.setCustomIncidentHandlers(List.of(new Logging()));
+        List<IncidentHandler> handlers = new ArrayList<>();
+        if (configuration.getCustomIncidentHandlers() != null) {
+            handlers.addAll(configuration.getCustomIncidentHandlers());
+        }
+        handlers.add(new Logging());
+        configuration.setCustomIncidentHandlers(handlers);
     }
 
     static final class Logging implements IncidentHandler {
@@ -45,7 +51,7 @@ public class IncidentLogPlugin extends AbstractProcessEnginePlugin {
 
         @Override
         public void resolveIncident(IncidentContext context) {
-            log.info("{}: the incident at {} is resolved", task(context), activity(context));
+            // called for every job that succeeds or gets retries, incident or not: the API shows what is resolved
         }
 
         @Override

@@ -176,6 +176,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
             throw e;
         }
+        // the engine wraps what a task listener throws: a separation-of-duties refusal keeps its 403, a review
+        // decided without its variables its 400
+        Throwable refusal = EngineRestConfiguration.refusal(e);
+        if (refusal instanceof AuthorizationException authorization) {
+            return forbidden(authorization);
+        }
+        if (refusal instanceof BadUserRequestException badRequest) {
+            return badUserRequest(badRequest);
+        }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The server could not answer the request; its log has the cause");

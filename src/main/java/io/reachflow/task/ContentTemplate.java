@@ -15,11 +15,16 @@ import java.util.regex.Pattern;
 public final class ContentTemplate {
 
     private static final Pattern WITH_DEFAULT = Pattern.compile("\\{\\{\\s*([\\w.]+)\\s*\\|([^}]*)}}");
+    /** A partial ({{>name}}), a parent ({{<name}}) or a change of delimiters ({{=<% %>=}}). */
+    private static final Pattern UNSUPPORTED_TAG = Pattern.compile("\\{\\{\\s*[<>=]");
 
     private static final Mustache.Compiler COMPILER = Mustache.compiler()
             .escapeHTML(false)
             .emptyStringIsFalse(true)
-            .defaultValue("");
+            .defaultValue("")
+            .withLoader(name -> {
+                throw new MustacheException("A content template cannot include another ('" + name + "')");
+            });
 
     private ContentTemplate() {
     }
@@ -32,6 +37,10 @@ public final class ContentTemplate {
     public static Optional<String> syntaxError(String template) {
         if (template == null) {
             return Optional.empty();
+        }
+        if (UNSUPPORTED_TAG.matcher(template).find()) {
+            return Optional.of("is not a valid template: partials ({{>name}}), parents ({{<name}}) and changed "
+                    + "delimiters ({{=…=}}) are not supported in content");
         }
         try {
             compile(template);

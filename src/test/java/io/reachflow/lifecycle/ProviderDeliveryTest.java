@@ -64,7 +64,7 @@ import org.springframework.test.context.TestPropertySource;
  * scripted per path) and SMTP (GreenMail). Temporary failures are retried by the engine with backoff (no earlier
  * than Retry-After) until an incident; permanent ones are recorded; an interrupted send is sent again only where the
  * provider recognises it; a pause while a provider has messages still records its answers. The test profile cuts
- * pushes into batches of 2, retried after 10 s, then 2 min, then an incident.
+ * pushes into batches of 2, retried after 10 s (the cycle's 5 s, but not before the deferred recipients are due), then 2 min, then an incident.
  *
  * <p>The providers' addresses make this application context its own, next to the H2 tests' shared one: its engine
  * takes a generated name (the engine registry is JVM-wide), and it is closed after the class. The local servers run
@@ -152,8 +152,9 @@ class ProviderDeliveryTest {
 
         assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 500");
         Job retried = job(batch);
-        assertThat(retried.getRetries()).as("retries left of the cycle PT10S,PT2M").isEqualTo(2);
-        assertThat(retried.getDuedate().toInstant()).as("after the cycle's first interval")
+        assertThat(retried.getRetries()).as("retries left of the cycle PT5S,PT2M").isEqualTo(2);
+        assertThat(retried.getDuedate().toInstant())
+                .as("when the deferred recipients are due again: the pause of 10 s outweighs the cycle's 5 s")
                 .isEqualTo(engine.now().plusSeconds(10));
         RecipientCounts waiting = delivery.counts(push.getId());
         assertThat(waiting.remaining()).isEqualTo(2);

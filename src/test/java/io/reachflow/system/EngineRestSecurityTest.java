@@ -84,6 +84,28 @@ class EngineRestSecurityTest {
         assertStillWaitingForReview(id);
     }
 
+    /**
+     * The second level through /api: neither the first reviewer (the review work was hidden from him when it was
+     * created) nor a reviewer outside senior-reviewers may decide it.
+     */
+    @Test
+    void refusesTheSecondLevelToItsFirstReviewerThroughApi() {
+        long id = underReviewSms();
+        approveThroughApi(Fixtures.SENIOR_REVIEWER, id);
+        assertThat(openReviewWork(id).getTaskDefinitionKey())
+                .isEqualTo(ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id());
+
+        ResponseEntity<JsonNode> again = post(api.as(Fixtures.SENIOR_REVIEWER), "/api/tasks/{id}/approve", null, id);
+        ResponseEntity<JsonNode> notSenior = post(rita(), "/api/tasks/{id}/approve", null, id);
+
+        assertThat(again.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(again.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(again.getBody().path("detail").asText()).contains("sam");
+        assertThat(notSenior.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+        assertThat(openReviewWork(id).getAssignee()).isNull();
+    }
+
     @Test
     void refusesApprovalByCreatorThroughApi() {
         long id = createdBy(UNA);

@@ -5,6 +5,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -41,8 +43,23 @@ class ProblemDetailsAdviceTest {
                 .andExpect(jsonPath("$.detail").value("pruned"));
     }
 
+    @Test
+    void aRefusalThatTheEngineWrappedKeepsItsStatus() throws Exception {
+        mvc.perform(get("/failing/wrapped-refusal"))
+                .andExpect(status().isForbidden())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("Separation of duties: sam may not decide"));
+    }
+
     @RestController
     static class Failing {
+
+        @GetMapping("/failing/wrapped-refusal")
+        String wrappedRefusal() {
+            throw new ProcessEngineException("ENGINE-03051 There was an exception while invoking the TaskListener",
+                    new ProcessEngineException("Exception while invoking TaskListener",
+                            new AuthorizationException("Separation of duties: sam may not decide")));
+        }
 
         @GetMapping("/failing/unforeseen")
         String unforeseen() {

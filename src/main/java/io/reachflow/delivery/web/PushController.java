@@ -104,7 +104,7 @@ class PushController {
                 push.getRecipientsPrunedAt(), incidents(push));
     }
 
-    /** The open incidents of the delivery that delivers the push: batches stuck until an admin retries them. */
+    /** The open incidents of the delivery that delivers the push: jobs stuck until an admin retries them. */
     private long incidents(Push push) {
         if (push.getStatus() != PushStatus.DELIVERING || push.getDeliveryId() == null) {
             return 0;
@@ -135,8 +135,8 @@ class PushController {
      * not answered), {@code deferredByReason} why those planned wait, when they do (a provider's temporary failure,
      * a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the recipients sent to per second
      * so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after the retention (its counts stay),
-     * {@code incidents} how many of its batches are stuck, failed through all their retries ({@code …/incidents} says
-     * where and why; an admin retries them in Cockpit).
+     * {@code incidents} how many of its delivery's jobs (mostly batches) are stuck, failed through all their retries
+     * ({@code …/incidents} says where and why; an admin retries them in Cockpit).
      */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
                     String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,

@@ -46,7 +46,7 @@ public class DeliverBatchDelegate implements JavaDelegate {
         if (result.mustRetry()) {
             throw new DeliveryDeferredException("Push " + pushId + " batch " + batch + ": " + result.left()
                     + " recipients wait (" + result.reason() + ")"
-                    + (result.retryAfter() == null ? "" : ", at least " + result.retryAfter()), result.retryAfter());
+                    + (result.retryAfter() == null ? "" : ", at least " + result.retryAfter()), result.dueAt());
         }
         if (result.waits()) {
             log.debug("Push {} batch {}: {} recipients left, the next due at {}", pushId, batch, result.left(),

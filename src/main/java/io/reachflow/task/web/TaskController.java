@@ -191,7 +191,10 @@ class TaskController {
     }
 
     private static Long expectedVersion(String ifMatch, Long bodyVersion) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.equals("*")) {
+        if (ifMatch != null && ifMatch.trim().equals("*")) {
+            return null;
+        }
+        if (ifMatch == null || ifMatch.isBlank()) {
             return bodyVersion;
         }
         String value = ifMatch.trim().replace("W/", "").replace("\"", "");

@@ -175,7 +175,7 @@ class TaskApiTest {
 
     /** An edit replaces the whole task: one that does not say which version it was made from could undo another's. */
     @Test
-    void requiresTheVersionForAnEditUnlessIfMatchIsAStar() {
+    void requiresTheVersionForAnEditUnlessIfMatchIsAStarWhichOutweighsABodyVersion() {
         JsonNode created = createdByOlivia("Versioned edit");
         long id = created.path("id").asLong();
 
@@ -189,7 +189,7 @@ class TaskApiTest {
         assertThat(unchanged.path("version").asLong()).isEqualTo(created.path("version").asLong());
 
         ResponseEntity<JsonNode> overwrite = olivia().put().uri("/api/tasks/{id}", id)
-                .header(HttpHeaders.IF_MATCH, "*").body(manualInAppTask("Overwritten"))
+                .header(HttpHeaders.IF_MATCH, " * ").body(manualInAppTask("Overwritten").put("version", 99))
                 .retrieve().toEntity(JsonNode.class);
         assertThat(overwrite.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(overwrite.getBody().path("name").asText()).isEqualTo("Overwritten");

@@ -108,6 +108,18 @@ class TaskValidationTest {
                 assertThat(error.path("message").asText()).startsWith("is not a valid template: ").contains("name"));
     }
 
+    /** JMustache would load a partial only when rendering, and fail every push then: refused when saved. */
+    @Test
+    void refusesATemplateThatIncludesAnother() {
+        ObjectNode body = manualInAppTask("Partial");
+        body.with("content").put("body", "{{#name}}{{> footer}}{{/name}}");
+
+        JsonNode problem = refusedCreate(body);
+
+        assertThat(errorFields(problem)).containsExactly("content.body");
+        assertThat(problem.path("errors").get(0).path("message").asText()).contains("partials");
+    }
+
     @Test
     void acceptsAValidRecurringTask() {
         ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", recurring("0 9 * * MON-FRI", "Europe/Berlin"));
