@@ -177,6 +177,11 @@ class PushRecipients {
     private void recheckWaited(OperationTask task, long pushId, int batch, Instant now) {
         Timestamp at = Timestamp.from(now);
         String waited = "r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and r.reason is not null and " + DUE;
+        // most batches have nobody who waited: one look, then nothing more
+        if (jdbc.queryForList("select r.user_id from push_recipient r where " + waited + " fetch first 1 rows only",
+                String.class, pushId, batch, at).isEmpty()) {
+            return;
+        }
         String optedOut = DeliveryService.optedOut(task.getChannel(), "r.user_id");
         String addressColumn = DeliveryService.addressColumn(task.getChannel());
         String excluded = addressColumn == null ? optedOut : "(" + optedOut + " or exists (select 1 from audience_user u "
