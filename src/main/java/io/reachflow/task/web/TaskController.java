@@ -106,14 +106,9 @@ class TaskController {
     ResponseEntity<TaskView> edit(@PathVariable long id,
                                   @Parameter(description = "The task's version, as its ETag") @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                   @Valid @RequestBody TaskRequest request) {
-        Long expected = expectedVersion(ifMatch, request.version());
-        if (expected == null && !"*".equals(ifMatch == null ? null : ifMatch.trim())) {
-            // an edit replaces the whole definition: without the version it was made from, it could undo another's
-            throw new ResponseStatusException(HttpStatus.PRECONDITION_REQUIRED, "An edit replaces the whole task: send "
-                    + "the version it was made from, as If-Match: \"<version>\" (the task's ETag) or \"version\" in the "
-                    + "body, or If-Match: * to overwrite whatever is there");
-        }
-        OperationTask task = commands.edit(id, request.toDefinition(), expected);
+        OperationTask task = commands.edit(id, request.toDefinition(), requiredVersion(ifMatch, request.version(),
+                "An edit replaces the whole task: send the version it was made from, as If-Match: \"<version>\" (the "
+                        + "task's ETag) or \"version\" in the body, or If-Match: * to overwrite whatever is there"));
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 
@@ -132,10 +127,13 @@ class TaskController {
     }
 
     @PutMapping("/{id}/testers")
-    @Operation(summary = "Set the testers (user ids) a test round goes to")
+    @Operation(summary = "Set the testers (user ids) a test round goes to; send the task's version in If-Match "
+            + "(without it: 428), a stale one gets 409; If-Match: * overwrites")
     TaskView changeTesters(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
                            @Valid @RequestBody TestersRequest request) {
-        return view(commands.changeTesters(id, request.testers(), expectedVersion(ifMatch, null)));
+        return view(commands.changeTesters(id, request.testers(), requiredVersion(ifMatch, null,
+                "The testers replace the task's list: send the version it was made from, as If-Match: \"<version>\" "
+                        + "(the task's ETag), or If-Match: * to overwrite whatever is there")));
     }
 
     @PostMapping("/{id}/{action}")
@@ -188,6 +186,19 @@ class TaskController {
 
     private static String etag(OperationTask task) {
         return "\"" + task.getVersion() + "\"";
+    }
+
+    /**
+     * The version a change that replaces what the caller read must be made from (the whole task, the list of
+     * testers): without it, it could undo another's change made meanwhile, so none is 428; If-Match: * is the
+     * caller's choice to overwrite (null).
+     */
+    private static Long requiredVersion(String ifMatch, Long bodyVersion, String missing) {
+        Long expected = expectedVersion(ifMatch, bodyVersion);
+        if (expected == null && (ifMatch == null || !ifMatch.trim().equals("*"))) {
+            throw new ResponseStatusException(HttpStatus.PRECONDITION_REQUIRED, missing);
+        }
+        return expected;
     }
 
     private static Long expectedVersion(String ifMatch, Long bodyVersion) {

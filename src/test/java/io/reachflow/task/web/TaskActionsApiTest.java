@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -206,6 +207,37 @@ class TaskActionsApiTest {
         assertThat(edited.getBody().path("status").asText()).isEqualTo("TESTING");
         assertThat(edited.getBody().path("approvalStatus").asText()).isEqualTo("NONE");
         assertThat(texts(edited.getBody().path("allowedActions"))).contains("TEST", "SUBMIT").doesNotContain("RESUME");
+    }
+
+    /**
+     * The testers are part of what is approved: a new list sends a paused task back to testing. The list is replaced
+     * whole, so the change says which version it was made from.
+     */
+    @Test
+    void changingTheTestersOfAPausedTaskSendsItBackToTestingAndWantsTheVersion() {
+        OperationTask paused = fixtures.paused(Fixtures.manualInApp());
+        String testers = "/api/tasks/{id}/testers";
+        ObjectNode una = HttpJson.object();
+        una.set("testers", HttpJson.array(Fixtures.OPERATOR_AND_REVIEWER));
+        String etag = get(olivia(), "/api/tasks/{id}", paused.getId()).getHeaders().getETag();
+
+        ResponseEntity<JsonNode> blind = put(olivia(), testers, una, paused.getId());
+        ResponseEntity<JsonNode> stale = olivia().put().uri(testers, paused.getId())
+                .header(HttpHeaders.IF_MATCH, "\"0\"").body(una).retrieve().toEntity(JsonNode.class);
+        assertThat(blind.getStatusCode()).isEqualTo(HttpStatus.PRECONDITION_REQUIRED);
+        assertThat(stale.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(get(olivia(), "/api/tasks/{id}", paused.getId()).getBody().path("status").asText())
+                .isEqualTo("PAUSED");
+
+        ResponseEntity<JsonNode> changed = olivia().put().uri(testers, paused.getId())
+                .header(HttpHeaders.IF_MATCH, etag).body(una).retrieve().toEntity(JsonNode.class);
+
+        assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(texts(changed.getBody().path("testers"))).containsExactly(Fixtures.OPERATOR_AND_REVIEWER);
+        assertThat(changed.getBody().path("status").asText()).isEqualTo("TESTING");
+        assertThat(changed.getBody().path("approvalStatus").asText()).isEqualTo("NONE");
+        assertThat(texts(get(olivia(), "/api/tasks/{id}/history", paused.getId()).getBody(), "action"))
+                .endsWith("CHANGE_TESTERS");
     }
 
     @Test
