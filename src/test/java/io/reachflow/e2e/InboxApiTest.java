@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.Audience;
 import io.reachflow.task.AudienceType;
@@ -29,7 +30,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
-/** The in-app inbox of the users' app: {@code GET /api/inbox/{userId}} and reading one message. */
+/**
+ * The in-app inbox of the users' app ({@code GET /api/inbox/{userId}} and reading one message), and the local
+ * outbox of the sandboxed channels ({@code GET /api/outbox}).
+ */
 @ReachflowSpringTest
 class InboxApiTest {
 
@@ -92,10 +96,46 @@ class InboxApiTest {
         assertThat(errorFields(refused.getBody())).containsExactly("size");
     }
 
+    /**
+     * Without a provider, EMAIL writes to the local outbox: what the message would have been, rendered, with the
+     * address it would have gone to; filtered by channel, task and user.
+     */
+    @Test
+    void theSandboxedChannelsWriteTheirMessagesToTheOutbox() {
+        String jo = audienceUser("Jo", "Kiel");
+        String kim = "kim-" + uniqueWord();
+        assertThat(put(app(), "/api/users/{id}", HttpJson.object().put("name", "Kim"), kim).getStatusCode())
+                .isEqualTo(HttpStatus.CREATED);
+        long taskId = sentTo(Channel.EMAIL, jo, kim);
+
+        ResponseEntity<JsonNode> outbox = get(app(), "/api/outbox?channel=EMAIL&taskId={task}", taskId);
+
+        assertThat(outbox.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(HttpJson.texts(outbox.getBody(), "userId")).as("newest first: the push (Kim has no email "
+                + "address), then the test round to the tester").containsExactly(jo, Fixtures.OPERATOR);
+        JsonNode message = outbox.getBody().get(0);
+        assertThat(message.path("pushId").asLong()).isEqualTo(push(taskId).path("id").asLong());
+        assertThat(message.path("userId").asText()).isEqualTo(jo);
+        assertThat(message.path("address").asText()).isEqualTo("jo@example.com");
+        assertThat(message.path("title").asText()).isEqualTo("Hi Jo");
+        assertThat(message.path("body").asText()).isEqualTo("Sale in Kiel");
+        assertThat(push(taskId).path("skippedByReason").path("NO_ADDRESS").asLong()).isEqualTo(1);
+        assertThat(get(app(), "/api/outbox?channel=SMS&taskId={task}", taskId).getBody()).isEmpty();
+        assertThat(get(app(), "/api/outbox?taskId={task}&userId={user}", taskId, kim).getBody()).isEmpty();
+        ResponseEntity<JsonNode> refused = get(app(), "/api/outbox?channel=FAX");
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(refused.getBody())).containsExactly("channel");
+    }
+
     /** A MANUAL in-app task to these users, run and sent once. */
     private long sentTo(String... users) {
+        return sentTo(Channel.IN_APP, users);
+    }
+
+    /** A MANUAL task on the channel to these users, run and sent once. */
+    private long sentTo(Channel channel, String... users) {
         TaskDefinition definition = new TaskDefinition("Inbox " + uniqueWord(), null, "inbox-tests", null, null,
-                Channel.IN_APP, PushType.MANUAL, new Audience(AudienceType.USERS, List.of(), List.of(users), List.of()),
+                channel, PushType.MANUAL, new Audience(AudienceType.USERS, List.of(), List.of(users), List.of()),
                 new Content("Hi {{name}}", "Sale in {{attributes.city}}", null), Schedule.immediately(), null, null,
                 List.of(Fixtures.OPERATOR));
         OperationTask running = fixtures.running(definition);
