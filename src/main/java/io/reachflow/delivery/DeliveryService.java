@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,12 +60,13 @@ public class DeliveryService {
     private final JdbcTemplate jdbc;
     private final Database database;
     private final DeliveryProperties properties;
+    private final DeliveryMetrics metrics;
     private final Clock clock;
 
     DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
                     PushRecipients recipients, List<ChannelAdapter> channels, List<ProviderChannel> providers,
                     ProviderDelivery providerDelivery, JdbcTemplate jdbc, Database database,
-                    DeliveryProperties properties, Clock clock) {
+                    DeliveryProperties properties, DeliveryMetrics metrics, Clock clock) {
         this.tasks = tasks;
         this.pushes = pushes;
         this.audiences = audiences;
@@ -75,6 +77,7 @@ public class DeliveryService {
         this.jdbc = jdbc;
         this.database = database;
         this.properties = properties;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -187,7 +190,9 @@ public class DeliveryService {
     private Plan workersFor(Push push, OperationTask task) {
         int batches = push.getBatches();
         if (batches == 1 && provider(task.getChannel()).isEmpty()) {
+            long start = System.nanoTime();
             BatchResult result = deliver(push, task, 0);
+            metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start));
             if (result.left() == 0) {
                 return new Plan(push.getId(), batches, 0);
             }
@@ -259,10 +264,12 @@ public class DeliveryService {
         Push push = push(pushId);
         OperationTask task = task(push.getTaskId());
         Optional<ProviderChannel> provider = provider(task.getChannel());
-        if (provider.isPresent()) {
-            return providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId);
-        }
-        return deliver(push, task, batch);
+        long start = System.nanoTime();
+        BatchResult result = provider.isPresent()
+                ? providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId)
+                : deliver(push, task, batch);
+        metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start));
+        return result;
     }
 
     /**
@@ -397,6 +404,7 @@ public class DeliveryService {
                         String cancelReason) {
         push.finish(counts, outcome, cancelReason, clock.instant());
         pushes.save(push);
+        metrics.finished(push, counts, outcome);
         log.info("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed, {} skipped {}", task.getId(),
                 push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled", counts.total(),
                 counts.delivered(), counts.failed(), counts.skipped(), counts.skippedByReason());

@@ -14,4 +14,9 @@ public record RecipientCounts(long total, long delivered, long failed, long skip
     public long remaining() {
         return planned + sending;
     }
+
+    /** Called off before they were sent to: the task was completed, or edited while paused. */
+    public long cancelled() {
+        return total - delivered - failed - skipped - planned - sending;
+    }
 }

@@ -3,6 +3,7 @@ package io.reachflow.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import ch.qos.logback.classic.Level;
@@ -78,6 +79,9 @@ class DeliveryPathsTest {
     @Autowired
     TaskCommands commands;
 
+    @Autowired
+    MeterRegistry registry;
+
     @BeforeEach
     void initAssertions() {
         BpmnAwareTests.init(engine.processEngine());
@@ -110,6 +114,30 @@ class DeliveryPathsTest {
         assertThat(inboxMessages(task, audience)).as("messages per recipient")
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    /** Each batch counts its recipients in the delivery meters as it is done, and the push counts when it finishes. */
+    @Test
+    void countsRecipientsBatchesAndPushesInTheMetrics() {
+        double delivered = meter("reachflow.recipients", "outcome", "delivered");
+        long batches = registry.find("reachflow.delivery.batch").tag("channel", "IN_APP").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+        double pushes = meter("reachflow.pushes", "outcome", "DELIVERED");
+
+        OperationTask task = sentToBatchJobs(audienceOf(5), PushType.MANUAL);
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePush(task).getDelivered()).isEqualTo(5);
+        assertThat(meter("reachflow.recipients", "outcome", "delivered")).isEqualTo(delivered + 5);
+        assertThat(registry.find("reachflow.delivery.batch").tag("channel", "IN_APP").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum()).as("3 batches of 2").isEqualTo(batches + 3);
+        assertThat(meter("reachflow.pushes", "outcome", "DELIVERED")).isEqualTo(pushes + 1);
+    }
+
+    /** The sum of the live IN_APP counters with the tag. */
+    private double meter(String name, String tag, String value) {
+        return registry.find(name).tags("channel", "IN_APP", "kind", "LIVE", tag, value).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     /**
