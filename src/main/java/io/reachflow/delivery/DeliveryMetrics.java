@@ -6,14 +6,17 @@ import io.micrometer.core.instrument.Timer;
 import io.reachflow.task.Channel;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What delivery did, as Micrometer meters (on {@code /actuator/prometheus} and {@code /actuator/metrics}, for
  * admins), for dashboards and alerts across nodes:
  * <ul>
  *   <li>{@code reachflow.recipients} (counter; tags {@code channel}, {@code kind} LIVE or TEST, {@code outcome}):
- *   a live push's recipients {@code delivered}, {@code failed} and {@code deferred} as each batch is done, and
- *   {@code skipped} and {@code cancelled} when the push finishes; a test round's when it is done;</li>
+ *   a live push's recipients {@code delivered} and {@code failed} as each batch is done, {@code deferred} each time
+ *   a provider failed one temporarily (a recipient deferred twice counts twice), {@code skipped} and
+ *   {@code cancelled} when the push finishes; a test round's when it is done;</li>
  *   <li>{@code reachflow.delivery.batch} (timer; tag {@code channel}): one attempt at a batch of a live push;</li>
  *   <li>{@code reachflow.pushes} (counter; tags {@code channel}, {@code kind}, {@code outcome} DELIVERED or
  *   CANCELLED): pushes finished.</li>
@@ -28,27 +31,51 @@ class DeliveryMetrics {
         this.registry = registry;
     }
 
-    /** One attempt at a batch of a live push, and what became of its recipients. */
-    void batch(Channel channel, BatchResult result, Duration took) {
-        Timer.builder("reachflow.delivery.batch").description("One attempt at a batch of a live push")
-                .tag("channel", channel.name()).register(registry).record(took);
-        recipients(channel, PushKind.LIVE, "delivered", result.delivered());
-        recipients(channel, PushKind.LIVE, "failed", result.failed());
-        recipients(channel, PushKind.LIVE, "deferred", result.deferred());
+    /**
+     * One attempt at a batch of a live push, and what became of its recipients. Through a provider its outcomes were
+     * committed step by step, and count at once (also when the job then fails for a retry); written in the
+     * database, they count once the caller's transaction commits, so that an attempt rolled back and run again
+     * counts once.
+     */
+    void batch(Channel channel, BatchResult result, Duration took, boolean committed) {
+        Runnable count = () -> {
+            Timer.builder("reachflow.delivery.batch").description("One attempt at a batch of a live push")
+                    .tag("channel", channel.name()).register(registry).record(took);
+            recipients(channel, PushKind.LIVE, "delivered", result.delivered());
+            recipients(channel, PushKind.LIVE, "failed", result.failed());
+            recipients(channel, PushKind.LIVE, "deferred", result.deferred());
+        };
+        if (committed) {
+            count.run();
+        } else {
+            afterCommit(count);
+        }
     }
 
-    /** A push finished: a test round's outcomes, a live push's skips and cancellations (its batches counted the rest). */
+    /**
+     * A push finished: a test round's outcomes, a live push's skips and cancellations (its batches counted the rest);
+     * once the transaction commits.
+     */
     void finished(Push push, RecipientCounts counts, PushStatus outcome) {
-        Counter.builder("reachflow.pushes").description("Pushes and test rounds finished")
-                .tag("channel", push.getChannel().name()).tag("kind", push.getKind().name())
-                .tag("outcome", outcome.name()).register(registry).increment();
-        if (push.getKind() == PushKind.TEST) {
-            recipients(push.getChannel(), PushKind.TEST, "delivered", counts.delivered());
-            recipients(push.getChannel(), PushKind.TEST, "failed", counts.failed());
-        } else {
-            recipients(push.getChannel(), PushKind.LIVE, "skipped", counts.skipped());
-            recipients(push.getChannel(), PushKind.LIVE, "cancelled", counts.cancelled());
-        }
+        Channel channel = push.getChannel();
+        PushKind kind = push.getKind();
+        afterCommit(() -> {
+            Counter.builder("reachflow.pushes").description("Pushes and test rounds finished")
+                    .tag("channel", channel.name()).tag("kind", kind.name()).tag("outcome", outcome.name())
+                    .register(registry).increment();
+            if (kind == PushKind.TEST) {
+                recipients(channel, PushKind.TEST, "delivered", counts.delivered());
+                recipients(channel, PushKind.TEST, "failed", counts.failed());
+            } else {
+                recipients(channel, PushKind.LIVE, "skipped", counts.skipped());
+                recipients(channel, PushKind.LIVE, "cancelled", counts.cancelled());
+            }
+        });
+    }
+
+    /** Recipients of a live push called off while a provider had its batch, cancelled after the push was counted. */
+    void cancelledAfterFinish(Channel channel, int cancelled) {
+        afterCommit(() -> recipients(channel, PushKind.LIVE, "cancelled", cancelled));
     }
 
     private void recipients(Channel channel, PushKind kind, String outcome, long count) {
@@ -57,5 +84,18 @@ class DeliveryMetrics {
                     .tag("channel", channel.name()).tag("kind", kind.name()).tag("outcome", outcome)
                     .register(registry).increment(count);
         }
+    }
+
+    private static void afterCommit(Runnable count) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            count.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                count.run();
+            }
+        });
     }
 }

@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param recipientsRetention how long a finished live push keeps its recipient rows (each recipient's status, reason
  *                          and detail); then they are deleted and the push keeps its counts. Longer than the longest
  *                          frequency-cap period and the claim expiry, over which the caps count those rows.
+ * @param messagesRetention how long a message stays in a user's in-app inbox (and in the sandbox's outbox); then
+ *                          the housekeeping process deletes it. At least a day.
  */
 @Validated
 @ConfigurationProperties("reachflow.delivery")
@@ -36,7 +38,13 @@ public record DeliveryProperties(@DefaultValue("10000") @Min(1) @Max(100_000) in
                                  @DefaultValue("2m") @NotNull Duration providerBatchTime,
                                  @DefaultValue("16") @Min(1) @Max(64) int workers,
                                  @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle,
-                                 @DefaultValue("P90D") @NotNull Duration recipientsRetention) {
+                                 @DefaultValue("P90D") @NotNull Duration recipientsRetention,
+                                 @DefaultValue("P180D") @NotNull Duration messagesRetention) {
+
+    @AssertTrue(message = "must be at least a day")
+    boolean isMessagesRetention() {
+        return messagesRetention == null || messagesRetention.compareTo(Duration.ofDays(1)) >= 0;
+    }
 
     @AssertTrue(message = "must be longer than the longest frequency-cap period (30 days) and the claim expiry "
             + "(provider-batch-time and a minute), which the caps count back over in the recipient rows")

@@ -192,7 +192,7 @@ public class DeliveryService {
         if (batches == 1 && provider(task.getChannel()).isEmpty()) {
             long start = System.nanoTime();
             BatchResult result = deliver(push, task, 0);
-            metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start));
+            metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start), false);
             if (result.left() == 0) {
                 return new Plan(push.getId(), batches, 0);
             }
@@ -268,7 +268,7 @@ public class DeliveryService {
         BatchResult result = provider.isPresent()
                 ? providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId)
                 : deliver(push, task, batch);
-        metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start));
+        metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start), provider.isPresent());
         return result;
     }
 

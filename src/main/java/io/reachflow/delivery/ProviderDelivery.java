@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,16 +59,19 @@ class ProviderDelivery {
     private final PushRecipients recipients;
     private final TransactionTemplate newTransaction;
     private final DeliveryProperties properties;
+    private final DeliveryMetrics metrics;
     private final Clock clock;
 
     ProviderDelivery(JdbcTemplate jdbc, PushRepository pushes, PushRecipients recipients,
-                     PlatformTransactionManager transactions, DeliveryProperties properties, Clock clock) {
+                     PlatformTransactionManager transactions, DeliveryProperties properties, DeliveryMetrics metrics,
+                     Clock clock) {
         this.jdbc = jdbc;
         this.pushes = pushes;
         this.recipients = recipients;
         this.newTransaction = new TransactionTemplate(transactions);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.properties = properties;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -130,7 +134,7 @@ class ProviderDelivery {
     /**
      * The provider's answers for this claim's recipients (and no other attempt's): DELIVERED, FAILED with the reason,
      * PLANNED again after a temporary failure (not before the provider's Retry-After, or {@link #DEFERRAL_PAUSE}), or
-     * PLANNED as they were when not handed over.
+     * PLANNED as they were when not handed over (but not before the Retry-After, when the provider asked to wait).
      */
     private BatchResult record(OperationTask task, long pushId, int batch, List<RenderedMessage> claimed,
                                Map<String, SendOutcome> outcomes, String claim) {
@@ -158,6 +162,9 @@ class ProviderDelivery {
                 notHandedOver.add(new Object[] {at, pushId, message.userId(), claim});
             }
         }
+        // a provider that asked to wait (Retry-After) would refuse the messages not handed over as well: they wait too
+        Timestamp waitAsked = deferrals.stream().map(Deferred::retryAfter).filter(Objects::nonNull)
+                .max(Duration::compareTo).map(wait -> Timestamp.from(now.plus(wait))).orElse(null);
         // the few that did not go through one by one, then every other recipient of this claim at once: delivered
         String where = " where push_id = ? and user_id = ? and status = 'SENDING' and claim = ?";
         jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, detail = ?, claim = null, updated_at = ?"
@@ -165,8 +172,13 @@ class ProviderDelivery {
                 failed);
         jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, detail = ?, not_before = ?, claim = null, "
                 + "updated_at = ?" + where, deferred);
-        jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, updated_at = ?" + where,
-                notHandedOver);
+        if (waitAsked == null) {
+            jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, updated_at = ?" + where,
+                    notHandedOver);
+        } else {
+            jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, not_before = ?, updated_at = ?"
+                    + where, notHandedOver.stream().map(row -> prepend(waitAsked, row)).toList());
+        }
         jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, detail = null, claim = null, "
                 + "updated_at = ? "
                 + "where push_id = ? and batch = ? and status = 'SENDING' and claim = ?", at, pushId, batch, claim);
@@ -183,6 +195,7 @@ class ProviderDelivery {
             int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, detail = null, "
                     + "not_before = null, updated_at = ? where push_id = ? and batch = ? and status = 'PLANNED'", push.getCancelReason(),
                     at, pushId, batch);
+            metrics.cancelledAfterFinish(task.getChannel(), cancelled);
             push.recount(recipients.counts(pushId));
             log.info("Task {}: push {} was stopped ({}) while {} had messages of batch {}: their answers recorded, {} "
                     + "not handed over cancelled", task.getId(), pushId, push.getCancelReason(), task.getChannel(),
@@ -190,5 +203,12 @@ class ProviderDelivery {
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         return recipients.result(pushId, batch, now, delivered, failed.size(), deferrals);
+    }
+
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] row = new Object[rest.length + 1];
+        row[0] = first;
+        System.arraycopy(rest, 0, row, 1, rest.length);
+        return row;
     }
 }

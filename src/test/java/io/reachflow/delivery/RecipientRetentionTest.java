@@ -33,7 +33,7 @@ import org.springframework.web.client.RestClient;
 
 /**
  * A live push's recipient rows are deleted once it finished longer ago than the retention (90 days by default),
- * and its history reads the same from the counts it keeps. Each test backdates its own push only, so that the
+ * and its history reads the same from the counts it keeps; inbox messages are deleted after theirs (180 days). Each test backdates its own push only, so that the
  * pushes of other tests in the shared application stay as they are.
  */
 @ReachflowSpringTest
@@ -48,6 +48,8 @@ class RecipientRetentionTest {
     Engine engine;
     @Autowired
     RecipientRetention retention;
+    @Autowired
+    MessageRetention messageRetention;
     @Autowired
     DeliveryProperties properties;
     @Autowired
@@ -151,11 +153,35 @@ class RecipientRetentionTest {
         assertThat(rows(push.getId())).isZero();
     }
 
-    /** The housekeeping process's daily timer starts a round of pruning, a job of its own. */
+    /**
+     * Inbox messages past their retention are deleted, whatever push they came from; the others stay, and the push's
+     * counts and recipients are untouched.
+     */
+    @Test
+    void inboxMessagesPastTheirRetentionAreDeleted() {
+        OperationTask task = delivered(3);
+        Push push = deliveries.livePush(task);
+        List<Long> messages = inboxMessages(task);
+        assertThat(messages).hasSize(3);
+        writtenAgo(messages.subList(0, 2), properties.messagesRetention().plusDays(1));
+        writtenAgo(messages.subList(2, 3), properties.messagesRetention().minusDays(1));
+
+        assertThat(messageRetention.prune(Duration.ofMinutes(1))).as("none left").isFalse();
+
+        assertThat(inboxMessages(task)).containsExactly(messages.get(2));
+        assertThat(rows(push.getId())).isEqualTo(3);
+        assertThat(get(rita(), PUSHES, task.getId()).getBody().get(0).path("delivered").asLong()).isEqualTo(3);
+    }
+
+    /**
+     * The housekeeping process's daily timer starts a round of pruning recipients, a job of its own, then one of
+     * deleting old messages.
+     */
     @Test
     void theDailyHousekeepingProcessPrunes() {
         OperationTask task = delivered(2);
         Push push = pastTheRetention(task);
+        writtenAgo(inboxMessages(task), properties.messagesRetention().plusDays(1));
         ManagementService management = engine.processEngine().getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
                 .singleResult();
@@ -167,8 +193,12 @@ class RecipientRetentionTest {
                 .activityId("service_prune_recipients").list();
         assertThat(rounds).hasSize(1);
         management.executeJob(rounds.get(0).getId());
-
         assertThat(rows(push.getId())).isZero();
+        Job messages = management.createJobQuery().processDefinitionKey("reachflow-housekeeping")
+                .activityId("service_prune_messages").singleResult();
+        management.executeJob(messages.getId());
+
+        assertThat(inboxMessages(task)).isEmpty();
         assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
                 .processDefinitionKey("reachflow-housekeeping").count()).as("ended: none left").isZero();
         assertThat(management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers().count())
@@ -188,6 +218,10 @@ class RecipientRetentionTest {
         assertThat(management.createJobDefinitionQuery().jobDefinitionId(round.getJobDefinitionId()).singleResult()
                 .getActivityId()).isEqualTo("service_prune_recipients");
         management.executeJob(round.getId());
+        Job messages = management.createJobQuery().processInstanceId(instance).singleResult();
+        assertThat(management.createJobDefinitionQuery().jobDefinitionId(messages.getJobDefinitionId()).singleResult()
+                .getActivityId()).as("then the messages").isEqualTo("service_prune_messages");
+        management.executeJob(messages.getId());
 
         assertThat(runtime.createProcessInstanceQuery().processInstanceId(instance).count()).as("none left: ended")
                 .isZero();
@@ -214,6 +248,17 @@ class RecipientRetentionTest {
     private void finishedAgo(Push push, Duration ago) {
         jdbc.update("update push set finished_at = ? where id = ?", Timestamp.from(engine.now().minus(ago)),
                 push.getId());
+    }
+
+    /** The messages of the task's live push (its test round's went to the testers' inboxes too). */
+    private List<Long> inboxMessages(OperationTask task) {
+        return jdbc.queryForList("select id from inbox_message where push_id = ? order by id", Long.class,
+                deliveries.livePush(task).getId());
+    }
+
+    private void writtenAgo(List<Long> messages, Duration ago) {
+        messages.forEach(id -> jdbc.update("update inbox_message set created_at = ? where id = ?",
+                Timestamp.from(engine.now().minus(ago)), id));
     }
 
     private int rows(long pushId) {

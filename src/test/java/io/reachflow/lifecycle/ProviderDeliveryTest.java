@@ -326,6 +326,35 @@ class ProviderDeliveryTest {
                 .containsExactly(tuple(sorted.get(3), null, null));
     }
 
+    /**
+     * An SMS gateway that answers the first message of a batch with 429 and Retry-After: 300 gets nothing more of it
+     * before then: the message not handed over waits as long as the deferred one, and so does the job's retry.
+     */
+    @Test
+    void aRetryAfterHoldsBackTheWholeBatchOfAPerMessageProvider() {
+        List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, "+4915200" + Math.abs(id.hashCode()), null));
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        providers.script(SMS, Answer.retryAfter(429, "300"));
+        Job batch = onlyBatchJob(task);
+        engine.advance(Duration.ZERO);
+
+        assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 429");
+
+        assertThat(bodies(SMS, push.getId())).as("the gateway asked to wait after the first").hasSize(1);
+        assertThat(jdbc.queryForList("select not_before from push_recipient where push_id = ?", Timestamp.class,
+                push.getId())).extracting(Timestamp::toInstant).as("both wait for the Retry-After")
+                .allSatisfy(notBefore -> assertThat(notBefore).isAfterOrEqualTo(engine.now().plusSeconds(300)));
+        assertThat(job(batch).getDuedate().toInstant()).as("and so does the retry")
+                .isAfterOrEqualTo(engine.now().plusSeconds(300));
+        engine.advance(Duration.ofMinutes(4));
+        assertThat(engine.runDueJobs(task.getId())).isZero();
+
+        engine.advance(Duration.ofMinutes(1).plusSeconds(1));
+        engine.runDueJobs(task.getId());
+        assertThat(deliveries.livePush(task).getDelivered()).isEqualTo(2);
+    }
+
     private static String number(String user) {
         return "+4915100" + Math.abs(user.hashCode());
     }

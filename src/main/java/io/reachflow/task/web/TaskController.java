@@ -121,19 +121,23 @@ class TaskController {
 
     @PutMapping("/{id}/subgroup")
     @Operation(summary = "Move a task to another subgroup (never material: keeps any approval)")
-    TaskView changeSubgroup(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                            @Valid @RequestBody SubgroupRequest request) {
-        return view(commands.changeSubgroup(id, request.subgroup(), expectedVersion(ifMatch, null)));
+    ResponseEntity<TaskView> changeSubgroup(@PathVariable long id,
+                                            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                            @Valid @RequestBody SubgroupRequest request) {
+        OperationTask task = commands.changeSubgroup(id, request.subgroup(), expectedVersion(ifMatch, null));
+        return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 
     @PutMapping("/{id}/testers")
     @Operation(summary = "Set the testers (user ids) a test round goes to; send the task's version in If-Match "
             + "(without it: 428), a stale one gets 409; If-Match: * overwrites")
-    TaskView changeTesters(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                           @Valid @RequestBody TestersRequest request) {
-        return view(commands.changeTesters(id, request.testers(), requiredVersion(ifMatch, null,
+    ResponseEntity<TaskView> changeTesters(@PathVariable long id,
+                                           @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                           @Valid @RequestBody TestersRequest request) {
+        OperationTask task = commands.changeTesters(id, request.testers(), requiredVersion(ifMatch, null,
                 "The testers replace the task's list: send the version it was made from, as If-Match: \"<version>\" "
-                        + "(the task's ETag), or If-Match: * to overwrite whatever is there")));
+                        + "(the task's ETag), or If-Match: * to overwrite whatever is there"));
+        return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 
     @PostMapping("/{id}/{action}")
