@@ -1,0 +1,80 @@
+package io.reachflow.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reachflow.support.Api;
+import io.reachflow.support.Deliveries;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.Channel;
+import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
+import io.reachflow.task.Schedule;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The actuator as production has it (tests otherwise leave the Prometheus registry out): health open without
+ * details, the metrics for admins only, with the delivery meters.
+ *
+ * <p>The metrics registry makes this application context its own: its engine takes a generated name, and it is
+ * closed after the class.
+ */
+@ReachflowSpringTest
+@AutoConfigureObservability(tracing = false)
+@TestPropertySource(properties = {
+        "camunda.bpm.generate-unique-process-engine-name=true",
+        "camunda.bpm.generate-unique-process-application-name=true"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class ActuatorSecurityTest {
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Deliveries deliveries;
+
+    @Autowired
+    Engine engine;
+
+    @Test
+    void healthIsOpenWithoutDetails() {
+        ResponseEntity<String> health = api.anonymous().get().uri("/actuator/health").retrieve().toEntity(String.class);
+
+        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(health.getBody()).contains("\"status\":\"UP\"").doesNotContain("components", "db");
+    }
+
+    @Test
+    void metricsAreForAdminsOnlyAndShowWhatDeliveryDid() {
+        OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(3), PushType.MANUAL, Channel.IN_APP,
+                Schedule.immediately());
+        engine.runDueJobs(task.getId());
+
+        assertThat(prometheus(api.anonymous()).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(prometheus(api.as(Fixtures.OPERATOR)).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(prometheus(api.as(Fixtures.REVIEWER)).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        ResponseEntity<String> scraped = prometheus(api.as("demo"));
+
+        assertThat(scraped.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(scraped.getBody())
+                .contains("reachflow_recipients_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"delivered\"} 3.0")
+                .contains("reachflow_pushes_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"DELIVERED\"} 1.0")
+                .contains("reachflow_delivery_batch_seconds_count{channel=\"IN_APP\"} 2")
+                .contains("http_server_requests_seconds_count");
+        assertThat(api.as("demo").get().uri("/actuator/env").retrieve().toEntity(String.class).getStatusCode())
+                .as("not exposed").isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    private static ResponseEntity<String> prometheus(RestClient client) {
+        return client.get().uri("/actuator/prometheus").accept(MediaType.TEXT_PLAIN).retrieve().toEntity(String.class);
+    }
+}
