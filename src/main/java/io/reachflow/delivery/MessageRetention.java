@@ -14,16 +14,18 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Deletes the in-app inbox's messages (and the sandbox outbox's) older than {@code reachflow.delivery.messages-retention},
- * oldest first. A message's id grows with the time it was written, so the oldest are read along the primary key, a
- * chunk at a time, each chunk in a transaction of its own; a chunk that holds a message still within the retention
- * is the last. A push's recipients and counts are not touched: who got a push is in its recipient rows, kept by
- * their own retention, and a recipient once DELIVERED is never sent the push again.
+ * Deletes the in-app inbox's messages (and the sandbox outbox's) older than
+ * {@code reachflow.delivery.messages-retention}, oldest first. A message's id grows with the time it was written,
+ * so the table is walked along the primary key a chunk of ids at a time, each chunk's deletion a range of the key
+ * in a transaction of its own; the first chunk with nothing to delete is past the old ones. A message dated out of
+ * order (a node's clock behind) goes with the messages written around it. A push's recipients and counts are not
+ * touched: who got a push is in its recipient rows, kept by their own retention, and a recipient once DELIVERED is
+ * never sent the push again.
  */
 @Service
 public class MessageRetention {
 
-    /** Messages deleted per statement and transaction. */
+    /** Ids per chunk: at most as many messages deleted per statement and transaction. */
     static final int CHUNK = 50_000;
     private static final List<String> TABLES = List.of("inbox_message", "outbox_message");
 
@@ -61,16 +63,26 @@ public class MessageRetention {
         Timestamp before = Timestamp.from(clock.instant().minus(properties.messagesRetention()));
         for (String table : TABLES) {
             long deleted = 0;
-            int last;
-            do {
+            long after = 0;
+            while (true) {
                 if (System.nanoTime() > deadline) {
                     log.info("{} messages of {} deleted after the retention; more are left for the next round",
                             deleted, table);
                     return true;
                 }
-                last = deleteOldest(table, before);
-                deleted += last;
-            } while (last == chunk);
+                Long upTo = jdbc.queryForObject("select max(f.id) from (select id from " + table + " where id > ? "
+                        + "order by id fetch first " + chunk + " rows only) f", Long.class, after);
+                if (upTo == null) {
+                    break;
+                }
+                int chunkDeleted = deleteBetween(table, after, upTo, before);
+                deleted += chunkDeleted;
+                after = upTo;
+                if (chunkDeleted == 0) {
+                    // the messages are in the order they were written: a chunk with none to delete is past them
+                    break;
+                }
+            }
             if (deleted > 0) {
                 log.info("{} messages of {} written before {} deleted after the retention ({})", deleted, table,
                         before.toInstant(), properties.messagesRetention());
@@ -79,11 +91,10 @@ public class MessageRetention {
         return false;
     }
 
-    /** Of the table's oldest chunk of messages, deletes those written before {@code before}. */
-    private int deleteOldest(String table, Timestamp before) {
-        Integer deleted = ownTransaction.execute(status -> jdbc.update("delete from " + table + " where id in "
-                + "(select o.id from (select id, created_at from " + table + " order by id fetch first ? rows only) o "
-                + "where o.created_at < ?)", chunk, before));
+    /** Of the messages with ids in (after, upTo], deletes those written before {@code before}. */
+    private int deleteBetween(String table, long after, long upTo, Timestamp before) {
+        Integer deleted = ownTransaction.execute(status -> jdbc.update("delete from " + table
+                + " where id > ? and id <= ? and created_at < ?", after, upTo, before));
         return deleted == null ? 0 : deleted;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.audience.UserProfile;
 import io.reachflow.support.Api;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
@@ -20,6 +21,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
@@ -174,6 +177,35 @@ class RecipientRetentionTest {
     }
 
     /**
+     * The table is walked a chunk of ids at a time, and on past a chunk that deleted some: here the chunk ends right
+     * after the first old message, so the second is in the next chunk, and the chunk after that, with nothing old,
+     * ends the walk. The sandbox's outbox is pruned too.
+     */
+    @Test
+    void oldMessagesAreDeletedChunkByChunkFromTheInboxAndTheOutbox() {
+        OperationTask task = delivered(3);
+        List<Long> messages = inboxMessages(task);
+        writtenAgo(messages.subList(0, 2), properties.messagesRetention().plusDays(1));
+        int upToFirst = jdbc.queryForObject("select count(*) from inbox_message where id <= ?", Integer.class,
+                messages.get(0));
+        OperationTask email = deliveries.sentToBatchJobs(deliveries.audienceOf(1, id -> new UserProfile(id, id,
+                id + "@example.com", null, null, null, null, Set.of(), Map.of(), Set.of())), PushType.MANUAL,
+                Channel.EMAIL, Schedule.immediately());
+        engine.runDueJobs(email.getId());
+        long emailPush = deliveries.livePush(email).getId();
+        assertThat(outboxMessages(emailPush)).isEqualTo(1);
+        jdbc.update("update outbox_message set created_at = ? where push_id = ?",
+                Timestamp.from(engine.now().minus(properties.messagesRetention().plusDays(1))), emailPush);
+
+        new MessageRetention(jdbc, transactions, properties, clock, upToFirst).prune(Duration.ofMinutes(1));
+        assertThat(inboxMessages(task)).containsExactly(messages.get(2));
+
+        // the other tests' outbox messages come first and are recent: a chunk of all of them reaches this one
+        messageRetention.prune(Duration.ofMinutes(1));
+        assertThat(outboxMessages(emailPush)).isZero();
+    }
+
+    /**
      * The housekeeping process's daily timer starts a round of pruning recipients, a job of its own, then one of
      * deleting old messages.
      */
@@ -181,6 +213,7 @@ class RecipientRetentionTest {
     void theDailyHousekeepingProcessPrunes() {
         OperationTask task = delivered(2);
         Push push = pastTheRetention(task);
+        assertThat(inboxMessages(task)).hasSize(2);
         writtenAgo(inboxMessages(task), properties.messagesRetention().plusDays(1));
         ManagementService management = engine.processEngine().getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
@@ -254,6 +287,10 @@ class RecipientRetentionTest {
     private List<Long> inboxMessages(OperationTask task) {
         return jdbc.queryForList("select id from inbox_message where push_id = ? order by id", Long.class,
                 deliveries.livePush(task).getId());
+    }
+
+    private int outboxMessages(long pushId) {
+        return jdbc.queryForObject("select count(*) from outbox_message where push_id = ?", Integer.class, pushId);
     }
 
     private void writtenAgo(List<Long> messages, Duration ago) {
