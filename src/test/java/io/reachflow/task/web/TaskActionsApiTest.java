@@ -238,6 +238,11 @@ class TaskActionsApiTest {
         assertThat(changed.getBody().path("approvalStatus").asText()).isEqualTo("NONE");
         assertThat(texts(get(olivia(), "/api/tasks/{id}/history", paused.getId()).getBody(), "action"))
                 .endsWith("CHANGE_TESTERS");
+        ObjectNode both = HttpJson.object();
+        both.set("testers", HttpJson.array(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER));
+        assertThat(olivia().put().uri(testers, paused.getId()).header(HttpHeaders.IF_MATCH, changed.getHeaders().getETag())
+                .body(both).retrieve().toEntity(JsonNode.class).getStatusCode())
+                .as("the answer's ETag is the new version").isEqualTo(HttpStatus.OK);
     }
 
     @Test
