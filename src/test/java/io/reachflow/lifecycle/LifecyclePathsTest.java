@@ -279,18 +279,20 @@ class LifecyclePathsTest {
     @Test
     void recurringTaskSendsEachOccurrenceUntilItsEnd() {
         Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant end = start.plus(Duration.ofHours(3)).plusSeconds(30);
         OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
-                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofHours(3)).plusSeconds(30)), null));
+                Fixtures.recurring("0 0 * * * *", start, end), null));
         assertThat(lifecycleOf(task)).isWaitingAt(Element.GATEWAY_AWAIT_OCCURRENCE.id());
 
+        // to instants, not by hours from now: in the first 30 seconds of an hour, four hours on would not reach the end
         for (int hour = 0; hour < 3; hour++) {
-            engine.advance(Duration.ofHours(1));
+            engine.advance(Duration.between(engine.now(), start.plus(Duration.ofHours(hour)).plusSeconds(1)));
             engine.runDueJobs(task.getId());
         }
         assertThat(livePushes(task)).hasSize(3);
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
 
-        engine.advance(Duration.ofHours(1));
+        engine.advance(Duration.between(engine.now(), end.plusSeconds(1)));
         engine.runDueJobs(task.getId());
 
         OperationTask ended = fixtures.reload(task);
