@@ -131,6 +131,9 @@ public class DeliveryService {
                     push.getId(), deliveryId, push.getBatches());
             return Optional.of(workersFor(push, task));
         }
+        // plans of a channel follow one another: a frequency cap counts what the one before has yet to send
+        jdbc.queryForList("select channel from channel_plan_lock where channel = ? for update", String.class,
+                task.getChannel().name());
         Push push = Push.start(task, PushKind.LIVE, trigger, clock.instant());
         push.deliveredBy(deliveryId);
         push = pushes.save(push);

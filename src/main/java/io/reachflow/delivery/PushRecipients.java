@@ -325,7 +325,11 @@ class PushRecipients {
     /**
      * Skips, with {@code FREQUENCY_CAP}, the push's planned recipients who got at least the cap's messages on the
      * channel in its period, from any task's pushes (test rounds do not count): its pushes' DELIVERED recipient rows
-     * are the send log. The period's sends are grouped once; the capped users it streams are then skipped by key, a
+     * are the send log. A message another push being delivered has yet to send (PLANNED, or with a provider) counts
+     * as sent, though it may yet fail or be called off: otherwise a push planned while another is still being
+     * delivered (hours, through a slow provider or a send window) would reach its recipients too. The plans of a
+     * channel follow one another, so this one sees the last one's rows. A paused push's do not count: it may never
+     * go on. The period's sends are grouped once; the capped users it streams are then skipped by key, a
      * chunk at a time. One statement joining both would leave it to the planner, which, misjudging how many are
      * capped, can make it a scan of the push per recipient. The capped keep their batch number; a batch takes only
      * PLANNED recipients. Returns how many it skipped.
@@ -339,8 +343,9 @@ class PushRecipients {
         jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement("select s.user_id from push p "
                     + "join push_recipient s on s.push_id = p.id where p.channel = ? and p.kind = 'LIVE' and p.id <> ? "
-                    + "and (p.finished_at is null or p.finished_at > ?) and s.status = 'DELIVERED' "
-                    + "and s.updated_at > ? group by s.user_id having count(*) >= ?");
+                    + "and (p.finished_at is null or p.finished_at > ?) and ((s.status = 'DELIVERED' "
+                    + "and s.updated_at > ?) or (p.status = 'DELIVERING' and s.status in ('PLANNED', 'SENDING'))) "
+                    + "group by s.user_id having count(*) >= ?");
             statement.setFetchSize(CAP_CHUNK);
             statement.setString(1, channel.name());
             statement.setLong(2, pushId);

@@ -349,6 +349,28 @@ class DeliveryPathsTest {
         assertThat(inboxMessages(capped, audience)).containsOnlyKeys(audience.subList(2, 5));
     }
 
+    /**
+     * A push still being delivered counts what it has yet to send: a push with a cap of one a day, planned while the
+     * first still waits to deliver to two of its users, skips those two; each user gets one message.
+     */
+    @Test
+    void frequencyCapCountsWhatAnotherPushHasYetToSend() {
+        List<String> audience = audienceOf(6);
+        OperationTask first = sentToBatchJobs(audience.subList(0, 4), PushType.MANUAL);
+        assertThat(delivery.counts(livePush(first).getId()).planned()).as("not delivered yet").isEqualTo(4);
+
+        Schedule oncePerDay = new Schedule(null, null, null, null, null, null, null, null,
+                new FrequencyCap(1, Duration.ofDays(1)), null);
+        OperationTask capped = sentToBatchJobs(audience.subList(2, 6), PushType.MANUAL, Channel.IN_APP, oncePerDay);
+
+        Push planned = livePush(capped);
+        assertThat(delivery.counts(planned.getId()).skippedByReason()).containsExactly(Map.entry("FREQUENCY_CAP", 2L));
+        engine.runDueJobs(first.getId());
+        engine.runDueJobs(capped.getId());
+        assertThat(inboxMessages(first, audience)).containsOnlyKeys(audience.subList(0, 4));
+        assertThat(inboxMessages(capped, audience)).containsOnlyKeys(audience.subList(4, 6));
+    }
+
     /** Monday 06:00 UTC is 15:00 in Tokyo and 06:00 in Lisbon: with a 09:00-21:00 window, Lisbon waits 3 hours. */
     @Test
     void recipientsOutsideTheirSendWindowWaitAtTheWorkersTimerUntilItOpens() {
