@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.reachflow.task.Channel;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -32,12 +33,15 @@ class DeliveryMetrics {
     }
 
     /**
-     * One attempt at a batch of a live push, and what became of its recipients. Through a provider its outcomes were
-     * committed step by step, and count at once (also when the job then fails for a retry); written in the
-     * database, they count once the caller's transaction commits, so that an attempt rolled back and run again
-     * counts once.
+     * Makes one attempt at a batch of a live push, timed, and counts what became of its recipients. Through a
+     * provider its outcomes were committed step by step, and count at once (also when the job then fails for a
+     * retry); written in the database, they count once the caller's transaction commits, so that an attempt rolled
+     * back and run again counts once.
      */
-    void batch(Channel channel, BatchResult result, Duration took, boolean committed) {
+    BatchResult batch(Channel channel, boolean committed, Supplier<BatchResult> attempt) {
+        long start = System.nanoTime();
+        BatchResult result = attempt.get();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
         Runnable count = () -> {
             Timer.builder("reachflow.delivery.batch").description("One attempt at a batch of a live push")
                     .tag("channel", channel.name()).register(registry).record(took);
@@ -50,6 +54,7 @@ class DeliveryMetrics {
         } else {
             afterCommit(count);
         }
+        return result;
     }
 
     /**

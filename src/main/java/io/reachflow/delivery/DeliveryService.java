@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,9 +192,7 @@ public class DeliveryService {
     private Plan workersFor(Push push, OperationTask task) {
         int batches = push.getBatches();
         if (batches == 1 && provider(task.getChannel()).isEmpty()) {
-            long start = System.nanoTime();
-            BatchResult result = deliver(push, task, 0);
-            metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start), false);
+            BatchResult result = metrics.batch(task.getChannel(), false, () -> deliver(push, task, 0));
             if (result.left() == 0) {
                 return new Plan(push.getId(), batches, 0);
             }
@@ -267,12 +264,11 @@ public class DeliveryService {
         Push push = push(pushId);
         OperationTask task = task(push.getTaskId());
         Optional<ProviderChannel> provider = provider(task.getChannel());
-        long start = System.nanoTime();
-        BatchResult result = provider.isPresent()
-                ? providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId)
-                : deliver(push, task, batch);
-        metrics.batch(task.getChannel(), result, Duration.ofNanos(System.nanoTime() - start), provider.isPresent());
-        return result;
+        if (provider.isPresent()) {
+            return metrics.batch(task.getChannel(), true,
+                    () -> providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId));
+        }
+        return metrics.batch(task.getChannel(), false, () -> deliver(push, task, batch));
     }
 
     /**

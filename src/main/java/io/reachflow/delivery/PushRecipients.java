@@ -43,6 +43,12 @@ class PushRecipients {
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
     /** A recipient row {@code r} that may go out at the time given as the parameter (SQL). */
     static final String DUE = "(r.not_before is null or r.not_before <= ?)";
+    /**
+     * A push {@code p} of the channel, other than the one given, that may have delivered in a cap's period: parameters
+     * the channel, that push, and {@link #finishedSince} (SQL).
+     */
+    private static final String PERIOD_PUSHES = "p.channel = ? and p.kind = 'LIVE' and p.id <> ? "
+            + "and (p.finished_at is null or p.finished_at > ?)";
     /** How many capped users are read, and then skipped, at a time. */
     private static final int CAP_CHUNK = 5_000;
     /** What rendering reads of a recipient's profile {@code u}. */
@@ -215,8 +221,7 @@ class PushRecipients {
 
     /** The channel's live pushes, other than {@code pushId}, that may have delivered in the cap's period. */
     private List<Long> periodPushes(long pushId, Channel channel, FrequencyCap cap, Instant now) {
-        return jdbc.queryForList("select p.id from push p where p.channel = ? and p.kind = 'LIVE' and p.id <> ? "
-                + "and (p.finished_at is null or p.finished_at > ?)", Long.class, channel.name(), pushId,
+        return jdbc.queryForList("select p.id from push p where " + PERIOD_PUSHES, Long.class, channel.name(), pushId,
                 Timestamp.from(finishedSince(cap, now)));
     }
 
@@ -342,9 +347,8 @@ class PushRecipients {
         int[] capped = {0};
         jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement("select s.user_id from push p "
-                    + "join push_recipient s on s.push_id = p.id where p.channel = ? and p.kind = 'LIVE' and p.id <> ? "
-                    + "and (p.finished_at is null or p.finished_at > ?) and ((s.status = 'DELIVERED' "
-                    + "and s.updated_at > ?) or (p.status = 'DELIVERING' and s.status in ('PLANNED', 'SENDING'))) "
+                    + "join push_recipient s on s.push_id = p.id where " + PERIOD_PUSHES
+                    + " and ((s.status = 'DELIVERED' and s.updated_at > ?) or (p.status = 'DELIVERING' and s.status in ('PLANNED', 'SENDING'))) "
                     + "group by s.user_id having count(*) >= ?");
             statement.setFetchSize(CAP_CHUNK);
             statement.setString(1, channel.name());

@@ -44,8 +44,11 @@ public class IncidentLogPlugin extends AbstractProcessEnginePlugin {
 
         @Override
         public Incident handleIncident(IncidentContext context, String message) {
+            ExecutionEntity execution = context.getExecutionId() == null ? null
+                    : Context.getCommandContext().getExecutionManager().findExecutionById(context.getExecutionId());
             log.error("{}: {} failed through all its retries and waits for an admin (Cockpit, process instance {}): {}",
-                    task(context), activity(context), processInstance(context), message);
+                    task(execution), activity(execution, context.getActivityId()),
+                    execution == null ? "unknown" : execution.getProcessInstanceId(), message);
             return null;
         }
 
@@ -59,28 +62,16 @@ public class IncidentLogPlugin extends AbstractProcessEnginePlugin {
             // deleted with its process instance, or its job: nothing is stuck any more, and nothing to tell
         }
 
-        private static String task(IncidentContext context) {
-            ExecutionEntity execution = execution(context);
+        private static String task(ExecutionEntity execution) {
             return execution == null || execution.getProcessBusinessKey() == null
                     ? "No task" : "Task " + execution.getProcessBusinessKey();
         }
 
-        private static String activity(IncidentContext context) {
-            ExecutionEntity execution = execution(context);
-            ActivityImpl activity = execution == null || context.getActivityId() == null
-                    ? null : execution.getProcessDefinition().findActivity(context.getActivityId());
+        private static String activity(ExecutionEntity execution, String activityId) {
+            ActivityImpl activity = execution == null || activityId == null
+                    ? null : execution.getProcessDefinition().findActivity(activityId);
             String name = activity == null ? null : (String) activity.getProperty("name");
-            return "'" + (name == null ? context.getActivityId() : name) + "'";
-        }
-
-        private static String processInstance(IncidentContext context) {
-            ExecutionEntity execution = execution(context);
-            return execution == null ? "unknown" : execution.getProcessInstanceId();
-        }
-
-        private static ExecutionEntity execution(IncidentContext context) {
-            return context.getExecutionId() == null ? null
-                    : Context.getCommandContext().getExecutionManager().findExecutionById(context.getExecutionId());
+            return "'" + (name == null ? activityId : name) + "'";
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.reachflow.task.Channel;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -33,7 +32,7 @@ class DeliveryMetricsTest {
     void aDatabaseBatchCountsWhenItsTransactionCommits() {
         TransactionSynchronizationManager.initSynchronization();
 
-        metrics.batch(Channel.IN_APP, fiveDelivered, Duration.ofMillis(20), false);
+        metrics.batch(Channel.IN_APP, false, () -> fiveDelivered);
         assertThat(delivered()).as("not before the commit").isZero();
         TransactionSynchronizationUtils.triggerAfterCommit();
 
@@ -46,7 +45,7 @@ class DeliveryMetricsTest {
     void aRolledBackDatabaseBatchCountsNothing() {
         TransactionSynchronizationManager.initSynchronization();
 
-        metrics.batch(Channel.IN_APP, fiveDelivered, Duration.ofMillis(20), false);
+        metrics.batch(Channel.IN_APP, false, () -> fiveDelivered);
         TransactionSynchronizationUtils.triggerAfterCompletion(TransactionSynchronization.STATUS_ROLLED_BACK);
 
         assertThat(delivered()).isZero();
@@ -57,7 +56,7 @@ class DeliveryMetricsTest {
     void aProvidersCommittedOutcomesCountAtOnceEvenIfTheJobRollsBack() {
         TransactionSynchronizationManager.initSynchronization();
 
-        metrics.batch(Channel.IN_APP, fiveDelivered, Duration.ofMillis(20), true);
+        metrics.batch(Channel.IN_APP, true, () -> fiveDelivered);
 
         assertThat(delivered()).isEqualTo(5);
     }
