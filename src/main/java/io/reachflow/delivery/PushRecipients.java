@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
@@ -14,8 +13,6 @@ import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.OperationTask;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,9 +47,18 @@ class PushRecipients {
             + "and (p.finished_at is null or p.finished_at > ?)";
     /** How many capped users are read, and then skipped, at a time. */
     private static final int CAP_CHUNK = 5_000;
-    /** What rendering reads of a recipient's profile {@code u}. */
-    private static final String PROFILE = "u.id, u.name, u.email, u.phone, u.push_token, u.time_zone, u.locale, "
-            + "u.attributes";
+    /** The columns rendering reads of a recipient's profile, in {@link #PROFILE}'s order. */
+    private static final List<String> PROFILE_COLUMNS = List.of("id", "name", "email", "phone", "push_token",
+            "time_zone", "locale", "attributes");
+    /** What rendering reads of a recipient's profile {@code u}; a row is read by the positions below. */
+    private static final String PROFILE = "u." + String.join(", u.", PROFILE_COLUMNS);
+    private static final int ID = position("id");
+    private static final int NAME = position("name");
+    private static final int EMAIL = position("email");
+    private static final int PHONE = position("phone");
+    private static final int TIME_ZONE = position("time_zone");
+    private static final int LOCALE = position("locale");
+    private static final int ATTRIBUTES_COLUMN = position("attributes");
 
     private final JdbcTemplate jdbc;
     private final TemplateRenderer renderer;
@@ -144,17 +149,28 @@ class PushRecipients {
         return messages;
     }
 
-    /** Renders the task's content, with the channel's address, for each profile row ({@link #PROFILE}) into messages. */
+    /**
+     * Renders the task's content, with the channel's address, for each profile row ({@link #PROFILE}, its columns
+     * read by position) into messages.
+     */
     private RowCallbackHandler renderer(OperationTask task, List<RenderedMessage> messages) {
-        TemplateRenderer.Compiled title = renderer.compile(task.getContent().title());
-        TemplateRenderer.Compiled body = renderer.compile(task.getContent().body());
-        String addressColumn = DeliveryService.addressColumn(task.getChannel());
+        TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile(task.getContent().title()),
+                renderer.compile(task.getContent().body()));
+        int address = position(DeliveryService.addressColumn(task.getChannel()));
+        String link = task.getContent().link();
         return row -> {
-            Map<String, Object> profile = profile(row);
-            String address = addressColumn == null ? null : row.getString(addressColumn);
-            messages.add(new RenderedMessage(row.getString("id"), address, title.render(profile), body.render(profile),
-                    task.getContent().link()));
+            String id = row.getString(ID);
+            Map<String, Object> context = message.context(id, row.getString(NAME), row.getString(EMAIL),
+                    row.getString(PHONE), row.getString(LOCALE), row.getString(TIME_ZONE),
+                    message.readsAttributes() ? attributes(id, row.getString(ATTRIBUTES_COLUMN)) : null);
+            messages.add(new RenderedMessage(id, address == 0 ? null : row.getString(address), message.title(context),
+                    message.body(context), link));
         };
+    }
+
+    /** The position of a column in {@link #PROFILE} (from 1, as JDBC counts); 0 for none. */
+    private static int position(String column) {
+        return column == null ? 0 : PROFILE_COLUMNS.indexOf(column) + 1;
     }
 
     /**
@@ -440,15 +456,14 @@ class PushRecipients {
     record Taken(long pushId, int batch, Timestamp at, RecipientStatus status, List<RenderedMessage> messages) {
     }
 
-    private Map<String, Object> profile(ResultSet row) throws SQLException {
-        String attributes = row.getString("attributes");
+    private Map<String, Object> attributes(String userId, String json) {
+        if (json == null) {
+            return Map.of();
+        }
         try {
-            return TemplateRenderer.context(new UserProfile(row.getString("id"), row.getString("name"),
-                    row.getString("email"), row.getString("phone"), row.getString("push_token"),
-                    row.getString("time_zone"), row.getString("locale"), Set.of(),
-                    attributes == null ? Map.of() : this.attributes.<Map<String, Object>>readValue(attributes), Set.of()));
+            return attributes.readValue(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored attributes of user " + row.getString("id") + " are not JSON", e);
+            throw new IllegalStateException("Stored attributes of user " + userId + " are not JSON", e);
         }
     }
 }

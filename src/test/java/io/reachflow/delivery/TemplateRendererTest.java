@@ -44,4 +44,39 @@ class TemplateRendererTest {
     void rendersNullTemplateAsNull() {
         assertThat(renderer.compile(null).render(user("Bo", Map.of()))).isNull();
     }
+
+    @Test
+    void aPushMessageRendersAsTheProfileWould() {
+        Map<String, Object> attributes = Map.of("city", "Porto", "tier", "", "address", Map.of("street", "Rua 1"),
+                "visits", 3, "tags", java.util.List.of("a", "b"));
+        for (String template : java.util.List.of("Hi {{name|there}} in {{attributes.city}}",
+                "{{attributes.tier|basic}} {{ attributes.address.street }} {{attributes.address.zip|no zip}}",
+                "{{#attributes.visits}}{{attributes.visits}} visits{{/attributes.visits}}{{^attributes.gone}}!{{/attributes.gone}}",
+                "{{attributes.city.name|x}} {{#attributes.tags}}{{.}}{{/attributes.tags}} {{attributes}}",
+                "{{email}} {{locale}} {{timeZone}} {{id}} {{phone|no phone}}")) {
+            TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile(template),
+                    renderer.compile(null));
+            Map<String, Object> context = message.context("u1", "Ana", "u1@example.com", null, "de", "Europe/Berlin",
+                    attributes);
+            assertThat(message.title(context)).as(template).isEqualTo(renderer.compile(template).render(user("Ana",
+                    attributes)));
+            assertThat(message.body(context)).isNull();
+        }
+        // what makes it quick: the path is a key of its own, looked up once
+        assertThat(new TemplateRenderer.Message(renderer.compile("{{attributes.address.street}}"), renderer.compile(null))
+                .context("u1", "Ana", null, null, null, null, attributes)).containsEntry("attributes.address.street", "Rua 1")
+                .doesNotContainKey("attributes.address");
+    }
+
+    @Test
+    void aPushMessageReadsAttributesOnlyWhenItsTemplatesUseThem() {
+        assertThat(new TemplateRenderer.Message(renderer.compile("Hi {{name}}"), renderer.compile("{{#id}}x{{/id}}"))
+                .readsAttributes()).isFalse();
+        assertThat(new TemplateRenderer.Message(renderer.compile("Hi {{name}}"),
+                renderer.compile("{{^attributes.vip}}Join{{/attributes.vip}}")).readsAttributes()).isTrue();
+        TemplateRenderer.Message plain = new TemplateRenderer.Message(renderer.compile("Hi {{name|there}}"),
+                renderer.compile("{{attributes.city|here}}"));
+        assertThat(plain.body(plain.context("u1", null, null, null, null, null, null))).isEqualTo("here");
+        assertThat(plain.title(plain.context("u1", null, null, null, null, null, null))).isEqualTo("Hi there");
+    }
 }

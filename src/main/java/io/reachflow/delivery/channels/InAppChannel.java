@@ -5,7 +5,6 @@ import java.sql.Timestamp;
 import io.reachflow.system.CsvRows;
 import io.reachflow.system.Database;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,9 +35,12 @@ class InAppChannel implements ChannelAdapter {
     @Override
     public Map<String, SendOutcome.Rejected> deliver(long taskId, long pushId, Channel channel, List<RenderedMessage> messages) {
         if (database.isPostgres()) {
-            Instant now = clock.instant();
+            // the values that every row shares, written once
+            String push = Long.toString(pushId);
+            String task = Long.toString(taskId);
+            String now = clock.instant().toString();
             CsvRows rows = new CsvRows(messages.size());
-            messages.forEach(message -> rows.row(message.userId(), pushId, taskId, message.title(), message.body(),
+            messages.forEach(message -> rows.row(message.userId(), push, task, message.title(), message.body(),
                     message.link(), now));
             database.copyIn("inbox_message", "user_id, push_id, task_id, title, body, link, created_at", rows);
             return Map.of();
