@@ -4,11 +4,13 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.task.ContentTemplate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +22,10 @@ public class TemplateRenderer {
 
     private static final String ATTRIBUTES = "attributes";
     private static final String ATTRIBUTE_PREFIX = ATTRIBUTES + ".";
+    /** The names of a recipient's context besides its attributes. */
+    private static final Set<String> FIELDS = Set.of("id", "name", "email", "phone", "locale", "timeZone");
+    /** A section or inverted section written in a template (not one of those a {@code {{x|default}}} becomes). */
+    private static final Pattern SECTION = Pattern.compile("\\{\\{\\s*[#^]");
 
     /**
      * What a template can use of a recipient: {@code id}, {@code name}, {@code email}, {@code phone},
@@ -46,7 +52,7 @@ public class TemplateRenderer {
     /** Compiles once per push; the result renders any number of recipients. */
     public Compiled compile(String template) {
         if (template == null) {
-            return new Compiled(null, Set.of());
+            return new Compiled(null, Set.of(), false);
         }
         Template compiled = ContentTemplate.compile(template);
         Set<String> names = new LinkedHashSet<>();
@@ -77,18 +83,23 @@ public class TemplateRenderer {
                 return true;
             }
         });
-        return new Compiled(compiled, Set.copyOf(names));
+        return new Compiled(compiled, Set.copyOf(names), SECTION.matcher(template).find());
     }
 
-    /** A compiled template, and the names it looks up (variables and sections). */
+    /**
+     * A compiled template, the names it looks up (variables and sections), and whether it has sections of its own
+     * (which may put another object's keys in front of the recipient's).
+     */
     public static final class Compiled {
 
         private final Template template;
         private final Set<String> names;
+        private final boolean sections;
 
-        private Compiled(Template template, Set<String> names) {
+        private Compiled(Template template, Set<String> names, boolean sections) {
             this.template = template;
             this.names = names;
+            this.sections = sections;
         }
 
         /** The rendered text; null for no template. */
@@ -99,9 +110,12 @@ public class TemplateRenderer {
 
     /**
      * A push's title and body, compiled once, and the recipient contexts they render: what a recipient's profile
-     * row gives. The attributes are read only when the templates use them, and each attribute path they name
-     * ({@code attributes.city}) is in the context under that very name: JMustache then finds it at once, where it
-     * would otherwise split the name at every use, for every recipient, the largest part of rendering a push.
+     * row gives. When the templates name only the profile's fields and attribute paths ({@code attributes.city}),
+     * and have no sections of their own, the attributes are read only when named, and each attribute path is in
+     * the context under that very name: JMustache then finds it at once, where it would otherwise split the name
+     * at every use, for every recipient, the largest part of rendering a push. Any other template (a section,
+     * {@code {{.}}}, {@code this}, a name of JMustache's own) gets the recipient's whole context, as
+     * {@link TemplateRenderer#context(UserProfile)} makes it: the shortcut never changes what is rendered.
      */
     static final class Message {
 
@@ -115,31 +129,40 @@ public class TemplateRenderer {
             this.body = body;
             Set<String> names = new HashSet<>(title.names);
             names.addAll(body.names);
-            boolean reads = false;
-            for (String name : names) {
-                if (name.equals(ATTRIBUTES) || name.startsWith(ATTRIBUTE_PREFIX)) {
-                    reads = true;
-                }
-                if (name.startsWith(ATTRIBUTE_PREFIX)) {
-                    attributePaths.put(name, name.substring(ATTRIBUTE_PREFIX.length()).split("\\."));
-                }
+            boolean shortcut = !title.sections && !body.sections && names.stream().allMatch(Message::plainName);
+            this.readsAttributes = !shortcut || names.stream().anyMatch(name -> name.startsWith(ATTRIBUTE_PREFIX));
+            if (shortcut) {
+                names.stream().filter(name -> name.startsWith(ATTRIBUTE_PREFIX)).forEach(path ->
+                        attributePaths.put(path, path.substring(ATTRIBUTE_PREFIX.length()).split("\\.", -1)));
             }
-            this.readsAttributes = reads;
         }
 
-        /** Whether the templates use the recipient's attributes at all. */
+        /** A field of the profile, or a path into its attributes whose every key is a plain one. */
+        private static boolean plainName(String name) {
+            if (FIELDS.contains(name)) {
+                return true;
+            }
+            return name.startsWith(ATTRIBUTE_PREFIX) && Arrays.stream(name.substring(ATTRIBUTE_PREFIX.length())
+                    .split("\\.", -1)).allMatch(key -> !key.isEmpty() && !key.equals("this"));
+        }
+
+        /** Whether the recipient's attributes must be read: the templates use them, or may. */
         boolean readsAttributes() {
             return readsAttributes;
         }
 
-        /** The context of one recipient; {@code attributes} may be null when the templates do not read them. */
+        /**
+         * The context of one recipient; {@code attributes} may be null when the templates do not read them. A path
+         * to a string, number or boolean is put under its name; an object or a list is left to JMustache, as a
+         * section over it puts its keys in front of the recipient's.
+         */
         Map<String, Object> context(String id, String name, String email, String phone, String locale,
                                     String timeZone, Map<String, Object> attributes) {
             Map<String, Object> context = TemplateRenderer.context(id, name, email, phone, locale, timeZone, attributes);
             if (attributes != null) {
                 attributePaths.forEach((path, keys) -> {
                     Object value = attribute(attributes, keys);
-                    if (value != null) {
+                    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
                         context.put(path, value);
                     }
                 });

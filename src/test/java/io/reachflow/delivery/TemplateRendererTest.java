@@ -3,6 +3,7 @@ package io.reachflow.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reachflow.audience.UserProfile;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -48,16 +49,23 @@ class TemplateRendererTest {
     @Test
     void aPushMessageRendersAsTheProfileWould() {
         Map<String, Object> attributes = Map.of("city", "Porto", "tier", "", "address", Map.of("street", "Rua 1"),
-                "visits", 3, "tags", java.util.List.of("a", "b"));
-        for (String template : java.util.List.of("Hi {{name|there}} in {{attributes.city}}",
+                "visits", 3, "tags", List.of("a", "b"), "this", "T", "vip", true,
+                "kids", List.of(Map.of("name", "k1", "attributes", Map.of("x", "kx")), Map.of("name", "k2")),
+                "x", "rootx", "m", Map.of("attributes", Map.of("m", "inner")));
+        for (String template : List.of("Hi {{name|there}} in {{attributes.city}}",
                 "{{attributes.tier|basic}} {{ attributes.address.street }} {{attributes.address.zip|no zip}}",
                 "{{#attributes.visits}}{{attributes.visits}} visits{{/attributes.visits}}{{^attributes.gone}}!{{/attributes.gone}}",
                 "{{attributes.city.name|x}} {{#attributes.tags}}{{.}}{{/attributes.tags}} {{attributes}}",
-                "{{email}} {{locale}} {{timeZone}} {{id}} {{phone|no phone}}")) {
+                "{{email}} {{locale}} {{timeZone}} {{id}} {{phone|no phone}} {{attributes.vip}} {{attributes.visits|0}}",
+                // an inner object's own attributes key, in front of the recipient's
+                "{{#attributes.kids}}{{name}}:{{attributes.x}};{{/attributes.kids}}",
+                "{{attributes.m|none}}",
+                // names JMustache reads its own way
+                "{{attributes.this}} {{this.attributes.city}} {{attributes.}} {{.}}")) {
             TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile(template),
                     renderer.compile(null));
             Map<String, Object> context = message.context("u1", "Ana", "u1@example.com", null, "de", "Europe/Berlin",
-                    attributes);
+                    message.readsAttributes() ? attributes : null);
             assertThat(message.title(context)).as(template).isEqualTo(renderer.compile(template).render(user("Ana",
                     attributes)));
             assertThat(message.body(context)).isNull();
@@ -70,10 +78,13 @@ class TemplateRendererTest {
 
     @Test
     void aPushMessageReadsAttributesOnlyWhenItsTemplatesUseThem() {
-        assertThat(new TemplateRenderer.Message(renderer.compile("Hi {{name}}"), renderer.compile("{{#id}}x{{/id}}"))
+        assertThat(new TemplateRenderer.Message(renderer.compile("Hi {{name}}"), renderer.compile("{{email|none}}"))
                 .readsAttributes()).isFalse();
         assertThat(new TemplateRenderer.Message(renderer.compile("Hi {{name}}"),
-                renderer.compile("{{^attributes.vip}}Join{{/attributes.vip}}")).readsAttributes()).isTrue();
+                renderer.compile("{{attributes.vip|Join}}")).readsAttributes()).isTrue();
+        assertThat(new TemplateRenderer.Message(renderer.compile("Hi {{name}}"),
+                renderer.compile("{{#id}}{{.}}{{/id}}")).readsAttributes()).as("a section of its own: everything")
+                .isTrue();
         TemplateRenderer.Message plain = new TemplateRenderer.Message(renderer.compile("Hi {{name|there}}"),
                 renderer.compile("{{attributes.city|here}}"));
         assertThat(plain.body(plain.context("u1", null, null, null, null, null, null))).isEqualTo("here");
