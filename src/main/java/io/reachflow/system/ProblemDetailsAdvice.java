@@ -34,6 +34,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Every error of {@code /api} as RFC 9457 problem details: validation errors list each field in {@code errors};
@@ -169,7 +170,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     /**
      * Whatever else fails: 500 with a problem body that names no internals (the stack trace is in the log, with the
-     * request). Spring Security's exceptions go on to its filters, which answer 401 or 403.
+     * request). Spring Security's exceptions go on to its filters, which answer 401 or 403. A client that went away
+     * gets nothing, and is no error of the server's.
      */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
@@ -184,6 +186,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         }
         if (refusal instanceof BadUserRequestException badRequest) {
             return badUserRequest(badRequest);
+        }
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // the client went away (a broken-off upload, a closed connection): not the server's failure, and there
+            // is nobody left to answer; what it interrupted logs what it means (an import: FAILED, and why)
+            log.debug("{} {}: the client went away ({})", request.getMethod(), request.getRequestURI(), e.toString());
+            return null;
         }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR,

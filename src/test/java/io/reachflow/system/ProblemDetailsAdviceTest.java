@@ -1,14 +1,20 @@
 package io.reachflow.system;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.io.EOFException;
+import java.io.IOException;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -51,8 +57,26 @@ class ProblemDetailsAdviceTest {
                 .andExpect(jsonPath("$.detail").value("Separation of duties: sam may not decide"));
     }
 
+    /** A broken-off upload or a closed connection is the client's doing: no 500, no error in the log. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aClientThatWentAwayIsNoServerError(CapturedOutput output) throws Exception {
+        mvc.perform(get("/failing/client-gone"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(""));
+        mvc.perform(get("/failing/unforeseen"));
+
+        assertThat(output.getOut()).doesNotContain("GET /failing/client-gone failed")
+                .contains("GET /failing/unforeseen failed");
+    }
+
     @RestController
     static class Failing {
+
+        @GetMapping("/failing/client-gone")
+        String clientGone() throws IOException {
+            throw new IOException("upload broke off", new EOFException());
+        }
 
         @GetMapping("/failing/wrapped-refusal")
         String wrappedRefusal() {
