@@ -286,15 +286,26 @@ public class DeliveryService {
         return cancelRest(push, cancelReason);
     }
 
+    /**
+     * Cancels what is left of the push, and counts it. Counted first: a push whose batches left nothing PLANNED (the
+     * usual end) is read once, not twice. Under the push's lock no recipient becomes PLANNED (only a provider's
+     * record does that, and it takes the lock first); one a batch is taking still counts as PLANNED, and the update
+     * then waits for that batch.
+     */
     private Push cancelRest(Push push, String cancelReason) {
         long pushId = push.getId();
-        int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, detail = null, updated_at = ? "
-                + "where push_id = ? and status = 'PLANNED'", cancelReason, Timestamp.from(clock.instant()), pushId);
+        RecipientCounts counts = counts(pushId);
+        int cancelled = 0;
+        if (counts.planned() > 0) {
+            cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, detail = null, "
+                    + "updated_at = ? where push_id = ? and status = 'PLANNED'", cancelReason,
+                    Timestamp.from(clock.instant()), pushId);
+            counts = counts(pushId);
+        }
         if (cancelled > 0) {
             log.info("Task {}: push {} cancelled ({}): {} recipients not sent to", push.getTaskId(), pushId,
                     cancelReason, cancelled);
         }
-        RecipientCounts counts = counts(pushId);
         // messages a provider has now are answered for later; the push was called off all the same
         return finish(push, task(push.getTaskId()), counts, cancelled > 0 || counts.sending() > 0
                 ? PushStatus.CANCELLED : PushStatus.DELIVERED, cancelReason);
