@@ -132,8 +132,8 @@ public class TemplateRenderer {
             boolean shortcut = !title.sections && !body.sections && names.stream().allMatch(Message::plainName);
             this.readsAttributes = !shortcut || names.stream().anyMatch(name -> name.startsWith(ATTRIBUTE_PREFIX));
             if (shortcut) {
-                names.stream().filter(name -> name.startsWith(ATTRIBUTE_PREFIX)).forEach(path ->
-                        attributePaths.put(path, path.substring(ATTRIBUTE_PREFIX.length()).split("\\.", -1)));
+                names.stream().filter(name -> name.startsWith(ATTRIBUTE_PREFIX))
+                        .forEach(path -> attributePaths.put(path, keys(path)));
             }
         }
 
@@ -142,8 +142,13 @@ public class TemplateRenderer {
             if (FIELDS.contains(name)) {
                 return true;
             }
-            return name.startsWith(ATTRIBUTE_PREFIX) && Arrays.stream(name.substring(ATTRIBUTE_PREFIX.length())
-                    .split("\\.", -1)).allMatch(key -> !key.isEmpty() && !key.equals("this"));
+            return name.startsWith(ATTRIBUTE_PREFIX)
+                    && Arrays.stream(keys(name)).allMatch(key -> !key.isEmpty() && !key.equals("this"));
+        }
+
+        /** The keys of an attribute path into the attributes: {@code attributes.a.b} is a, b. */
+        private static String[] keys(String path) {
+            return path.substring(ATTRIBUTE_PREFIX.length()).split("\\.", -1);
         }
 
         /** Whether the recipient's attributes must be read: the templates use them, or may. */
