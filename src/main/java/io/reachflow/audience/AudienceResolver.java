@@ -38,8 +38,9 @@ public class AudienceResolver {
     /**
      * Snapshots the audience into the push's recipients in one statement: each one SKIPPED with the reason of the
      * first exclusion whose condition (SQL on the user {@code u}, built by the caller from constants) holds, else
-     * PLANNED and numbered into batches of {@code batchSize} in user id order (byte order on PostgreSQL; batch 0,
-     * 1, …; -1 for the skipped). Returns how many users it took.
+     * PLANNED and numbered into batches of {@code batchSize} in the order of the primary key's user ids (the
+     * database's collation; batch 0, 1, …; -1 for the skipped). Each batch's first and last user id go into
+     * {@code push_batch}: a batch's rows are a range of the primary key. Returns how many users it took.
      */
     public int plan(long pushId, Audience audience, Instant now, int batchSize, Map<String, String> exclusions) {
         MapSqlParameterSource parameters = new MapSqlParameterSource()
@@ -56,19 +57,30 @@ public class AudienceResolver {
             }
             reason.append(" end");
         }
-        // On PostgreSQL: the numbering's sort in memory, by bytes rather than the database's collation (any order
-        // will do, as long as it is one); and OFFSET 0 keeps the reasons computed once per user, where the planner
-        // would otherwise copy their CASE (with its exclusions) into each of the four places that use it.
+        // On PostgreSQL: the numbering's sort in memory; OFFSET 0 keeps the reasons computed once per user, where the
+        // planner would otherwise copy their CASE (with its exclusions) into each of the four places that use it; and
+        // the batches' ranges taken from the rows as they are written, rather than read back.
         boolean postgres = database.isPostgres();
         if (postgres) {
             jdbc.getJdbcTemplate().execute("set local work_mem = '" + PLAN_WORK_MEM + "'");
         }
-        return jdbc.update("insert into push_recipient (push_id, user_id, status, reason, updated_at, batch) "
+        String snapshot = "insert into push_recipient (push_id, user_id, status, reason, updated_at, batch) "
                 + "select :pushId, r.id, case when r.reason is null then 'PLANNED' else 'SKIPPED' end, r.reason, :now, "
-                + "case when r.reason is null then (row_number() over (partition by r.reason is null order by r.id"
-                + (postgres ? " collate \"C\"" : "") + ") - 1) / :batchSize else -1 end "
+                + "case when r.reason is null then (row_number() over (partition by r.reason is null order by r.id) - 1) "
+                + "/ :batchSize else -1 end "
                 + "from (select u.id, " + reason + " as reason from audience_user u where " + where(audience, parameters)
-                + (postgres ? " offset 0" : "") + ") r", parameters);
+                + (postgres ? " offset 0" : "") + ") r";
+        String ranges = "insert into push_batch (push_id, batch, first_user_id, last_user_id) "
+                + "select :pushId, batch, min(user_id), max(user_id) from ";
+        if (postgres) {
+            Integer taken = jdbc.queryForObject("with planned as (" + snapshot + " returning batch, user_id), "
+                    + "ranges as (" + ranges + "planned where batch >= 0 group by batch) select count(*) from planned",
+                    parameters, Integer.class);
+            return taken == null ? 0 : taken;
+        }
+        int taken = jdbc.update(snapshot, parameters);
+        jdbc.update(ranges + "push_recipient where push_id = :pushId and batch >= 0 group by batch", parameters);
+        return taken;
     }
 
     private static String where(Audience audience, MapSqlParameterSource parameters) {

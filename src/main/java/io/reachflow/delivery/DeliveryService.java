@@ -96,12 +96,16 @@ public class DeliveryService {
         markWhere(push, RecipientStatus.FAILED, SkipReason.UNKNOWN_USER,
                 "not exists (select 1 from audience_user u where u.id = push_recipient.user_id)");
         excludeUnaddressable(push, RecipientStatus.FAILED);
+        jdbc.update("insert into push_batch (push_id, batch, first_user_id, last_user_id) "
+                + "select push_id, 0, min(user_id), max(user_id) from push_recipient where push_id = ? group by push_id",
+                push.getId());
         push.planned(1);
+        Batch round = recipients.batch(push.getId(), 0);
         Optional<ProviderChannel> provider = provider(task.getChannel());
         if (provider.isPresent()) {
-            sendTestRound(push, task, provider.get());
+            sendTestRound(push, task, round, provider.get());
         } else {
-            deliver(push, task, 0);
+            deliver(push, task, round);
         }
         return finish(push, task, counts(push.getId()), PushStatus.DELIVERED, null);
     }
@@ -155,13 +159,13 @@ public class DeliveryService {
             recipients.skipCapped(push.getId(), task.getChannel(), cap, clock.instant());
         }
         if (database.isPostgres() && targeted >= ANALYZE_FROM) {
-            // Without statistics that know the new push, the planner takes it for empty, and reads each batch's
-            // rows through the whole push (its primary key) instead of the batch's index. ANALYZE holds its lock
+            // Without statistics that know the new push, the planner takes it for empty, and may read each batch's
+            // rows through the whole push (its primary key) instead of the batch's range. ANALYZE holds its lock
             // until the plan commits: skipped when another plan or a vacuum has it (that one brings them up to date).
             jdbc.execute("analyze (skip_locked) push_recipient");
         }
-        Integer batches = jdbc.queryForObject("select coalesce(max(batch), -1) + 1 from push_recipient where push_id = ?",
-                Integer.class, push.getId());
+        Integer batches = jdbc.queryForObject("select count(*) from push_batch where push_id = ?", Integer.class,
+                push.getId());
         push.planned(batches);
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
                 trigger, targeted, task.getChannel(), batches, batchSize);
@@ -192,7 +196,8 @@ public class DeliveryService {
     private Plan workersFor(Push push, OperationTask task) {
         int batches = push.getBatches();
         if (batches == 1 && provider(task.getChannel()).isEmpty()) {
-            BatchResult result = metrics.batch(task.getChannel(), false, () -> deliver(push, task, 0));
+            BatchResult result = metrics.batch(task.getChannel(), false,
+                    () -> deliver(push, task, recipients.batch(push.getId(), 0)));
             if (result.left() == 0) {
                 return new Plan(push.getId(), batches, 0);
             }
@@ -260,13 +265,14 @@ public class DeliveryService {
      * commits on its own (see {@link ProviderDelivery}), whatever becomes of the caller's transaction.
      */
     @Transactional
-    public BatchResult deliverBatch(long pushId, int batch, String deliveryId) {
+    public BatchResult deliverBatch(long pushId, int number, String deliveryId) {
         Push push = push(pushId);
         OperationTask task = task(push.getTaskId());
+        Batch batch = recipients.batch(pushId, number);
         Optional<ProviderChannel> provider = provider(task.getChannel());
         if (provider.isPresent()) {
             return metrics.batch(task.getChannel(), true,
-                    () -> providerDelivery.deliver(task, pushId, batch, provider.get(), deliveryId));
+                    () -> providerDelivery.deliver(task, batch, provider.get(), deliveryId));
         }
         return metrics.batch(task.getChannel(), false, () -> deliver(push, task, batch));
     }
@@ -370,19 +376,19 @@ public class DeliveryService {
      * {@link PushRecipients#holdBack}). Their rows stay locked until the outcomes commit: a complete waits for them,
      * never cancels them mid-way.
      */
-    private BatchResult deliver(Push push, OperationTask task, int batch) {
+    private BatchResult deliver(Push push, OperationTask task, Batch batch) {
         Instant now = clock.instant();
         if (push.getKind() == PushKind.LIVE) {
-            recipients.holdBack(task, push.getId(), batch, now, false);
+            recipients.holdBack(task, batch, now, false);
         }
-        PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), batch, now);
+        PushRecipients.Taken taken = recipients.takeDue(task, batch, now);
         List<RenderedMessage> messages = taken.messages();
         Map<String, Rejected> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
                 push.getId(), task.getChannel(), messages);
         recipients.record(taken, failures);
-        log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch,
+        log.debug("Task {}: push {} batch {}: {} delivered, {} failed", task.getId(), push.getId(), batch.number(),
                 messages.size() - failures.size(), failures.size());
-        return recipients.result(push.getId(), batch, now, messages.size() - failures.size(), failures.size(),
+        return recipients.result(batch, now, messages.size() - failures.size(), failures.size(),
                 List.of());
     }
 
@@ -390,8 +396,8 @@ public class DeliveryService {
      * A test round through a provider: every tester at once, in the round's transaction (a handful of requests).
      * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason.
      */
-    private void sendTestRound(Push push, OperationTask task, ProviderChannel provider) {
-        PushRecipients.Taken taken = recipients.takeDue(task, push.getId(), 0, clock.instant());
+    private void sendTestRound(Push push, OperationTask task, Batch round, ProviderChannel provider) {
+        PushRecipients.Taken taken = recipients.takeDue(task, round, clock.instant());
         List<RenderedMessage> messages = taken.messages();
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
         Map<String, Rejected> failures = new LinkedHashMap<>();

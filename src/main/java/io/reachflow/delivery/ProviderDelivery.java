@@ -79,16 +79,16 @@ class ProviderDelivery {
      * Delivers what is due of the batch for delivery {@code deliveryId}, each step in its own transaction (never the
      * caller's). Nothing once the push is no longer that delivery's.
      */
-    BatchResult deliver(OperationTask task, long pushId, int batch, ProviderChannel provider, String deliveryId) {
+    BatchResult deliver(OperationTask task, Batch batch, ProviderChannel provider, String deliveryId) {
         String claim = UUID.randomUUID().toString();
         List<RenderedMessage> claimed = newTransaction.execute(status ->
-                claim(task, pushId, batch, provider, deliveryId, claim));
+                claim(task, batch, provider, deliveryId, claim));
         if (claimed.isEmpty()) {
-            return newTransaction.execute(status -> recipients.result(pushId, batch, clock.instant(), 0, 0, List.of()));
+            return newTransaction.execute(status -> recipients.result(batch, clock.instant(), 0, 0, List.of()));
         }
         Instant handOverUntil = clock.instant().plus(properties.providerBatchTime());
-        Map<String, SendOutcome> outcomes = provider.send(task.getId(), pushId, claimed, handOverUntil);
-        return newTransaction.execute(status -> record(task, pushId, batch, claimed, outcomes, claim));
+        Map<String, SendOutcome> outcomes = provider.send(task.getId(), batch.pushId(), claimed, handOverUntil);
+        return newTransaction.execute(status -> record(task, batch, claimed, outcomes, claim));
     }
 
     /**
@@ -97,8 +97,9 @@ class ProviderDelivery {
      * (same claim) where the provider recognises a message it has taken, FAILED with {@value #INTERRUPTED} where it
      * cannot. Younger ones belong to an attempt still running, and are left to it.
      */
-    private List<RenderedMessage> claim(OperationTask task, long pushId, int batch, ProviderChannel provider,
-                                        String deliveryId, String claim) {
+    private List<RenderedMessage> claim(OperationTask task, Batch batch, ProviderChannel provider, String deliveryId,
+                                        String claim) {
+        long pushId = batch.pushId();
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         if (!push.isDeliveredBy(deliveryId)) {
             return List.of();
@@ -106,29 +107,30 @@ class ProviderDelivery {
         Instant claimAt = clock.instant();
         Timestamp at = Timestamp.from(claimAt);
         Timestamp expired = Timestamp.from(claimAt.minus(properties.claimExpiry()));
-        recipients.holdBack(task, pushId, batch, claimAt, true);
+        recipients.holdBack(task, batch, claimAt, true);
         if (provider.deduplicates()) {
-            int again = jdbc.update("update push_recipient set claim = ?, attempts = attempts + 1, updated_at = ? "
-                    + "where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?", claim, at, pushId,
-                    batch, expired);
+            int again = jdbc.update("update push_recipient r set claim = ?, attempts = attempts + 1, updated_at = ? "
+                    + "where " + Batch.ROWS + " and r.status = 'SENDING' and r.updated_at < ?",
+                    Batch.parameters(claim, at, batch, expired));
             if (again > 0) {
                 log.warn("Task {}: push {} batch {}: {} messages were with {} when its node stopped; sent again with "
-                        + "their idempotency keys", task.getId(), pushId, batch, again, provider.channel());
+                        + "their idempotency keys", task.getId(), pushId, batch.number(), again, provider.channel());
             }
         } else {
-            int interrupted = jdbc.update("update push_recipient set status = 'FAILED', reason = ?, detail = null, "
-                    + "claim = null, updated_at = ? where push_id = ? and batch = ? and status = 'SENDING' and updated_at < ?",
-                    INTERRUPTED, at, pushId, batch, expired);
+            int interrupted = jdbc.update("update push_recipient r set status = 'FAILED', reason = ?, detail = null, "
+                    + "claim = null, updated_at = ? where " + Batch.ROWS + " and r.status = 'SENDING' "
+                    + "and r.updated_at < ?",
+                    Batch.parameters(INTERRUPTED, at, batch, expired));
             if (interrupted > 0) {
                 log.warn("Task {}: push {} batch {}: {} messages were with {} when its node stopped; recorded as {}, "
-                        + "as {} cannot tell a message sent twice", task.getId(), pushId, batch, interrupted,
+                        + "as {} cannot tell a message sent twice", task.getId(), pushId, batch.number(), interrupted,
                         provider.channel(), INTERRUPTED, provider.channel());
             }
         }
         jdbc.update("update push_recipient r set status = 'SENDING', claim = ?, attempts = attempts + 1, updated_at = ? "
-                + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + PushRecipients.DUE,
-                claim, at, pushId, batch, at);
-        return recipients.renderClaim(task, pushId, batch, claim);
+                + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + PushRecipients.DUE,
+                Batch.parameters(claim, at, batch, at));
+        return recipients.renderClaim(task, batch, claim);
     }
 
     /**
@@ -136,8 +138,9 @@ class ProviderDelivery {
      * PLANNED again after a temporary failure (not before the provider's Retry-After, or {@link #DEFERRAL_PAUSE}), or
      * PLANNED as they were when not handed over (but not before the Retry-After, when the provider asked to wait).
      */
-    private BatchResult record(OperationTask task, long pushId, int batch, List<RenderedMessage> claimed,
+    private BatchResult record(OperationTask task, Batch batch, List<RenderedMessage> claimed,
                                Map<String, SendOutcome> outcomes, String claim) {
+        long pushId = batch.pushId();
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
@@ -179,30 +182,30 @@ class ProviderDelivery {
             jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, not_before = ?, updated_at = ?"
                     + where, notHandedOver.stream().map(row -> prepend(waitAsked, row)).toList());
         }
-        jdbc.update("update push_recipient set status = 'DELIVERED', reason = null, detail = null, claim = null, "
-                + "updated_at = ? "
-                + "where push_id = ? and batch = ? and status = 'SENDING' and claim = ?", at, pushId, batch, claim);
+        jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, detail = null, claim = null, "
+                + "updated_at = ? where " + Batch.ROWS + " and r.status = 'SENDING' and r.claim = ?",
+                Batch.parameters(at, batch, claim));
         recipients.notSent(task, notHandedOver.size());
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
-                pushId, batch, delivered, failed.size(), deferred.size(), notHandedOver.size());
+                pushId, batch.number(), delivered, failed.size(), deferred.size(), notHandedOver.size());
         if (push.getStatus() == PushStatus.PAUSED) {
             push.recount(recipients.counts(pushId));
             log.info("Task {}: push {} was paused while {} had messages of batch {}: their answers recorded, the rest "
-                    + "waits for the resume", task.getId(), pushId, task.getChannel(), batch);
+                    + "waits for the resume", task.getId(), pushId, task.getChannel(), batch.number());
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         if (push.getStatus() != PushStatus.DELIVERING) {
-            int cancelled = jdbc.update("update push_recipient set status = 'CANCELLED', reason = ?, detail = null, "
-                    + "not_before = null, updated_at = ? where push_id = ? and batch = ? and status = 'PLANNED'", push.getCancelReason(),
-                    at, pushId, batch);
+            int cancelled = jdbc.update("update push_recipient r set status = 'CANCELLED', reason = ?, detail = null, "
+                    + "not_before = null, updated_at = ? where " + Batch.ROWS + " and r.status = 'PLANNED'",
+                    Batch.parameters(push.getCancelReason(), at, batch));
             metrics.cancelledAfterFinish(task.getChannel(), cancelled);
             push.recount(recipients.counts(pushId));
             log.info("Task {}: push {} was stopped ({}) while {} had messages of batch {}: their answers recorded, {} "
                     + "not handed over cancelled", task.getId(), pushId, push.getCancelReason(), task.getChannel(),
-                    batch, cancelled);
+                    batch.number(), cancelled);
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
-        return recipients.result(pushId, batch, now, delivered, failed.size(), deferrals);
+        return recipients.result(batch, now, delivered, failed.size(), deferrals);
     }
 
     private static Object[] prepend(Object first, Object[] rest) {

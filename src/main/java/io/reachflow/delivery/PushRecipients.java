@@ -83,7 +83,7 @@ class PushRecipients {
      * marks them DELIVERED and returns their profiles (a failure the channel reports is then recorded over it, in
      * {@link #record}); elsewhere they are locked, read, and marked after the channel took them.
      */
-    Taken takeDue(OperationTask task, long pushId, int batch, Instant at) {
+    Taken takeDue(OperationTask task, Batch batch, Instant at) {
         Timestamp now = Timestamp.from(at);
         if (database.isPostgres()) {
             List<RenderedMessage> messages = new ArrayList<>();
@@ -91,17 +91,27 @@ class PushRecipients {
             // thousands the planner would rather read all profiles into a hash, which is far dearer.
             jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, detail = null, "
                     + "updated_at = ? "
-                    + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
+                    + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
                     + "select " + PROFILE + " from taken t cross join lateral (select * from audience_user a "
-                    + "where a.id = t.user_id offset 0) u", renderer(task, messages), now, pushId, batch, now);
-            return new Taken(pushId, batch, now, RecipientStatus.DELIVERED, messages);
+                    + "where a.id = t.user_id offset 0) u", renderer(task, messages),
+                    Batch.parameters(now, batch, now));
+            return new Taken(batch, now, RecipientStatus.DELIVERED, messages);
         }
-        if (jdbc.queryForList("select r.user_id from push_recipient r where r.push_id = ? and r.batch = ? "
-                + "and r.status = 'PLANNED' and " + DUE + " for update", String.class, pushId, batch, now).isEmpty()) {
-            return new Taken(pushId, batch, now, RecipientStatus.PLANNED, List.of());
+        if (jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
+                + " and r.status = 'PLANNED' and " + DUE + " for update", String.class,
+                Batch.parameters(batch, now)).isEmpty()) {
+            return new Taken(batch, now, RecipientStatus.PLANNED, List.of());
         }
-        return new Taken(pushId, batch, now, RecipientStatus.PLANNED,
-                render(task, pushId, batch, "r.status = 'PLANNED' and " + DUE, now));
+        return new Taken(batch, now, RecipientStatus.PLANNED,
+                render(task, batch, "r.status = 'PLANNED' and " + DUE, now));
+    }
+
+    /** The push's batch {@code number}, with its range. */
+    Batch batch(long pushId, int number) {
+        return jdbc.query("select first_user_id, last_user_id from push_batch where push_id = ? and batch = ?",
+                (row, i) -> new Batch(pushId, number, row.getString(1), row.getString(2)), pushId, number)
+                .stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("Push " + pushId + " has no batch " + number));
     }
 
     /**
@@ -118,15 +128,15 @@ class PushRecipients {
                         statement.setString(1, stored(failure.getValue().reason()));
                         statement.setString(2, stored(failure.getValue().detail()));
                         statement.setTimestamp(3, taken.at());
-                        statement.setLong(4, taken.pushId());
+                        statement.setLong(4, taken.batch().pushId());
                         statement.setString(5, failure.getKey());
                         statement.setString(6, taken.status().name());
                     });
         }
         if (taken.status() == RecipientStatus.PLANNED) {
             jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, detail = null, updated_at = ? "
-                    + "where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE,
-                    taken.at(), taken.pushId(), taken.batch(), taken.at());
+                    + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE,
+                    Batch.parameters(taken.at(), taken.batch(), taken.at()));
         }
     }
 
@@ -136,15 +146,15 @@ class PushRecipients {
     }
 
     /** The same for each recipient of the batch in the claim {@code claim} (SENDING). */
-    List<RenderedMessage> renderClaim(OperationTask task, long pushId, int batch, String claim) {
-        return render(task, pushId, batch, "r.status = 'SENDING' and r.claim = ?", claim);
+    List<RenderedMessage> renderClaim(OperationTask task, Batch batch, String claim) {
+        return render(task, batch, "r.status = 'SENDING' and r.claim = ?", claim);
     }
 
-    private List<RenderedMessage> render(OperationTask task, long pushId, int batch, String which, Object value) {
+    private List<RenderedMessage> render(OperationTask task, Batch batch, String which, Object value) {
         List<RenderedMessage> messages = new ArrayList<>();
         // sorted here: an ORDER BY tempts the planner to read the whole push in its primary key's order
         jdbc.query("select " + PROFILE + " from push_recipient r join audience_user u on u.id = r.user_id "
-                + "where r.push_id = ? and r.batch = ? and " + which, renderer(task, messages), pushId, batch, value);
+                + "where " + Batch.ROWS + " and " + which, renderer(task, messages), Batch.parameters(batch, value));
         messages.sort(Comparator.comparing(RenderedMessage::userId));
         return messages;
     }
@@ -180,13 +190,13 @@ class PushRecipients {
      * zone that must wait; a user without one is in the task's), then, of those left, the sends beyond the task's
      * rate limit.
      */
-    void holdBack(OperationTask task, long pushId, int batch, Instant now, boolean throughProvider) {
+    void holdBack(OperationTask task, Batch batch, Instant now, boolean throughProvider) {
         SendWindows windows = SendWindows.of(task.getSchedule());
         if (throughProvider || windows.restricts() || task.getSchedule().rateLimitPerMinute() != null) {
-            recheckWaited(task, pushId, batch, now);
+            recheckWaited(task, batch, now);
         }
-        deferOutsideSendWindows(task, windows, pushId, batch, now);
-        deferBeyondRateLimit(task, pushId, batch, now);
+        deferOutsideSendWindows(task, windows, batch, now);
+        deferBeyondRateLimit(task, batch, now);
     }
 
     /**
@@ -196,12 +206,13 @@ class PushRecipients {
      * with that reason. A wait may last hours; the plan's snapshot holds for who did not wait. The cap is counted per
      * recipient, by key, in the channel's pushes of the period: a lookup each, not a grouping of the period's sends.
      */
-    private void recheckWaited(OperationTask task, long pushId, int batch, Instant now) {
+    private void recheckWaited(OperationTask task, Batch batch, Instant now) {
+        long pushId = batch.pushId();
         Timestamp at = Timestamp.from(now);
-        String waited = "r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and r.reason is not null and " + DUE;
+        String waited = Batch.ROWS + " and r.status = 'PLANNED' and r.reason is not null and " + DUE;
         // most batches have nobody who waited: one look, then nothing more
         if (jdbc.queryForList("select r.user_id from push_recipient r where " + waited + " fetch first 1 rows only",
-                String.class, pushId, batch, at).isEmpty()) {
+                String.class, Batch.parameters(batch, at)).isEmpty()) {
             return;
         }
         String optedOut = DeliveryService.optedOut(task.getChannel(), "r.user_id");
@@ -210,7 +221,8 @@ class PushRecipients {
                 + "where u.id = r.user_id and " + DeliveryService.noAddress(addressColumn) + "))";
         int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = case when " + optedOut
                 + " then '" + SkipReason.OPTED_OUT + "' else '" + SkipReason.NO_ADDRESS + "' end, detail = null, "
-                + "not_before = null, updated_at = ? where " + waited + " and " + excluded, at, pushId, batch, at);
+                + "not_before = null, updated_at = ? where " + waited + " and " + excluded,
+                Batch.parameters(at, batch, at));
         FrequencyCap cap = task.getSchedule().frequencyCap();
         List<Long> periodPushes = cap == null ? List.of() : periodPushes(pushId, task.getChannel(), cap, now);
         int capped = periodPushes.isEmpty() ? 0 : jdbc.execute((Connection connection) -> {
@@ -219,19 +231,18 @@ class PushRecipients {
                     + "not_before = null, updated_at = ? "
                     + "where " + waited + " and (select count(*) from push_recipient s where s.push_id = any (?) "
                     + "and s.user_id = r.user_id and s.status = 'DELIVERED' and s.updated_at > ?) >= ?")) {
-                statement.setTimestamp(1, at);
-                statement.setLong(2, pushId);
-                statement.setInt(3, batch);
-                statement.setTimestamp(4, at);
-                statement.setArray(5, connection.createArrayOf("bigint", periodPushes.toArray()));
-                statement.setTimestamp(6, Timestamp.from(now.minus(cap.period())));
-                statement.setInt(7, cap.max());
+                Object[] parameters = Batch.parameters(at, batch, at,
+                        connection.createArrayOf("bigint", periodPushes.toArray()),
+                        Timestamp.from(now.minus(cap.period())), cap.max());
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
                 return statement.executeUpdate();
             }
         });
         if (skipped + capped > 0) {
             log.debug("Task {}: push {} batch {}: {} recipients who waited opted out or lost their address meanwhile, "
-                    + "{} reached the frequency cap", task.getId(), pushId, batch, skipped, capped);
+                    + "{} reached the frequency cap", task.getId(), pushId, batch.number(), skipped, capped);
         }
     }
 
@@ -249,39 +260,39 @@ class PushRecipients {
         return now.minus(cap.period()).minus(properties.claimExpiry());
     }
 
-    private void deferOutsideSendWindows(OperationTask task, SendWindows windows, long pushId, int batch, Instant now) {
+    private void deferOutsideSendWindows(OperationTask task, SendWindows windows, Batch batch, Instant now) {
         if (!windows.restricts()) {
             return;
         }
         Timestamp at = Timestamp.from(now);
         List<String> zones = jdbc.queryForList("select distinct u.time_zone from push_recipient r join audience_user u "
-                + "on u.id = r.user_id where r.push_id = ? and r.batch = ? and r.status = 'PLANNED' and " + DUE,
-                String.class, pushId, batch, at);
+                + "on u.id = r.user_id where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE,
+                String.class, Batch.parameters(batch, at));
         for (String zone : zones) {
             windows.deferral(now, zoneOf(zone, task)).ifPresent(deferral -> {
                 int deferred = jdbc.update("update push_recipient r set reason = ?, detail = null, not_before = ? "
-                        + "where r.push_id = ? "
-                        + "and r.batch = ? and r.status = 'PLANNED' and " + DUE + " and r.user_id "
+                        + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " and r.user_id "
                         + "in (select u.id from audience_user u where " + (zone == null ? "u.time_zone is null)"
                         : "u.time_zone = ?)"), zone == null
-                        ? new Object[] {deferral.reason().name(), Timestamp.from(deferral.until()), pushId, batch, at}
-                        : new Object[] {deferral.reason().name(), Timestamp.from(deferral.until()), pushId, batch, at,
-                                zone});
-                log.debug("Push {} batch {}: {} recipients in {} wait until {} ({})", pushId, batch, deferred,
+                        ? Batch.parameters(deferral.reason().name(), Timestamp.from(deferral.until()), batch, at)
+                        : Batch.parameters(deferral.reason().name(), Timestamp.from(deferral.until()), batch, at,
+                                zone));
+                log.debug("Push {} batch {}: {} recipients in {} wait until {} ({})", batch.pushId(), batch.number(),
+                        deferred,
                         zone == null ? "the task's time zone" : zone, deferral.until(), deferral.reason());
             });
         }
     }
 
     /** The batch's due recipients beyond what the task's rate limit grants now wait until it has room for them. */
-    private void deferBeyondRateLimit(OperationTask task, long pushId, int batch, Instant now) {
+    private void deferBeyondRateLimit(OperationTask task, Batch batch, Instant now) {
         Integer perMinute = task.getSchedule().rateLimitPerMinute();
         if (perMinute == null) {
             return;
         }
         Timestamp at = Timestamp.from(now);
-        Integer due = jdbc.queryForObject("select count(*) from push_recipient r where r.push_id = ? and r.batch = ? "
-                + "and r.status = 'PLANNED' and " + DUE, Integer.class, pushId, batch, at);
+        Integer due = jdbc.queryForObject("select count(*) from push_recipient r where " + Batch.ROWS
+                + " and r.status = 'PLANNED' and " + DUE, Integer.class, Batch.parameters(batch, at));
         if (due == 0) {
             return;
         }
@@ -291,14 +302,13 @@ class PushRecipients {
         }
         Instant until = now.plus(grant.untilMore());
         int deferred = jdbc.update("update push_recipient r set reason = ?, detail = null, not_before = ? "
-                + "where r.push_id = ? "
-                + "and r.batch = ? and r.status = 'PLANNED' and " + DUE + " and r.user_id not in (select d.user_id "
-                + "from push_recipient d where d.push_id = ? and d.batch = ? and d.status = 'PLANNED' "
+                + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " and r.user_id not in "
+                + "(select d.user_id from push_recipient d where " + Batch.rows("d") + " and d.status = 'PLANNED' "
                 + "and (d.not_before is null or d.not_before <= ?) order by d.user_id limit ?)",
-                SkipReason.RATE_LIMITED.name(), Timestamp.from(until), pushId, batch, at, pushId, batch, at,
-                grant.granted());
+                Batch.parameters(SkipReason.RATE_LIMITED.name(), Timestamp.from(until), batch, at, batch, at,
+                        grant.granted()));
         log.debug("Task {}: push {} batch {}: {} of {} recipients wait for the rate limit ({}/min) until {}",
-                task.getId(), pushId, batch, deferred, due, perMinute, until);
+                task.getId(), batch.pushId(), batch.number(), deferred, due, perMinute, until);
     }
 
     /** Recipients that the rate limit let through but were not handed to the provider do not count against it. */
@@ -314,13 +324,13 @@ class PushRecipients {
      * is due now, when the next is: the earliest PLANNED one's time, or when another attempt's claim expires (then
      * its answers are in, or it was interrupted).
      */
-    BatchResult result(long pushId, int batch, Instant now, int delivered, int failed, List<Deferred> deferrals) {
+    BatchResult result(Batch batch, Instant now, int delivered, int failed, List<Deferred> deferrals) {
         return jdbc.queryForObject("select sum(case when r.status = 'PLANNED' then 1 else 0 end), "
                 + "sum(case when r.status = 'PLANNED' and " + DUE + " then 1 else 0 end), "
                 + "min(case when r.status = 'PLANNED' then r.not_before end), "
                 + "sum(case when r.status = 'SENDING' then 1 else 0 end), "
                 + "min(case when r.status = 'SENDING' then r.updated_at end) "
-                + "from push_recipient r where r.push_id = ? and r.batch = ? and r.status in ('PLANNED', 'SENDING')",
+                + "from push_recipient r where " + Batch.ROWS + " and r.status in ('PLANNED', 'SENDING')",
                 (row, i) -> {
                     int planned = row.getInt(1);
                     int due = row.getInt(2);
@@ -340,7 +350,7 @@ class PushRecipients {
                     String reason = deferrals.isEmpty() ? null : deferrals.get(deferrals.size() - 1).describe();
                     return new BatchResult(delivered, failed, deferrals.size(), planned + sending, retryAfter, dueAt,
                             reason);
-                }, Timestamp.from(now), pushId, batch);
+                }, Batch.parameters(Timestamp.from(now), batch));
     }
 
     /**
@@ -453,7 +463,7 @@ class PushRecipients {
      * Recipients taken for a channel written in the database: as {@code status} (DELIVERED already, or PLANNED and
      * locked) at {@code at}, with their messages.
      */
-    record Taken(long pushId, int batch, Timestamp at, RecipientStatus status, List<RenderedMessage> messages) {
+    record Taken(Batch batch, Timestamp at, RecipientStatus status, List<RenderedMessage> messages) {
     }
 
     private Map<String, Object> attributes(String userId, String json) {

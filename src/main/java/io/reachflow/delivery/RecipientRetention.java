@@ -114,8 +114,10 @@ public class RecipientRetention {
             deleted += rows;
         }
         Instant now = clock.instant();
-        ownTransaction.executeWithoutResult(status -> jdbc.update("update push set recipients_pruned_at = ? "
-                + "where id = ?", Timestamp.from(now), pushId));
+        ownTransaction.executeWithoutResult(status -> {
+            jdbc.update("delete from push_batch where push_id = ?", pushId);
+            jdbc.update("update push set recipients_pruned_at = ? where id = ?", Timestamp.from(now), pushId);
+        });
         log.info("Task {}: push {} (finished {}): {} recipient rows deleted after {} (its counts are kept)",
                 push.getTaskId(), pushId, push.getFinishedAt(), deleted, properties.recipientsRetention());
         return true;

@@ -80,12 +80,15 @@ class RecipientRetentionTest {
         finishedAgo(push, properties.recipientsRetention().minusDays(1));
         assertThat(retention.prune(0, Duration.ofMinutes(1)).more()).as("none left").isFalse();
         assertThat(rows(push.getId())).as("within the retention").isEqualTo(5);
+        assertThat(batches(push.getId())).as("within the retention").isPositive();
 
         finishedAgo(push, properties.recipientsRetention().plusDays(1));
         assertThat(retention.prune(0, Duration.ofMinutes(1)).more()).as("none left").isFalse();
 
         assertThat(rows(push.getId())).isZero();
+        assertThat(batches(push.getId())).as("the ranges of its batches go with them").isZero();
         assertThat(rows(testRound)).as("a test round keeps its testers").isEqualTo(testRoundRows).isPositive();
+        assertThat(batches(testRound)).isEqualTo(1);
         ObjectNode after = (ObjectNode) get(rita(), PUSHES, task.getId()).getBody().get(0);
         assertThat(after.path("recipientsPrunedAt").isTextual()).isTrue();
         after.remove("recipientsPrunedAt");
@@ -300,6 +303,10 @@ class RecipientRetentionTest {
 
     private int rows(long pushId) {
         return jdbc.queryForObject("select count(*) from push_recipient where push_id = ?", Integer.class, pushId);
+    }
+
+    private int batches(long pushId) {
+        return jdbc.queryForObject("select count(*) from push_batch where push_id = ?", Integer.class, pushId);
     }
 
     private RestClient rita() {

@@ -100,6 +100,10 @@ class DeliveryPathsTest {
         assertThat(planned.getBatches()).isEqualTo(3);
         assertThat(jdbc.queryForList("select batch from push_recipient where push_id = ? order by user_id",
                 Integer.class, planned.getId())).containsExactly(0, 0, 1, 1, 2);
+        assertThat(jdbc.queryForList("select concat(first_user_id, '..', last_user_id) from push_batch "
+                + "where push_id = ? order by batch", String.class, planned.getId())).as("each batch a range of users")
+                .containsExactly(audience.get(0) + ".." + audience.get(1), audience.get(2) + ".." + audience.get(3),
+                        audience.get(4) + ".." + audience.get(4));
 
         management().executeJob(batchJobs(push).get(0).getId());
         assertThat(delivery.counts(planned.getId()).delivered()).as("one batch delivered").isEqualTo(2);
