@@ -96,16 +96,18 @@ public class DeliveryService {
         markWhere(push, RecipientStatus.FAILED, SkipReason.UNKNOWN_USER,
                 "not exists (select 1 from audience_user u where u.id = push_recipient.user_id)");
         excludeUnaddressable(push, RecipientStatus.FAILED);
-        jdbc.update("insert into push_batch (push_id, batch, first_user_id, last_user_id) "
-                + "select push_id, 0, min(user_id), max(user_id) from push_recipient where push_id = ? group by push_id",
-                push.getId());
         push.planned(1);
-        Batch round = recipients.batch(push.getId(), 0);
-        Optional<ProviderChannel> provider = provider(task.getChannel());
-        if (provider.isPresent()) {
-            sendTestRound(push, task, round, provider.get());
-        } else {
-            deliver(push, task, round);
+        // the testers may all have been removed since the round was asked for: then it reaches no one
+        if (!task.getTesters().isEmpty()) {
+            jdbc.update("insert into push_batch (push_id, batch, first_user_id, last_user_id) select push_id, 0, "
+                    + "min(user_id), max(user_id) from push_recipient where push_id = ? group by push_id", push.getId());
+            Batch round = recipients.batch(push.getId(), 0);
+            Optional<ProviderChannel> provider = provider(task.getChannel());
+            if (provider.isPresent()) {
+                sendTestRound(push, task, round, provider.get());
+            } else {
+                deliver(push, task, round);
+            }
         }
         return finish(push, task, counts(push.getId()), PushStatus.DELIVERED, null);
     }

@@ -109,6 +109,21 @@ class LifecyclePathsTest {
     }
 
     @Test
+    void aTestRoundWhoseTestersWereRemovedMeanwhileReachesNoOne() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        fixtures.as(Fixtures.OPERATOR, () -> commands.changeTesters(task.getId(), List.of(), null));
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id())
+                .hasPassed(Element.END_TEST_ROUND_SENT.id());
+        Push round = pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST).orElseThrow();
+        assertThat(round.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(delivery.outcomes(round.getId())).isEmpty();
+    }
+
+    @Test
     void retestSendsAnotherRoundAndKeepsWaiting() {
         OperationTask task = fixtures.testing(Fixtures.manualInApp());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
