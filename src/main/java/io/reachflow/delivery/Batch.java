@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * A batch of a push: its number, and the first and last user id among its recipients. A plan numbers the recipients
  * into batches in the order of the primary key's user ids, so a batch's rows are a range of that key, read through
- * it without an index of their own; the batch number among the conditions keeps each statement to the batch's rows
- * whatever the range (a push planned before the ranges were recorded may have ranges that overlap).
+ * it without an index of their own. The statements name the range alone, not the number as well: the planner would
+ * take the two for independent and expect next to no rows, where it should weigh how to join a batch of thousands.
+ * (The ranges of a push planned before they were recorded may overlap, on a database whose collation is not byte
+ * order. A recipient in two ranges is still taken once: every statement that takes one names the status it leaves.)
  *
  * @param pushId the push
  * @param number the batch's number, from 0
@@ -16,15 +18,15 @@ import java.util.List;
  */
 record Batch(long pushId, int number, String first, String last) {
 
-    /** The batch's rows {@code r} (SQL): where a statement names it, {@link #parameters} puts its four parameters. */
+    /** The batch's rows {@code r} (SQL): where a statement names it, {@link #parameters} puts its three parameters. */
     static final String ROWS = rows("r");
 
-    /** The batch's rows as {@code alias} (SQL), with the four parameters of {@link #ROWS}. */
+    /** The batch's rows as {@code alias} (SQL), with the three parameters of {@link #ROWS}. */
     static String rows(String alias) {
-        return alias + ".push_id = ? and " + alias + ".user_id between ? and ? and " + alias + ".batch = ?";
+        return alias + ".push_id = ? and " + alias + ".user_id between ? and ?";
     }
 
-    /** A statement's parameters in order, each batch among them given as the four that {@link #ROWS} takes. */
+    /** A statement's parameters in order, each batch among them given as the three that {@link #ROWS} takes. */
     static Object[] parameters(Object... parameters) {
         List<Object> flat = new ArrayList<>(parameters.length + 6);
         for (Object parameter : parameters) {
@@ -32,7 +34,6 @@ record Batch(long pushId, int number, String first, String last) {
                 flat.add(batch.pushId);
                 flat.add(batch.first);
                 flat.add(batch.last);
-                flat.add(batch.number);
             } else {
                 flat.add(parameter);
             }
