@@ -10,7 +10,7 @@ create table push_batch (
 );
 -- The pushes planned before: each batch's least and greatest user id. Their batches were numbered in byte order, so
 -- on a database with another collation their ranges may overlap; a recipient in two ranges is still taken once, as
--- every statement that takes one names the status it leaves.
+-- every statement that takes one names the status it leaves (their batches may wait on each other's rows).
 insert into push_batch (push_id, batch, first_user_id, last_user_id)
 select push_id, batch, min(user_id), max(user_id) from push_recipient where batch >= 0 group by push_id, batch;
 drop index push_recipient_batch;

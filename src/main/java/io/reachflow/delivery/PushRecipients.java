@@ -90,16 +90,12 @@ class PushRecipients {
             // The profiles are joined within the batch's range too: where the batch's users are most users of that
             // range (an audience of most users), the planner reads the range's profiles into a hash at once; where
             // they are few of them, it looks each one up by its key. Without the range, a hash would read them all.
-            // Planned for each batch's own range: a plan cached for any range (PostgreSQL's generic plan, once the
-            // driver has prepared the statement) would hash the whole range of a sparse audience's batch, which is
-            // many times slower than the lookups.
-            jdbc.execute("set local plan_cache_mode = force_custom_plan");
-            jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, detail = null, "
-                    + "updated_at = ? "
+            plannedForTheirRange(() -> jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', "
+                    + "reason = null, detail = null, updated_at = ? "
                     + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
                     + "select " + PROFILE + " from taken t join audience_user u on u.id = t.user_id "
-                    + "where u.id between ? and ?", renderer(task, messages),
-                    Batch.parameters(now, batch, now, batch.first(), batch.last()));
+                    + "where " + Batch.PROFILES, renderer(task, messages),
+                    Batch.parameters(now, batch, now, batch.profiles())));
             return new Taken(batch, now, RecipientStatus.DELIVERED, messages);
         }
         if (jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
@@ -197,11 +193,32 @@ class PushRecipients {
      */
     void holdBack(OperationTask task, Batch batch, Instant now, boolean throughProvider) {
         SendWindows windows = SendWindows.of(task.getSchedule());
-        if (throughProvider || windows.restricts() || task.getSchedule().rateLimitPerMinute() != null) {
-            recheckWaited(task, batch, now);
+        plannedForTheirRange(() -> {
+            if (throughProvider || windows.restricts() || task.getSchedule().rateLimitPerMinute() != null) {
+                recheckWaited(task, batch, now);
+            }
+            deferOutsideSendWindows(task, windows, batch, now);
+            deferBeyondRateLimit(task, batch, now);
+        });
+    }
+
+    /**
+     * Runs statements that join a batch's profiles within its range ({@link Batch#PROFILES}) planned for that range,
+     * on PostgreSQL: a plan cached for any range (its generic plan, once the driver has prepared the statement) would
+     * read the whole range's profiles into a hash also where the batch's users are few of them (a sparse audience),
+     * many times slower than looking each one up by its key. Then back to cached plans for the rest of the
+     * transaction (the channel's writes, thousands of the same statement); a failure ends the transaction, and the
+     * setting with it.
+     */
+    private void plannedForTheirRange(Runnable statements) {
+        boolean postgres = database.isPostgres();
+        if (postgres) {
+            jdbc.execute("set local plan_cache_mode = force_custom_plan");
         }
-        deferOutsideSendWindows(task, windows, batch, now);
-        deferBeyondRateLimit(task, batch, now);
+        statements.run();
+        if (postgres) {
+            jdbc.execute("set local plan_cache_mode to default");
+        }
     }
 
     /**
@@ -223,11 +240,13 @@ class PushRecipients {
         String optedOut = DeliveryService.optedOut(task.getChannel(), "r.user_id");
         String addressColumn = DeliveryService.addressColumn(task.getChannel());
         String excluded = addressColumn == null ? optedOut : "(" + optedOut + " or exists (select 1 from audience_user u "
-                + "where u.id = r.user_id and " + DeliveryService.noAddress(addressColumn) + "))";
+                + "where u.id = r.user_id and " + Batch.PROFILES + " and " + DeliveryService.noAddress(addressColumn)
+                + "))";
         int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = case when " + optedOut
                 + " then '" + SkipReason.OPTED_OUT + "' else '" + SkipReason.NO_ADDRESS + "' end, detail = null, "
                 + "not_before = null, updated_at = ? where " + waited + " and " + excluded,
-                Batch.parameters(at, batch, at));
+                addressColumn == null ? Batch.parameters(at, batch, at)
+                        : Batch.parameters(at, batch, at, batch.profiles()));
         FrequencyCap cap = task.getSchedule().frequencyCap();
         List<Long> periodPushes = cap == null ? List.of() : periodPushes(pushId, task.getChannel(), cap, now);
         int capped = periodPushes.isEmpty() ? 0 : jdbc.execute((Connection connection) -> {
@@ -271,17 +290,18 @@ class PushRecipients {
         }
         Timestamp at = Timestamp.from(now);
         List<String> zones = jdbc.queryForList("select distinct u.time_zone from push_recipient r join audience_user u "
-                + "on u.id = r.user_id where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE,
-                String.class, Batch.parameters(batch, at));
+                + "on u.id = r.user_id where " + Batch.ROWS + " and " + Batch.PROFILES + " and r.status = 'PLANNED' and "
+                + DUE, String.class, Batch.parameters(batch, batch.profiles(), at));
         for (String zone : zones) {
             windows.deferral(now, zoneOf(zone, task)).ifPresent(deferral -> {
                 int deferred = jdbc.update("update push_recipient r set reason = ?, detail = null, not_before = ? "
                         + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " and r.user_id "
-                        + "in (select u.id from audience_user u where " + (zone == null ? "u.time_zone is null)"
-                        : "u.time_zone = ?)"), zone == null
-                        ? Batch.parameters(deferral.reason().name(), Timestamp.from(deferral.until()), batch, at)
+                        + "in (select u.id from audience_user u where " + Batch.PROFILES + " and "
+                        + (zone == null ? "u.time_zone is null)" : "u.time_zone = ?)"), zone == null
+                        ? Batch.parameters(deferral.reason().name(), Timestamp.from(deferral.until()), batch, at,
+                                batch.profiles())
                         : Batch.parameters(deferral.reason().name(), Timestamp.from(deferral.until()), batch, at,
-                                zone));
+                                batch.profiles(), zone));
                 log.debug("Push {} batch {}: {} recipients in {} wait until {} ({})", batch.pushId(), batch.number(),
                         deferred,
                         zone == null ? "the task's time zone" : zone, deferral.until(), deferral.reason());
