@@ -161,8 +161,8 @@ public class DeliveryService {
             recipients.skipCapped(push.getId(), task.getChannel(), cap, clock.instant());
         }
         if (database.isPostgres() && targeted >= ANALYZE_FROM) {
-            // Without statistics that know the new push, the planner takes it for empty, and may read each batch's
-            // rows through the whole push (its primary key) instead of the batch's range. ANALYZE holds its lock
+            // Without statistics that know the new push, the planner misjudges how many rows a batch's range holds,
+            // and so how to join their profiles (PushRecipients.takeDue). ANALYZE holds its lock
             // until the plan commits: skipped when another plan or a vacuum has it (that one brings them up to date).
             jdbc.execute("analyze (skip_locked) push_recipient");
         }
