@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -86,16 +87,19 @@ class PushRecipients {
     Taken takeDue(OperationTask task, Batch batch, Instant at) {
         Timestamp now = Timestamp.from(at);
         if (database.isPostgres()) {
-            List<RenderedMessage> messages = new ArrayList<>();
             // The profiles are joined within the batch's range too: where the batch's users are most users of that
             // range (an audience of most users), the planner reads the range's profiles into a hash at once; where
             // they are few of them, it looks each one up by its key. Without the range, a hash would read them all.
-            plannedForTheirRange(() -> jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', "
-                    + "reason = null, detail = null, updated_at = ? "
-                    + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
-                    + "select " + PROFILE + " from taken t join audience_user u on u.id = t.user_id "
-                    + "where " + Batch.PROFILES, renderer(task, messages),
-                    Batch.parameters(now, batch, now, batch.profiles())));
+            List<RenderedMessage> messages = plannedForTheirRange(() -> {
+                List<RenderedMessage> rendered = new ArrayList<>();
+                jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, "
+                        + "detail = null, updated_at = ? "
+                        + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
+                        + "select " + PROFILE + " from taken t join audience_user u on u.id = t.user_id "
+                        + "where " + Batch.PROFILES, renderer(task, rendered),
+                        Batch.parameters(now, batch, now, batch.profiles()));
+                return rendered;
+            });
             return new Taken(batch, now, RecipientStatus.DELIVERED, messages);
         }
         if (jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
@@ -193,13 +197,16 @@ class PushRecipients {
      */
     void holdBack(OperationTask task, Batch batch, Instant now, boolean throughProvider) {
         SendWindows windows = SendWindows.of(task.getSchedule());
-        plannedForTheirRange(() -> {
-            if (throughProvider || windows.restricts() || task.getSchedule().rateLimitPerMinute() != null) {
-                recheckWaited(task, batch, now);
-            }
-            deferOutsideSendWindows(task, windows, batch, now);
-            deferBeyondRateLimit(task, batch, now);
-        });
+        if (throughProvider || windows.restricts() || task.getSchedule().rateLimitPerMinute() != null) {
+            recheckWaited(task, batch, now);
+        }
+        if (windows.restricts()) {
+            plannedForTheirRange(() -> {
+                deferOutsideSendWindows(task, windows, batch, now);
+                return null;
+            });
+        }
+        deferBeyondRateLimit(task, batch, now);
     }
 
     /**
@@ -210,15 +217,16 @@ class PushRecipients {
      * transaction (the channel's writes, thousands of the same statement); a failure ends the transaction, and the
      * setting with it.
      */
-    private void plannedForTheirRange(Runnable statements) {
+    private <T> T plannedForTheirRange(Supplier<T> statements) {
         boolean postgres = database.isPostgres();
         if (postgres) {
             jdbc.execute("set local plan_cache_mode = force_custom_plan");
         }
-        statements.run();
+        T result = statements.get();
         if (postgres) {
             jdbc.execute("set local plan_cache_mode to default");
         }
+        return result;
     }
 
     /**
@@ -242,11 +250,11 @@ class PushRecipients {
         String excluded = addressColumn == null ? optedOut : "(" + optedOut + " or exists (select 1 from audience_user u "
                 + "where u.id = r.user_id and " + Batch.PROFILES + " and " + DeliveryService.noAddress(addressColumn)
                 + "))";
-        int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = case when " + optedOut
-                + " then '" + SkipReason.OPTED_OUT + "' else '" + SkipReason.NO_ADDRESS + "' end, detail = null, "
-                + "not_before = null, updated_at = ? where " + waited + " and " + excluded,
-                addressColumn == null ? Batch.parameters(at, batch, at)
-                        : Batch.parameters(at, batch, at, batch.profiles()));
+        int skipped = plannedForTheirRange(() -> jdbc.update("update push_recipient r set status = 'SKIPPED', "
+                + "reason = case when " + optedOut + " then '" + SkipReason.OPTED_OUT + "' else '"
+                + SkipReason.NO_ADDRESS + "' end, detail = null, not_before = null, updated_at = ? where " + waited
+                + " and " + excluded, addressColumn == null ? Batch.parameters(at, batch, at)
+                : Batch.parameters(at, batch, at, batch.profiles())));
         FrequencyCap cap = task.getSchedule().frequencyCap();
         List<Long> periodPushes = cap == null ? List.of() : periodPushes(pushId, task.getChannel(), cap, now);
         int capped = periodPushes.isEmpty() ? 0 : jdbc.execute((Connection connection) -> {
@@ -284,10 +292,8 @@ class PushRecipients {
         return now.minus(cap.period()).minus(properties.claimExpiry());
     }
 
+    /** The batch's due recipients outside the task's send windows wait for the next one (only when they restrict). */
     private void deferOutsideSendWindows(OperationTask task, SendWindows windows, Batch batch, Instant now) {
-        if (!windows.restricts()) {
-            return;
-        }
         Timestamp at = Timestamp.from(now);
         List<String> zones = jdbc.queryForList("select distinct u.time_zone from push_recipient r join audience_user u "
                 + "on u.id = r.user_id where " + Batch.ROWS + " and " + Batch.PROFILES + " and r.status = 'PLANNED' and "
