@@ -70,17 +70,26 @@ public class AudienceResolver {
                 + "/ :batchSize else -1 end "
                 + "from (select u.id, " + reason + " as reason from audience_user u where " + where(audience, parameters)
                 + (postgres ? " offset 0" : "") + ") r";
-        String ranges = "insert into push_batch (push_id, batch, first_user_id, last_user_id) "
-                + "select :pushId, batch, min(user_id), max(user_id) from ";
         if (postgres) {
             Integer taken = jdbc.queryForObject("with planned as (" + snapshot + " returning batch, user_id), "
-                    + "ranges as (" + ranges + "planned where batch >= 0 group by batch) select count(*) from planned",
-                    parameters, Integer.class);
+                    + "ranges as (insert into push_batch (push_id, batch, first_user_id, last_user_id) "
+                    + "select :pushId, batch, min(user_id), max(user_id) from planned where batch >= 0 group by batch) "
+                    + "select count(*) from planned", parameters, Integer.class);
             return taken == null ? 0 : taken;
         }
         int taken = jdbc.update(snapshot, parameters);
-        jdbc.update(ranges + "push_recipient where push_id = :pushId and batch >= 0 group by batch", parameters);
+        recordBatchRanges(pushId);
         return taken;
+    }
+
+    /**
+     * Records each batch's range, its first and last user id, from the push's recipient rows: after a plan that
+     * could not take them from the rows as it wrote them (H2), and for a test round, whose testers are batch 0.
+     */
+    public void recordBatchRanges(long pushId) {
+        jdbc.getJdbcTemplate().update("insert into push_batch (push_id, batch, first_user_id, last_user_id) "
+                + "select push_id, batch, min(user_id), max(user_id) from push_recipient where push_id = ? "
+                + "and batch >= 0 group by push_id, batch", pushId);
     }
 
     private static String where(Audience audience, MapSqlParameterSource parameters) {

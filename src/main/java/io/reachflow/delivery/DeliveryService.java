@@ -99,8 +99,7 @@ public class DeliveryService {
         push.planned(1);
         // the testers may all have been removed since the round was asked for: then it reaches no one
         if (!task.getTesters().isEmpty()) {
-            jdbc.update("insert into push_batch (push_id, batch, first_user_id, last_user_id) select push_id, 0, "
-                    + "min(user_id), max(user_id) from push_recipient where push_id = ? group by push_id", push.getId());
+            audiences.recordBatchRanges(push.getId());
             Batch round = recipients.batch(push.getId(), 0);
             Optional<ProviderChannel> provider = provider(task.getChannel());
             if (provider.isPresent()) {
