@@ -164,16 +164,19 @@ public class UserImports {
             ObjectReader reader = csvMapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader());
             try (MappingIterator<Map<String, Object>> rows = reader.readValues(upload)) {
                 while (true) {
-                    long line;
+                    // where the next row starts: a row left broken (a quote never closed) is reported there, not
+                    // where the reader gave up on it
+                    long line = rows.getCurrentLocation().getLineNr();
                     Map<String, Object> row;
                     try {
                         if (!rows.hasNextValue()) {
                             break;
                         }
-                        line = rows.getCurrentLocation().getLineNr();
                         row = rows.nextValue();
                     } catch (JsonProcessingException | CharConversionException | RuntimeException e) {
-                        progress.failed(rows.getCurrentLocation().getLineNr(), "unreadable row: " + e.getMessage());
+                        // a parser's own message, without where the server read it from
+                        progress.failed(line, "unreadable row: " + (e instanceof JsonProcessingException json
+                                ? json.getOriginalMessage() : e.getMessage()));
                         if (!skipBrokenRow(rows)) {
                             break;
                         }

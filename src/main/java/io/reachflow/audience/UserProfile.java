@@ -21,8 +21,8 @@ public record UserProfile(
         @Email @Size(max = 320) String email,
         @Size(max = 32) @Pattern(regexp = "\\+?[0-9 ()-]{3,32}", message = "must be a phone number") String phone,
         @Size(max = 4096) String pushToken,
-        @Size(max = 64) String timeZone,
-        @Size(max = 35) String locale,
+        @Size(max = 64) @TimeZoneId String timeZone,
+        @Size(max = 35) @LanguageTag String locale,
         Set<@NotBlank @Size(max = 64) String> tags,
         Map<String, Object> attributes,
         Set<Channel> optOut) {

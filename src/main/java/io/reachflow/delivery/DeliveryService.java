@@ -114,10 +114,12 @@ public class DeliveryService {
     /**
      * Plans a live push of a running task for the delivery process {@code deliveryId}: the audience's snapshot,
      * numbered into batches of the configured size, and the recipients who must not get it marked SKIPPED with the
-     * reason. When a pause stopped a push of the task mid-way, that push goes on instead, with its recipients still
-     * PLANNED. A push of one batch on a channel written in the database is delivered at once ({@link #workersFor}).
-     * Nothing when an operator stopped the task since the push was asked for; the task stays locked
-     * meanwhile, so that a pause either comes first or finds the push and stops it ({@link #pausePushes}).
+     * reason. When a pause stopped a ONE_TIME task's push mid-way, that push goes on instead, with its recipients
+     * still PLANNED (a MANUAL or RECURRING task's paused pushes are taken over on the resume, each by a delivery of
+     * its own: {@link #continuePaused}). A push of one batch on a channel written in the database is delivered at
+     * once ({@link #workersFor}). Nothing when an operator stopped the task since the push was asked for; the task
+     * stays locked meanwhile, so that a pause either comes first or finds the push and stops it
+     * ({@link #pausePushes}).
      */
     @Transactional
     public Optional<Plan> planLive(long taskId, PushTrigger trigger, String deliveryId) {
@@ -126,14 +128,11 @@ public class DeliveryService {
             log.info("Task {} is {}: its push ({}) is not planned", taskId, task.getStatus(), trigger);
             return Optional.empty();
         }
-        Optional<Push> paused = pausedPush(taskId);
-        if (paused.isPresent()) {
-            Push push = paused.get();
-            push.deliveredBy(deliveryId);
-            recheckAfterPause(push, task);
-            log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", taskId,
-                    push.getId(), deliveryId, push.getBatches());
-            return Optional.of(workersFor(push, task));
+        if (task.getPushType() == PushType.ONE_TIME) {
+            Optional<Push> paused = pushes.findLiveLocked(taskId, List.of(PushStatus.PAUSED)).stream().findFirst();
+            if (paused.isPresent()) {
+                return Optional.of(goOn(paused.get(), task, deliveryId));
+            }
         }
         // plans of a channel follow one another: a frequency cap counts what the one before has yet to send
         jdbc.queryForList("select channel from channel_plan_lock where channel = ? for update", String.class,
@@ -171,6 +170,34 @@ public class DeliveryService {
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
                 trigger, targeted, task.getChannel(), batches, batchSize);
         return Optional.of(workersFor(push, task));
+    }
+
+    /**
+     * Takes over, for the delivery process {@code deliveryId}, the task's push {@code pushId} that a pause stopped
+     * mid-way: it goes on with its recipients still PLANNED. Nothing when the task no longer runs, or when the push
+     * is no longer paused (completed, or taken over already).
+     */
+    @Transactional
+    public Optional<Plan> continuePaused(long taskId, long pushId, String deliveryId) {
+        OperationTask task = tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+        if (!stillSends(task)) {
+            log.info("Task {} is {}: its paused push {} does not go on", taskId, task.getStatus(), pushId);
+            return Optional.empty();
+        }
+        Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
+        if (push.getStatus() != PushStatus.PAUSED) {
+            log.info("Task {}: push {} is {}, not paused: nothing to take over", taskId, pushId, push.getStatus());
+            return Optional.empty();
+        }
+        return Optional.of(goOn(push, task, deliveryId));
+    }
+
+    private Plan goOn(Push push, OperationTask task, String deliveryId) {
+        push.deliveredBy(deliveryId);
+        recheckAfterPause(push, task);
+        log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", task.getId(),
+                push.getId(), deliveryId, push.getBatches());
+        return workersFor(push, task);
     }
 
     /**
@@ -251,8 +278,10 @@ public class DeliveryService {
         return pushes.existsLive(taskId, PushStatus.PAUSED);
     }
 
-    private Optional<Push> pausedPush(long taskId) {
-        return pushes.findLiveLocked(taskId, List.of(PushStatus.PAUSED)).stream().findFirst();
+    /** The task's pushes that a pause stopped mid-way, oldest first, to go on after the resume. */
+    @Transactional(readOnly = true)
+    public List<Long> pausedPushes(long taskId) {
+        return pushes.findLiveIds(taskId, PushStatus.PAUSED);
     }
 
     /** Whether the delivery process {@code deliveryId} still delivers the push (not finished, paused, taken over). */

@@ -32,6 +32,11 @@ public interface PushRepository extends JpaRepository<Push, Long> {
             + "and p.status = :status")
     boolean existsLive(@Param("taskId") Long taskId, @Param("status") PushStatus status);
 
+    /** The ids of the task's live pushes in this status, oldest first. */
+    @Query("select p.id from Push p where p.taskId = :taskId and p.kind = io.reachflow.delivery.PushKind.LIVE "
+            + "and p.status = :status order by p.id")
+    List<Long> findLiveIds(@Param("taskId") Long taskId, @Param("status") PushStatus status);
+
     /**
      * The push, its row locked until the transaction ends: stopping a push, and recording what a provider
      * answered, take their turns.

@@ -2,6 +2,8 @@ package io.reachflow.lifecycle;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.VariableScope;
 
 /**
@@ -20,6 +22,8 @@ public final class DeliveryProcess {
     static final String BATCH = "batch";
     /** Until when a worker waits for its batch's next recipients to be due; null when it does not wait. */
     static final String WAIT_UNTIL = "waitUntil";
+    /** Set when the delivery is started to take over a push that a pause stopped mid-way, rather than plan one. */
+    static final String PAUSED_PUSH_ID = "pausedPushId";
 
     private DeliveryProcess() {
     }
@@ -34,6 +38,16 @@ public final class DeliveryProcess {
     public static void setNothingPlanned(VariableScope scope) {
         scope.setVariable(BATCH_COUNT, 0);
         scope.setVariable(WORKERS, 0);
+    }
+
+    /** The variables of a delivery that takes over the paused push {@code pushId} after a resume. */
+    static Map<String, Object> continuing(long pushId) {
+        return Map.of(PAUSED_PUSH_ID, pushId);
+    }
+
+    /** The paused push this delivery was started to take over; empty when it plans a new push. */
+    public static Optional<Long> pausedPushId(VariableScope scope) {
+        return Optional.ofNullable((Long) scope.getVariable(PAUSED_PUSH_ID));
     }
 
     /** The push this delivery planned, or null before it is planned or when nothing was. */

@@ -86,6 +86,13 @@ public class LifecycleFacade {
         log.debug("Task {}: delivery {} started", taskId, delivery);
     }
 
+    /** Starts a delivery process of the task that takes over its push {@code pushId}, which a pause stopped. */
+    public void continueDelivery(long taskId, long pushId) {
+        String delivery = runtimeService.startProcessInstanceByKey(DeliveryProcess.KEY, String.valueOf(taskId),
+                DeliveryProcess.continuing(pushId)).getId();
+        log.debug("Task {}: delivery {} started to take over push {}", taskId, delivery, pushId);
+    }
+
     /** Tells the task's lifecycle that a push is delivered; only a ONE_TIME task's waits for it. */
     public void pushDelivered(long taskId) {
         int told = runtimeService.createMessageCorrelation(LifecycleProcess.MESSAGE_PUSH_DELIVERED)

@@ -61,12 +61,14 @@ class UserApiTest {
         ObjectNode invalid = userProfile("Erin", "Bonn");
         invalid.put("email", "not-an-email");
         invalid.put("phone", "call me");
+        invalid.put("timeZone", "Mars/Base");
+        invalid.put("locale", "zz_QQ_!!");
 
         ResponseEntity<JsonNode> refused = put(operator(), "/api/users/{id}", invalid, id);
 
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(errorFields(refused.getBody())).containsExactly("email", "phone");
+        assertThat(errorFields(refused.getBody())).containsExactlyInAnyOrder("email", "phone", "timeZone", "locale");
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 

@@ -142,6 +142,32 @@ abstract class UserImportScenarios {
         assertThat(get(operator(), "/api/users/{id}", "cs2-" + word).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /**
+     * A quote left open swallows the rest of a CSV file (that is CSV): the rows before it are kept, and the error
+     * names the line where the broken row starts, in words of the file, not of the server.
+     */
+    @Test
+    void importsCsvUpToAnUnclosedQuoteNamingTheLineItStartsOn() {
+        String word = uniqueWord();
+        String csv = String.join("\n",
+                "id,name,email",
+                "cq1-" + word + ",Dana,",
+                "cq2-" + word + ",Dave,",
+                "cq3-" + word + ",\"Dora,",
+                "cq4-" + word + ",Dirk,",
+                "cq5-" + word + ",Dina,",
+                "");
+
+        JsonNode report = importUsers(CSV, csv);
+
+        assertThat(report.path("imported").asLong()).isEqualTo(2);
+        assertThat(report.path("failed").asLong()).isEqualTo(1);
+        JsonNode error = report.path("errors").get(0);
+        assertThat(error.path("line").asLong()).isEqualTo(4);
+        assertThat(error.path("message").asText()).contains("quote").doesNotContain("io.reachflow", "Source");
+        assertThat(get(operator(), "/api/users/{id}", "cq2-" + word).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
     /** A row replaces the whole profile, tags and opt-outs included; the same id twice in one file: the last wins. */
     @Test
     void reimportReplacesProfilesWhole() {

@@ -1,6 +1,7 @@
 package io.reachflow.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,7 @@ import io.reachflow.task.SendWindow;
 import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskStatus;
 import java.sql.Timestamp;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -178,6 +180,40 @@ class DeliveryPathsTest {
         assertThat(inboxMessages(task, audience))
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    /**
+     * An operator's second send while the first is still being delivered: the pause stops both pushes, the resume
+     * takes over each of them, and the next send is a push of its own.
+     */
+    @Test
+    void theResumeTakesOverEveryPausedPushAndTheNextSendPlansANewOne() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        engine.runDueJobsExcept(task.getId(), Element.SERVICE_DELIVER_BATCH.id());
+        assertThat(deliveries.livePushes(task)).extracting(Push::getStatus)
+                .containsExactly(PushStatus.DELIVERING, PushStatus.DELIVERING);
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+        assertThat(deliveries.livePushes(task)).extracting(Push::getStatus)
+                .containsExactly(PushStatus.PAUSED, PushStatus.PAUSED);
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+        assertThat(deliveries.livePushes(task)).as("both taken over, none new")
+                .extracting(Push::getStatus, Push::getDelivered)
+                .containsExactly(tuple(PushStatus.DELIVERED, 5L), tuple(PushStatus.DELIVERED, 5L));
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        engine.runDueJobs(task.getId());
+        assertThat(deliveries.livePushes(task)).as("the next send, a push of its own")
+                .extracting(Push::getStatus, Push::getDelivered)
+                .containsExactly(tuple(PushStatus.DELIVERED, 5L), tuple(PushStatus.DELIVERED, 5L),
+                        tuple(PushStatus.DELIVERED, 5L));
+        assertThat(inboxMessages(task, audience)).as("one message per push and recipient")
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 3L)));
     }
 
     /** Paused, then resumed before the first delivery's workers ran again: those stop, the new delivery goes on. */
@@ -412,6 +448,46 @@ class DeliveryPathsTest {
                     Timestamp.class, waiting.getId(), audience.get(1)).toInstant())
                     .as("dated when it went out, which is what a frequency cap counts")
                     .isEqualTo(Instant.parse("2026-03-02T09:00:00Z"));
+        } finally {
+            engine.resetClock();
+        }
+    }
+
+    /**
+     * Sunday 20:00 UTC is Monday 05:00 in Tokyo and still Sunday in Lisbon: with Monday a do-not-disturb day, Tokyo
+     * waits until its Tuesday begins, recorded with the reason, and then gets it.
+     */
+    @Test
+    void recipientsOnTheirDoNotDisturbDayWaitUntilItEnds() {
+        engine.setTime(Instant.parse("2026-03-01T20:00:00Z"));
+        try {
+            List<String> audience = deliveries.audienceOf(2, id -> new UserProfile(id, id, null, null, null,
+                    id.startsWith("batch0") ? "Asia/Tokyo" : "Europe/Lisbon", null, Set.of(), Map.of(), Set.of()));
+            Schedule notOnMondays = new Schedule(null, null, null, null, null, null, List.of(DayOfWeek.MONDAY),
+                    null, null, null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, notOnMondays);
+            ProcessInstance push = deliveryOf(task);
+
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isWaitingAt(Element.TIMER_UNTIL_DUE.id());
+            Push waiting = livePush(task);
+            assertThat(delivery.counts(waiting.getId()).deferredByReason())
+                    .containsExactly(Map.entry(SkipReason.DO_NOT_DISTURB.name(), 1L));
+            assertThat(jdbc.queryForObject("select reason from push_recipient where push_id = ? and user_id = ?",
+                    String.class, waiting.getId(), audience.get(0))).isEqualTo(SkipReason.DO_NOT_DISTURB.name());
+            assertThat(inboxMessages(task, audience)).containsExactly(Map.entry(audience.get(1), 1L));
+            assertThat(management().createJobQuery().processInstanceId(push.getId())
+                    .activityId(Element.TIMER_UNTIL_DUE.id()).singleResult().getDuedate().toInstant())
+                    .as("Tuesday 00:00 in Tokyo").isEqualTo(Instant.parse("2026-03-02T15:00:00Z"));
+
+            engine.advance(Duration.ofHours(19));
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isEnded();
+            assertThat(livePush(task).getDelivered()).isEqualTo(2);
+            assertThat(inboxMessages(task, audience))
+                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         } finally {
             engine.resetClock();
         }

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The task runs (again): a MANUAL or RECURRING push that a pause stopped mid-way goes on where it stopped, in a new
- * delivery process that takes it over. A ONE_TIME task's push goes on through its own start; on the first run there
- * is nothing to continue.
+ * The task runs (again): each MANUAL or RECURRING push that a pause stopped mid-way goes on where it stopped, in a
+ * new delivery process that takes it over (a recurring task's occurrences, or an operator's sends, may overlap). A
+ * ONE_TIME task's push goes on through its own start; on the first run there is nothing to continue.
  */
 @Component
 public class ContinuePausedPushDelegate implements JavaDelegate {
@@ -36,9 +36,11 @@ public class ContinuePausedPushDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         long taskId = LifecycleVariables.taskId(execution);
         PushType pushType = transitions.load(taskId).getPushType();
-        if ((pushType == PushType.MANUAL || pushType == PushType.RECURRING) && delivery.hasPausedPush(taskId)) {
-            log.info("Task {} resumed: its paused push goes on", taskId);
-            lifecycle.startDelivery(taskId);
+        if (pushType == PushType.MANUAL || pushType == PushType.RECURRING) {
+            for (long pushId : delivery.pausedPushes(taskId)) {
+                log.info("Task {} resumed: its paused push {} goes on", taskId, pushId);
+                lifecycle.continueDelivery(taskId, pushId);
+            }
         }
     }
 }

@@ -6,13 +6,15 @@ import io.reachflow.lifecycle.DeliveryProcess;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.task.PushType;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
  * Plans one live push of a running task (its recipients, in batches) for the workers of the delivery process, or
- * takes over the push a pause stopped mid-way; nothing, and no workers, when the task was paused or completed since.
+ * takes over the paused push the delivery was started for after a resume; nothing, and no workers, when the task was
+ * paused or completed since.
  */
 @Component
 public class PlanPushDelegate implements JavaDelegate {
@@ -28,9 +30,17 @@ public class PlanPushDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         long taskId = LifecycleVariables.taskId(execution);
-        PushType pushType = transitions.load(taskId).getPushType();
-        delivery.planLive(taskId, pushType == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE,
-                execution.getProcessInstanceId()).ifPresentOrElse(
+        String deliveryId = execution.getProcessInstanceId();
+        Optional<Long> paused = DeliveryProcess.pausedPushId(execution);
+        Optional<DeliveryService.Plan> planned;
+        if (paused.isPresent()) {
+            planned = delivery.continuePaused(taskId, paused.get(), deliveryId);
+        } else {
+            PushType pushType = transitions.load(taskId).getPushType();
+            planned = delivery.planLive(taskId, pushType == PushType.MANUAL ? PushTrigger.MANUAL
+                    : PushTrigger.SCHEDULE, deliveryId);
+        }
+        planned.ifPresentOrElse(
                 plan -> DeliveryProcess.setPlan(execution, plan.pushId(), plan.batches(), plan.workers()),
                 () -> DeliveryProcess.setNothingPlanned(execution));
     }

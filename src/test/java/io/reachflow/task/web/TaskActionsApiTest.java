@@ -346,6 +346,25 @@ class TaskActionsApiTest {
         assertThat(push.path("opened").asLong()).isZero();
     }
 
+    /** Completed mid-push: who was not sent to yet shows as cancelled, and every recipient is counted once. */
+    @Test
+    void aPushCompletedMidWayCountsWhoWasCalledOff() {
+        List<String> audience = deliveries.audienceOf(5);
+        OperationTask running = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP,
+                Schedule.immediately());
+        act(Fixtures.OPERATOR, running.getId(), "complete", "campaign over");
+        engine.runDueJobs();
+
+        JsonNode push = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0);
+
+        assertThat(push.path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(push.path("cancelReason").asText()).isEqualTo("TASK_COMPLETED");
+        assertThat(push.path("targeted").asLong()).isEqualTo(5);
+        assertThat(push.path("cancelled").asLong()).isEqualTo(5);
+        assertThat(push.path("remaining").asLong()).isZero();
+        assertThat(push.path("sent").asLong()).isZero();
+    }
+
     /** A finished push keeps its counts: its history reads the same once its recipients' rows are gone. */
     @Test
     void aFinishedPushKeepsItsCountsByStatusAndReason() {
