@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RepositoryService;
@@ -15,6 +16,8 @@ import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.IdentityLink;
+import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
@@ -136,6 +139,14 @@ public class LifecycleFacade {
                 .findFirst();
     }
 
+    private List<String> candidateGroups(Task work) {
+        return taskService.getIdentityLinksForTask(work.getId()).stream()
+                .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
+                .map(IdentityLink::getGroupId)
+                .sorted()
+                .toList();
+    }
+
     /**
      * Decides the open review work as {@code reviewer} would in Tasklist: with the reviewer authenticated to the
      * engine, so its authorizations and the separation-of-duties listener judge this call exactly as they judge
@@ -152,6 +163,15 @@ public class LifecycleFacade {
                 throw new IllegalTransitionException("The review of task " + taskId + " is claimed by " + work.getAssignee());
             }
             taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
+        } catch (AuthorizationException e) {
+            if (e.getMissingAuthorizations().isEmpty()) {
+                throw e; // the separation-of-duties listener's own refusal, which says why
+            }
+            // the engine's: the work was never shared with the reviewer, or was hidden from them
+            identityService.clearAuthentication();
+            throw new AuthorizationException(reviewer + " may not decide the review of task " + taskId + ": it is "
+                    + "for the members of " + candidateGroups(work) + ", and never for the task's creator, its "
+                    + "submitter or its first level's reviewer (separation of duties)");
         } finally {
             identityService.clearAuthentication();
         }

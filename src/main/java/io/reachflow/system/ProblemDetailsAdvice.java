@@ -34,16 +34,29 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Every error of {@code /api} as RFC 9457 problem details: validation errors list each field in {@code errors};
- * a refused action lists {@code allowedActions}; anything unforeseen is a 500 problem whose cause is logged.
+ * a refused action lists {@code allowedActions}; anything unforeseen is a 500 problem whose cause is logged. Also
+ * those raised before a controller is chosen (no such endpoint, a method or media type it does not take), so the
+ * advice is not limited to our controllers.
  */
-@RestControllerAdvice(basePackages = "io.reachflow")
+@RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    /** No endpoint at that path: said as such, not as the static resource Spring looked for last. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
+                                                                    HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = problem(HttpStatus.NOT_FOUND, "No endpoint " + e.getHttpMethod() + " /"
+                + e.getResourcePath() + "; the API is described at /v3/api-docs");
+        problem.setTitle("Not Found");
+        return handleExceptionInternal(e, problem, headers, status, request);
+    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,

@@ -81,6 +81,8 @@ class EngineRestSecurityTest {
 
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(refused.getBody().path("detail").asText()).as("says why")
+                .contains(UNA, "separation of duties").doesNotContain("permission");
         assertStillWaitingForReview(id);
     }
 
@@ -102,6 +104,7 @@ class EngineRestSecurityTest {
         assertThat(again.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(again.getBody().path("detail").asText()).contains("sam");
         assertThat(notSenior.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(notSenior.getBody().path("detail").asText()).contains("senior-reviewers");
         assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
         assertThat(openReviewWork(id).getAssignee()).isNull();
     }

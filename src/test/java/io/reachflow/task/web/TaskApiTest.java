@@ -19,6 +19,7 @@ import io.reachflow.task.AuditRepository;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -77,6 +78,23 @@ class TaskApiTest {
 
         assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(read.getBody().path("name").asText()).isEqualTo("Readable by reviewers");
+    }
+
+    /** What no endpoint takes is a problem too: a path, a method or a media type. */
+    @Test
+    void answersAProblemForWhatNoEndpointTakes() {
+        ResponseEntity<JsonNode> noPath = get(olivia(), "/api/users/alice/nothing-here");
+        ResponseEntity<JsonNode> noMethod = olivia().patch().uri("/api/tasks/1").body(HttpJson.object()).retrieve()
+                .toEntity(JsonNode.class);
+        ResponseEntity<JsonNode> noMediaType = olivia().post().uri("/api/users/import")
+                .contentType(MediaType.APPLICATION_JSON).body("{}").retrieve().toEntity(JsonNode.class);
+
+        assertThat(List.of(noPath, noMethod, noMediaType)).extracting(ResponseEntity::getStatusCode)
+                .containsExactly(HttpStatus.NOT_FOUND, HttpStatus.METHOD_NOT_ALLOWED, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(List.of(noPath, noMethod, noMediaType)).extracting(response -> response.getHeaders().getContentType())
+                .containsOnly(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(noPath.getBody().path("detail").asText()).startsWith("No endpoint GET /api/users/alice/nothing-here");
+        assertThat(noMethod.getBody().path("detail").asText()).contains("PATCH");
     }
 
     @Test
