@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,11 @@ class ProviderDelivery {
 
     /** The failure reason of a message whose provider's answer was lost, when the provider cannot tell it again. */
     static final String INTERRUPTED = "INTERRUPTED";
+    /**
+     * The failure reason of a message that failed temporarily {@link DeliveryProperties#maxAttempts()} times while
+     * the provider took others: given up on, its last failure in the detail.
+     */
+    static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
     /** How long a recipient waits after a temporary failure when the provider did not say (Retry-After). */
     static final Duration DEFERRAL_PAUSE = Duration.ofSeconds(10);
 
@@ -144,11 +150,17 @@ class ProviderDelivery {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
+        if (outcomes.values().stream().anyMatch(Delivered.class::isInstance)) {
+            push.providerTook(now);
+        }
+        Map<String, Attempts> attempts = outcomes.values().stream().anyMatch(Deferred.class::isInstance)
+                ? attempts(batch, claim) : Map.of();
         List<Object[]> failed = new ArrayList<>();
         List<Object[]> deferred = new ArrayList<>();
         List<Object[]> notHandedOver = new ArrayList<>();
         List<Deferred> deferrals = new ArrayList<>();
         int delivered = 0;
+        int givenUp = 0;
         for (RenderedMessage message : claimed) {
             SendOutcome outcome = outcomes.get(message.userId());
             if (outcome instanceof Delivered) {
@@ -157,13 +169,27 @@ class ProviderDelivery {
                 failed.add(new Object[] {PushRecipients.stored(rejected.reason()), PushRecipients.stored(rejected.detail()),
                         at, pushId, message.userId(), claim});
             } else if (outcome instanceof Deferred deferral) {
+                Attempts made = attempts.get(message.userId());
+                if (made != null && made.count() >= properties.maxAttempts()
+                        && push.providerTookSince(made.failingSince(now))) {
+                    givenUp++;
+                    failed.add(new Object[] {RETRIES_EXHAUSTED, PushRecipients.stored(deferral.describe() + " on "
+                            + made.count() + " attempts, while others went through"), at, pushId, message.userId(),
+                            claim});
+                    continue;
+                }
                 deferrals.add(deferral);
                 Duration pause = deferral.retryAfter() == null ? DEFERRAL_PAUSE : deferral.retryAfter();
                 deferred.add(new Object[] {PushRecipients.stored(deferral.reason()), PushRecipients.stored(deferral.detail()),
-                        Timestamp.from(now.plus(pause)), at, pushId, message.userId(), claim});
+                        Timestamp.from(now.plus(pause)), at, at, pushId, message.userId(), claim});
             } else {
                 notHandedOver.add(new Object[] {at, pushId, message.userId(), claim});
             }
+        }
+        if (givenUp > 0) {
+            log.warn("Task {}: push {} batch {}: gave up on {} recipients whose messages failed temporarily {} times "
+                    + "while {} took others ({})", task.getId(), pushId, batch.number(), givenUp,
+                    properties.maxAttempts(), task.getChannel(), RETRIES_EXHAUSTED);
         }
         // a provider that asked to wait (Retry-After) would refuse the messages not handed over as well: they wait too
         Timestamp waitAsked = deferrals.stream().map(Deferred::retryAfter).filter(Objects::nonNull)
@@ -174,7 +200,7 @@ class ProviderDelivery {
                 + where,
                 failed);
         jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, detail = ?, not_before = ?, claim = null, "
-                + "updated_at = ?" + where, deferred);
+                + "deferred_since = coalesce(deferred_since, ?), updated_at = ?" + where, deferred);
         if (waitAsked == null) {
             jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, updated_at = ?" + where,
                     notHandedOver);
@@ -206,6 +232,30 @@ class ProviderDelivery {
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         return recipients.result(batch, now, delivered, failed.size(), deferrals);
+    }
+
+    /**
+     * How often each of the claim's recipients was claimed, and since when its messages fail temporarily (null
+     * before their first such failure).
+     */
+    private Map<String, Attempts> attempts(Batch batch, String claim) {
+        Map<String, Attempts> attempts = new HashMap<>();
+        jdbc.query("select r.user_id, r.attempts, r.deferred_since from push_recipient r where " + Batch.ROWS
+                        + " and r.status = 'SENDING' and r.claim = ?",
+                row -> {
+                    Timestamp since = row.getTimestamp(3);
+                    attempts.put(row.getString(1), new Attempts(row.getInt(2), since == null ? null : since.toInstant()));
+                },
+                Batch.parameters(batch, claim));
+        return attempts;
+    }
+
+    /** A recipient's claims so far, and since when its messages fail temporarily; null before the first time. */
+    private record Attempts(int count, Instant since) {
+
+        Instant failingSince(Instant now) {
+            return since == null ? now : since;
+        }
     }
 
     private static Object[] prepend(Object first, Object[] rest) {

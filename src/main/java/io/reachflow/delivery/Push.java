@@ -74,6 +74,9 @@ public class Push {
     /** When its recipient rows were deleted after the retention ({@link RecipientRetention}); null while kept. */
     private Instant recipientsPrunedAt;
 
+    /** When its provider last took one of its messages; null before, and on a channel written in the database. */
+    private Instant providerTookAt;
+
     protected Push() {
     }
 
@@ -103,6 +106,19 @@ public class Push {
     /** Whether {@code deliveryId} is the delivery that delivers the push now. */
     boolean isDeliveredBy(String deliveryId) {
         return status == PushStatus.DELIVERING && Objects.equals(this.deliveryId, deliveryId);
+    }
+
+    /** Its provider took messages of it at {@code at}. */
+    void providerTook(Instant at) {
+        providerTookAt = at;
+    }
+
+    /**
+     * Whether its provider took a message of it at or after {@code since}: a recipient whose messages failed since
+     * then failed on its own, not in an outage.
+     */
+    boolean providerTookSince(Instant since) {
+        return providerTookAt != null && !providerTookAt.isBefore(since);
     }
 
     /** The recipients are planned, in this many batches. */

@@ -226,6 +226,40 @@ class ProviderDeliveryTest {
         assertThat(usersAnsweredOk(deliveries.livePush(task))).containsExactlyInAnyOrderElementsOf(audience);
     }
 
+    /**
+     * One number the gateway keeps failing while it takes the others: given up on at its third claim (the tests'
+     * max-attempts), recorded with its last failure, and the batch goes on; no incident. A gateway that took nothing
+     * (an outage) makes an incident instead ({@link #aBatchThatKeepsFailingBecomesAnIncidentAndGoesOnOnceRetried}).
+     */
+    @Test
+    void aRecipientThatKeepsFailingWhileOthersGoThroughIsGivenUpOn() {
+        List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, "+4915100" + Math.abs(id.hashCode()),
+                null));
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        providers.script(SMS, Answer.status(200), Answer.status(500, "number busy"), Answer.status(500, "number busy"),
+                Answer.status(500, "number busy"));
+        engine.runDueJobs(task.getId());
+        assertThat(delivery.counts(push.getId()).deferredByReason()).containsExactly(Map.entry("HTTP 500", 1L));
+
+        engine.advance(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> engine.runDueJobs(task.getId())).as("the second claim, alone: the batch retries")
+                .hasMessageContaining("HTTP 500");
+        engine.advance(Duration.ofSeconds(11));
+        engine.runDueJobs(task.getId());
+
+        Push finished = deliveries.livePush(task);
+        assertThat(finished.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(finished.getDelivered()).isEqualTo(1);
+        assertThat(finished.getFailed()).isEqualTo(1);
+        assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("RETRIES_EXHAUSTED", 1L));
+        assertThat(delivery.recipients(push.getId(), RecipientStatus.FAILED, null, null, 10))
+                .extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::detail)
+                .containsExactly(tuple(audience.get(1), "HTTP 500 (number busy) on 3 attempts, while others went through"));
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().count()).isZero();
+        assertThat(bodies(SMS, push.getId())).as("one message, and three tries of the other").hasSize(4);
+    }
+
     @Test
     void aPermanentRejectionIsRecordedPerRecipientAndNotRetried() {
         List<String> audience = deliveries.audienceOf(2);
