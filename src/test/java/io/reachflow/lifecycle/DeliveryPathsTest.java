@@ -9,6 +9,7 @@ import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.reachflow.delivery.BatchResult;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushStatus;
@@ -214,6 +215,23 @@ class DeliveryPathsTest {
                         tuple(PushStatus.DELIVERED, 5L));
         assertThat(inboxMessages(task, audience)).as("one message per push and recipient")
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 3L)));
+    }
+
+    /** A pause that comes after a worker looked at its push, before its batch took anyone: the batch takes nobody. */
+    @Test
+    void aBatchWhosePushWasPausedSinceItsWorkerLookedTakesNobody() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        String deliveryId = deliveryOf(task).getId();
+        Push push = livePush(task);
+        assertThat(delivery.isDelivering(push.getId(), deliveryId)).isTrue();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        BatchResult result = delivery.deliverBatch(push.getId(), 0, deliveryId);
+
+        assertThat(result.delivered()).isZero();
+        assertThat(delivery.counts(push.getId()).planned()).isEqualTo(5);
+        assertThat(inboxMessages(task, audience)).isEmpty();
     }
 
     /** Paused, then resumed before the first delivery's workers ran again: those stop, the new delivery goes on. */
