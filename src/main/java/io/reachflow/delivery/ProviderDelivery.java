@@ -150,11 +150,11 @@ class ProviderDelivery {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
+        boolean anyDeferred = outcomes.values().stream().anyMatch(Deferred.class::isInstance);
         if (outcomes.values().stream().anyMatch(Delivered.class::isInstance)) {
-            push.providerTook(now);
+            push.providerTook(now, anyDeferred);
         }
-        Map<String, Attempts> attempts = outcomes.values().stream().anyMatch(Deferred.class::isInstance)
-                ? attempts(batch, claim) : Map.of();
+        Map<String, Attempts> attempts = anyDeferred ? attempts(batch, claim) : Map.of();
         List<Object[]> failed = new ArrayList<>();
         List<Object[]> deferred = new ArrayList<>();
         List<Object[]> notHandedOver = new ArrayList<>();

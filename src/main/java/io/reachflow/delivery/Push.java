@@ -108,9 +108,15 @@ public class Push {
         return status == PushStatus.DELIVERING && Objects.equals(this.deliveryId, deliveryId);
     }
 
-    /** Its provider took messages of it at {@code at}. */
-    void providerTook(Instant at) {
-        providerTookAt = at;
+    /**
+     * Its provider took messages of it at {@code at}. Kept to the second (a push's row is not written again for every
+     * provider request), unless {@code exact}: an attempt that also had temporary failures, which are told from an
+     * outage by it. Late by under a second, it errs toward taking a failure for an outage.
+     */
+    void providerTook(Instant at, boolean exact) {
+        if (exact || providerTookAt == null || providerTookAt.isBefore(at.minusSeconds(1))) {
+            providerTookAt = at;
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.reachflow.task;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -12,7 +14,8 @@ import java.util.List;
 
 /**
  * When a task sends. {@code sendAt} for ONE_TIME (absent: at once on approval); {@code startAt}, {@code endAt}
- * and a cron {@code recurrence} for RECURRING; {@code endAt} for TRIGGERED.
+ * and a cron {@code recurrence} for RECURRING; {@code endAt} for TRIGGERED. Times given without an offset are read in
+ * the task's {@code timeZone}, as its cron is.
  */
 public record Schedule(
         Instant sendAt,
@@ -27,6 +30,24 @@ public record Schedule(
         Duration lateSendGrace) {
 
     public static final Duration DEFAULT_LATE_SEND_GRACE = Duration.ofHours(1);
+
+    /**
+     * The schedule as a request (or the stored task) gives it: {@code sendAt}, {@code startAt} and {@code endAt} with
+     * an offset, or without one, then read in {@code timeZone} ({@link ScheduleTime}).
+     */
+    @JsonCreator
+    static Schedule fromJson(@JsonProperty("sendAt") ScheduleTime sendAt, @JsonProperty("startAt") ScheduleTime startAt,
+                             @JsonProperty("endAt") ScheduleTime endAt, @JsonProperty("recurrence") String recurrence,
+                             @JsonProperty("timeZone") String timeZone,
+                             @JsonProperty("sendWindows") List<SendWindow> sendWindows,
+                             @JsonProperty("doNotDisturbDays") List<DayOfWeek> doNotDisturbDays,
+                             @JsonProperty("rateLimitPerMinute") Integer rateLimitPerMinute,
+                             @JsonProperty("frequencyCap") FrequencyCap frequencyCap,
+                             @JsonProperty("lateSendGrace") Duration lateSendGrace) {
+        return new Schedule(ScheduleTime.in(sendAt, timeZone), ScheduleTime.in(startAt, timeZone),
+                ScheduleTime.in(endAt, timeZone), recurrence, timeZone, sendWindows, doNotDisturbDays,
+                rateLimitPerMinute, frequencyCap, lateSendGrace);
+    }
 
     public static Schedule immediately() {
         return new Schedule(null, null, null, null, null, null, null, null, null, null);

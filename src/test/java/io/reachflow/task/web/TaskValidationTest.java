@@ -15,6 +15,8 @@ import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.OperationTaskRepository;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -126,6 +128,28 @@ class TaskValidationTest {
 
         assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         assertThat(created.getBody().path("schedule").path("recurrence").asText()).isEqualTo("0 9 * * MON-FRI");
+    }
+
+    /** A one-time send at 09:00 in Tokyo: without an offset the time is the task's, with one it is as given. */
+    @Test
+    void readsScheduleTimesWithoutAnOffsetInTheTasksTimeZone() {
+        String day = LocalDate.now(ZoneOffset.UTC).plusDays(30).toString();
+        ObjectNode body = manualInAppTask("Tokyo morning");
+        body.put("pushType", "ONE_TIME");
+        body.putObject("schedule").put("sendAt", day + "T09:00:00").put("timeZone", "Asia/Tokyo");
+
+        ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", body);
+
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(Instant.parse(created.getBody().path("schedule").path("sendAt").asText()))
+                .isEqualTo(Instant.parse(day + "T00:00:00Z"));
+
+        body.with("schedule").put("sendAt", day + "T09:00:00+02:00");
+        assertThat(Instant.parse(post(olivia(), "/api/tasks", body).getBody().path("schedule").path("sendAt")
+                .asText())).as("an offset given wins").isEqualTo(Instant.parse(day + "T07:00:00Z"));
+
+        body.with("schedule").put("sendAt", day + "T25:00");
+        assertThat(errorFields(refusedCreate(body))).containsExactly("schedule.sendAt");
     }
 
     @Test
