@@ -63,7 +63,9 @@ class SecurityConfiguration {
                         .authenticationEntryPoint((request, response, e) -> {
                             response.setHeader("WWW-Authenticate", "Basic realm=\"Reachflow\"");
                             problem(objectMapper, response, HttpStatus.UNAUTHORIZED,
-                                    "Authenticate with HTTP Basic (a user of the Camunda identity service)");
+                                    "Authenticate with HTTP Basic (a user of the Camunda identity service). After a wrong "
+                                            + "password the user's next login is refused for a few seconds, and ten "
+                                            + "in a row lock the user until an admin unlocks it");
                         }))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
                         problem(objectMapper, response, HttpStatus.FORBIDDEN,
