@@ -1,7 +1,5 @@
 package io.reachflow.review;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachflow.audience.AudienceResolver;
 import io.reachflow.audience.UserService;
 import io.reachflow.delivery.DeliveryService;
@@ -33,18 +31,15 @@ public class PrepareReviewBriefingListener implements TaskListener {
     private final PushRepository pushes;
     private final DeliveryService delivery;
     private final TemplateRenderer renderer;
-    private final ObjectMapper objectMapper;
 
     public PrepareReviewBriefingListener(LifecycleTransitions transitions, AudienceResolver audiences, UserService users,
-                                         PushRepository pushes, DeliveryService delivery, TemplateRenderer renderer,
-                                         ObjectMapper objectMapper) {
+                                         PushRepository pushes, DeliveryService delivery, TemplateRenderer renderer) {
         this.transitions = transitions;
         this.audiences = audiences;
         this.users = users;
         this.pushes = pushes;
         this.delivery = delivery;
         this.renderer = renderer;
-        this.objectMapper = objectMapper;
     }
 
     @Override
@@ -57,11 +52,11 @@ public class PrepareReviewBriefingListener implements TaskListener {
         briefing.put("taskPushType", task.getPushType().name());
         briefing.put("taskCreatedBy", task.getCreatedBy());
         briefing.put("taskSubmittedBy", task.getSubmittedBy());
-        briefing.put("taskAudience", json(task.getAudience()));
+        briefing.put("taskAudience", ReviewBriefingText.audience(task.getAudience()));
         briefing.put("estimatedAudienceSize", LifecycleVariables.audienceSize(work.getExecution())
                 .orElseGet(() -> audiences.estimateSize(task.getAudience())));
         briefing.put("sampleContent", sampleContent(task));
-        briefing.put("taskSchedule", json(task.getSchedule()));
+        briefing.put("taskSchedule", ReviewBriefingText.schedule(task));
         briefing.put("lastTestRound", lastTestRound(task));
         work.setVariablesLocal(briefing);
     }
@@ -88,13 +83,5 @@ public class PrepareReviewBriefingListener implements TaskListener {
                                 : " (" + o.reason() + (o.detail() == null ? "" : ": " + o.detail()) + ")"))
                         .collect(Collectors.joining("\n")))
                 .orElse("No test round");
-    }
-
-    private String json(Object value) {
-        try {
-            return objectMapper.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

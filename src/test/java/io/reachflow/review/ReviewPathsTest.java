@@ -223,6 +223,8 @@ class ReviewPathsTest {
                 .containsEntry("estimatedAudienceSize", 2L).containsEntry("taskCreatedBy", Fixtures.OPERATOR);
         assertThat((String) briefing.get("sampleContent")).contains("Hi Olivia").contains("News from Lisbon");
         assertThat((String) briefing.get("lastTestRound")).contains("olivia: DELIVERED").contains("(current)");
+        assertThat(briefing).containsEntry("taskAudience", "Users tagged berlin")
+                .containsEntry("taskSchedule", "Each time an operator sends it");
     }
 
     /**
