@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -36,14 +38,16 @@ import org.postgresql.PGConnection;
 /**
  * Real nodes: the packaged application ({@code target/reachflow-*.jar}) started as separate processes on one
  * embedded PostgreSQL, as production runs it. A 100,000-recipient push reaches each recipient exactly once while
- * (a) its node is killed mid-push and another one takes over, (b) two nodes deliver it together, (c) its webhook
- * receiver fails for a while.
+ * (a) its node is killed mid-push and another one takes over (in-app; and a webhook push, killed while the receiver
+ * holds one of its requests), (b) two nodes deliver it together, (c) its webhook receiver fails for a while.
  */
 class DeliveryClusterIT {
 
     private static final int RECIPIENTS = 100_000;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
     private static final Pattern USER_ID = Pattern.compile("\"userId\":\"([^\"]+)\"");
+    private static final Pattern KEYED_USER = Pattern.compile(
+            "\"userId\":\"([^\"]+)\"[^}]*?\"idempotencyKey\":\"([^\"]+)\"");
     private static final String WEBHOOK = "/hooks/reachflow";
     private static final Pattern DELIVERED_BATCH = Pattern.compile("push (\\d+) batch \\d+: \\d+ delivered");
 
@@ -132,6 +136,58 @@ class DeliveryClusterIT {
                     + " and status = 'DELIVERED'")).isEqualTo(RECIPIENTS);
             assertThat(batchesDeliveredBy(first, taskId)).as("batches delivered by the first node").isPositive();
             assertThat(batchesDeliveredBy(second, taskId)).as("batches delivered by the second node").isPositive();
+        }
+    }
+
+    /**
+     * (a) through a provider: the node is killed while the webhook receiver holds one of its requests, so the messages
+     * of that claim are with the receiver and their answer is lost. The next node sends them again, once the claim has
+     * expired, with the same idempotency keys, and delivers the rest: every recipient is accepted, a few twice with
+     * one key (the receiver drops the second), and the push counts each recipient once.
+     */
+    @Test
+    void webhookPushSurvivesItsNodeBeingKilledWhileTheReceiverHoldsARequest() throws Exception {
+        try (ScriptedReceiver receiver = new ScriptedReceiver().start()) {
+            String tag = "hookcrash-" + System.nanoTime();
+            String[] webhook = {"--reachflow.channels.webhook.url=" + receiver.url(WEBHOOK),
+                    "--reachflow.channels.webhook.secret=cluster-secret",
+                    // a claim still SENDING is taken for interrupted after this and a minute
+                    "--reachflow.delivery.provider-batch-time=PT5S"};
+            Node first = start("first", webhook);
+            seedUsers(tag);
+            long taskId = runningTask(first, tag, "WEBHOOK");
+            send(first, taskId);
+            awaitDelivered(taskId, 10_000);
+            CountDownLatch arrived = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            receiver.script(WEBHOOK, Answer.heldUntil(arrived, release));
+            assertThat(arrived.await(30, TimeUnit.SECONDS)).as("a request held by the receiver").isTrue();
+
+            first.process().destroyForcibly().waitFor();
+            release.countDown();
+            assertThat(count("select count(*) from push_recipient where push_id = " + livePushId(taskId)
+                    + " and status = 'SENDING'")).as("messages the killed node had handed over").isPositive();
+            Node second = start("second", webhook);
+
+            awaitPushStatus(taskId, "DELIVERED");
+            long pushId = livePushId(taskId);
+            Map<String, List<String>> keysByUser = receiver.received().stream()
+                    .filter(request -> request.status() == 200)
+                    .filter(request -> request.body().contains("\"pushId\":" + pushId + ","))
+                    .flatMap(request -> keyedUsers(request.body()).stream())
+                    .collect(Collectors.groupingBy(keyed -> keyed[0],
+                            Collectors.mapping(keyed -> keyed[1], Collectors.toList())));
+            assertThat(keysByUser).as("recipients accepted by the receiver").hasSize(RECIPIENTS);
+            assertThat(keysByUser.entrySet()).as("each message's key is its push and recipient, also when sent again")
+                    .allSatisfy(user -> assertThat(user.getValue()).containsOnly(pushId + ":" + user.getKey()));
+            long sentTwice = keysByUser.values().stream().filter(keys -> keys.size() > 1).count();
+            assertThat(sentTwice).as("sent again: the claims with the receiver when the node died, 200 each")
+                    .isBetween(1L, 2L * 200);
+            assertThat(keysByUser.values()).allSatisfy(keys -> assertThat(keys).hasSizeLessThanOrEqualTo(2));
+            assertThat(count("select count(*) from push_recipient where push_id = " + pushId
+                    + " and status = 'DELIVERED'")).isEqualTo(RECIPIENTS);
+            assertThat(Files.readString(second.log())).contains("sent again with their idempotency keys");
+            assertThat(batchesDeliveredBy(second, taskId)).as("the second node finished the push").isPositive();
         }
     }
 
@@ -304,6 +360,16 @@ class DeliveryClusterIT {
         assertThat(count("select count(distinct user_id) from inbox_message where push_id = " + pushId)).isEqualTo(RECIPIENTS);
         assertThat(count("select count(*) from push_recipient where push_id = " + pushId + " and status = 'DELIVERED'"))
                 .isEqualTo(RECIPIENTS);
+    }
+
+    /** Each message of a webhook body as its user id and idempotency key. */
+    private static List<String[]> keyedUsers(String webhookBody) {
+        Matcher messages = KEYED_USER.matcher(webhookBody);
+        List<String[]> keyed = new ArrayList<>();
+        while (messages.find()) {
+            keyed.add(new String[] {messages.group(1), messages.group(2)});
+        }
+        return keyed;
     }
 
     private static List<String> userIds(String webhookBody) {
