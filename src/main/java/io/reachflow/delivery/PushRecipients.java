@@ -41,6 +41,13 @@ class PushRecipients {
     /** A recipient row {@code r} that may go out at the time given as the parameter (SQL). */
     static final String DUE = "(r.not_before is null or r.not_before <= ?)";
     /**
+     * The push given as the parameter is still being delivered (SQL): read by the statement that takes a batch, so a
+     * pause or complete that committed before it makes it take nobody, without a lock on the push for them to wait
+     * for. One that commits after it finds the batch handed over, and the batch completes.
+     */
+    private static final String STILL_DELIVERING = "exists (select 1 from push p where p.id = ? "
+            + "and p.status = 'DELIVERING')";
+    /**
      * A push {@code p} of the channel, other than the one given, that may have delivered in a cap's period: parameters
      * the channel, that push, and {@link #finishedSince} (SQL).
      */
@@ -80,7 +87,8 @@ class PushRecipients {
 
     /**
      * Takes the batch's recipients due at {@code at} for a channel written in the database, in the caller's
-     * transaction, and renders their messages: their rows stay locked until it ends. On PostgreSQL one statement
+     * transaction, and renders their messages: their rows stay locked until it ends. Nobody once the push is no
+     * longer being delivered ({@link #STILL_DELIVERING}). On PostgreSQL one statement
      * marks them DELIVERED and returns their profiles (a failure the channel reports is then recorded over it, in
      * {@link #record}); elsewhere they are locked, read, and marked after the channel took them.
      */
@@ -94,17 +102,18 @@ class PushRecipients {
                 List<RenderedMessage> rendered = new ArrayList<>();
                 jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, "
                         + "detail = null, updated_at = ? "
-                        + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " returning r.user_id) "
+                        + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " and " + STILL_DELIVERING
+                        + " returning r.user_id) "
                         + "select " + PROFILE + " from taken t join audience_user u on u.id = t.user_id "
                         + "where " + Batch.PROFILES, renderer(task, rendered),
-                        Batch.parameters(now, batch, now, batch.profiles()));
+                        Batch.parameters(now, batch, now, batch.pushId(), batch.profiles()));
                 return rendered;
             });
             return new Taken(batch, now, RecipientStatus.DELIVERED, messages);
         }
         if (jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
-                + " and r.status = 'PLANNED' and " + DUE + " for update", String.class,
-                Batch.parameters(batch, now)).isEmpty()) {
+                + " and r.status = 'PLANNED' and " + DUE + " and " + STILL_DELIVERING + " for update", String.class,
+                Batch.parameters(batch, now, batch.pushId())).isEmpty()) {
             return new Taken(batch, now, RecipientStatus.PLANNED, List.of());
         }
         return new Taken(batch, now, RecipientStatus.PLANNED,
@@ -138,7 +147,7 @@ class PushRecipients {
                         statement.setString(6, taken.status().name());
                     });
         }
-        if (taken.status() == RecipientStatus.PLANNED) {
+        if (taken.status() == RecipientStatus.PLANNED && !taken.messages().isEmpty()) {
             jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, detail = null, updated_at = ? "
                     + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE,
                     Batch.parameters(taken.at(), taken.batch(), taken.at()));

@@ -1,6 +1,5 @@
 package io.reachflow.delivery;
 
-import io.reachflow.task.Channel;
 import jakarta.persistence.LockModeType;
 import java.util.Collection;
 import java.util.List;
@@ -32,18 +31,6 @@ public interface PushRepository extends JpaRepository<Push, Long> {
     @Query("select count(p) > 0 from Push p where p.taskId = :taskId and p.kind = io.reachflow.delivery.PushKind.LIVE "
             + "and p.status = :status")
     boolean existsLive(@Param("taskId") Long taskId, @Param("status") PushStatus status);
-
-    /** The push's channel, read without loading the push. */
-    @Query("select p.channel from Push p where p.id = :id")
-    Channel channelOf(@Param("id") Long id);
-
-    /**
-     * The push, its row locked against changes (not against other readers) until the transaction ends: the batches
-     * of a push read it together, and a pause or complete waits for them.
-     */
-    @Lock(LockModeType.PESSIMISTIC_READ)
-    @Query("select p from Push p where p.id = :id")
-    Optional<Push> findForShare(@Param("id") Long id);
 
     /** The ids of the task's live pushes in this status, oldest first. */
     @Query("select p.id from Push p where p.taskId = :taskId and p.kind = io.reachflow.delivery.PushKind.LIVE "

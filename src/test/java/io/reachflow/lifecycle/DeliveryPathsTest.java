@@ -39,6 +39,7 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.runtime.Job;
@@ -52,6 +53,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Every path of {@code bpmn/operation-task-delivery.bpmn}: a live push planned in batches and delivered by its
@@ -84,6 +87,9 @@ class DeliveryPathsTest {
 
     @Autowired
     MeterRegistry registry;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @BeforeEach
     void initAssertions() {
@@ -217,17 +223,23 @@ class DeliveryPathsTest {
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 3L)));
     }
 
-    /** A pause that comes after a worker looked at its push, before its batch took anyone: the batch takes nobody. */
+    /**
+     * A pause that commits after a worker looked at its push, before its batch took anyone, in the same transaction
+     * as the batch job's: the batch takes nobody.
+     */
     @Test
     void aBatchWhosePushWasPausedSinceItsWorkerLookedTakesNobody() {
         List<String> audience = audienceOf(5);
         OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
         String deliveryId = deliveryOf(task).getId();
         Push push = livePush(task);
-        assertThat(delivery.isDelivering(push.getId(), deliveryId)).isTrue();
 
-        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
-        BatchResult result = delivery.deliverBatch(push.getId(), 0, deliveryId);
+        BatchResult result = new TransactionTemplate(transactions).execute(job -> {
+            assertThat(delivery.isDelivering(push.getId(), deliveryId)).isTrue();
+            CompletableFuture.runAsync(() -> fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null))
+                    .join();
+            return delivery.deliverBatch(push.getId(), 0, deliveryId);
+        });
 
         assertThat(result.delivered()).isZero();
         assertThat(delivery.counts(push.getId()).planned()).isEqualTo(5);
