@@ -20,7 +20,7 @@ import java.time.ZoneId;
 @Constraint(validatedBy = TimeZoneId.Validator.class)
 public @interface TimeZoneId {
 
-    String message() default "must be an IANA time zone, such as Europe/Berlin";
+    String message() default "must be an IANA time zone, such as Europe/Berlin, or an offset, such as +02:00";
 
     Class<?>[] groups() default {};
 

@@ -115,8 +115,9 @@ public class DeliveryService {
      * Plans a live push of a running task for the delivery process {@code deliveryId}: the audience's snapshot,
      * numbered into batches of the configured size, and the recipients who must not get it marked SKIPPED with the
      * reason. When a pause stopped a ONE_TIME task's push mid-way, that push goes on instead, with its recipients
-     * still PLANNED (a MANUAL or RECURRING task's paused pushes are taken over on the resume, each by a delivery of
-     * its own: {@link #continuePaused}). A push of one batch on a channel written in the database is delivered at
+     * still PLANNED, and when its push is being delivered already (a pause and resume came before the first start's
+     * plan, and both starts plan) nothing is planned (a MANUAL or RECURRING task's paused pushes are taken over on
+     * the resume, each by a delivery of its own: {@link #continuePaused}). A push of one batch on a channel written in the database is delivered at
      * once ({@link #workersFor}). Nothing when an operator stopped the task since the push was asked for; the task
      * stays locked meanwhile, so that a pause either comes first or finds the push and stops it
      * ({@link #pausePushes}).
@@ -129,9 +130,16 @@ public class DeliveryService {
             return Optional.empty();
         }
         if (task.getPushType() == PushType.ONE_TIME) {
-            Optional<Push> paused = pushes.findLiveLocked(taskId, List.of(PushStatus.PAUSED)).stream().findFirst();
-            if (paused.isPresent()) {
-                return Optional.of(goOn(paused.get(), task, deliveryId));
+            Optional<Push> earlier = pushes.findLiveLocked(taskId, List.of(PushStatus.PAUSED, PushStatus.DELIVERING))
+                    .stream().findFirst();
+            if (earlier.isPresent() && earlier.get().getStatus() == PushStatus.PAUSED) {
+                return Optional.of(goOn(earlier.get(), task, deliveryId));
+            }
+            if (earlier.isPresent()) {
+                // paused and resumed before its first start planned: that start's plan came first, and goes on
+                log.info("Task {}: its one-time push {} is being delivered already: delivery {} plans nothing", taskId,
+                        earlier.get().getId(), deliveryId);
+                return Optional.empty();
             }
         }
         // plans of a channel follow one another: a frequency cap counts what the one before has yet to send

@@ -110,8 +110,8 @@ public class Push {
 
     /**
      * Its provider took messages of it at {@code at}. Kept to the second (a push's row is not written again for every
-     * provider request), unless {@code exact}: an attempt that also had temporary failures, which are told from an
-     * outage by it. Late by under a second, it errs toward taking a failure for an outage.
+     * provider request), unless {@code exact}: an attempt that also had temporary failures, later compared with it.
+     * Late by under a second, it errs toward taking a failure for an outage.
      */
     void providerTook(Instant at, boolean exact) {
         if (exact || providerTookAt == null || providerTookAt.isBefore(at.minusSeconds(1))) {
@@ -120,11 +120,11 @@ public class Push {
     }
 
     /**
-     * Whether its provider took a message of it at or after {@code since}: a recipient whose messages failed since
-     * then failed on its own, not in an outage.
+     * Whether its provider took a message of it after {@code failedAt}: a recipient whose message failed then, and
+     * fails again now, failed while the provider worked, not in an outage.
      */
-    boolean providerTookSince(Instant since) {
-        return providerTookAt != null && !providerTookAt.isBefore(since);
+    boolean providerTookAfter(Instant failedAt) {
+        return providerTookAt != null && providerTookAt.isAfter(failedAt);
     }
 
     /** The recipients are planned, in this many batches. */

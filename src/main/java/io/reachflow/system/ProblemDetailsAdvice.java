@@ -2,6 +2,7 @@ package io.reachflow.system;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.reachflow.lifecycle.TaskActionPolicy.ActionNotAllowedException;
 import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.InvalidTaskException;
@@ -30,6 +31,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -52,8 +54,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
                                                                     HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = problem(HttpStatus.NOT_FOUND, "No endpoint " + e.getHttpMethod() + " /"
-                + e.getResourcePath() + "; the API is described at /v3/api-docs");
+        // the request's path: the exception's is the one within the handler mapping that looked last
+        String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI()
+                : "/" + e.getResourcePath();
+        ProblemDetail problem = problem(HttpStatus.NOT_FOUND, "No endpoint " + e.getHttpMethod() + " " + path
+                + "; the API is described at /v3/api-docs");
         problem.setTitle("Not Found");
         return handleExceptionInternal(e, problem, headers, status, request);
     }
@@ -231,6 +236,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             Class<?> type = invalid.getTargetType();
             return "invalid value '" + invalid.getValue() + "'" + (type != null && type.isEnum()
                     ? "; one of " + List.of(type.getEnumConstants()) : "");
+        }
+        if (e instanceof ValueInstantiationException refused && refused.getCause() instanceof IllegalArgumentException
+                && refused.getCause().getMessage() != null) {
+            return refused.getCause().getMessage(); // what the value's own parser said of it
         }
         return "cannot be read from the given JSON";
     }

@@ -1,6 +1,7 @@
 package io.reachflow.task;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -14,8 +15,12 @@ import java.time.format.DateTimeParseException;
  */
 record ScheduleTime(Instant instant, LocalDateTime local) {
 
+    /** An empty text is none, as Jackson read an instant before. */
     @JsonCreator
     static ScheduleTime parse(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
         try {
             return new ScheduleTime(OffsetDateTime.parse(text).toInstant(), null);
         } catch (DateTimeParseException withoutOffset) {
@@ -26,6 +31,19 @@ record ScheduleTime(Instant instant, LocalDateTime local) {
                         + "(in the task's time zone) or 2026-12-01T09:00:00Z");
             }
         }
+    }
+
+    /** A number of seconds since the epoch, as Jackson read an instant before. */
+    @JsonCreator
+    static ScheduleTime ofEpochSeconds(long seconds) {
+        return new ScheduleTime(Instant.ofEpochSecond(seconds), null);
+    }
+
+    /** The same with a fraction of a second. */
+    @JsonCreator
+    static ScheduleTime ofEpochSeconds(double seconds) {
+        return new ScheduleTime(Instant.ofEpochSecond(0, BigDecimal.valueOf(seconds).movePointRight(9)
+                .longValue()), null);
     }
 
     /**

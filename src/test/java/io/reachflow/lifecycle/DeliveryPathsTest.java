@@ -368,6 +368,32 @@ class DeliveryPathsTest {
         assertThat(done.getCompletionReason()).isEqualTo(CompletionReason.DELIVERED);
     }
 
+    /**
+     * Paused and resumed before its push was planned: the resume starts the one-time push again, beside the first
+     * start's plan. Only one of the two plans a push; each recipient gets it once.
+     */
+    @Test
+    void oneTimePushPausedAndResumedBeforeItsPlanIsPlannedOnce() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
+                Schedule.immediately(), null, Deliveries.to(audience)));
+        while (deliveryOf(task) == null) {
+            management().executeJob(management().createJobQuery()
+                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
+        }
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+
+        engine.runDueJobsExcept(task.getId(), Element.SERVICE_DELIVER_BATCH.id());
+        assertThat(deliveries.livePushes(task)).as("one push, planned by one of the two starts").hasSize(1);
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
     @Test
     void plansWhoMustNotGetItAsSkippedWithTheReason() {
         String word = HttpJson.uniqueWord();

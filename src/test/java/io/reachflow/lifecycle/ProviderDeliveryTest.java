@@ -227,37 +227,75 @@ class ProviderDeliveryTest {
     }
 
     /**
-     * One number the gateway keeps failing while it takes the others: given up on at its third claim (the tests'
-     * max-attempts), recorded with its last failure, and the batch goes on; no incident. A gateway that took nothing
-     * (an outage) makes an incident instead ({@link #aBatchThatKeepsFailingBecomesAnIncidentAndGoesOnOnceRetried}).
+     * One number the gateway keeps failing while it takes the others: its failure before a success in the same
+     * request counts, and so does its next one after the other batch went through. At two (the tests' give-up-after)
+     * it is FAILED with its last failure, and its batch goes on; no incident. A gateway that takes nothing (an outage)
+     * makes an incident instead ({@link #aBatchThatKeepsFailingBecomesAnIncidentAndGoesOnOnceRetried}), and so does a
+     * failure with nothing taken since the one before.
      */
     @Test
     void aRecipientThatKeepsFailingWhileOthersGoThroughIsGivenUpOn() {
-        List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, "+4915100" + Math.abs(id.hashCode()),
-                null));
+        List<String> audience = smsAudienceOf(4);
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
         Push push = deliveries.livePush(task);
-        providers.script(SMS, Answer.status(200), Answer.status(500, "number busy"), Answer.status(500, "number busy"),
-                Answer.status(500, "number busy"));
-        engine.runDueJobs(task.getId());
+        // batch 0 (the first two users): busy, then taken; batch 1: both taken; batch 0 again: still busy
+        providers.script(SMS, Answer.status(500, "number busy"), Answer.status(200), Answer.status(200),
+                Answer.status(200), Answer.status(500, "number busy"));
+        management().executeJob(batchJob(task, 0).getId());
         assertThat(delivery.counts(push.getId()).deferredByReason()).containsExactly(Map.entry("HTTP 500", 1L));
+        // later than a second: a push's last success is kept to the second
+        engine.advance(Duration.ofSeconds(2));
+        management().executeJob(batchJob(task, 1).getId());
 
-        engine.advance(Duration.ofSeconds(11));
-        assertThatThrownBy(() -> engine.runDueJobs(task.getId())).as("the second claim, alone: the batch retries")
-                .hasMessageContaining("HTTP 500");
-        engine.advance(Duration.ofSeconds(11));
+        engine.advance(Duration.ofSeconds(10));
         engine.runDueJobs(task.getId());
 
         Push finished = deliveries.livePush(task);
         assertThat(finished.getStatus()).isEqualTo(PushStatus.DELIVERED);
-        assertThat(finished.getDelivered()).isEqualTo(1);
+        assertThat(finished.getDelivered()).isEqualTo(3);
         assertThat(finished.getFailed()).isEqualTo(1);
         assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("RETRIES_EXHAUSTED", 1L));
         assertThat(delivery.recipients(push.getId(), RecipientStatus.FAILED, null, null, 10))
                 .extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::detail)
-                .containsExactly(tuple(audience.get(1), "HTTP 500 (number busy) on 3 attempts, while others went through"));
+                .containsExactly(tuple(audience.get(0), "HTTP 500 (number busy), 2 times while others went through"));
+        assertThat(jdbc.queryForList("select attempts from push_recipient where push_id = ? order by user_id",
+                Integer.class, push.getId())).as("tries, each answered").containsExactly(2, 1, 1, 1);
         assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().count()).isZero();
-        assertThat(bodies(SMS, push.getId())).as("one message, and three tries of the other").hasSize(4);
+    }
+
+    /** A failure with nothing taken since the one before is not the recipient's: it waits for the batch's retries. */
+    @Test
+    void aFailureWithNothingTakenSinceDoesNotCount() {
+        List<String> audience = smsAudienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        // the first user busy, the second taken (counts: a success came after it); then busy alone twice
+        providers.script(SMS, Answer.status(500, "busy"), Answer.status(200), Answer.status(500, "busy"),
+                Answer.status(500, "busy"));
+        engine.runDueJobs(task.getId());
+        engine.advance(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> engine.runDueJobs(task.getId())).hasMessageContaining("HTTP 500");
+
+        engine.advance(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> management().executeJob(batchJob(task, 0).getId())).hasMessageContaining("HTTP 500");
+
+        assertThat(delivery.counts(push.getId()).deferredByReason()).as("not given up on")
+                .containsExactly(Map.entry("HTTP 500", 1L));
+        assertThat(jdbc.queryForObject("select failures_counted from push_recipient where push_id = ? and user_id = ?",
+                Integer.class, push.getId(), audience.get(0))).isEqualTo(1);
+    }
+
+    /** {@code size} new users with a phone number each. */
+    private List<String> smsAudienceOf(int size) {
+        return deliveries.audienceOf(size, id -> profile(id, null, "+4915100" + Math.abs(id.hashCode()), null));
+    }
+
+    /** The waiting batch job of the worker that delivers batch {@code number}. */
+    private Job batchJob(OperationTask task, int number) {
+        return deliveries.batchJobs(deliveries.deliveryOf(task)).stream()
+                .filter(job -> ((Number) engine.processEngine().getRuntimeService()
+                        .getVariable(job.getExecutionId(), "batch")).intValue() == number)
+                .findFirst().orElseThrow();
     }
 
     @Test

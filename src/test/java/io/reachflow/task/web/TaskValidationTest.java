@@ -148,8 +148,19 @@ class TaskValidationTest {
         assertThat(Instant.parse(post(olivia(), "/api/tasks", body).getBody().path("schedule").path("sendAt")
                 .asText())).as("an offset given wins").isEqualTo(Instant.parse(day + "T07:00:00Z"));
 
+        body.with("schedule").put("sendAt", Instant.parse(day + "T01:00:00Z").getEpochSecond());
+        assertThat(Instant.parse(post(olivia(), "/api/tasks", body).getBody().path("schedule").path("sendAt")
+                .asText())).as("seconds since the epoch, as before").isEqualTo(Instant.parse(day + "T01:00:00Z"));
+
+        body.with("schedule").put("sendAt", "");
+        ResponseEntity<JsonNode> empty = post(olivia(), "/api/tasks", body);
+        assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(empty.getBody().path("schedule").has("sendAt")).as("empty: at once on approval").isFalse();
+
         body.with("schedule").put("sendAt", day + "T25:00");
-        assertThat(errorFields(refusedCreate(body))).containsExactly("schedule.sendAt");
+        JsonNode refused = refusedCreate(body);
+        assertThat(errorFields(refused)).containsExactly("schedule.sendAt");
+        assertThat(refused.path("errors").get(0).path("message").asText()).contains("is not a date and time");
     }
 
     @Test
