@@ -25,11 +25,6 @@ import org.springframework.validation.annotation.Validated;
  *                          another node would take the job over.
  * @param retryCycle        when a batch whose provider failed temporarily is tried again: the engine's retry cycle
  *                          ({@code R5/PT1M}, or intervals one per retry); after the last one the batch is an incident
- * @param giveUpAfter       how many temporary failures of a recipient's message, each while the provider took other
- *                          messages of the push (later in the same request, or since the recipient failed before),
- *                          make it FAILED ({@value ProviderDelivery#RETRIES_EXHAUSTED}), so that its batch goes on.
- *                          Failures in an outage (the provider took nothing in between) do not count: the batch is
- *                          retried and becomes an incident.
  * @param recipientsRetention how long a finished live push keeps its recipient rows (each recipient's status, reason
  *                          and detail); then they are deleted and the push keeps its counts. Longer than the longest
  *                          frequency-cap period and the claim expiry, over which the caps count those rows.
@@ -43,7 +38,6 @@ public record DeliveryProperties(@DefaultValue("10000") @Min(1) @Max(100_000) in
                                  @DefaultValue("2m") @NotNull Duration providerBatchTime,
                                  @DefaultValue("16") @Min(1) @Max(64) int workers,
                                  @DefaultValue("PT10S,PT30S,PT1M,PT2M,PT5M,PT10M") @NotBlank String retryCycle,
-                                 @DefaultValue("3") @Min(1) @Max(100) int giveUpAfter,
                                  @DefaultValue("P90D") @NotNull Duration recipientsRetention,
                                  @DefaultValue("P180D") @NotNull Duration messagesRetention) {
 

@@ -105,7 +105,7 @@ public class DeliveryService {
             if (provider.isPresent()) {
                 sendTestRound(push, task, round, provider.get());
             } else {
-                deliver(push, task, round);
+                deliver(push, task, round, null);
             }
         }
         return finish(push, task, counts(push.getId()), PushStatus.DELIVERED, null);
@@ -130,16 +130,21 @@ public class DeliveryService {
             return Optional.empty();
         }
         if (task.getPushType() == PushType.ONE_TIME) {
-            Optional<Push> earlier = pushes.findLiveLocked(taskId, List.of(PushStatus.PAUSED, PushStatus.DELIVERING))
-                    .stream().findFirst();
+            Optional<Push> earlier = pushes.findLiveLocked(taskId,
+                    List.of(PushStatus.PAUSED, PushStatus.DELIVERING, PushStatus.DELIVERED)).stream()
+                    .filter(push -> push.getStatus() != PushStatus.DELIVERED || push.getTaskRevision() == task.getRevision())
+                    .findFirst();
             if (earlier.isPresent() && earlier.get().getStatus() == PushStatus.PAUSED) {
                 return Optional.of(goOn(earlier.get(), task, deliveryId));
             }
             if (earlier.isPresent()) {
-                // paused and resumed before its first start planned: that start's plan came first, and goes on
-                log.info("Task {}: its one-time push {} is being delivered already: delivery {} plans nothing", taskId,
-                        earlier.get().getId(), deliveryId);
-                return Optional.empty();
+                // paused and resumed before its first start planned, so started twice: the other start's push is
+                // this one. Named as this delivery's plan with no worker, so that its end reports it delivered, once
+                // it is, to the lifecycle waiting for it.
+                Push push = earlier.get();
+                log.info("Task {}: its one-time push {} is {} already: delivery {} plans nothing", taskId,
+                        push.getId(), push.getStatus(), deliveryId);
+                return Optional.of(new Plan(push.getId(), push.getBatches(), 0));
             }
         }
         // plans of a channel follow one another: a frequency cap counts what the one before has yet to send
@@ -202,6 +207,8 @@ public class DeliveryService {
 
     private Plan goOn(Push push, OperationTask task, String deliveryId) {
         push.deliveredBy(deliveryId);
+        // written now: the statements that follow read the push's status in SQL (PushRecipients.takeDue)
+        pushes.flush();
         recheckAfterPause(push, task);
         log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", task.getId(),
                 push.getId(), deliveryId, push.getBatches());
@@ -233,7 +240,7 @@ public class DeliveryService {
         int batches = push.getBatches();
         if (batches == 1 && provider(task.getChannel()).isEmpty()) {
             BatchResult result = metrics.batch(task.getChannel(), false,
-                    () -> deliver(push, task, recipients.batch(push.getId(), 0)));
+                    () -> deliver(push, task, recipients.batch(push.getId(), 0), push.getDeliveryId()));
             if (result.left() == 0) {
                 return new Plan(push.getId(), batches, 0);
             }
@@ -314,7 +321,7 @@ public class DeliveryService {
         }
         // the worker looked at the push before; a pause or complete since then is seen by the statement that takes
         // the batch's recipients (PushRecipients.takeDue), which then takes nobody
-        return metrics.batch(task.getChannel(), false, () -> deliver(push, task, batch));
+        return metrics.batch(task.getChannel(), false, () -> deliver(push, task, batch, deliveryId));
     }
 
     /**
@@ -416,12 +423,16 @@ public class DeliveryService {
      * {@link PushRecipients#holdBack}). Their rows stay locked until the outcomes commit: a complete waits for them,
      * never cancels them mid-way.
      */
-    private BatchResult deliver(Push push, OperationTask task, Batch batch) {
+    private BatchResult deliver(Push push, OperationTask task, Batch batch, String deliveryId) {
         Instant now = clock.instant();
         if (push.getKind() == PushKind.LIVE) {
+            if (!recipients.stillDelivering(batch.pushId(), deliveryId)) {
+                // paused, called off or taken over since the worker looked: no rate-limit grant taken for nothing
+                return new BatchResult(0, 0, 0, 0, null, null, null);
+            }
             recipients.holdBack(task, batch, now, false);
         }
-        PushRecipients.Taken taken = recipients.takeDue(task, batch, now);
+        PushRecipients.Taken taken = recipients.takeDue(task, batch, now, deliveryId);
         List<RenderedMessage> messages = taken.messages();
         Map<String, Rejected> failures = messages.isEmpty() ? Map.of() : adapter(task.getChannel()).deliver(task.getId(),
                 push.getId(), task.getChannel(), messages);
@@ -437,7 +448,7 @@ public class DeliveryService {
      * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason.
      */
     private void sendTestRound(Push push, OperationTask task, Batch round, ProviderChannel provider) {
-        PushRecipients.Taken taken = recipients.takeDue(task, round, clock.instant());
+        PushRecipients.Taken taken = recipients.takeDue(task, round, clock.instant(), null);
         List<RenderedMessage> messages = taken.messages();
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
         Map<String, Rejected> failures = new LinkedHashMap<>();

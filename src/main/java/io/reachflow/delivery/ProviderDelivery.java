@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,11 +49,6 @@ class ProviderDelivery {
 
     /** The failure reason of a message whose provider's answer was lost, when the provider cannot tell it again. */
     static final String INTERRUPTED = "INTERRUPTED";
-    /**
-     * The failure reason of a message that failed temporarily {@link DeliveryProperties#giveUpAfter()} times while
-     * the provider took others: given up on, its last failure in the detail.
-     */
-    static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
     /** How long a recipient waits after a temporary failure when the provider did not say (Retry-After). */
     static final Duration DEFERRAL_PAUSE = Duration.ofSeconds(10);
 
@@ -115,7 +109,7 @@ class ProviderDelivery {
         Timestamp expired = Timestamp.from(claimAt.minus(properties.claimExpiry()));
         recipients.holdBack(task, batch, claimAt, true);
         if (provider.deduplicates()) {
-            int again = jdbc.update("update push_recipient r set claim = ?, updated_at = ? "
+            int again = jdbc.update("update push_recipient r set claim = ?, attempts = attempts + 1, updated_at = ? "
                     + "where " + Batch.ROWS + " and r.status = 'SENDING' and r.updated_at < ?",
                     Batch.parameters(claim, at, batch, expired));
             if (again > 0) {
@@ -133,7 +127,7 @@ class ProviderDelivery {
                         provider.channel(), INTERRUPTED, provider.channel());
             }
         }
-        jdbc.update("update push_recipient r set status = 'SENDING', claim = ?, updated_at = ? "
+        jdbc.update("update push_recipient r set status = 'SENDING', claim = ?, attempts = attempts + 1, updated_at = ? "
                 + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + PushRecipients.DUE,
                 Batch.parameters(claim, at, batch, at));
         return recipients.renderClaim(task, batch, claim);
@@ -150,65 +144,37 @@ class ProviderDelivery {
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
-        // the claim's messages went out in this order: a failure before a success was the recipient's own
-        int lastDelivered = -1;
-        for (int i = 0; i < claimed.size(); i++) {
-            if (outcomes.get(claimed.get(i).userId()) instanceof Delivered) {
-                lastDelivered = i;
-            }
-        }
-        boolean anyDeferred = outcomes.values().stream().anyMatch(Deferred.class::isInstance);
-        Map<String, Failing> failing = anyDeferred ? failing(batch, claim) : Map.of();
         List<Object[]> failed = new ArrayList<>();
         List<Object[]> deferred = new ArrayList<>();
         List<Object[]> notHandedOver = new ArrayList<>();
         List<Deferred> deferrals = new ArrayList<>();
         int delivered = 0;
-        int givenUp = 0;
-        for (int i = 0; i < claimed.size(); i++) {
-            String user = claimed.get(i).userId();
-            SendOutcome outcome = outcomes.get(user);
+        for (RenderedMessage message : claimed) {
+            SendOutcome outcome = outcomes.get(message.userId());
             if (outcome instanceof Delivered) {
                 delivered++;
             } else if (outcome instanceof Rejected rejected) {
                 failed.add(new Object[] {PushRecipients.stored(rejected.reason()), PushRecipients.stored(rejected.detail()),
-                        at, pushId, user, claim});
+                        at, pushId, message.userId(), claim});
             } else if (outcome instanceof Deferred deferral) {
-                Failing before = failing.getOrDefault(user, Failing.NONE);
-                boolean whileOthersWent = i < lastDelivered
-                        || (before.at() != null && push.providerTookAfter(before.at()));
-                int counted = before.counted() + (whileOthersWent ? 1 : 0);
-                if (whileOthersWent && counted >= properties.giveUpAfter()) {
-                    givenUp++;
-                    failed.add(new Object[] {RETRIES_EXHAUSTED, PushRecipients.stored(deferral.describe() + ", "
-                            + counted + " times while others went through"), at, pushId, user, claim});
-                    continue;
-                }
                 deferrals.add(deferral);
                 Duration pause = deferral.retryAfter() == null ? DEFERRAL_PAUSE : deferral.retryAfter();
                 deferred.add(new Object[] {PushRecipients.stored(deferral.reason()), PushRecipients.stored(deferral.detail()),
-                        Timestamp.from(now.plus(pause)), counted, at, at, pushId, user, claim});
+                        Timestamp.from(now.plus(pause)), at, pushId, message.userId(), claim});
             } else {
-                notHandedOver.add(new Object[] {at, pushId, user, claim});
+                notHandedOver.add(new Object[] {at, pushId, message.userId(), claim});
             }
-        }
-        if (delivered > 0) {
-            push.providerTook(now, anyDeferred);
-        }
-        if (givenUp > 0) {
-            log.warn("Task {}: push {} batch {}: gave up on {} recipients whose messages failed temporarily {} times "
-                    + "while {} took others ({})", task.getId(), pushId, batch.number(), givenUp,
-                    properties.giveUpAfter(), task.getChannel(), RETRIES_EXHAUSTED);
         }
         // a provider that asked to wait (Retry-After) would refuse the messages not handed over as well: they wait too
         Timestamp waitAsked = deferrals.stream().map(Deferred::retryAfter).filter(Objects::nonNull)
                 .max(Duration::compareTo).map(wait -> Timestamp.from(now.plus(wait))).orElse(null);
         // the few that did not go through one by one, then every other recipient of this claim at once: delivered
         String where = " where push_id = ? and user_id = ? and status = 'SENDING' and claim = ?";
-        jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, detail = ?, claim = null, "
-                + "attempts = attempts + 1, updated_at = ?" + where, failed);
+        jdbc.batchUpdate("update push_recipient set status = 'FAILED', reason = ?, detail = ?, claim = null, updated_at = ?"
+                + where,
+                failed);
         jdbc.batchUpdate("update push_recipient set status = 'PLANNED', reason = ?, detail = ?, not_before = ?, claim = null, "
-                + "attempts = attempts + 1, failures_counted = ?, failed_at = ?, updated_at = ?" + where, deferred);
+                + "updated_at = ?" + where, deferred);
         if (waitAsked == null) {
             jdbc.batchUpdate("update push_recipient set status = 'PLANNED', claim = null, updated_at = ?" + where,
                     notHandedOver);
@@ -217,8 +183,7 @@ class ProviderDelivery {
                     + where, notHandedOver.stream().map(row -> prepend(waitAsked, row)).toList());
         }
         jdbc.update("update push_recipient r set status = 'DELIVERED', reason = null, detail = null, claim = null, "
-                + "attempts = attempts + 1, updated_at = ? where " + Batch.ROWS + " and r.status = 'SENDING' "
-                + "and r.claim = ?",
+                + "updated_at = ? where " + Batch.ROWS + " and r.status = 'SENDING' and r.claim = ?",
                 Batch.parameters(at, batch, claim));
         recipients.notSent(task, notHandedOver.size());
         log.debug("Task {}: push {} batch {}: {} delivered, {} failed, {} deferred, {} not handed over", task.getId(),
@@ -241,25 +206,6 @@ class ProviderDelivery {
             return new BatchResult(delivered, failed.size(), 0, 0, null, null, null);
         }
         return recipients.result(batch, now, delivered, failed.size(), deferrals);
-    }
-
-    /** Of each of the claim's recipients: its temporary failures counted so far, and when it last failed one. */
-    private Map<String, Failing> failing(Batch batch, String claim) {
-        Map<String, Failing> failing = new HashMap<>();
-        jdbc.query("select r.user_id, r.failures_counted, r.failed_at from push_recipient r where " + Batch.ROWS
-                        + " and r.status = 'SENDING' and r.claim = ?",
-                row -> {
-                    Timestamp at = row.getTimestamp(3);
-                    failing.put(row.getString(1), new Failing(row.getInt(2), at == null ? null : at.toInstant()));
-                },
-                Batch.parameters(batch, claim));
-        return failing;
-    }
-
-    /** A recipient's temporary failures counted against it, and when it last failed one (null: never). */
-    private record Failing(int counted, Instant at) {
-
-        static final Failing NONE = new Failing(0, null);
     }
 
     private static Object[] prepend(Object first, Object[] rest) {

@@ -74,9 +74,6 @@ public class Push {
     /** When its recipient rows were deleted after the retention ({@link RecipientRetention}); null while kept. */
     private Instant recipientsPrunedAt;
 
-    /** When its provider last took one of its messages; null before, and on a channel written in the database. */
-    private Instant providerTookAt;
-
     protected Push() {
     }
 
@@ -106,25 +103,6 @@ public class Push {
     /** Whether {@code deliveryId} is the delivery that delivers the push now. */
     boolean isDeliveredBy(String deliveryId) {
         return status == PushStatus.DELIVERING && Objects.equals(this.deliveryId, deliveryId);
-    }
-
-    /**
-     * Its provider took messages of it at {@code at}. Kept to the second (a push's row is not written again for every
-     * provider request), unless {@code exact}: an attempt that also had temporary failures, later compared with it.
-     * Late by under a second, it errs toward taking a failure for an outage.
-     */
-    void providerTook(Instant at, boolean exact) {
-        if (exact || providerTookAt == null || providerTookAt.isBefore(at.minusSeconds(1))) {
-            providerTookAt = at;
-        }
-    }
-
-    /**
-     * Whether its provider took a message of it after {@code failedAt}: a recipient whose message failed then, and
-     * fails again now, failed while the provider worked, not in an outage.
-     */
-    boolean providerTookAfter(Instant failedAt) {
-        return providerTookAt != null && providerTookAt.isAfter(failedAt);
     }
 
     /** The recipients are planned, in this many batches. */

@@ -41,12 +41,13 @@ class PushRecipients {
     /** A recipient row {@code r} that may go out at the time given as the parameter (SQL). */
     static final String DUE = "(r.not_before is null or r.not_before <= ?)";
     /**
-     * The push given as the parameter is still being delivered (SQL): read by the statement that takes a batch, so a
-     * pause or complete that committed before it makes it take nobody, without a lock on the push for them to wait
-     * for. One that commits after it finds the batch handed over, and the batch completes.
+     * The push given as the first parameter is still being delivered, by the delivery given as the second (any, for a
+     * test round) (SQL): read by the statement that takes a batch, so a pause, complete or takeover that committed
+     * before it makes it take nobody, without a lock on the push for them to wait for. One that commits after it finds
+     * the batch handed over, and the batch completes.
      */
     private static final String STILL_DELIVERING = "exists (select 1 from push p where p.id = ? "
-            + "and p.status = 'DELIVERING')";
+            + "and p.status = 'DELIVERING' and (p.kind = 'TEST' or p.delivery_id = ?))";
     /**
      * A push {@code p} of the channel, other than the one given, that may have delivered in a cap's period: parameters
      * the channel, that push, and {@link #finishedSince} (SQL).
@@ -88,11 +89,17 @@ class PushRecipients {
     /**
      * Takes the batch's recipients due at {@code at} for a channel written in the database, in the caller's
      * transaction, and renders their messages: their rows stay locked until it ends. Nobody once the push is no
-     * longer being delivered ({@link #STILL_DELIVERING}). On PostgreSQL one statement
+     * longer being delivered by {@code deliveryId} ({@link #STILL_DELIVERING}; null for a test round). On PostgreSQL one statement
      * marks them DELIVERED and returns their profiles (a failure the channel reports is then recorded over it, in
      * {@link #record}); elsewhere they are locked, read, and marked after the channel took them.
      */
-    Taken takeDue(OperationTask task, Batch batch, Instant at) {
+    /** Whether the push is still being delivered by {@code deliveryId} ({@link #STILL_DELIVERING}). */
+    boolean stillDelivering(long pushId, String deliveryId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select case when " + STILL_DELIVERING + " then true else "
+                + "false end", Boolean.class, pushId, deliveryId));
+    }
+
+    Taken takeDue(OperationTask task, Batch batch, Instant at, String deliveryId) {
         Timestamp now = Timestamp.from(at);
         if (database.isPostgres()) {
             // The profiles are joined within the batch's range too: where the batch's users are most users of that
@@ -106,14 +113,14 @@ class PushRecipients {
                         + " returning r.user_id) "
                         + "select " + PROFILE + " from taken t join audience_user u on u.id = t.user_id "
                         + "where " + Batch.PROFILES, renderer(task, rendered),
-                        Batch.parameters(now, batch, now, batch.pushId(), batch.profiles()));
+                        Batch.parameters(now, batch, now, batch.pushId(), deliveryId, batch.profiles()));
                 return rendered;
             });
             return new Taken(batch, now, RecipientStatus.DELIVERED, messages);
         }
         if (jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
                 + " and r.status = 'PLANNED' and " + DUE + " and " + STILL_DELIVERING + " for update", String.class,
-                Batch.parameters(batch, now, batch.pushId())).isEmpty()) {
+                Batch.parameters(batch, now, batch.pushId(), deliveryId)).isEmpty()) {
             return new Taken(batch, now, RecipientStatus.PLANNED, List.of());
         }
         return new Taken(batch, now, RecipientStatus.PLANNED,

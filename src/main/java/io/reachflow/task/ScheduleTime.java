@@ -15,11 +15,20 @@ import java.time.format.DateTimeParseException;
  */
 record ScheduleTime(Instant instant, LocalDateTime local) {
 
-    /** An empty text is none, as Jackson read an instant before. */
+    ScheduleTime {
+        if ((instant == null) == (local == null)) {
+            throw new IllegalArgumentException("a schedule time is a date and time, such as 2026-12-01T09:00:00");
+        }
+    }
+
+    /** An empty text is none, and digits are seconds since the epoch, as Jackson read an instant before. */
     @JsonCreator
     static ScheduleTime parse(String text) {
         if (text == null || text.isBlank()) {
             return null;
+        }
+        if (text.matches("-?\\d{1,18}")) {
+            return ofEpochSeconds(Long.parseLong(text));
         }
         try {
             return new ScheduleTime(OffsetDateTime.parse(text).toInstant(), null);
@@ -42,6 +51,9 @@ record ScheduleTime(Instant instant, LocalDateTime local) {
     /** The same with a fraction of a second. */
     @JsonCreator
     static ScheduleTime ofEpochSeconds(double seconds) {
+        if (!Double.isFinite(seconds) || Math.abs(seconds) > Long.MAX_VALUE / 1_000_000_000L) {
+            throw new IllegalArgumentException(seconds + " seconds since the epoch is not a time a task can have");
+        }
         return new ScheduleTime(Instant.ofEpochSecond(0, BigDecimal.valueOf(seconds).movePointRight(9)
                 .longValue()), null);
     }

@@ -394,6 +394,36 @@ class DeliveryPathsTest {
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     }
 
+    /** The same, with the first start's push delivered before the resume's start plans: that one plans nothing. */
+    @Test
+    void oneTimePushDeliveredBeforeTheResumesStartIsNotPlannedAgain() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
+                Schedule.immediately(), null, Deliveries.to(audience)));
+        while (deliveryOf(task) == null) {
+            management().executeJob(management().createJobQuery()
+                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
+        }
+        ProcessInstance first = deliveryOf(task);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        for (List<Job> due = dueJobsOf(first); !due.isEmpty(); due = dueJobsOf(first)) {
+            management().executeJob(due.get(0).getId());
+        }
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(deliveries.livePushes(task)).as("one push").hasSize(1);
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        assertThat(fixtures.reload(task).getStatus()).as("told by the second start").isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    private List<Job> dueJobsOf(ProcessInstance delivery) {
+        return management().createJobQuery().processInstanceId(delivery.getId()).executable().list();
+    }
+
     @Test
     void plansWhoMustNotGetItAsSkippedWithTheReason() {
         String word = HttpJson.uniqueWord();
@@ -648,6 +678,34 @@ class DeliveryPathsTest {
 
             assertThat(push).isEnded();
             assertThat(livePush(task).getDelivered()).isEqualTo(4);
+            assertThat(inboxMessages(task, audience))
+                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        } finally {
+            engine.resetClock();
+        }
+    }
+
+    /**
+     * A push of one batch paused while a worker waits for the rate limit: the resume's plan delivers the rest in its
+     * own job, as soon as there is room, with no worker.
+     */
+    @Test
+    void aResumedPushOfOneBatchIsDeliveredInThePlansJob() {
+        engine.setTime(Instant.parse("2026-03-02T12:00:00Z"));
+        try {
+            List<String> audience = audienceOf(2);
+            Schedule onePerMinute = new Schedule(null, null, null, null, null, null, null, 1, null, null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, onePerMinute);
+            assertThat(delivery.counts(livePush(task).getId()).delivered()).as("one in the plan's job").isEqualTo(1);
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+            engine.runDueJobs(task.getId());
+
+            engine.advance(Duration.ofMinutes(1));
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+            engine.runDueJobsExcept(task.getId(), Element.SERVICE_DELIVER_BATCH.id());
+
+            assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+            assertThat(livePush(task).getDelivered()).isEqualTo(2);
             assertThat(inboxMessages(task, audience))
                     .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         } finally {
