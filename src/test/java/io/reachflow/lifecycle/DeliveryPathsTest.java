@@ -375,12 +375,7 @@ class DeliveryPathsTest {
     @Test
     void oneTimePushPausedAndResumedBeforeItsPlanIsPlannedOnce() {
         List<String> audience = audienceOf(5);
-        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
-                Schedule.immediately(), null, Deliveries.to(audience)));
-        while (deliveryOf(task) == null) {
-            management().executeJob(management().createJobQuery()
-                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
-        }
+        OperationTask task = oneTimeStartedNotPlanned(audience);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
 
@@ -398,12 +393,7 @@ class DeliveryPathsTest {
     @Test
     void oneTimePushDeliveredBeforeTheResumesStartIsNotPlannedAgain() {
         List<String> audience = audienceOf(5);
-        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
-                Schedule.immediately(), null, Deliveries.to(audience)));
-        while (deliveryOf(task) == null) {
-            management().executeJob(management().createJobQuery()
-                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
-        }
+        OperationTask task = oneTimeStartedNotPlanned(audience);
         ProcessInstance first = deliveryOf(task);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
@@ -418,6 +408,17 @@ class DeliveryPathsTest {
         assertThat(inboxMessages(task, audience))
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         assertThat(fixtures.reload(task).getStatus()).as("told by the second start").isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    /** A running ONE_TIME task to the users, its delivery started at once; its plan's job waits. */
+    private OperationTask oneTimeStartedNotPlanned(List<String> audience) {
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
+                Schedule.immediately(), null, Deliveries.to(audience)));
+        while (deliveryOf(task) == null) {
+            management().executeJob(management().createJobQuery()
+                    .processInstanceId(engine.lifecycle(task.getId()).getId()).executable().singleResult().getId());
+        }
+        return task;
     }
 
     private List<Job> dueJobsOf(ProcessInstance delivery) {
