@@ -114,13 +114,13 @@ public class DeliveryService {
     /**
      * Plans a live push of a running task for the delivery process {@code deliveryId}: the audience's snapshot,
      * numbered into batches of the configured size, and the recipients who must not get it marked SKIPPED with the
-     * reason. When a pause stopped a ONE_TIME task's push mid-way, that push goes on instead, with its recipients
-     * still PLANNED, and when its push is being delivered already (a pause and resume came before the first start's
-     * plan, and both starts plan) nothing is planned (a MANUAL or RECURRING task's paused pushes are taken over on
-     * the resume, each by a delivery of its own: {@link #continuePaused}). A push of one batch on a channel written in the database is delivered at
-     * once ({@link #workersFor}). Nothing when an operator stopped the task since the push was asked for; the task
-     * stays locked meanwhile, so that a pause either comes first or finds the push and stops it
-     * ({@link #pausePushes}).
+     * reason. A push of one batch on a channel written in the database is delivered at once ({@link #workersFor}).
+     * Nothing when an operator stopped the task since the push was asked for; the task stays locked meanwhile, so
+     * that a pause either comes first or finds the push and stops it ({@link #pausePushes}).
+     * <p>A ONE_TIME task's push that a pause stopped mid-way goes on instead, with its recipients still PLANNED. One
+     * being delivered, or delivered, already (a pause and resume came before the first start's plan, so both starts
+     * plan) is named as this delivery's plan with no worker, so that its end reports it. A MANUAL or RECURRING task's
+     * paused pushes are taken over on the resume, each by a delivery of its own ({@link #continuePaused}).
      */
     @Transactional
     public Optional<Plan> planLive(long taskId, PushTrigger trigger, String deliveryId) {
@@ -132,15 +132,16 @@ public class DeliveryService {
         if (task.getPushType() == PushType.ONE_TIME) {
             Optional<Push> earlier = pushes.findLiveLocked(taskId,
                     List.of(PushStatus.PAUSED, PushStatus.DELIVERING, PushStatus.DELIVERED)).stream()
-                    .filter(push -> push.getStatus() != PushStatus.DELIVERED || push.getTaskRevision() == task.getRevision())
+                    .filter(push -> push.getStatus() != PushStatus.DELIVERED
+                            || push.getTaskRevision() == task.getRevision())
                     .findFirst();
             if (earlier.isPresent() && earlier.get().getStatus() == PushStatus.PAUSED) {
                 return Optional.of(goOn(earlier.get(), task, deliveryId));
             }
             if (earlier.isPresent()) {
                 // paused and resumed before its first start planned, so started twice: the other start's push is
-                // this one. Named as this delivery's plan with no worker, so that its end reports it delivered, once
-                // it is, to the lifecycle waiting for it.
+                // this one. Named as this delivery's plan with no worker: when it is delivered already, this
+                // delivery's end reports it to the lifecycle waiting for it; when not, the other delivery's end will.
                 Push push = earlier.get();
                 log.info("Task {}: its one-time push {} is {} already: delivery {} plans nothing", taskId,
                         push.getId(), push.getStatus(), deliveryId);
@@ -427,8 +428,9 @@ public class DeliveryService {
         Instant now = clock.instant();
         if (push.getKind() == PushKind.LIVE) {
             if (!recipients.stillDelivering(batch.pushId(), deliveryId)) {
-                // paused, called off or taken over since the worker looked: no rate-limit grant taken for nothing
-                return new BatchResult(0, 0, 0, 0, null, null, null);
+                // paused, called off or taken over since the worker looked: no rate-limit grant taken for nothing,
+                // and what is left is told as left (a plan would otherwise take its one batch for done)
+                return recipients.result(batch, now, 0, 0, List.of());
             }
             recipients.holdBack(task, batch, now, false);
         }

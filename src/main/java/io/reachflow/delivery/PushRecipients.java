@@ -86,19 +86,19 @@ class PushRecipients {
         this.properties = properties;
     }
 
-    /**
-     * Takes the batch's recipients due at {@code at} for a channel written in the database, in the caller's
-     * transaction, and renders their messages: their rows stay locked until it ends. Nobody once the push is no
-     * longer being delivered by {@code deliveryId} ({@link #STILL_DELIVERING}; null for a test round). On PostgreSQL one statement
-     * marks them DELIVERED and returns their profiles (a failure the channel reports is then recorded over it, in
-     * {@link #record}); elsewhere they are locked, read, and marked after the channel took them.
-     */
     /** Whether the push is still being delivered by {@code deliveryId} ({@link #STILL_DELIVERING}). */
     boolean stillDelivering(long pushId, String deliveryId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("select case when " + STILL_DELIVERING + " then true else "
                 + "false end", Boolean.class, pushId, deliveryId));
     }
 
+    /**
+     * Takes the batch's recipients due at {@code at} for a channel written in the database, in the caller's
+     * transaction, and renders their messages: their rows stay locked until it ends. Nobody once the push is no
+     * longer being delivered by {@code deliveryId} ({@link #STILL_DELIVERING}; null for a test round). On PostgreSQL
+     * one statement marks them DELIVERED and returns their profiles (a failure the channel reports is then recorded
+     * over it, in {@link #record}); elsewhere they are locked, read, and marked after the channel took them.
+     */
     Taken takeDue(OperationTask task, Batch batch, Instant at, String deliveryId) {
         Timestamp now = Timestamp.from(at);
         if (database.isPostgres()) {

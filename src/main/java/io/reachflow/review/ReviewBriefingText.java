@@ -31,7 +31,8 @@ final class ReviewBriefingText {
         String who = switch (audience.type()) {
             case ALL -> "Everyone";
             case TAGS -> "Users tagged " + String.join(" or ", audience.tags());
-            case USERS -> audience.users().size() + (audience.users().size() == 1 ? " listed user: " : " listed users: ")
+            case USERS -> audience.users().size()
+                    + (audience.users().size() == 1 ? " listed user: " : " listed users: ")
                     + audience.users().stream().limit(USERS_NAMED).collect(Collectors.joining(", "))
                     + (audience.users().size() > USERS_NAMED
                             ? " and " + (audience.users().size() - USERS_NAMED) + " more" : "");

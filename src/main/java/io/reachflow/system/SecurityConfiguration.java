@@ -31,6 +31,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /** The 401's detail: how to authenticate, and the engine's login throttling, which a script runs into. */
+    private static final String UNAUTHENTICATED = "Authenticate with HTTP Basic (a user of the Camunda identity "
+            + "service). After a wrong password the user's next login is refused for a few seconds, and ten in a row "
+            + "lock the user until an admin unlocks it";
+
     private static final String[] READERS = {Groups.authority(Groups.OPERATORS), Groups.authority(Groups.REVIEWERS),
             Groups.authority(Groups.SENIOR_REVIEWERS), Groups.authority(Groups.ADMINS)};
     private static final String[] REVIEWERS = {Groups.authority(Groups.REVIEWERS), Groups.authority(Groups.SENIOR_REVIEWERS)};
@@ -62,10 +67,7 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.realmName("Reachflow")
                         .authenticationEntryPoint((request, response, e) -> {
                             response.setHeader("WWW-Authenticate", "Basic realm=\"Reachflow\"");
-                            problem(objectMapper, response, HttpStatus.UNAUTHORIZED,
-                                    "Authenticate with HTTP Basic (a user of the Camunda identity service). After a wrong "
-                                            + "password the user's next login is refused for a few seconds, and ten "
-                                            + "in a row lock the user until an admin unlocks it");
+                            problem(objectMapper, response, HttpStatus.UNAUTHORIZED, UNAUTHENTICATED);
                         }))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
                         problem(objectMapper, response, HttpStatus.FORBIDDEN,

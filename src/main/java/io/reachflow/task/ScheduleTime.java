@@ -2,6 +2,7 @@ package io.reachflow.task;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -21,14 +22,17 @@ record ScheduleTime(Instant instant, LocalDateTime local) {
         }
     }
 
-    /** An empty text is none, and digits are seconds since the epoch, as Jackson read an instant before. */
+    /**
+     * An empty text is none, and a number (of seconds since the epoch, with a fraction for less) is that instant, as
+     * Jackson read an instant before.
+     */
     @JsonCreator
     static ScheduleTime parse(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        if (text.matches("-?\\d{1,18}")) {
-            return ofEpochSeconds(Long.parseLong(text));
+        if (text.matches("-?\\d{1,19}(\\.\\d{1,9})?")) {
+            return ofEpochSeconds(new BigDecimal(text));
         }
         try {
             return new ScheduleTime(OffsetDateTime.parse(text).toInstant(), null);
@@ -42,20 +46,29 @@ record ScheduleTime(Instant instant, LocalDateTime local) {
         }
     }
 
-    /** A number of seconds since the epoch, as Jackson read an instant before. */
+    /** A number of seconds since the epoch. */
     @JsonCreator
     static ScheduleTime ofEpochSeconds(long seconds) {
-        return new ScheduleTime(Instant.ofEpochSecond(seconds), null);
+        return ofEpochSeconds(BigDecimal.valueOf(seconds));
     }
 
     /** The same with a fraction of a second. */
     @JsonCreator
     static ScheduleTime ofEpochSeconds(double seconds) {
-        if (!Double.isFinite(seconds) || Math.abs(seconds) > Long.MAX_VALUE / 1_000_000_000L) {
-            throw new IllegalArgumentException(seconds + " seconds since the epoch is not a time a task can have");
+        if (!Double.isFinite(seconds)) {
+            throw new IllegalArgumentException(seconds + " is not a number of seconds since the epoch");
         }
-        return new ScheduleTime(Instant.ofEpochSecond(0, BigDecimal.valueOf(seconds).movePointRight(9)
-                .longValue()), null);
+        return ofEpochSeconds(BigDecimal.valueOf(seconds));
+    }
+
+    private static ScheduleTime ofEpochSeconds(BigDecimal seconds) {
+        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+        try {
+            return new ScheduleTime(Instant.ofEpochSecond(whole.longValueExact(),
+                    seconds.subtract(whole).movePointRight(9).intValue()), null);
+        } catch (ArithmeticException | DateTimeException outOfRange) {
+            throw new IllegalArgumentException(seconds + " seconds since the epoch is no time a task can have");
+        }
     }
 
     /**

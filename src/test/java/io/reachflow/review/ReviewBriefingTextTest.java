@@ -53,7 +53,8 @@ class ReviewBriefingTextTest {
     @Test
     void describesEachPushType() {
         Schedule recurring = new Schedule(null, Instant.parse("2026-12-01T00:00:00Z"),
-                Instant.parse("2027-01-01T00:00:00Z"), "0 9 * * MON-FRI", "Europe/Berlin", null, null, null, null, null);
+                Instant.parse("2027-01-01T00:00:00Z"), "0 9 * * MON-FRI", "Europe/Berlin", null, null, null, null,
+                null);
         assertThat(ReviewBriefingText.schedule(task(PushType.RECURRING, recurring, null))).isEqualTo("On the schedule "
                 + "'0 9 * * MON-FRI' in Europe/Berlin, from 2026-12-01 01:00 Europe/Berlin until 2027-01-01 01:00 "
                 + "Europe/Berlin");

@@ -99,8 +99,9 @@ class PushController {
         return new PushView(push.getId(), push.getTriggeredBy(), push.getChannel(), push.getTaskRevision(),
                 push.getStatus(), push.getCancelReason(), push.getCreatedAt(), push.getFinishedAt(), counts.total(),
                 counts.total() - counts.skipped(), sent, counts.delivered(), counts.failed(), counts.skipped(),
-                counts.remaining(), counts.cancelled(), ratePerSecond(push, sent), counts.skippedByReason(), counts.failedByReason(),
-                counts.deferredByReason(), push.getOpened(), push.getClicked(), push.getConverted(),
+                counts.remaining(), counts.cancelled(), ratePerSecond(push, sent), counts.skippedByReason(),
+                counts.failedByReason(), counts.deferredByReason(), push.getOpened(), push.getClicked(),
+                push.getConverted(),
                 push.getRecipientsPrunedAt(), incidents(push));
     }
 
@@ -133,11 +134,11 @@ class PushController {
     /**
      * A push and its progress: {@code remaining} are recipients not sent to yet (planned, or with a provider that has
      * not answered), {@code cancelled} those called off before they were sent to (the task was completed, or edited
-     * while paused; {@code cancelReason} says which), {@code deferredByReason} why those planned wait, when they do (a provider's temporary failure,
-     * a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the recipients sent to per second
-     * so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after the retention (its counts stay),
-     * {@code incidents} how many of its delivery's jobs (mostly batches) are stuck, failed through all their retries
-     * ({@code …/incidents} says where and why; an admin retries them in Cockpit).
+     * while paused; {@code cancelReason} says which), {@code deferredByReason} why those planned wait, when they do
+     * (a provider's temporary failure, a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the
+     * recipients sent to per second so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after
+     * the retention (its counts stay), {@code incidents} how many of its delivery's jobs (mostly batches) are stuck,
+     * failed through all their retries ({@code …/incidents} says where and why; an admin retries them in Cockpit).
      */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
                     String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,

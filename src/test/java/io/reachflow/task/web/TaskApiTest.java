@@ -90,10 +90,13 @@ class TaskApiTest {
                 .contentType(MediaType.APPLICATION_JSON).body("{}").retrieve().toEntity(JsonNode.class);
 
         assertThat(List.of(noPath, noMethod, noMediaType)).extracting(ResponseEntity::getStatusCode)
-                .containsExactly(HttpStatus.NOT_FOUND, HttpStatus.METHOD_NOT_ALLOWED, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
-        assertThat(List.of(noPath, noMethod, noMediaType)).extracting(response -> response.getHeaders().getContentType())
+                .containsExactly(HttpStatus.NOT_FOUND, HttpStatus.METHOD_NOT_ALLOWED,
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(List.of(noPath, noMethod, noMediaType))
+                .extracting(response -> response.getHeaders().getContentType())
                 .containsOnly(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(noPath.getBody().path("detail").asText()).startsWith("No endpoint GET /api/users/alice/nothing-here");
+        assertThat(noPath.getBody().path("detail").asText())
+                .startsWith("No endpoint GET /api/users/alice/nothing-here");
         assertThat(noMethod.getBody().path("detail").asText()).contains("PATCH");
     }
 

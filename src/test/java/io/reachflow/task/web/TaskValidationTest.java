@@ -152,6 +152,13 @@ class TaskValidationTest {
         assertThat(Instant.parse(post(olivia(), "/api/tasks", body).getBody().path("schedule").path("sendAt")
                 .asText())).as("seconds since the epoch, as before").isEqualTo(Instant.parse(day + "T01:00:00Z"));
 
+        body.with("schedule").put("sendAt", Instant.parse(day + "T01:00:00Z").getEpochSecond() + ".5");
+        assertThat(Instant.parse(post(olivia(), "/api/tasks", body).getBody().path("schedule").path("sendAt")
+                .asText())).as("in a text, with a fraction").isEqualTo(Instant.parse(day + "T01:00:00.500Z"));
+
+        body.with("schedule").put("sendAt", 1e300);
+        assertThat(errorFields(refusedCreate(body))).containsExactly("schedule.sendAt");
+
         body.with("schedule").put("sendAt", "");
         ResponseEntity<JsonNode> empty = post(olivia(), "/api/tasks", body);
         assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.CREATED);
