@@ -2,6 +2,7 @@ package io.reachflow.audience;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.reachflow.task.Channel;
+import io.reachflow.task.TimeZoneId;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;

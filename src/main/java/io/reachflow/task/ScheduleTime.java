@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -80,12 +81,8 @@ record ScheduleTime(Instant instant, LocalDateTime local) {
         if (instant != null) {
             return instant;
         }
-        ZoneId zone;
-        try {
-            zone = timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone);
-        } catch (DateTimeException unknown) {
-            zone = ZoneId.of("UTC");
-        }
+        ZoneId zone = timeZone == null || timeZone.isBlank() || !TimeZoneId.Validator.known(timeZone) ? ZoneOffset.UTC
+                : ZoneId.of(timeZone);
         return local.atZone(zone).toInstant();
     }
 

@@ -1,9 +1,7 @@
 package io.reachflow.task;
 
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -47,12 +45,8 @@ public final class TaskDefinitionRules {
             ContentTemplate.syntaxError(definition.content().body())
                     .ifPresent(error -> errors.put("content.body", error));
         }
-        if (schedule.timeZone() != null) {
-            try {
-                ZoneId.of(schedule.timeZone());
-            } catch (DateTimeException e) {
-                errors.put("schedule.timeZone", "is not an IANA time zone: " + schedule.timeZone());
-            }
+        if (schedule.timeZone() != null && !TimeZoneId.Validator.known(schedule.timeZone())) {
+            errors.put("schedule.timeZone", "is not an IANA time zone: " + schedule.timeZone());
         }
         if (schedule.startAt() != null && schedule.endAt() != null && !schedule.startAt().isBefore(schedule.endAt())) {
             errors.put("schedule.endAt", "must be after schedule.startAt");

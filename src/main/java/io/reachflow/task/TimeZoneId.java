@@ -1,4 +1,4 @@
-package io.reachflow.audience;
+package io.reachflow.task;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -12,8 +12,9 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 
 /**
- * A time zone that send windows and do-not-disturb days can be kept in: an IANA id ({@code Europe/Berlin}) or an
- * offset ({@code UTC}, {@code +02:00}). Null is valid: the task's time zone then applies.
+ * A time zone that schedules, send windows and do-not-disturb days can be kept in: an IANA id ({@code Europe/Berlin})
+ * or an offset ({@code UTC}, {@code +02:00}). Null is valid: the task's time zone (or UTC) then applies. On a user
+ * profile; the task's own is checked by {@link TaskDefinitionRules}, with the same {@link Validator#known}.
  */
 @Target(ElementType.FIELD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,17 +29,19 @@ public @interface TimeZoneId {
 
     class Validator implements ConstraintValidator<TimeZoneId, String> {
 
-        @Override
-        public boolean isValid(String zone, ConstraintValidatorContext context) {
-            if (zone == null) {
-                return true;
-            }
+        /** Whether {@code zone} names a time zone that {@link ZoneId#of} knows. */
+        public static boolean known(String zone) {
             try {
                 ZoneId.of(zone);
                 return true;
             } catch (DateTimeException unknown) {
                 return false;
             }
+        }
+
+        @Override
+        public boolean isValid(String zone, ConstraintValidatorContext context) {
+            return zone == null || known(zone);
         }
     }
 }
