@@ -35,11 +35,15 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>{@code create}: revokes the excluded users' access to this review work, so Tasklist never shows them
- *   work they may not do;</li>
+ *   work they may not do, and seals the process variables the work sees ({@link ReviewSeal});</li>
  *   <li>{@code assignment}: refuses a claim by an excluded user or one outside the candidate group;</li>
- *   <li>{@code complete}: refuses a decision by such a user, requires the decision (and a comment to
- *   reject), and records who decided.</li>
+ *   <li>{@code complete}: refuses a decision that set more than the decision (the route, say), one by someone
+ *   other than whoever claimed the work, and one by an excluded user or one outside the candidate group; requires
+ *   the decision (and a comment to reject), and records who decided;</li>
+ *   <li>{@code delete}: lets the seal go (the review was withdrawn or timed out).</li>
  * </ul>
+ * Candidate groups get {@code TASK_WORK} on the work (claim and complete; {@code application.yml}), not the engine's
+ * default {@code UPDATE}, with which a reviewer could also add candidate groups, set its owner or its variables.
  * A refusal is an {@link AuthorizationException}: 403 in {@code /engine-rest} and in our API.
  */
 @Component
@@ -49,16 +53,21 @@ public class SeparationOfDutiesListener implements TaskListener {
 
     private final LifecycleTransitions transitions;
     private final AuditTrail audit;
+    private final ReviewSeal seal;
 
-    public SeparationOfDutiesListener(LifecycleTransitions transitions, AuditTrail audit) {
+    public SeparationOfDutiesListener(LifecycleTransitions transitions, AuditTrail audit, ReviewSeal seal) {
         this.transitions = transitions;
         this.audit = audit;
+        this.seal = seal;
     }
 
     @Override
     public void notify(DelegateTask work) {
         switch (work.getEventName()) {
-            case EVENTNAME_CREATE -> hideFromExcluded(work);
+            case EVENTNAME_CREATE -> {
+                hideFromExcluded(work);
+                seal.seal(work);
+            }
             case EVENTNAME_ASSIGNMENT -> {
                 if (work.getAssignee() != null) {
                     requireAllowed(work, work.getAssignee(), "claim");
@@ -66,6 +75,7 @@ public class SeparationOfDutiesListener implements TaskListener {
                 }
             }
             case EVENTNAME_COMPLETE -> recordDecision(work);
+            case EVENTNAME_DELETE -> seal.release(work);
             default -> { }
         }
     }
@@ -88,6 +98,12 @@ public class SeparationOfDutiesListener implements TaskListener {
 
     private void recordDecision(DelegateTask work) {
         String decider = decider(work);
+        // first: what the checks below read (who decided the first level) must be what the work was created with
+        seal.check(work, decider);
+        if (work.getAssignee() != null && !work.getAssignee().equals(decider)) {
+            throw new AuthorizationException(decider + " may not decide the review of task "
+                    + LifecycleVariables.taskId(work) + ": " + work.getAssignee() + " claimed it");
+        }
         requireAllowed(work, decider, "decide");
         requireReviewer(work, decider, "decide");
         Boolean approved = ReviewVariables.approved(work);

@@ -262,6 +262,84 @@ class EngineRestSecurityTest {
         assertThat(task.path("approvalNote").asText()).isEqualTo("Wrong audience");
     }
 
+    /**
+     * A decision sets the decision only: a reviewer who also sets the route (one level instead of two) is refused,
+     * through {@code complete} and {@code submit-form} alike, and the review goes on as routed.
+     */
+    @Test
+    void refusesADecisionThatAlsoSetsTheRoute() {
+        long id = underReviewSms();
+        String work = openReviewWork(id).getId();
+        assertThat(post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", Fixtures.REVIEWER), work)
+                .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        ObjectNode oneLevel = decision(true, "one level will do");
+        ((ObjectNode) oneLevel.path("variables")).putObject("reviewLevels").put("value", 1).put("type", "Integer");
+        ObjectNode anotherTask = decision(true, "fine");
+        ((ObjectNode) anotherTask.path("variables")).putObject("newVariable").put("value", "x").put("type", "String");
+
+        ResponseEntity<JsonNode> completed = post(rita(), "/engine-rest/task/{id}/complete", oneLevel, work);
+        ResponseEntity<JsonNode> submitted = post(rita(), "/engine-rest/task/{id}/submit-form", oneLevel, work);
+        ResponseEntity<JsonNode> added = post(rita(), "/engine-rest/task/{id}/complete", anotherTask, work);
+
+        for (ResponseEntity<JsonNode> refused : List.of(completed, submitted)) {
+            assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(refused.getBody().path("message").asText()).contains("reviewLevels", "sets only 'approved'");
+        }
+        assertThat(added.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(added.getBody().path("message").asText()).contains("newVariable");
+        assertThat(openReviewWork(id).getTaskDefinitionKey()).isEqualTo(ReviewProcess.Element.USER_TASK_REVIEW.id());
+        assertThat(post(rita(), "/engine-rest/task/{id}/complete", decision(true, "fine"), work).getStatusCode())
+                .isEqualTo(HttpStatus.NO_CONTENT);
+        assertThat(openReviewWork(id).getTaskDefinitionKey())
+                .isEqualTo(ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id());
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+    }
+
+    /**
+     * A reviewer may see, claim and complete review work of their group (TASK_WORK), not change it: no other
+     * candidate group (an operator's), no owner (the creator), no variables (the second level's group).
+     */
+    @Test
+    void refusesReviewersChangingTheirWork() {
+        long id = underReviewSms();
+        String work = openReviewWork(id).getId();
+        RestClient rita = rita();
+
+        ResponseEntity<JsonNode> group = post(rita, "/engine-rest/task/{id}/identity-links",
+                object().put("groupId", "operators").put("type", "candidate"), work);
+        ResponseEntity<JsonNode> owner = rita.put().uri("/engine-rest/task/{id}", work).contentType(MediaType.APPLICATION_JSON)
+                .body(object().put("name", "Review task").put("owner", Fixtures.OPERATOR)).retrieve()
+                .toEntity(JsonNode.class);
+        ObjectNode modifications = object();
+        modifications.putObject("modifications").putObject("level2Group").put("value", "reviewers").put("type", "String");
+        ResponseEntity<JsonNode> variables = post(rita, "/engine-rest/task/{id}/variables", modifications, work);
+
+        assertThat(group.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(owner.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(variables.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        Task open = openReviewWork(id);
+        assertThat(open.getOwner()).isNull();
+        assertThat(engine.processEngine().getTaskService().getIdentityLinksForTask(work))
+                .extracting(org.camunda.bpm.engine.task.IdentityLink::getGroupId).doesNotContain("operators");
+        assertThat(engine.processEngine().getRuntimeService().getVariable(open.getProcessInstanceId(), "level2Group"))
+                .isEqualTo("senior-reviewers");
+    }
+
+    @Test
+    void refusesCompletingWorkAnotherReviewerClaimed() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+        assertThat(post(api.as("rob"), "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work)
+                .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+        ResponseEntity<JsonNode> complete = post(rita(), "/engine-rest/task/{id}/complete", decision(true, "mine"), work);
+
+        assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(complete.getBody().path("message").asText()).contains("rob claimed it");
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+    }
+
     @Test
     void refusesDeploymentEndpointsToNonAdmins() {
         for (String user : List.of(Fixtures.OPERATOR, Fixtures.REVIEWER, Fixtures.SENIOR_REVIEWER)) {
