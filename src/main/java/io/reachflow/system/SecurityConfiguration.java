@@ -26,7 +26,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * Every endpoint is authenticated. {@code /api/**} and {@code /engine-rest/**} take HTTP Basic against the Camunda
  * identity service; the webapps under {@code /camunda/**} keep their own login (same users). Groups decide what
  * {@code /api} allows; on {@code /engine-rest} the authenticated user is handed to the engine, whose
- * authorizations decide.
+ * authorizations decide, within what {@link EngineApiAccess} allows non-admins.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -70,13 +70,13 @@ class SecurityConfiguration {
                             problem(objectMapper, response, HttpStatus.UNAUTHORIZED, UNAUTHENTICATED);
                         }))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
-                        problem(objectMapper, response, HttpStatus.FORBIDDEN,
-                                "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
+                        problem(objectMapper, response, HttpStatus.FORBIDDEN, EngineApiAccess.adminsOnlyOnEngineRest(request)
+                                ? EngineApiAccess.refusal(request)
+                                : "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
                         // liveness and readiness for load balancers: status only, no details
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/engine-rest/deployment/**", "/engine-rest/engine/*/deployment/**")
-                        .hasAuthority(ADMINS)
+                        .requestMatchers(EngineApiAccess::adminsOnlyOnEngineRest).hasAuthority(ADMINS)
                         .requestMatchers("/engine-rest/**").authenticated()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject").hasAnyAuthority(REVIEWERS)
@@ -97,6 +97,16 @@ class SecurityConfiguration {
                 .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
         return http.build();
+    }
+
+    /** The webapps' copy of the engine's REST API allows non-admins what {@code /engine-rest} does. */
+    @Bean
+    FilterRegistrationBean<EngineApiAccess.WebappFilter> webappEngineApiAccess() {
+        FilterRegistrationBean<EngineApiAccess.WebappFilter> registration =
+                new FilterRegistrationBean<>(new EngineApiAccess.WebappFilter());
+        registration.addUrlPatterns("/camunda/api/engine/*");
+        registration.setName("webapp-engine-api-access");
+        return registration;
     }
 
     /**

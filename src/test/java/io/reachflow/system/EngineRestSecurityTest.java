@@ -17,6 +17,7 @@ import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.camunda.bpm.engine.task.Task;
@@ -338,6 +339,97 @@ class EngineRestSecurityTest {
         assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(complete.getBody().path("message").asText()).contains("rob claimed it");
         assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+    }
+
+    /**
+     * Beyond reads and their review work, the engine's API is for admins. The engine itself would have refused the
+     * job's execution too, but only after using up one of the job's retries: three such calls made an incident.
+     */
+    @Test
+    void keepsJobsProcessInstancesAndMetricsToAdmins() {
+        long id = createdBy(Fixtures.OPERATOR);
+        String instance = engine.processEngine().getRuntimeService().createProcessInstanceQuery()
+                .processInstanceBusinessKey(String.valueOf(id)).singleResult().getId();
+        String job = engine.processEngine().getManagementService().createJobQuery().list().stream()
+                .findFirst().map(org.camunda.bpm.engine.runtime.Job::getId).orElse("no-job");
+        for (String user : List.of(Fixtures.OPERATOR, Fixtures.REVIEWER)) {
+            RestClient client = api.as(user);
+            for (String path : List.of("/engine-rest/job/" + job + "/execute", "/engine-rest/engine/default/job/" + job
+                    + "/execute", "/engine-rest/process-instance/" + instance
+                    + "/modification", "/engine-rest/message", "/engine-rest/signal", "/engine-rest/condition")) {
+                ResponseEntity<JsonNode> refused = post(client, path, object());
+                assertThat(refused.getStatusCode()).as("POST %s as %s", path, user).isEqualTo(HttpStatus.FORBIDDEN);
+                assertThat(refused.getBody().path("detail").asText()).contains("Only camunda-admin may POST");
+            }
+            assertThat(post(client, "/engine-rest/%6Aob/" + job + "/execute", object()).getStatusCode())
+                    .as("an encoded letter").isIn(HttpStatus.FORBIDDEN, HttpStatus.BAD_REQUEST);
+            assertThat(get(client, "/engine-rest/metrics/activity-instance-start/sum").getStatusCode())
+                    .isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(client.delete().uri("/engine-rest/process-instance/{id}", instance).retrieve()
+                    .toEntity(JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(get(client, "/engine-rest/process-definition").getStatusCode()).isEqualTo(HttpStatus.OK);
+        }
+        assertThat(engine.processEngine().getManagementService().createJobQuery().withException().count()).isZero();
+        assertThat(get(api.as("demo"), "/engine-rest/metrics/activity-instance-start/sum").getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+    }
+
+    /** The webapps' copy of the engine's API allows a reviewer logged in to Tasklist what /engine-rest does. */
+    @Test
+    void keepsTheWebappsEngineApiToTheSameRules() {
+        WebappSession rita = new WebappSession(api.baseUrl());
+        assertThat(rita.post("/camunda/api/admin/auth/user/default/login/tasklist", "username=rita&password=demo")
+                .statusCode()).isEqualTo(200);
+        rita.open();
+
+        for (String refused : List.of("/camunda/api/engine/engine/default/job/any/execute",
+                "/camunda/api/engine/engine/default/message")) {
+            java.net.http.HttpResponse<String> answer = rita.post(refused, "{}");
+            assertThat(answer.statusCode()).as(refused).isEqualTo(403);
+            assertThat(answer.body()).contains("Only camunda-admin may POST");
+        }
+        assertThat(rita.post("/camunda/api/engine/engine/default/task", "{}").statusCode()).isEqualTo(200);
+    }
+
+    /** A browser's session with the webapps: their login, with the cookie and the CSRF token they ask for. */
+    private static final class WebappSession {
+
+        private final String baseUrl;
+        private final java.net.CookieManager cookies = new java.net.CookieManager();
+        private final java.net.http.HttpClient browser;
+
+        WebappSession(String baseUrl) {
+            this.baseUrl = baseUrl;
+            this.browser = java.net.http.HttpClient.newBuilder().cookieHandler(cookies).build();
+            open();
+        }
+
+        /** Opens Tasklist's page, which hands out the session's CSRF token as a cookie. */
+        void open() {
+            send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/camunda/app/tasklist/")).build());
+        }
+
+        java.net.http.HttpResponse<String> post(String path, String body) {
+            // read each time: the login starts a new session, whose token the next page hands out
+            String xsrf = cookies.getCookieStore().getCookies().stream()
+                    .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
+            return send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + path))
+                    .header("X-XSRF-TOKEN", xsrf)
+                    .header("Referer", baseUrl + "/camunda/app/tasklist/")
+                    .header("Content-Type", body.startsWith("{") ? "application/json" : "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        }
+
+        private java.net.http.HttpResponse<String> send(java.net.http.HttpRequest request) {
+            try {
+                return browser.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Test
