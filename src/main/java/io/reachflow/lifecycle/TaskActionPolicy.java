@@ -1,12 +1,18 @@
 package io.reachflow.lifecycle;
 
 import io.reachflow.system.DecisionTables;
+import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
 import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskStatus;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.springframework.stereotype.Component;
 
 /** Asks {@code dmn/task-actions.dmn} which actions a task allows. The API and {@code allowedActions} both use it. */
@@ -20,6 +26,29 @@ public class TaskActionPolicy {
 
     public TaskActionPolicy(DecisionTables decisionTables) {
         this.decisionTables = decisionTables;
+        decisionTables.check(DECISION_KEY, TaskActionPolicy::namesOurActions);
+    }
+
+    /**
+     * A version of the table is used only when, for every status, approval status and push type, its outputs name
+     * actions the code knows: a typo would otherwise fail every read of a task.
+     */
+    static void namesOurActions(Function<Map<String, Object>, DmnDecisionTableResult> evaluate) {
+        for (TaskStatus status : TaskStatus.values()) {
+            for (ApprovalStatus approval : ApprovalStatus.values()) {
+                for (PushType pushType : PushType.values()) {
+                    for (Object action : evaluate.apply(Map.of("status", status.name(), "approvalStatus",
+                            approval.name(), "pushType", pushType.name())).collectEntries(OUTPUT_ACTION)) {
+                        if (!(action instanceof String name) || Arrays.stream(TaskAction.values())
+                                .noneMatch(known -> known.name().equals(name))) {
+                            throw new IllegalStateException("its output '" + OUTPUT_ACTION + "' is " + action + " for "
+                                    + status + ", " + approval + ", " + pushType + ": not one of "
+                                    + Arrays.toString(TaskAction.values()));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public Set<TaskAction> allowedActions(OperationTask task) {

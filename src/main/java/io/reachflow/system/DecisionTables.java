@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.dmn.engine.DmnEngine;
@@ -16,6 +18,8 @@ import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +35,17 @@ import org.springframework.stereotype.Component;
  * <p>A table asked on every read, whose inputs are a few enumerated values, is evaluated once per deployed version
  * and combination of inputs ({@link #collectMemoized}): the FEEL engine spends about a millisecond per evaluation,
  * which a page of twenty tasks would otherwise pay twenty times.
+ *
+ * <p>A table the code reads in a set way (its outputs name our actions, say) may come with a {@link Check}: a new
+ * version that fails it is not used, with an ERROR naming the version and what is wrong, and the previous version
+ * that passed stays in use (across restarts too: the latest that passes is used). A typo a process owner deploys
+ * thus does not break every read of a task.
  */
 @Component
 public class DecisionTables {
 
     static final Duration LATEST_LOOKUP_TTL = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(DecisionTables.class);
     private static final int MEMOIZED_LIMIT = 10_000;
 
     private final RepositoryService repositoryService;
@@ -44,6 +54,8 @@ public class DecisionTables {
     private final Map<String, Latest> latestByKey = new ConcurrentHashMap<>();
     private final Map<String, DmnDecision> parsedByDefinitionId = new ConcurrentHashMap<>();
     private final Map<Evaluation, List<String>> memoized = new ConcurrentHashMap<>();
+    private final Map<String, Check> checks = new ConcurrentHashMap<>();
+    private final Set<String> rejected = ConcurrentHashMap.newKeySet();
 
     public DecisionTables(ProcessEngine processEngine, Clock clock) {
         this.repositoryService = processEngine.getRepositoryService();
@@ -80,6 +92,12 @@ public class DecisionTables {
         return outputs;
     }
 
+    /** Has every version of the decision that is to be used checked first. */
+    public void check(String decisionKey, Check check) {
+        checks.put(decisionKey, check);
+        latestByKey.remove(decisionKey);
+    }
+
     /** Forgets which versions are the latest, so the next evaluation looks them up again (after a deployment). */
     public void refresh() {
         latestByKey.clear();
@@ -104,10 +122,50 @@ public class DecisionTables {
             if (definition == null) {
                 throw new IllegalStateException("Decision " + decisionKey + " is not deployed");
             }
-            latest = new Latest(definition.getId(), now);
+            String used = latest != null && latest.latestId().equals(definition.getId()) ? latest.definitionId()
+                    : usable(decisionKey, definition, latest == null ? null : latest.definitionId());
+            latest = new Latest(used, definition.getId(), now);
             latestByKey.put(decisionKey, latest);
         }
         return latest.definitionId();
+    }
+
+    /**
+     * The definition to use now that {@code definition} is the latest: it, when it passes the decision's check;
+     * otherwise the one used before, or, with none (at start), the latest earlier version that passes.
+     */
+    private String usable(String decisionKey, DecisionDefinition definition, String usedBefore) {
+        Check check = checks.get(decisionKey);
+        if (check == null || passes(decisionKey, definition, check)) {
+            return definition.getId();
+        }
+        if (usedBefore != null) {
+            return usedBefore;
+        }
+        return repositoryService.createDecisionDefinitionQuery().decisionDefinitionKey(decisionKey)
+                .orderByDecisionDefinitionVersion().desc().list().stream()
+                .filter(earlier -> passes(decisionKey, earlier, check))
+                .findFirst()
+                .map(DecisionDefinition::getId)
+                .orElseThrow(() -> new IllegalStateException("No deployed version of decision " + decisionKey
+                        + " passes its check: see the errors logged above"));
+    }
+
+    private boolean passes(String decisionKey, DecisionDefinition definition, Check check) {
+        if (rejected.contains(definition.getId())) {
+            return false;
+        }
+        try {
+            DmnDecision decision = parsed(decisionKey, definition.getId());
+            check.verify(inputs -> dmnEngine.evaluateDecisionTable(decision, inputs));
+            return true;
+        } catch (RuntimeException wrong) {
+            rejected.add(definition.getId());
+            log.error("Decision {} version {} ({}, deployment {}) is not used: {}. Deploy a corrected version; until "
+                    + "then the previous version that passed stays in use", decisionKey, definition.getVersion(),
+                    definition.getResourceName(), definition.getDeploymentId(), wrong.getMessage());
+            return false;
+        }
     }
 
     private DmnDecision parse(String decisionKey, String definitionId) {
@@ -118,7 +176,16 @@ public class DecisionTables {
         }
     }
 
-    private record Latest(String definitionId, Instant checkedAt) {
+    /** The definition used, the latest deployed (the same unless that failed its check), and when it was looked up. */
+    private record Latest(String definitionId, String latestId, Instant checkedAt) {
+    }
+
+    /** What a version of a decision must satisfy to be used: throws, saying what is wrong, when it does not. */
+    @FunctionalInterface
+    public interface Check {
+
+        /** Checks the decision, evaluated by {@code evaluate} for the inputs given to it. */
+        void verify(Function<Map<String, Object>, DmnDecisionTableResult> evaluate);
     }
 
     private record Evaluation(String definitionId, String outputName, Map<String, Object> inputs) {

@@ -200,7 +200,7 @@ class ProviderDeliveryTest {
         List<Incident> incidents = engine.processEngine().getRuntimeService().createIncidentQuery()
                 .processInstanceId(deliveries.deliveryOf(task).getId()).list();
         assertThat(incidents).hasSize(1);
-        assertThat(incidents.get(0).getIncidentMessage()).contains("2 recipients wait", "HTTP 503");
+        assertThat(incidents.get(0).getIncidentMessage()).contains("Task " + task.getId() + ", push ", "2 recipients wait", "HTTP 503");
         assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERING);
         assertThat(output.getOut()).contains("Task " + task.getId() + ": 'Deliver batch' failed through all its "
                 + "retries and waits for an admin (Cockpit, process instance " + deliveries.deliveryOf(task).getId());

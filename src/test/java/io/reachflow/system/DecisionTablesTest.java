@@ -14,6 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The actions table is remembered per deployed version: a version deployed at run time still takes effect. */
@@ -51,6 +54,27 @@ class DecisionTablesTest {
             decisionTables.refresh();
         }
         assertThat(policy.allowedActions(draft)).as("the shipped table again").contains(TaskAction.COPY);
+    }
+
+    /** A version naming an action the code does not know is not used: the one before it stays, with an ERROR. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aVersionWithAnUnknownActionIsNotUsed(CapturedOutput output) {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        Deployment typo = engine.processEngine().getRepositoryService().createDeployment()
+                .name("task-actions with a typo (test)")
+                .addString("task-actions.dmn", shippedActionsTable().replace(
+                        "<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>"))
+                .deploy();
+        try {
+            decisionTables.refresh();
+            assertThat(policy.allowedActions(draft)).contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
+            assertThat(output.getOut()).contains("ERROR").contains("Decision task-actions version")
+                    .contains("PAUZE").contains("is not used");
+        } finally {
+            engine.processEngine().getRepositoryService().deleteDeployment(typo.getId(), true);
+            decisionTables.refresh();
+        }
     }
 
     private String shippedActionsTable() {

@@ -44,7 +44,9 @@ public class DeliverBatchDelegate implements JavaDelegate {
         DeliveryProcess.clearWait(execution);
         BatchResult result = delivery.deliverBatch(pushId, batch, execution.getProcessInstanceId());
         if (result.mustRetry()) {
-            throw new DeliveryDeferredException("Push " + pushId + " batch " + batch + ": " + result.left()
+            // the incident's message, in Cockpit and /api/tasks/{id}/incidents: the business key is the task id
+            throw new DeliveryDeferredException("Task " + execution.getBusinessKey() + ", push " + pushId + ", batch "
+                    + batch + ": " + result.left()
                     + " recipients wait (" + result.reason() + ")"
                     + (result.retryAfter() == null ? "" : ", at least " + result.retryAfter()), result.dueAt());
         }
