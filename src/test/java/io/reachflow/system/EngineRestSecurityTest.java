@@ -391,6 +391,21 @@ class EngineRestSecurityTest {
         assertThat(rita.post("/camunda/api/engine/engine/default/task", "{}").statusCode()).isEqualTo(200);
     }
 
+    /** An upload nobody may make is refused as such, not failed on: no 500, nothing at ERROR. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void refusesUploadsWithoutAServerError(CapturedOutput output) {
+        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+        form.add("a", "b");
+        ResponseEntity<JsonNode> anonymous = api.anonymous().post()
+                .uri("/camunda/api/engine/engine/default/deployment/create").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(form).retrieve().toEntity(JsonNode.class);
+
+        assertThat(anonymous.getStatusCode().is4xxClientError()).as("%s", anonymous).isTrue();
+        assertThat(deploy(api.as(Fixtures.OPERATOR)).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(output.getOut()).doesNotContain("ERROR");
+    }
+
     /** A browser's session with the webapps: their login, with the cookie and the CSRF token they ask for. */
     private static final class WebappSession {
 
