@@ -95,7 +95,11 @@ class SecurityConfiguration {
     SecurityFilterChain webappSecurity(HttpSecurity http) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()))
-                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+                // Camunda's first-admin page: anyone who found it while nobody is admin could make themselves one.
+                // The first admin is configuration (AdminAccount); a start without one is refused.
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/camunda/api/admin/setup/**").denyAll()
+                        .anyRequest().permitAll());
         return http.build();
     }
 

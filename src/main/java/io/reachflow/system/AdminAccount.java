@@ -1,0 +1,81 @@
+package io.reachflow.system;
+
+import java.util.Arrays;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
+import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who administers Reachflow is configuration: {@code camunda.bpm.admin-user}, which the Camunda starter creates,
+ * with the group {@code camunda-admin}, at the first start ({@code REACHFLOW_ADMIN_USER} and
+ * {@code REACHFLOW_ADMIN_PASSWORD} in the {@code postgres} profile; {@code demo} in the {@code demo} profile).
+ * Outside the {@code demo} profile the start is refused:
+ * <ul>
+ *   <li>when that admin's password is missing, blank or an unresolved placeholder (the starter would have created
+ *   the admin with that text, or with the user id, as its password);</li>
+ *   <li>when, after it, nobody is in {@code camunda-admin}: Camunda's first-admin page would let anyone who finds
+ *   it create one. (That page is closed anyway: {@code SecurityConfiguration}.)</li>
+ * </ul>
+ * The password is used when the admin is created, once; later starts leave it as it is (change it in Admin).
+ */
+@Component
+class AdminAccount extends AbstractProcessEnginePlugin {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminAccount.class);
+
+    private final CamundaBpmProperties camunda;
+    private final ProcessEngine engine;
+    private final boolean demo;
+
+    AdminAccount(CamundaBpmProperties camunda, @Lazy ProcessEngine engine, Environment environment) {
+        this.camunda = camunda;
+        this.engine = engine;
+        this.demo = Arrays.asList(environment.getActiveProfiles()).contains("demo")
+                || environment.getActiveProfiles().length == 0
+                && Arrays.asList(environment.getDefaultProfiles()).contains("demo");
+    }
+
+    @Override
+    public void preInit(ProcessEngineConfigurationImpl configuration) {
+        AdminUserProperty admin = camunda.getAdminUser();
+        if (demo || admin == null || admin.getId() == null) {
+            return;
+        }
+        String password = admin.getPassword();
+        if (password == null || password.isBlank() || password.contains("${") || password.equals(admin.getId())) {
+            throw new IllegalStateException("The admin " + admin.getId() + " has no password of its own: set "
+                    + "REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.password), or run with the demo profile");
+        }
+    }
+
+    /** After the start: the starter created the configured admin by now, on a new database. */
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(0)
+    void requireAnAdmin() {
+        if (demo) {
+            return;
+        }
+        IdentityService identity = engine.getIdentityService();
+        long admins = identity.createUserQuery().memberOfGroup(Groups.ADMINS).count();
+        if (admins == 0) {
+            throw new IllegalStateException("Nobody is in " + Groups.ADMINS + ": name the first admin with "
+                    + "REACHFLOW_ADMIN_USER and REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.id and .password, "
+                    + "as the postgres profile does), or run with the demo profile");
+        }
+        log.info("{} admin(s) in {}{}", admins, Groups.ADMINS, camunda.getAdminUser() == null
+                || camunda.getAdminUser().getId() == null ? ""
+                : "; the configured admin " + camunda.getAdminUser().getId() + " is created at the first start only, "
+                        + "its password changed in Admin after that");
+    }
+}
