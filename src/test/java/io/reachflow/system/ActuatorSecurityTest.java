@@ -53,6 +53,21 @@ class ActuatorSecurityTest {
         assertThat(health.getBody()).contains("\"status\":\"UP\"").doesNotContain("components", "db");
     }
 
+    /** Readiness includes the database (a node that lost it takes no traffic); info names the release. */
+    @Test
+    void readinessChecksTheDatabaseAndInfoNamesTheRelease() {
+        ResponseEntity<String> readiness = api.anonymous().get().uri("/actuator/health/readiness").retrieve()
+                .toEntity(String.class);
+        ResponseEntity<String> info = api.as("demo").get().uri("/actuator/info").retrieve().toEntity(String.class);
+
+        assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(readiness.getBody()).contains("\"status\":\"UP\"");
+        assertThat(info.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(info.getBody()).contains("\"build\"", "\"artifact\":\"reachflow\"", "\"version\"");
+        assertThat(api.as(Fixtures.OPERATOR).get().uri("/actuator/info").retrieve().toEntity(String.class)
+                .getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
     @Test
     void metricsAreForAdminsOnlyAndShowWhatDeliveryDid() {
         OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(3), PushType.MANUAL, Channel.IN_APP,
