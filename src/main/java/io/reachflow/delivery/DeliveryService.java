@@ -15,6 +15,7 @@ import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.PushType;
+import io.reachflow.task.TaskDefinition;
 import io.reachflow.task.TaskNotFoundException;
 import io.reachflow.task.TaskStatus;
 import java.sql.ResultSet;
@@ -86,8 +87,10 @@ public class DeliveryService {
         OperationTask task = task(taskId);
         Push push = pushes.save(Push.start(task, PushKind.TEST, PushTrigger.TEST, clock.instant()));
         Timestamp now = Timestamp.from(clock.instant());
+        // a task saved before a tester named twice was one still has the name twice: one recipient each
+        List<String> testers = TaskDefinition.distinctTesters(task.getTesters());
         jdbc.batchUpdate("insert into push_recipient (push_id, user_id, status, updated_at) values (?, ?, 'PLANNED', ?)",
-                task.getTesters(), task.getTesters().size(), (statement, tester) -> {
+                testers, testers.size(), (statement, tester) -> {
                     statement.setLong(1, push.getId());
                     statement.setString(2, tester);
                     statement.setTimestamp(3, now);

@@ -77,8 +77,9 @@ public class TaskCommands {
     public OperationTask changeTesters(long id, List<String> testers, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
         boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
-        audit.record(task, actor.name(), "CHANGE_TESTERS", String.join(", ", testers),
-                t -> t.changeTesters(testers, clock.instant()));
+        List<String> distinct = TaskDefinition.distinctTesters(testers);
+        audit.record(task, actor.name(), "CHANGE_TESTERS", String.join(", ", distinct),
+                t -> t.changeTesters(distinct, clock.instant()));
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);
             delivery.stopPushes(id, "TASK_EDITED");

@@ -131,10 +131,10 @@ public class OperationTask {
         updatedAt = now;
     }
 
-    /** The testers are part of what gets approved: changing them is an edit. */
+    /** The testers are part of what gets approved: changing them is an edit. A tester named twice is one. */
     public void changeTesters(List<String> newTesters, Instant now) {
         requireStatus("change testers", EDITABLE);
-        testers = List.copyOf(newTesters);
+        testers = TaskDefinition.distinctTesters(newTesters);
         if (status == TaskStatus.PAUSED) {
             status = TaskStatus.TESTING;
             approvalStatus = ApprovalStatus.NONE;

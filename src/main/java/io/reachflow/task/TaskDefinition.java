@@ -1,8 +1,12 @@
 package io.reachflow.task;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Everything an operator defines about a task: what create and edit set. */
+/**
+ * Everything an operator defines about a task: what create and edit set. A tester named twice is one tester (ids
+ * are case-sensitive), in the order first named.
+ */
 public record TaskDefinition(
         String name,
         String description,
@@ -20,6 +24,11 @@ public record TaskDefinition(
 
     public TaskDefinition {
         schedule = schedule == null ? Schedule.immediately() : schedule;
-        testers = testers == null ? List.of() : List.copyOf(testers);
+        testers = testers == null ? List.of() : distinctTesters(testers);
+    }
+
+    /** The testers without repeats, each where it was first named: a test round reaches each once. */
+    public static List<String> distinctTesters(List<String> testers) {
+        return List.copyOf(new LinkedHashSet<>(testers));
     }
 }

@@ -103,6 +103,16 @@ class OperationTaskTest {
     }
 
     @Test
+    void aTesterNamedTwiceIsOneInTheOrderFirstNamed() {
+        OperationTask task = draft();
+        task.changeTesters(List.of("una", "olivia", "una", "Una"), NOW);
+        assertThat(task.getTesters()).containsExactly("una", "olivia", "Una");
+        assertThat(OperationTask.create(new TaskDefinition("x", null, null, null, null, Channel.IN_APP, PushType.MANUAL,
+                new Audience(AudienceType.ALL, null, null, null), new Content(null, "b", null), null, null, null,
+                List.of("olivia", "olivia")), "olivia", NOW).getTesters()).containsExactly("olivia");
+    }
+
+    @Test
     void refusesEditWhileRunningOrUnderReview() {
         assertThatThrownBy(() -> running().edit(definition(PushType.MANUAL, null), NOW))
                 .isInstanceOf(IllegalTransitionException.class);

@@ -210,6 +210,35 @@ class TaskActionsApiTest {
     }
 
     /**
+     * A tester named twice is one tester, first place kept, on create, edit and a new list: the test round reaches
+     * each once (it recorded the second as a duplicate and failed its job into an incident). Ids are case-sensitive.
+     */
+    @Test
+    void aTesterNamedTwiceIsOneTester() {
+        ObjectNode body = manualInAppTask("Tested once each");
+        body.set("testers",
+                HttpJson.array(Fixtures.OPERATOR_AND_REVIEWER, Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER));
+        JsonNode created = post(olivia(), "/api/tasks", body).getBody();
+        long id = created.path("id").asLong();
+        assertThat(texts(created.path("testers"))).containsExactly(Fixtures.OPERATOR_AND_REVIEWER, Fixtures.OPERATOR);
+
+        ObjectNode twice = object();
+        twice.set("testers", HttpJson.array(Fixtures.OPERATOR, "OLIVIA", Fixtures.OPERATOR));
+        ResponseEntity<JsonNode> changed = olivia().put().uri("/api/tasks/{id}/testers", id)
+                .header(HttpHeaders.IF_MATCH, "*").body(twice).retrieve().toEntity(JsonNode.class);
+
+        assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(texts(changed.getBody().path("testers"))).containsExactly(Fixtures.OPERATOR, "OLIVIA");
+        act(Fixtures.OPERATOR, id, "test", null);
+        engine.runDueJobs(id);
+        assertThat(get(olivia(), "/api/tasks/{id}/incidents", id).getBody()).isEmpty();
+        JsonNode round = get(olivia(), "/api/tasks/{id}/test-rounds", id).getBody().get(0);
+        assertThat(texts(round.path("testers"), "userId")).as("in user id order")
+                .containsExactly("OLIVIA", Fixtures.OPERATOR);
+        assertThat(texts(round.path("testers"), "status")).containsExactly("FAILED", "DELIVERED");
+    }
+
+    /**
      * The testers are part of what is approved: a new list sends a paused task back to testing. The list is replaced
      * whole, so the change says which version it was made from.
      */
