@@ -1,8 +1,7 @@
 package io.reachflow.system;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.reachflow.lifecycle.TaskActionPolicy.ActionNotAllowedException;
 import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.InvalidTaskException;
@@ -10,7 +9,10 @@ import io.reachflow.task.StaleVersionException;
 import io.reachflow.task.TaskNotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 
 import org.camunda.bpm.engine.AuthorizationException;
@@ -18,6 +20,7 @@ import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -28,8 +31,12 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
@@ -80,8 +87,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = e.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> new FieldError(
-                        result.getMethodParameter().getParameterName(), error.getDefaultMessage())))
+                .flatMap(result -> result instanceof ParameterErrors body
+                        // a body validated with the parameters: its fields, as when it is validated on its own
+                        ? body.getFieldErrors().stream()
+                                .map(error -> new FieldError(error.getField(), error.getDefaultMessage()))
+                        : result.getResolvableErrors().stream().map(error -> new FieldError(
+                                parameterName(result.getMethodParameter()), error.getDefaultMessage())))
+                .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid parameter(s)");
         problem.setTitle("Invalid request");
@@ -89,23 +101,37 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
+    /**
+     * A body Jackson could not read, said in words of the API: not JSON (where), missing, or a field it cannot take
+     * (which, and what it may be). The detail never names a Java type or method.
+     */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        Throwable cause = e.getMostSpecificCause();
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The body is not readable: " + cause.getMessage()
-                .replaceAll("\\s*at \\[Source.*", "").replaceAll("\\(class [^)]*\\)", "").trim());
-        problem.setTitle("Unreadable request body");
-        if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            problem.setProperty("errors", List.of(new FieldError(fieldPath(mapping), unreadableValue(mapping))));
+        ProblemDetail problem;
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            JsonReadProblem read = JsonReadProblem.of(mapping);
+            problem = problem(HttpStatus.BAD_REQUEST, read.sentence());
+            if (!read.field().isEmpty()) {
+                problem.setProperty("errors", List.of(new FieldError(read.field(), read.message())));
+            }
+        } else if (e.getCause() instanceof JacksonException syntax) {
+            problem = problem(HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + JsonReadProblem.syntax(syntax));
+        } else if (e.getCause() == null
+                && String.valueOf(e.getMessage()).startsWith("Required request body is missing")) {
+            problem = problem(HttpStatus.BAD_REQUEST, "The body is missing");
+        } else {
+            log.debug("Unreadable request body", e);
+            problem = problem(HttpStatus.BAD_REQUEST, "The body cannot be read");
         }
+        problem.setTitle("Unreadable request body");
         return ResponseEntity.badRequest().body(problem);
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<ProblemDetail> constraintViolations(ConstraintViolationException e) {
         List<FieldError> errors = e.getConstraintViolations().stream()
-                .map(violation -> new FieldError(violation.getPropertyPath().toString(), violation.getMessage()))
+                .map(violation -> new FieldError(fieldPath(violation.getPropertyPath()), violation.getMessage()))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
@@ -218,30 +244,27 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
     }
 
-    /** The JSON path of the value Jackson could not read, as {@code audience.type} or {@code testers[0]}. */
-    private static String fieldPath(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
+    /** A parameter as the request names it: the name of its query parameter, path variable or header. */
+    private static String parameterName(MethodParameter parameter) {
+        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
+        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        String name = query != null ? query.name() : path != null ? path.name() : header != null ? header.name() : "";
+        return name.isEmpty() ? parameter.getParameterName() : name;
     }
 
-    private static String unreadableValue(JsonMappingException e) {
-        if (e instanceof InvalidFormatException invalid) {
-            Class<?> type = invalid.getTargetType();
-            return "invalid value '" + invalid.getValue() + "'" + (type != null && type.isEnum()
-                    ? "; one of " + List.of(type.getEnumConstants()) : "");
+    /**
+     * A violation's path without the method it was found on: a method parameter's reads {@code upsert.id}, and the
+     * API knows only {@code id}.
+     */
+    private static String fieldPath(Path path) {
+        Iterator<Path.Node> nodes = path.iterator();
+        Path.Node first = nodes.hasNext() ? nodes.next() : null;
+        if (first != null && (first.getKind() == ElementKind.METHOD || first.getKind() == ElementKind.CONSTRUCTOR)
+                && path.toString().startsWith(first.getName() + ".")) {
+            return path.toString().substring(first.getName().length() + 1);
         }
-        if (e instanceof ValueInstantiationException refused && refused.getCause() instanceof IllegalArgumentException
-                && refused.getCause().getMessage() != null) {
-            return refused.getCause().getMessage(); // what the value's own parser said of it
-        }
-        return "cannot be read from the given JSON";
+        return path.toString();
     }
 
     private static ProblemDetail problem(HttpStatus status, @Nullable String detail) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -70,6 +71,25 @@ class UserApiTest {
         assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(errorFields(refused.getBody())).containsExactlyInAnyOrder("email", "phone", "timeZone", "locale");
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** What is wrong with a profile's body or path is said in the API's words, not Jackson's or a method's. */
+    @Test
+    void refusesAttributesThatAreNoObjectAndABadIdInTheApisWords() {
+        String id = "gil-" + uniqueWord();
+        ObjectNode textAttributes = userProfile("Gil", "Faro");
+        textAttributes.put("attributes", "x");
+
+        ResponseEntity<JsonNode> notAnObject = put(operator(), "/api/users/{id}", textAttributes, id);
+        ResponseEntity<JsonNode> badId = put(operator(), "/api/users/{id}", userProfile("Gil", "Faro"), "gil " + id);
+
+        assertThat(List.of(notAnObject, badId)).extracting(ResponseEntity::getStatusCode)
+                .containsOnly(HttpStatus.BAD_REQUEST);
+        assertThat(notAnObject.getBody().path("detail").asText()).isEqualTo("Field 'attributes' must be an object");
+        assertThat(errorFields(badId.getBody())).as("the path's name, not the method's").containsExactly("id");
+        for (ResponseEntity<JsonNode> refused : List.of(notAnObject, badId)) {
+            assertThat(refused.getBody().toString()).doesNotContain("java.", "io.reachflow", "upsert");
+        }
     }
 
     private RestClient operator() {

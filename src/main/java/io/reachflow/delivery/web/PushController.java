@@ -24,7 +24,6 @@ import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.http.HttpStatus;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -32,7 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 @RestController
-@Validated
 @RequestMapping("/api/tasks/{id}")
 @Tag(name = "Pushes", description = "A task's test rounds and push history")
 class PushController {

@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -215,8 +217,40 @@ class TaskValidationTest {
 
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(refused.getBody().path("detail").asText()).isNotBlank();
+        assertThat(refused.getBody().path("detail").asText()).startsWith("The body is not valid JSON: ")
+                .endsWith(" at line 1, column 10");
         assertThat(tasks.count()).isEqualTo(before);
+    }
+
+    /** What Jackson says of a body names Java types and methods; the API says it in its own words. */
+    @Test
+    void saysWhatIsWrongWithABodyWithoutJavaInternals() {
+        long id = post(olivia(), "/api/tasks", manualInAppTask("Read back")).getBody().path("id").asLong();
+        ObjectNode doNotDisturb = manualInAppTask("Funday");
+        doNotDisturb.putObject("schedule").set("doNotDisturbDays", HttpJson.array("FUNDAY"));
+
+        Map<String, ResponseEntity<JsonNode>> refused = new LinkedHashMap<>();
+        refused.put("The body is missing", olivia().post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+                .retrieve().toEntity(JsonNode.class));
+        refused.put("The body must be an object", post(olivia(), "/api/tasks", HttpJson.array("name")));
+        refused.put("Field 'channel' cannot be 'FAX'; one of [IN_APP, PUSH, SMS, EMAIL, WEBHOOK]",
+                post(olivia(), "/api/tasks", manualInAppTask("Fax").put("channel", "FAX")));
+        refused.put("Field 'version' must be a number",
+                put(olivia(), "/api/tasks/{id}", manualInAppTask("Renamed").put("version", "latest"), id));
+        refused.put("Field 'testers' must be a list",
+                post(olivia(), "/api/tasks", manualInAppTask("One tester").put("testers", Fixtures.OPERATOR)));
+        refused.put("Field 'schedule.doNotDisturbDays[0]' cannot be 'FUNDAY'; one of [MONDAY, TUESDAY, WEDNESDAY, "
+                + "THURSDAY, FRIDAY, SATURDAY, SUNDAY]", post(olivia(), "/api/tasks", doNotDisturb));
+
+        refused.forEach((detail, response) -> {
+            assertThat(response.getStatusCode()).as(detail).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(response.getHeaders().getContentType()).as(detail).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(response.getBody().path("detail").asText()).isEqualTo(detail);
+            assertThat(response.getBody().toString()).as(detail)
+                    .doesNotContain("io.reachflow", "java.", "TaskController", "`", "Source");
+        });
+        assertThat(refused.get("Field 'version' must be a number").getBody().path("errors").get(0).path("field")
+                .asText()).isEqualTo("version");
     }
 
     @Test
@@ -242,6 +276,7 @@ class TaskValidationTest {
         assertThat(errorFields(refusedList("/api/tasks?page=-1"))).containsExactly("page");
         assertThat(errorFields(refusedList("/api/tasks?page=first"))).containsExactly("page");
         assertThat(errorFields(refusedList("/api/tasks?sort=password,asc"))).containsExactly("sort");
+        assertThat(errorFields(refusedList("/api/tasks/1/pushes/1/recipients?size=0"))).containsExactly("size");
     }
 
     @Test
