@@ -73,6 +73,26 @@ class UserApiTest {
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /** Read, change, send back: a profile as {@code GET} answers it is a profile {@code PUT} takes. */
+    @Test
+    void replacesAProfileAsItWasRead() {
+        String id = "fay-" + uniqueWord();
+        ObjectNode profile = userProfile("Fay", "Porto");
+        profile.set("tags", array("vip"));
+        profile.set("optOut", array("SMS"));
+        put(operator(), "/api/users/{id}", profile, id);
+        ObjectNode read = (ObjectNode) get(operator(), "/api/users/{id}", id).getBody();
+        read.put("name", "Fay F.");
+
+        ResponseEntity<JsonNode> replaced = put(operator(), "/api/users/{id}", read, id);
+
+        assertThat(replaced.getStatusCode()).isEqualTo(HttpStatus.OK);
+        JsonNode stored = get(operator(), "/api/users/{id}", id).getBody();
+        assertThat(stored.path("name").asText()).isEqualTo("Fay F.");
+        assertThat(texts(stored.path("tags"))).containsExactly("vip");
+        assertThat(stored.path("attributes").path("city").asText()).isEqualTo("Porto");
+    }
+
     /** What is wrong with a profile's body or path is said in the API's words, not Jackson's or a method's. */
     @Test
     void refusesAttributesThatAreNoObjectAndABadIdInTheApisWords() {
@@ -90,6 +110,25 @@ class UserApiTest {
         for (ResponseEntity<JsonNode> refused : List.of(notAnObject, badId)) {
             assertThat(refused.getBody().toString()).doesNotContain("java.", "io.reachflow", "upsert");
         }
+    }
+
+    /** A field a profile does not have is refused, named; attributes are free JSON. */
+    @Test
+    void refusesAFieldAProfileDoesNotHave() {
+        String id = "hal-" + uniqueWord();
+        ObjectNode misspelt = userProfile("Hal", "Faro");
+        misspelt.put("emial", "hal@example.com");
+        ObjectNode freeAttributes = userProfile("Hal", "Faro");
+        freeAttributes.with("attributes").putObject("anything").set("goes", array("here"));
+
+        ResponseEntity<JsonNode> unknown = put(operator(), "/api/users/{id}", misspelt, id);
+
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(unknown.getBody())).containsExactly("emial");
+        assertThat(unknown.getBody().path("errors").get(0).path("message").asText()).startsWith("unknown field")
+                .contains("email");
+        assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(put(operator(), "/api/users/{id}", freeAttributes, id).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
     private RestClient operator() {

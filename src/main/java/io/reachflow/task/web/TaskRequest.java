@@ -1,5 +1,6 @@
 package io.reachflow.task.web;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.reachflow.task.Audience;
 import io.reachflow.task.Channel;
 import io.reachflow.task.Content;
@@ -14,7 +15,13 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 
-/** The body of {@code POST /api/tasks} and {@code PUT /api/tasks/{id}}. */
+/**
+ * The body of {@code POST /api/tasks} and {@code PUT /api/tasks/{id}}. Any other field is refused, but those a
+ * {@link TaskView} has beyond it (its state, who and when) are ignored, so that a task read, changed and sent back
+ * is an edit.
+ */
+@JsonIgnoreProperties({"id", "status", "approvalStatus", "approvalNote", "createdBy", "createdAt", "updatedAt",
+        "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
 record TaskRequest(
         @NotBlank @Size(min = 1, max = 64) String name,
         @Size(max = 2000) String description,

@@ -100,6 +100,27 @@ class TaskApiTest {
         assertThat(noMethod.getBody().path("detail").asText()).contains("PATCH");
     }
 
+    /** Read, change, send back: the fields only the view has (state, who, when) are ignored, not refused. */
+    @Test
+    void editsATaskAsItWasReadWithItsReadOnlyFieldsIgnored() {
+        long id = createdByOlivia("As read").path("id").asLong();
+        ObjectNode read = (ObjectNode) get(olivia(), "/api/tasks/{id}", id).getBody();
+        read.put("name", "As read, renamed");
+        read.put("status", "RUNNING");
+        read.put("createdBy", "mallory");
+
+        ResponseEntity<JsonNode> edited = put(olivia(), "/api/tasks/{id}", read, id);
+
+        assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
+        JsonNode task = get(olivia(), "/api/tasks/{id}", id).getBody();
+        assertThat(task.path("name").asText()).isEqualTo("As read, renamed");
+        assertThat(task.path("status").asText()).isEqualTo("DRAFT");
+        assertThat(task.path("createdBy").asText()).isEqualTo(Fixtures.OPERATOR);
+        for (String field : List.of("audience", "content", "schedule", "testers", "subgroup")) {
+            assertThat(task.path(field)).as(field).isEqualTo(read.path(field));
+        }
+    }
+
     @Test
     void answersNotFoundForAnUnknownTask() {
         long unknown = 987_654_321L;

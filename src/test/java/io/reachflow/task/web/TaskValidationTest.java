@@ -7,6 +7,7 @@ import static io.reachflow.support.HttpJson.post;
 import static io.reachflow.support.HttpJson.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
@@ -14,12 +15,16 @@ import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.OperationTaskRepository;
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -251,6 +256,38 @@ class TaskValidationTest {
         });
         assertThat(refused.get("Field 'version' must be a number").getBody().path("errors").get(0).path("field")
                 .asText()).isEqualTo("version");
+    }
+
+    /** A misspelt field would have been dropped: a one-time task without its send time sends at once on approval. */
+    @Test
+    void refusesAnUnknownFieldNamingIt() {
+        ObjectNode misspelt = manualInAppTask("Misspelt");
+        misspelt.put("pushType", "ONE_TIME");
+        misspelt.putObject("schedule").put("sendat", inDays(30));
+        ObjectNode unknown = manualInAppTask("Coloured").put("colour", "red");
+
+        JsonNode problem = refusedCreate(misspelt);
+
+        assertThat(errorFields(problem)).containsExactly("schedule.sendat");
+        assertThat(problem.path("errors").get(0).path("message").asText()).startsWith("unknown field; known fields: ")
+                .contains("sendAt", "timeZone");
+        assertThat(problem.path("detail").asText()).startsWith("Field 'schedule.sendat' is unknown");
+        assertThat(errorFields(refusedCreate(unknown))).containsExactly("colour");
+    }
+
+    /**
+     * A task as {@code GET} answers it can be changed and sent back: what the view has beyond the request (its state,
+     * who and when) is ignored, not refused as unknown.
+     */
+    @Test
+    void theFieldsARequestIgnoresAreTheViewsReadOnlyOnes() {
+        Set<String> request = Arrays.stream(TaskRequest.class.getRecordComponents()).map(RecordComponent::getName)
+                .collect(Collectors.toSet());
+        Set<String> readOnly = Arrays.stream(TaskView.class.getRecordComponents()).map(RecordComponent::getName)
+                .filter(name -> !request.contains(name)).collect(Collectors.toSet());
+
+        assertThat(TaskRequest.class.getAnnotation(JsonIgnoreProperties.class).value())
+                .containsExactlyInAnyOrderElementsOf(readOnly);
     }
 
     @Test
