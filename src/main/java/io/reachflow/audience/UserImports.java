@@ -1,12 +1,16 @@
 package io.reachflow.audience;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.reachflow.system.CurrentActor;
+import io.reachflow.system.JsonReadProblem;
 import io.reachflow.task.Channel;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -16,11 +20,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,12 +56,17 @@ public class UserImports {
     static final int CHUNK = 5_000;
     private static final long LOG_EVERY_ROWS = 100_000;
     private static final String LIST_SEPARATOR = "|";
+    private static final String ATTRIBUTE_COLUMN = "attributes.";
+    /** The columns of a CSV, a profile's fields but its attributes, which have a column each. */
+    static final List<String> CSV_COLUMNS = Arrays.stream(UserProfile.class.getRecordComponents())
+            .map(RecordComponent::getName).filter(name -> !name.equals("attributes")).toList();
     static final Duration ABANDONED_AFTER = Duration.ofMinutes(15);
 
     private final ProfileBulkWriter writer;
     private final ImportRecords records;
     private final Validator validator;
     private final ObjectMapper objectMapper;
+    private final ObjectReader profileReader;
     private final CsvMapper csvMapper = new CsvMapper();
     private final TransactionTemplate transactions;
     private final CurrentActor actor;
@@ -66,6 +78,8 @@ public class UserImports {
         this.records = records;
         this.validator = validator;
         this.objectMapper = objectMapper;
+        this.profileReader = objectMapper.readerFor(UserProfile.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.transactions = new TransactionTemplate(transactionManager);
         this.actor = actor;
         this.clock = clock;
@@ -76,15 +90,18 @@ public class UserImports {
      * or -1; with it, progress shows a percentage.
      */
     public ImportReport run(InputStream upload, ImportFormat format, long length) throws IOException {
+        CountingInputStream counted = new CountingInputStream(upload);
+        // a CSV's header is read before the import is recorded: an upload refused for it leaves no record
+        MappingIterator<Map<String, Object>> csvRows = format == ImportFormat.CSV ? csvRows(counted) : null;
         ImportProgress progress = records.start(format, actor.name(), clock.instant(), length >= 0 ? length : null);
         log.info("User import {} ({}) started by {}{}", progress.id, format, progress.startedBy,
                 length >= 0 ? String.format(Locale.ROOT, ", %,d bytes", length) : "");
-        Run run = new Run(progress, new CountingInputStream(upload));
+        Run run = new Run(progress, counted);
         try {
-            if (format == ImportFormat.NDJSON) {
+            if (csvRows == null) {
                 run.readNdjson();
             } else {
-                run.readCsv();
+                run.readCsv(csvRows);
             }
             run.flush();
         } catch (IOException | RuntimeException e) {
@@ -93,6 +110,37 @@ public class UserImports {
         }
         run.complete();
         return find(progress.id).orElseThrow();
+    }
+
+    /**
+     * The CSV's rows, its header read and checked: it must name the columns, an {@code id} among them, each once,
+     * and only columns a profile has ({@link #CSV_COLUMNS}, {@code attributes.<name>}); otherwise every row would
+     * fail, or a misspelt column would be dropped from every profile.
+     */
+    private MappingIterator<Map<String, Object>> csvRows(InputStream upload) throws IOException {
+        MappingIterator<Map<String, Object>> rows;
+        try {
+            rows = csvMapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(upload);
+        } catch (JsonProcessingException e) {
+            throw new ImportRefusedException(String.valueOf(e.getOriginalMessage()).startsWith("Empty header line")
+                    ? "The CSV has no header row: its first line must name the columns, such as id,name,email"
+                    : "The CSV's header row cannot be read: " + e.getOriginalMessage());
+        }
+        List<String> columns = new ArrayList<>();
+        ((CsvSchema) rows.getParser().getSchema()).forEach(column -> columns.add(column.getName()));
+        List<String> repeated = columns.stream().filter(column -> Collections.frequency(columns, column) > 1)
+                .distinct().toList();
+        List<String> unknown = columns.stream()
+                .filter(column -> !CSV_COLUMNS.contains(column) && !column.startsWith(ATTRIBUTE_COLUMN)).toList();
+        String problem = !columns.contains("id") ? "has no 'id' column"
+                : !repeated.isEmpty() ? "names " + repeated + " more than once"
+                : !unknown.isEmpty() ? "has unknown columns " + unknown : null;
+        if (problem != null) {
+            rows.close();
+            throw new ImportRefusedException("The CSV's header row " + problem + "; its columns are "
+                    + String.join(", ", CSV_COLUMNS) + " and " + ATTRIBUTE_COLUMN + "<name>");
+        }
+        return rows;
     }
 
     public Optional<ImportReport> find(long id) {
@@ -142,27 +190,22 @@ public class UserImports {
          */
         void readNdjson() throws IOException {
             BufferedReader lines = new BufferedReader(new InputStreamReader(upload, StandardCharsets.UTF_8));
-            ObjectReader reader = objectMapper.readerFor(Map.class);
             long line = 0;
             for (String text = lines.readLine(); text != null; text = lines.readLine()) {
                 line++;
                 if (text.isBlank()) {
                     continue;
                 }
-                Map<String, Object> row;
                 try {
-                    row = reader.readValue(text);
-                } catch (JsonProcessingException e) {
-                    progress.failed(line, "unreadable row: " + e.getOriginalMessage());
-                    continue;
+                    take(ndjsonProfile(text), line);
+                } catch (BadRow e) {
+                    progress.failed(line, e.getMessage());
                 }
-                take(row, line, ImportFormat.NDJSON);
             }
         }
 
-        void readCsv() throws IOException {
-            ObjectReader reader = csvMapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader());
-            try (MappingIterator<Map<String, Object>> rows = reader.readValues(upload)) {
+        void readCsv(MappingIterator<Map<String, Object>> csvRows) throws IOException {
+            try (MappingIterator<Map<String, Object>> rows = csvRows) {
                 while (true) {
                     // where the next row starts: a row left broken (a quote never closed) is reported there, not
                     // where the reader gave up on it
@@ -182,29 +225,22 @@ public class UserImports {
                         }
                         continue;
                     }
-                    take(row, line, ImportFormat.CSV);
+                    try {
+                        take(csvProfile(row), line);
+                    } catch (BadRow e) {
+                        progress.failed(line, e.getMessage());
+                    }
                 }
             }
         }
 
-        private void take(Map<String, Object> row, long line, ImportFormat format) {
-            Optional<UserProfile> read;
-            try {
-                read = toProfile(row, format);
-            } catch (IllegalArgumentException e) {
-                progress.failed(line, "unreadable row: " + e.getMessage());
-                return;
-            }
-            if (read.isEmpty()) {
-                progress.failed(line, "row is not an object with an id");
-                return;
-            }
-            String problems = problems(read.get());
+        private void take(UserProfile profile, long line) {
+            String problems = problems(profile);
             if (problems != null) {
                 progress.failed(line, problems);
                 return;
             }
-            chunk.put(read.get().id(), read.get());
+            chunk.put(profile.id(), profile);
             chunkRows++;
             if (chunkRows == CHUNK) {
                 flush();
@@ -255,8 +291,10 @@ public class UserImports {
         /** Records the import as FAILED (the chunks committed before stay in) and says why. */
         void fail(Exception cause) {
             progress.bytesRead = upload.count();
-            String why = (cause instanceof IOException ? "the upload broke off: " : "")
-                    + String.valueOf(cause.getMessage());
+            // a parser's own message, without where the server read it from
+            String why = cause instanceof JsonProcessingException json
+                    ? "the upload cannot be read: " + json.getOriginalMessage()
+                    : (cause instanceof IOException ? "the upload broke off: " : "") + cause.getMessage();
             records.finish(progress, ImportStatus.FAILED, why.length() > 2000 ? why.substring(0, 2000) : why,
                     clock.instant());
             log.warn("User import {} failed after {} rows ({} imported): {}", progress.id, progress.processed,
@@ -292,27 +330,50 @@ public class UserImports {
                 .collect(Collectors.joining("; "));
     }
 
-    /** NDJSON rows are profiles as JSON; CSV rows have list columns joined by '|' and attributes.* columns. */
-    private Optional<UserProfile> toProfile(Map<String, Object> row, ImportFormat format) {
-        if (row == null || text(row.get("id")) == null) {
-            return Optional.empty();
+    /**
+     * An NDJSON row: a profile as {@code PUT /api/users/{id}} takes it, read as strictly (a field a profile does not
+     * have is refused); {@code attributes} is free JSON.
+     */
+    private UserProfile ndjsonProfile(String text) throws BadRow {
+        JsonNode row;
+        try {
+            row = objectMapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new BadRow("not valid JSON: " + JsonReadProblem.syntax(e));
         }
-        if (format == ImportFormat.NDJSON) {
-            return Optional.of(objectMapper.convertValue(row, UserProfile.class));
+        JsonNode id = row.get("id");
+        if (!row.isObject() || id == null || id.isNull() || !id.isValueNode() || id.asText().isEmpty()) {
+            throw new BadRow("row is not an object with an id");
+        }
+        try {
+            return profileReader.readValue(row);
+        } catch (JsonMappingException e) {
+            throw new BadRow(JsonReadProblem.of(e).sentence());
+        } catch (IOException e) {
+            throw new BadRow("unreadable row"); // a tree in memory is read without I/O
+        }
+    }
+
+    /** A CSV row: list columns joined by '|', attributes.* columns. */
+    private static UserProfile csvProfile(Map<String, Object> row) throws BadRow {
+        if (row == null || text(row.get("id")) == null) {
+            throw new BadRow("row has no id");
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         row.forEach((column, value) -> {
-            if (column.startsWith("attributes.") && value != null && !value.toString().isEmpty()) {
-                attributes.put(column.substring("attributes.".length()), value);
+            if (column.startsWith(ATTRIBUTE_COLUMN) && value != null && !value.toString().isEmpty()) {
+                attributes.put(column.substring(ATTRIBUTE_COLUMN.length()), value);
             }
         });
         Set<Channel> optOut = new LinkedHashSet<>();
         for (String channel : list(row.get("optOut"))) {
-            optOut.add(Channel.valueOf(channel.trim().toUpperCase(Locale.ROOT)));
+            String name = channel.trim().toUpperCase(Locale.ROOT);
+            optOut.add(Arrays.stream(Channel.values()).filter(known -> known.name().equals(name)).findFirst().orElseThrow(
+                    () -> new BadRow(JsonReadProblem.notOneOf("optOut", channel, Channel.class).sentence())));
         }
-        return Optional.of(new UserProfile(text(row.get("id")), text(row.get("name")), text(row.get("email")),
+        return new UserProfile(text(row.get("id")), text(row.get("name")), text(row.get("email")),
                 text(row.get("phone")), text(row.get("pushToken")), text(row.get("timeZone")), text(row.get("locale")),
-                new LinkedHashSet<>(list(row.get("tags"))), attributes, optOut));
+                new LinkedHashSet<>(list(row.get("tags"))), attributes, optOut);
     }
 
     private static String text(Object value) {
@@ -325,6 +386,14 @@ public class UserImports {
             return List.of();
         }
         return Arrays.stream(text.split("\\" + LIST_SEPARATOR)).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** A row that is no profile, and why, in the words of the file: it is reported with its line and skipped. */
+    private static final class BadRow extends Exception {
+
+        BadRow(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Counts the bytes read, for the progress of an upload of known length. */

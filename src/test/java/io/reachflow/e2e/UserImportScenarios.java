@@ -19,7 +19,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +101,12 @@ abstract class UserImportScenarios {
         assertThat(report.path("imported").asLong()).isEqualTo(3);
         assertThat(report.path("failed").asLong()).isEqualTo(4);
         assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(2L, 4L, 5L, 8L);
+        assertThat(report.path("errors").get(0).path("message").asText()).startsWith("not valid JSON: ")
+                .contains("at line 1, column");
+        assertThat(report.path("errors").get(1).path("message").asText())
+                .isEqualTo("Field 'optOut[0]' cannot be 'FAX'; one of [IN_APP, PUSH, SMS, EMAIL, WEBHOOK]");
         assertThat(report.path("errors").get(3).path("message").asText()).contains("NUL");
+        assertThat(report.path("errors").toString()).doesNotContain("io.reachflow", "java.", "`", "Source");
         for (String imported : List.of("nu1-", "nu3-", "nu5-")) {
             assertThat(get(operator(), "/api/users/{id}", imported + word).getStatusCode()).as(imported)
                     .isEqualTo(HttpStatus.OK);
@@ -129,7 +136,8 @@ abstract class UserImportScenarios {
         assertThat(report.path("failed").asLong()).isEqualTo(2);
         assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(3L, 5L);
         assertThat(report.path("errors").get(0).path("message").asText()).contains("email");
-        assertThat(report.path("errors").get(1).path("message").asText()).contains("FAX");
+        assertThat(report.path("errors").get(1).path("message").asText())
+                .isEqualTo("Field 'optOut' cannot be 'FAX'; one of [IN_APP, PUSH, SMS, EMAIL, WEBHOOK]");
         assertThat(texts(profile("cs5-" + word).path("optOut"))).containsExactly("EMAIL");
         JsonNode carl = profile("cs1-" + word);
         assertThat(carl.path("email").asText()).isEqualTo("carl@example.com");
@@ -140,6 +148,51 @@ abstract class UserImportScenarios {
         assertThat(cyd.path("name").asText()).isEqualTo("Cyd, Jr.");
         assertThat(cyd.path("attributes").path("city").asText()).isEqualTo("Dresden");
         assertThat(get(operator(), "/api/users/{id}", "cs2-" + word).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /**
+     * An NDJSON row is read as strictly as {@code PUT /api/users/{id}}: a field a profile does not have makes it a bad
+     * row, named; {@code attributes} are free JSON.
+     */
+    @Test
+    void refusesAnNdjsonRowWithAFieldAProfileDoesNotHave() {
+        String word = uniqueWord();
+        String ndjson = String.join("\n",
+                "{\"id\": \"nf1-" + word + "\", \"nmae\": \"Ola\"}",
+                "{\"id\": \"nf2-" + word + "\", \"attributes\": {\"city\": \"Kiel\", \"pets\": [{\"name\": \"Rex\"}]}}");
+
+        JsonNode report = importUsers(NDJSON, ndjson);
+
+        assertThat(report.path("imported").asLong()).isEqualTo(1);
+        assertThat(report.path("errors").get(0).path("line").asLong()).isEqualTo(1);
+        assertThat(report.path("errors").get(0).path("message").asText()).startsWith("Field 'nmae' is unknown")
+                .contains("name", "optOut");
+        assertThat(profile("nf2-" + word).path("attributes").path("pets").get(0).path("name").asText()).isEqualTo("Rex");
+    }
+
+    /**
+     * A CSV that cannot be read as rows of profiles (no header row, a header without an id column or with one a
+     * profile does not have) is refused before any row: 400, and no import recorded.
+     */
+    @Test
+    void refusesACsvWithoutAUsableHeaderRowUpFront() {
+        long importsBefore = jdbc.queryForObject("select count(*) from user_import", Long.class);
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("", "has no header row");
+        refusals.put("\nid,name\nhal,Hal\n", "has no header row");
+        refusals.put("name,email\nHal,hal@example.com\n", "has no 'id' column");
+        refusals.put("id,name,emial\nhal,Hal,hal@example.com\n", "has unknown columns [emial]");
+        refusals.put("id,name,id\nhal,Hal,hal2\n", "names [id] more than once");
+
+        refusals.forEach((csv, problem) -> {
+            ResponseEntity<JsonNode> refused = operator().post().uri("/api/users/import").contentType(CSV).body(csv)
+                    .retrieve().toEntity(JsonNode.class);
+            assertThat(refused.getStatusCode()).as(csv).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(refused.getHeaders().getContentType()).as(csv).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(refused.getBody().path("detail").asText()).as(csv).contains(problem)
+                    .doesNotContain("io.reachflow", "java.", "Source");
+        });
+        assertThat(jdbc.queryForObject("select count(*) from user_import", Long.class)).isEqualTo(importsBefore);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.reachflow.audience.web;
 
 import io.reachflow.audience.ImportFormat;
+import io.reachflow.audience.ImportRefusedException;
 import io.reachflow.audience.ImportReport;
 import io.reachflow.audience.ImportStatus;
 import io.reachflow.audience.UserImports;
@@ -62,12 +63,18 @@ class UserController {
     @PostMapping(value = "/import", consumes = {"application/x-ndjson", "text/csv"})
     @Operation(summary = "Bulk import profiles from NDJSON (one profile per line) or CSV (header row; tags and "
             + "optOut joined by '|'; attributes.<name> columns), streamed: any size. Each row creates or replaces "
-            + "a profile; bad rows are reported by line and skipped. Answers when the whole upload is read; "
+            + "a profile; bad rows are reported by line and skipped (a CSV whose header row is missing, has no id "
+            + "column or one a profile does not have is refused at once, 400). Answers when the whole upload is read; "
             + "GET /api/users/imports shows its progress meanwhile.")
     ResponseEntity<ImportReport> importUsers(@RequestHeader("Content-Type") String contentType,
                                              HttpServletRequest request) throws IOException {
         ImportFormat format = contentType.startsWith("text/csv") ? ImportFormat.CSV : ImportFormat.NDJSON;
-        ImportReport report = imports.run(request.getInputStream(), format, request.getContentLengthLong());
+        ImportReport report;
+        try {
+            report = imports.run(request.getInputStream(), format, request.getContentLengthLong());
+        } catch (ImportRefusedException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
         return ResponseEntity.ok().location(URI.create("/api/users/imports/" + report.id())).body(report);
     }
 
