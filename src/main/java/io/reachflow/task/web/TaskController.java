@@ -88,6 +88,10 @@ class TaskController {
                             @RequestParam(defaultValue = "0") @Min(0) int page,
                             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size,
                             @RequestParam(defaultValue = "id,desc") String sort) {
+        if ((long) page * size > Integer.MAX_VALUE) {
+            // the page's offset must be an int for the database query
+            throw badParameter("page", "Page must be at most " + Integer.MAX_VALUE / size + " with size " + size);
+        }
         Page<OperationTask> found = queries.list(new TaskQueries.TaskFilter(status, approvalStatus, campaign,
                 miniProgram, channel, subgroup, pushType, createdBy, q), page, size, sort(sort));
         return new PageView<>(found.map(this::view).getContent(), page, size, found.getTotalElements());

@@ -316,6 +316,21 @@ class TaskValidationTest {
         assertThat(errorFields(refusedList("/api/tasks/1/pushes/1/recipients?size=0"))).containsExactly("size");
     }
 
+    /** A page's offset, page × size, must fit the database query's: beyond it is a 400 on page, not a 500. */
+    @Test
+    void refusesAPageBeyondAnyListWithThePageNamed() {
+        JsonNode refused = refusedList("/api/tasks?page=10737419&size=200");
+
+        assertThat(errorFields(refused)).containsExactly("page");
+        assertThat(refused.path("detail").asText()).contains("10737418");
+        ResponseEntity<JsonNode> last = get(olivia(), "/api/tasks?page=10737418&size=200");
+        assertThat(last.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(last.getBody().path("items")).isEmpty();
+        assertThat(get(olivia(), "/api/inbox/{user}?page=2147483647&size=200", Fixtures.OPERATOR).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+        assertThat(get(olivia(), "/api/outbox?page=2147483647&size=200").getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
     @Test
     void refusesAnIfMatchThatIsNoVersion() {
         long id = post(olivia(), "/api/tasks", manualInAppTask("Versioned")).getBody().path("id").asLong();
