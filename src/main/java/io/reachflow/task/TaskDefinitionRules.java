@@ -1,5 +1,7 @@
 package io.reachflow.task;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,6 +46,10 @@ public final class TaskDefinitionRules {
                     .ifPresent(error -> errors.put("content.title", error));
             ContentTemplate.syntaxError(definition.content().body())
                     .ifPresent(error -> errors.put("content.body", error));
+            if (definition.content().link() != null && !webLink(definition.content().link())) {
+                errors.put("content.link",
+                        "must be an absolute http or https URL, such as https://shop.example.com/sale");
+            }
         }
         if (schedule.timeZone() != null && !TimeZoneId.Validator.known(schedule.timeZone())) {
             errors.put("schedule.timeZone", "is not an IANA time zone: " + schedule.timeZone());
@@ -106,6 +112,20 @@ public final class TaskDefinitionRules {
             errors.put("conversion.window", "must be positive and at most P90D");
         }
         return errors;
+    }
+
+    /**
+     * An absolute http or https URL with a host: what a recipient may open. Any other scheme ({@code javascript:},
+     * {@code data:}, {@code file:}) would run or read something in the recipient's app.
+     */
+    static boolean webLink(String link) {
+        try {
+            URI uri = new URI(link);
+            return uri.getScheme() != null && (uri.getScheme().equalsIgnoreCase("http")
+                    || uri.getScheme().equalsIgnoreCase("https")) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean positive(Duration duration) {

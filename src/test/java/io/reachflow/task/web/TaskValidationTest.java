@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -288,6 +289,19 @@ class TaskValidationTest {
 
         assertThat(TaskRequest.class.getAnnotation(JsonIgnoreProperties.class).value())
                 .containsExactlyInAnyOrderElementsOf(readOnly);
+    }
+
+    @Test
+    void refusesALinkThatIsNoWebAddress() {
+        for (String link : List.of("javascript:alert(1)", "data:text/html,<b>hi</b>", "ftp://example.com/file",
+                "/sale", "https://", "https://exa mple.com")) {
+            ObjectNode body = manualInAppTask("Link");
+            body.with("content").put("link", link);
+            assertThat(errorFields(refusedCreate(body))).as(link).containsExactly("content.link");
+        }
+        ObjectNode plain = manualInAppTask("Plain link");
+        plain.with("content").put("link", "HTTP://shop.example.com:8080/sale?week=1#top");
+        assertThat(post(olivia(), "/api/tasks", plain).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
     @Test
