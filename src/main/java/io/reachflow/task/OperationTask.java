@@ -24,6 +24,9 @@ import java.util.Set;
 @Table(name = "operation_task")
 public class OperationTask {
 
+    /** The longest name, in UTF-16 units (as the request's check and the column count it). */
+    public static final int MAX_NAME_LENGTH = 64;
+
     private static final Set<TaskStatus> EDITABLE = EnumSet.of(TaskStatus.DRAFT, TaskStatus.TESTING, TaskStatus.PAUSED);
 
     @Id
@@ -108,8 +111,11 @@ public class OperationTask {
     /** A new DRAFT with this task's content, audience, schedule and channel, named "Copy of …". */
     public OperationTask copy(String copiedBy, Instant now) {
         String copyName = "Copy of " + name;
-        if (copyName.length() > 64) {
-            copyName = copyName.substring(0, 64);
+        if (copyName.length() > MAX_NAME_LENGTH) {
+            // at a character's boundary: an emoji's two UTF-16 units stay together or go together
+            int end = Character.isHighSurrogate(copyName.charAt(MAX_NAME_LENGTH - 1)) ? MAX_NAME_LENGTH - 1
+                    : MAX_NAME_LENGTH;
+            copyName = copyName.substring(0, end);
         }
         return create(new TaskDefinition(copyName, description, campaign, miniProgram, subgroup, channel, pushType,
                 audience, content, schedule, trigger, conversion, testers), copiedBy, now);

@@ -179,6 +179,16 @@ class OperationTaskTest {
         assertThat(task.copy("olivia", NOW).getName()).hasSize(64).startsWith("Copy of ");
     }
 
+    /** Cut at 64 UTF-16 units, "Copy of a" and its emoji would end in half an emoji: it is dropped, not split. */
+    @Test
+    void copyNameIsCutBetweenCharacters() {
+        String grin = "\uD83D\uDE00";
+        OperationTask task = OperationTask.create(new TaskDefinition("a" + grin.repeat(31), null, null, null, null,
+                Channel.IN_APP, PushType.MANUAL, new Audience(AudienceType.ALL, null, null, null),
+                new Content(null, "b", null), null, null, null, List.of("olivia")), "olivia", NOW);
+        assertThat(task.copy("olivia", NOW).getName()).isEqualTo("Copy of a" + grin.repeat(27));
+    }
+
     @Test
     void oneTimeSendExpiresAfterGrace() {
         Instant sendAt = NOW;

@@ -5,6 +5,7 @@ import io.reachflow.task.Audience;
 import io.reachflow.task.Channel;
 import io.reachflow.task.Content;
 import io.reachflow.task.Conversion;
+import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskDefinition;
@@ -23,7 +24,7 @@ import java.util.List;
 @JsonIgnoreProperties({"id", "status", "approvalStatus", "approvalNote", "createdBy", "createdAt", "updatedAt",
         "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
 record TaskRequest(
-        @NotBlank @Size(min = 1, max = 64) String name,
+        @NotBlank @Size(min = 1, max = OperationTask.MAX_NAME_LENGTH) String name,
         @Size(max = 2000) String description,
         @Size(max = 128) String campaign,
         @Size(max = 128) String miniProgram,

@@ -179,6 +179,18 @@ class TaskActionsApiTest {
         assertThat(copied.getBody().path("name").asText()).startsWith("Copy of zzz").hasSize(64);
     }
 
+    /** A name cut for "Copy of " is cut between characters: an emoji is never split into a lone surrogate. */
+    @Test
+    void copiesANameOfEmojiWithoutSplittingOne() {
+        String grin = "\uD83D\uDE00";
+        long id = created("a" + grin.repeat(31));
+
+        ResponseEntity<JsonNode> copied = post(olivia(), "/api/tasks/{id}/copy", null, id);
+
+        assertThat(copied.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(copied.getBody().path("name").asText()).isEqualTo("Copy of a" + grin.repeat(27));
+    }
+
     @Test
     void changesTheSubgroupOfARunningTaskAndKeepsItsApproval() {
         OperationTask running = fixtures.running(Fixtures.manualInApp());
