@@ -30,7 +30,13 @@ import io.reachflow.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.AfterEach;
@@ -394,6 +400,49 @@ class LifecyclePathsTest {
 
         assertThat(livePushes(task)).hasSize(2).allSatisfy(push -> assertThat(push.getTriggeredBy()).isEqualTo(PushTrigger.MANUAL));
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    /**
+     * A push's start that fails, as the later of two sends at the same moment does on the engine's optimistic lock,
+     * is tried again within a second, then later and later: five attempts in all, then an incident an admin retries.
+     */
+    @Test
+    void aFailedStartOfAPushIsTriedAgainWithinASecondFiveTimesInAll() {
+        OperationTask task = fixtures.running(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        ManagementService management = engine.processEngine().getManagementService();
+        RepositoryService repository = engine.processEngine().getRepositoryService();
+        Supplier<Job> start = () -> management.createJobQuery().processInstanceId(lifecycleOf(task).getId())
+                .activityId(Element.SERVICE_START_MANUAL_PUSH.id()).singleResult();
+        assertThat(start.get().getRetries()).isEqualTo(5);
+        engine.setTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        List<Duration> waits = new ArrayList<>();
+        repository.suspendProcessDefinitionByKey(DeliveryProcess.KEY); // a delivery cannot start: the start fails
+        try {
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                Instant now = engine.now();
+                String job = start.get().getId();
+                assertThatThrownBy(() -> management.executeJob(job)).as("attempt " + attempt)
+                        .isInstanceOf(ProcessEngineException.class);
+                Job failed = start.get();
+                if (failed.getRetries() > 0) {
+                    waits.add(Duration.between(now, failed.getDuedate().toInstant()));
+                    engine.setTime(failed.getDuedate().toInstant());
+                }
+            }
+        } finally {
+            repository.activateProcessDefinitionByKey(DeliveryProcess.KEY);
+        }
+
+        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
+                Duration.ofMinutes(3));
+        assertThat(start.get().getRetries()).isZero();
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery()
+                .processInstanceId(lifecycleOf(task).getId()).count()).isEqualTo(1);
+        management.setJobRetries(start.get().getId(), 1); // an admin's retry, as in Cockpit
+        engine.advance(Duration.ofMinutes(3));
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).hasSize(1);
     }
 
     @Test
