@@ -130,9 +130,7 @@ public class OperationTask {
         apply(definition);
         revision++;
         if (status == TaskStatus.PAUSED) {
-            status = TaskStatus.TESTING;
-            approvalStatus = ApprovalStatus.NONE;
-            approvalNote = null;
+            reopenForTesting();
         }
         updatedAt = now;
     }
@@ -142,9 +140,7 @@ public class OperationTask {
         requireStatus("change testers", EDITABLE);
         testers = TaskDefinition.distinctTesters(newTesters);
         if (status == TaskStatus.PAUSED) {
-            status = TaskStatus.TESTING;
-            approvalStatus = ApprovalStatus.NONE;
-            approvalNote = null;
+            reopenForTesting();
         }
         updatedAt = now;
     }
@@ -153,6 +149,18 @@ public class OperationTask {
     public void changeSubgroup(String newSubgroup, Instant now) {
         subgroup = newSubgroup;
         updatedAt = now;
+    }
+
+    /**
+     * A paused task was changed: back to TESTING, and the approval, which was of what it was, is gone with who gave
+     * it and when (the audit trail keeps them).
+     */
+    private void reopenForTesting() {
+        status = TaskStatus.TESTING;
+        approvalStatus = ApprovalStatus.NONE;
+        approvalNote = null;
+        approvedBy = null;
+        approvedAt = null;
     }
 
     /** A test round is requested: DRAFT becomes TESTING; TESTING stays (a retest). */

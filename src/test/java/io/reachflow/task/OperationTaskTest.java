@@ -99,7 +99,20 @@ class OperationTaskTest {
         task.edit(definition(PushType.MANUAL, null), NOW);
         assertThat(task.getStatus()).isEqualTo(TaskStatus.TESTING);
         assertThat(task.getApprovalStatus()).isEqualTo(ApprovalStatus.NONE);
+        assertThat(task.getApprovedBy()).isNull();
+        assertThat(task.getApprovedAt()).isNull();
         assertThat(task.getRevision()).isEqualTo(2);
+    }
+
+    @Test
+    void changingTheTestersOfAPausedTaskDropsItsApproval() {
+        OperationTask task = running();
+        task.pause(NOW);
+        task.changeTesters(List.of("una"), NOW);
+        assertThat(task.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(task.getApprovalStatus()).isEqualTo(ApprovalStatus.NONE);
+        assertThat(task.getApprovedBy()).isNull();
+        assertThat(task.getApprovedAt()).isNull();
     }
 
     @Test

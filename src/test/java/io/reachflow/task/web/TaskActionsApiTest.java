@@ -218,6 +218,8 @@ class TaskActionsApiTest {
         assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(edited.getBody().path("status").asText()).isEqualTo("TESTING");
         assertThat(edited.getBody().path("approvalStatus").asText()).isEqualTo("NONE");
+        assertThat(edited.getBody().has("approvedBy")).as("the approval is gone, and who gave it").isFalse();
+        assertThat(edited.getBody().has("approvedAt")).isFalse();
         assertThat(texts(edited.getBody().path("allowedActions"))).contains("TEST", "SUBMIT").doesNotContain("RESUME");
     }
 
@@ -277,6 +279,7 @@ class TaskActionsApiTest {
         assertThat(texts(changed.getBody().path("testers"))).containsExactly(Fixtures.OPERATOR_AND_REVIEWER);
         assertThat(changed.getBody().path("status").asText()).isEqualTo("TESTING");
         assertThat(changed.getBody().path("approvalStatus").asText()).isEqualTo("NONE");
+        assertThat(changed.getBody().has("approvedBy")).isFalse();
         assertThat(texts(get(olivia(), "/api/tasks/{id}/history", paused.getId()).getBody(), "action"))
                 .endsWith("CHANGE_TESTERS");
         ObjectNode both = HttpJson.object();
