@@ -145,9 +145,9 @@ public class OperationTask {
         updatedAt = now;
     }
 
-    /** Never material: allowed in every state and keeps any approval. */
+    /** Never material: allowed in every state and keeps any approval. A blank subgroup is none. */
     public void changeSubgroup(String newSubgroup, Instant now) {
-        subgroup = newSubgroup;
+        subgroup = TaskDefinition.subgroupOrNone(newSubgroup);
         updatedAt = now;
     }
 

@@ -4,8 +4,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Everything an operator defines about a task: what create and edit set. A tester named twice is one tester (ids
- * are case-sensitive), in the order first named.
+ * Everything an operator defines about a task: what create and edit set. A blank subgroup is none; a tester named
+ * twice is one tester (ids are case-sensitive), in the order first named.
  */
 public record TaskDefinition(
         String name,
@@ -24,11 +24,17 @@ public record TaskDefinition(
 
     public TaskDefinition {
         schedule = schedule == null ? Schedule.immediately() : schedule;
+        subgroup = subgroupOrNone(subgroup);
         testers = testers == null ? List.of() : distinctTesters(testers);
     }
 
     /** The testers without repeats, each where it was first named: a test round reaches each once. */
     public static List<String> distinctTesters(List<String> testers) {
         return List.copyOf(new LinkedHashSet<>(testers));
+    }
+
+    /** A subgroup of only blanks is no subgroup. */
+    static String subgroupOrNone(String subgroup) {
+        return subgroup == null || subgroup.isBlank() ? null : subgroup;
     }
 }

@@ -126,6 +126,16 @@ class OperationTaskTest {
     }
 
     @Test
+    void aBlankSubgroupIsNone() {
+        OperationTask task = running();
+        task.changeSubgroup("  ", NOW);
+        assertThat(task.getSubgroup()).isNull();
+        assertThat(new TaskDefinition("x", null, null, null, " ", Channel.IN_APP, PushType.MANUAL,
+                new Audience(AudienceType.ALL, null, null, null), new Content(null, "b", null), null, null, null,
+                null).subgroup()).isNull();
+    }
+
+    @Test
     void refusesEditWhileRunningOrUnderReview() {
         assertThatThrownBy(() -> running().edit(definition(PushType.MANUAL, null), NOW))
                 .isInstanceOf(IllegalTransitionException.class);

@@ -192,6 +192,16 @@ class TaskActionsApiTest {
     }
 
     @Test
+    void movesATaskToNoSubgroupForABlankOne() {
+        long id = created("Leaves its subgroup");
+
+        ResponseEntity<JsonNode> moved = put(olivia(), "/api/tasks/{id}/subgroup", object().put("subgroup", " "), id);
+
+        assertThat(moved.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(task(id).has("subgroup")).isFalse();
+    }
+
+    @Test
     void changesTheSubgroupOfARunningTaskAndKeepsItsApproval() {
         OperationTask running = fixtures.running(Fixtures.manualInApp());
 

@@ -121,6 +121,15 @@ class TaskApiTest {
         }
     }
 
+    /** A blank subgroup is none: the task is in no subgroup, as without one. */
+    @Test
+    void takesABlankSubgroupForNone() {
+        JsonNode created = post(olivia(), "/api/tasks", manualInAppTask("No subgroup").put("subgroup", "  ")).getBody();
+
+        assertThat(created.has("subgroup")).isFalse();
+        assertThat(get(olivia(), "/api/tasks/{id}", created.path("id").asLong()).getBody().has("subgroup")).isFalse();
+    }
+
     @Test
     void answersNotFoundForAnUnknownTask() {
         long unknown = 987_654_321L;
