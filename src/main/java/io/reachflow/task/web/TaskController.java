@@ -51,6 +51,12 @@ class TaskController {
 
     private static final Set<String> SORTABLE = Set.of("id", "name", "createdAt", "updatedAt", "status", "campaign");
 
+    /**
+     * The actions of {@code POST /{id}/{action}}, as path segments ({@link TaskAction#fromPathSegment}). Any other
+     * segment is no endpoint (404) whatever the method: with any segment taken, {@code GET /{id}/effect} was a 405.
+     */
+    private static final String ACTIONS = "test|submit|withdraw|approve|reject|pause|resume|complete|send|copy";
+
     private final TaskCommands commands;
     private final TaskQueries queries;
     private final TaskActionPolicy policy;
@@ -144,17 +150,14 @@ class TaskController {
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 
-    @PostMapping("/{id}/{action}")
+    @PostMapping("/{id}/{action:" + ACTIONS + "}")
     @Operation(summary = "Act on a task: test, submit, withdraw, approve, reject (comment required), pause, "
             + "resume, complete, send, copy. An action its state does not allow gets 409 with the allowed ones.")
     ResponseEntity<TaskView> act(@PathVariable long id, @PathVariable String action,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                  @Valid @RequestBody(required = false) ActionRequest request,
                                  Authentication caller) {
-        TaskAction taskAction = TaskAction.fromPathSegment(action)
-                .filter(a -> a != TaskAction.EDIT && a != TaskAction.DELETE && a != TaskAction.CHANGE_SUBGROUP)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No action '" + action
-                        + "'; actions are test, submit, withdraw, approve, reject, pause, resume, complete, send, copy"));
+        TaskAction taskAction = TaskAction.fromPathSegment(action).orElseThrow(); // one of ACTIONS
         String comment = request == null ? null : request.comment();
         Long expectedVersion = expectedVersion(ifMatch, null);
         OperationTask task = EngineConflicts.retrying("Task " + id + ": " + taskAction,
@@ -230,7 +233,12 @@ class TaskController {
         if (!SORTABLE.contains(property)) {
             throw badParameter("sort", "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
         }
-        boolean descending = parts.length > 1 && parts[1].trim().equalsIgnoreCase("desc");
+        String direction = parts.length > 1 ? parts[1].trim() : "asc";
+        if (parts.length > 2 || !(direction.equalsIgnoreCase("asc") || direction.equalsIgnoreCase("desc"))) {
+            throw badParameter("sort", "Cannot sort '" + sort + "'; the direction after the property is asc or desc, "
+                    + "as in sort=createdAt,desc");
+        }
+        boolean descending = direction.equalsIgnoreCase("desc");
         Sort primary = descending ? Sort.by(property).descending() : Sort.by(property).ascending();
         return property.equals("id") ? primary : primary.and(Sort.by("id").descending());
     }

@@ -100,6 +100,20 @@ class TaskApiTest {
         assertThat(noMethod.getBody().path("detail").asText()).contains("PATCH");
     }
 
+    /** A task's sub-resource that does not exist is no endpoint, not a method the actions' POST does not take. */
+    @Test
+    void answersNotFoundForAnUnknownSubResourceOfATask() {
+        long id = createdByOlivia("Sub-resources").path("id").asLong();
+
+        ResponseEntity<JsonNode> effect = get(olivia(), "/api/tasks/{id}/effect", id);
+        ResponseEntity<JsonNode> getAnAction = get(olivia(), "/api/tasks/{id}/test", id);
+
+        assertThat(effect.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(effect.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(effect.getBody().path("detail").asText()).startsWith("No endpoint GET /api/tasks/" + id + "/effect");
+        assertThat(getAnAction.getStatusCode()).as("an action is POSTed").isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+    }
+
     /** Read, change, send back: the fields only the view has (state, who, when) are ignored, not refused. */
     @Test
     void editsATaskAsItWasReadWithItsReadOnlyFieldsIgnored() {

@@ -327,6 +327,9 @@ class TaskValidationTest {
         assertThat(errorFields(refusedList("/api/tasks?page=-1"))).containsExactly("page");
         assertThat(errorFields(refusedList("/api/tasks?page=first"))).containsExactly("page");
         assertThat(errorFields(refusedList("/api/tasks?sort=password,asc"))).containsExactly("sort");
+        assertThat(errorFields(refusedList("/api/tasks?sort=name,sideways"))).containsExactly("sort");
+        assertThat(errorFields(refusedList("/api/tasks?sort=name,asc,desc"))).containsExactly("sort");
+        assertThat(get(olivia(), "/api/tasks?sort=name,DESC").getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(errorFields(refusedList("/api/tasks/1/pushes/1/recipients?size=0"))).containsExactly("size");
     }
 
