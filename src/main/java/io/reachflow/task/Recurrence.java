@@ -1,7 +1,9 @@
 package io.reachflow.task;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import org.springframework.scheduling.support.CronExpression;
@@ -12,6 +14,14 @@ import org.springframework.scheduling.support.CronExpression;
  */
 public final class Recurrence {
 
+    /**
+     * The shortest time a task may recur after: more often is a flood for its audience, not a campaign (a frequency
+     * cap holds it back only per recipient).
+     */
+    public static final Duration MIN_INTERVAL = Duration.ofHours(1);
+    /** How many of an expression's gaps {@link #shortestGap} looks at: an hourly one's whole first 20 days. */
+    static final int GAPS_LOOKED_AT = 500;
+
     private Recurrence() {
     }
 
@@ -19,6 +29,29 @@ public final class Recurrence {
         String trimmed = expression.trim();
         String sixFields = trimmed.split("\\s+").length == 5 ? "0 " + trimmed : trimmed;
         return CronExpression.parse(sixFields);
+    }
+
+    /**
+     * The shortest time between two occurrences, over a year from its first after a fixed day (at most
+     * {@value #GAPS_LOOKED_AT} of them); empty for an expression that occurs less than twice in it. Read in UTC: a
+     * time zone's daylight saving change moves an occurrence by an hour at most.
+     */
+    public static Optional<Duration> shortestGap(String expression) {
+        CronExpression cron = parse(expression);
+        ZonedDateTime from = ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        ZonedDateTime previous = cron.next(from);
+        ZonedDateTime until = previous == null ? from : previous.plusYears(1);
+        Duration shortest = null;
+        for (int i = 0; i < GAPS_LOOKED_AT && previous != null && previous.isBefore(until); i++) {
+            ZonedDateTime next = cron.next(previous);
+            if (next == null) {
+                break;
+            }
+            Duration gap = Duration.between(previous, next);
+            shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+            previous = next;
+        }
+        return Optional.ofNullable(shortest);
     }
 
     /** The first occurrence strictly after {@code after}, in {@code zone}, if the expression has one. */

@@ -82,7 +82,10 @@ public final class TaskDefinitionRules {
                 errors.put("schedule.recurrence", "is required for RECURRING tasks");
             } else {
                 try {
-                    Recurrence.parse(schedule.recurrence());
+                    Recurrence.shortestGap(schedule.recurrence())
+                            .filter(gap -> gap.compareTo(Recurrence.MIN_INTERVAL) < 0)
+                            .ifPresent(gap -> errors.put("schedule.recurrence", "must not recur more often than once "
+                                    + "an hour: it recurs after " + gap.toString().substring(2).toLowerCase()));
                 } catch (IllegalArgumentException e) {
                     errors.put("schedule.recurrence", "is not a cron expression: " + e.getMessage());
                 }

@@ -52,6 +52,21 @@ class TaskDefinitionRulesTest {
                 .containsKeys("schedule.recurrence", "schedule.endAt");
     }
 
+    /** More often than hourly is a flood; a cron whose gaps differ is judged by its shortest. */
+    @Test
+    void refusesARecurrenceMoreOftenThanHourly() {
+        for (String flood : List.of("* * * * * *", "0 * * * * *", "0 */30 9-17 * * MON-FRI", "0 0,5 * * * *")) {
+            assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING,
+                    schedule(null, START, START.plusSeconds(86_400 * 30L), flood, null), null)))
+                    .as(flood).extractingByKey("schedule.recurrence").asString().contains("more often than once an hour");
+        }
+        for (String fine : List.of("0 0 * * * *", "0 9 * * *", "0 9 * * MON-FRI", "0 0 0 29 2 *")) {
+            assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING,
+                    schedule(null, START, START.plusSeconds(86_400 * 30L), fine, null), null)))
+                    .as(fine).doesNotContainKey("schedule.recurrence");
+        }
+    }
+
     @Test
     void refusesBadCronAndTimeZone() {
         assertThat(TaskDefinitionRules.problems(definition(PushType.RECURRING,
