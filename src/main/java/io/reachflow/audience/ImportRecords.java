@@ -62,10 +62,14 @@ class ImportRecords {
     }
 
     /** RUNNING imports whose progress was last written before {@code staleBefore} become FAILED with the reason. */
-    int failStale(Instant staleBefore, String failure, Instant now) {
-        return jdbc.update("update user_import set status = ?, failure = ?, finished_at = ?, updated_at = ? "
-                + "where status = ? and updated_at < ?", ImportStatus.FAILED.name(), failure, Timestamp.from(now),
-                Timestamp.from(now), ImportStatus.RUNNING.name(), Timestamp.from(staleBefore));
+    /** Ends as FAILED the imports RUNNING with no chunk committed since {@code staleBefore}; returns their ids. */
+    List<Long> failStale(Instant staleBefore, String failure, Instant now) {
+        List<Long> stale = jdbc.queryForList("select id from user_import where status = ? and updated_at < ?",
+                Long.class, ImportStatus.RUNNING.name(), Timestamp.from(staleBefore));
+        return stale.stream().filter(id -> jdbc.update("update user_import set status = ?, failure = ?, "
+                + "finished_at = ?, updated_at = ? where id = ? and status = ? and updated_at < ?",
+                ImportStatus.FAILED.name(), failure, Timestamp.from(now), Timestamp.from(now), id,
+                ImportStatus.RUNNING.name(), Timestamp.from(staleBefore)) > 0).toList();
     }
 
     Optional<ImportReport> find(long id) {

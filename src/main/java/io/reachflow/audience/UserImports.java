@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.reachflow.system.CurrentActor;
+import io.reachflow.system.Database;
 import io.reachflow.system.JsonReadProblem;
 import io.reachflow.task.Channel;
 import jakarta.validation.ConstraintViolation;
@@ -38,6 +39,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -70,11 +73,13 @@ public class UserImports {
     private final CsvMapper csvMapper = new CsvMapper();
     private final TransactionTemplate transactions;
     private final CurrentActor actor;
+    private final Database database;
     private final Clock clock;
 
     UserImports(ProfileBulkWriter writer, ImportRecords records, Validator validator, ObjectMapper objectMapper,
-                PlatformTransactionManager transactionManager, CurrentActor actor, Clock clock) {
+                PlatformTransactionManager transactionManager, CurrentActor actor, Database database, Clock clock) {
         this.writer = writer;
+        this.database = database;
         this.records = records;
         this.validator = validator;
         this.objectMapper = objectMapper;
@@ -160,15 +165,33 @@ public class UserImports {
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")
     public int failAbandoned() {
         Instant now = clock.instant();
-        int failed = records.failStale(now.minus(ABANDONED_AFTER), "no progress for " + ABANDONED_AFTER.toMinutes()
-                + " minutes: the node running the import stopped; import the file again (rows are upserted)", now);
-        if (failed > 0) {
-            log.warn("{} imports made no progress for {} minutes and are FAILED", failed, ABANDONED_AFTER.toMinutes());
+        List<Long> failed = records.failStale(now.minus(ABANDONED_AFTER), "no progress for "
+                + ABANDONED_AFTER.toMinutes() + " minutes: the node running the import stopped; import the file again "
+                + "(rows are upserted)", now);
+        if (!failed.isEmpty()) {
+            log.warn("Imports {} made no progress for {} minutes and are FAILED", failed, ABANDONED_AFTER.toMinutes());
         }
-        return failed;
+        return failed.size();
     }
 
-    /** One import in progress: the upload, the chunk being gathered, the counts. */
+    /**
+     * On H2, an embedded file that one application at a time opens, an import still RUNNING when the application
+     * starts was cut off when it last stopped: it ends FAILED at once, where a node's import on PostgreSQL (that
+     * another node may be running) waits for {@link #failAbandoned}.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void failCutOffAtStart() {
+        if (database.isPostgres()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Long> failed = records.failStale(now, "the application stopped while it ran; import the file again "
+                + "(rows are upserted, the chunks committed before are in)", now);
+        if (!failed.isEmpty()) {
+            log.warn("Imports {} were cut off when the application last stopped and are FAILED", failed);
+        }
+    }
+
     private final class Run {
 
         private final ImportProgress progress;
