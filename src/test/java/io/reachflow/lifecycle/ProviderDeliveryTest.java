@@ -2,6 +2,7 @@ package io.reachflow.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
@@ -11,6 +12,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
+import io.reachflow.delivery.DeliveryDeferredException;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushStatus;
@@ -41,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.impl.jobexecutor.ExecuteJobHelper;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -181,6 +184,31 @@ class ProviderDeliveryTest {
         assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
         assertThat(jdbc.queryForList("select attempts from push_recipient where push_id = ?", Integer.class,
                 push.getId())).containsOnly(3);
+    }
+
+    /**
+     * A provider's temporary failure is expected and retried, across every batch of a push in an outage: the failed
+     * job's warning, which the job executor logs with the exception (ENGINE-14006), is two lines, with no stack trace.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aTemporaryFailureFailsItsJobWithoutAStackTrace(CapturedOutput output) {
+        OperationTask task = deliveries.sentToBatchJobs(deliveries.audienceOf(2), PushType.MANUAL, Channel.WEBHOOK,
+                Schedule.immediately());
+        providers.script(WEBHOOK, Answer.status(500));
+        Job batch = onlyBatchJob(task);
+
+        Throwable failure = catchThrowable(() -> management().executeJob(batch.getId()));
+
+        assertThat(failure).isInstanceOf(DeliveryDeferredException.class).hasMessageContaining("HTTP 500");
+        assertThat(failure.getStackTrace()).isEmpty();
+        int before = output.getOut().length();
+        ExecuteJobHelper.LOGGING_HANDLER.exceptionWhileExecutingJob(batch.getId(), failure);
+        assertThat(output.getOut().substring(before).lines().filter(line -> !line.isBlank()))
+                .as("what the job executor logs").hasSize(2)
+                .satisfies(lines -> assertThat(lines.get(0)).contains("WARN", "ENGINE-14006", batch.getId()))
+                .satisfies(lines -> assertThat(lines.get(1)).startsWith(DeliveryDeferredException.class.getName()
+                        + ": Task " + task.getId() + ", push "));
     }
 
     /** The incident is logged with its task, and shows in the API: on the push, and where and why on the task. */
