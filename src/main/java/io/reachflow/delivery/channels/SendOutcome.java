@@ -6,7 +6,9 @@ import java.time.Duration;
  * What a provider answered for one recipient. A failure has a {@code reason}, a short code that is the same for
  * every recipient failing the same way ({@code HTTP 400}, {@code SMTP 550}, {@code INVALID_ADDRESS}), by which a
  * push's failures are counted, and a {@code detail}, what the provider said about this recipient (null when it
- * said nothing more).
+ * said nothing more). The detail is the recipient's own: it may name them (an address, a phone number), so it is
+ * stored with the recipient and logged at DEBUG only; what is logged above that, or told in a job's failure, is the
+ * reason.
  */
 public sealed interface SendOutcome {
 
@@ -20,11 +22,6 @@ public sealed interface SendOutcome {
         public Rejected(String reason) {
             this(reason, null);
         }
-
-        /** The reason with its detail, for logs. */
-        public String describe() {
-            return SendOutcome.describe(reason, detail);
-        }
     }
 
     /** Temporary: a timeout, a refused connection, throttling or a provider error. Retried, after {@code retryAfter}
@@ -35,13 +32,13 @@ public sealed interface SendOutcome {
             this(reason, null, retryAfter);
         }
 
-        /** The reason with its detail, for logs and a job's failure message. */
+        /**
+         * The reason, and the wait the provider asked for ({@code HTTP 429, Retry-After 30s}): for a job's failure
+         * message, its incident and the log above DEBUG. Never the detail, the provider's answer, which may name
+         * recipients (a gateway's body its phone numbers).
+         */
         public String describe() {
-            return SendOutcome.describe(reason, detail);
+            return retryAfter == null ? reason : reason + ", Retry-After " + retryAfter.toSeconds() + "s";
         }
-    }
-
-    private static String describe(String reason, String detail) {
-        return detail == null ? reason : reason + " (" + detail + ")";
     }
 }

@@ -44,11 +44,10 @@ public class DeliverBatchDelegate implements JavaDelegate {
         DeliveryProcess.clearWait(execution);
         BatchResult result = delivery.deliverBatch(pushId, batch, execution.getProcessInstanceId());
         if (result.mustRetry()) {
-            // the incident's message, in Cockpit and /api/tasks/{id}/incidents: the business key is the task id
+            // the incident's message, in Cockpit and /api/tasks/{id}/incidents: the business key is the task id; the
+            // reason is the provider's status or error and any Retry-After, never its answer, which may name recipients
             throw new DeliveryDeferredException("Task " + execution.getBusinessKey() + ", push " + pushId + ", batch "
-                    + batch + ": " + result.left()
-                    + " recipients wait (" + result.reason() + ")"
-                    + (result.retryAfter() == null ? "" : ", at least " + result.retryAfter()), result.dueAt());
+                    + batch + ": " + result.left() + " recipients wait (" + result.reason() + ")", result.dueAt());
         }
         if (result.waits()) {
             log.debug("Push {} batch {}: {} recipients left, the next due at {}", pushId, batch, result.left(),

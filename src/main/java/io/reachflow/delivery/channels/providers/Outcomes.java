@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Collects a push's outcomes per user and reports its permanent rejections, the outcome an operator must see: counted
- * by reason once per batch, each one with its detail at DEBUG.
+ * by reason once per batch, each one with its detail at DEBUG. Above DEBUG the log names reasons only, never a
+ * provider's answer, which may name recipients.
  */
 final class Outcomes {
 
@@ -51,7 +52,7 @@ final class Outcomes {
             if (outcome instanceof Rejected rejected) {
                 rejections.merge(rejected.reason(), 1, Integer::sum);
                 log.debug("{} rejected user {} of push {} (task {}): {}", channel, message.userId(), pushId, taskId,
-                        rejected.describe());
+                        rejected);
             }
             temporaryInARow = outcome instanceof Deferred ? temporaryInARow + 1 : 0;
             if (outcome instanceof Deferred deferred
@@ -74,7 +75,7 @@ final class Outcomes {
             List<RenderedMessage> messages, SendOutcome outcome) {
         if (outcome instanceof Rejected rejected) {
             log.warn("{} rejected all {} messages of push {} (task {}): {}", channel, messages.size(), pushId, taskId,
-                    rejected.describe());
+                    rejected.reason());
         }
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
         messages.forEach(message -> outcomes.put(message.userId(), outcome));
