@@ -36,11 +36,13 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -762,31 +764,88 @@ class DeliveryPathsTest {
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
     }
 
-    /** A push of ten batches or more logs its progress at each tenth of them, with the task and the push. */
+    /**
+     * A push of ten batches or more logs its progress at each tenth of its recipients, with the task, the push and
+     * its counts.
+     */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void aLongPushLogsItsProgressByTenths(CapturedOutput output) {
-        List<String> audience = audienceOf(40);
-        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        OperationTask task = sentToBatchJobs(audienceOf(40), PushType.MANUAL);
 
-        // the tests log warnings only; the progress is at INFO
-        Logger progressLog = (Logger) LoggerFactory.getLogger(DeliverBatchDelegate.class);
-        Level level = progressLog.getLevel();
-        progressLog.setLevel(Level.INFO);
-        try {
+        atInfo(DeliverBatchDelegate.class, () -> {
+            deliverInOrder(deliveryOf(task), 20);
             engine.runDueJobs(task.getId());
-        } finally {
-            progressLog.setLevel(level);
-        }
+        });
 
         Push push = livePush(task);
         assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
-        String progress = "Task " + task.getId() + ": push " + push.getId() + ": batch ";
-        assertThat(output.getOut().lines().filter(line -> line.contains(progress)).map(line ->
-                line.substring(line.indexOf(progress) + progress.length(), line.indexOf(" done")))).as("20 batches of 2")
-                .containsExactly("2 of 20", "4 of 20", "6 of 20", "8 of 20", "10 of 20", "12 of 20", "14 of 20",
-                        "16 of 20", "18 of 20", "20 of 20");
-        assertThat(output.getOut()).contains(progress + "10 of 20 done (50%); in it 2 delivered, 0 failed");
+        assertThat(progress(output, task, push)).as("20 batches of 2").containsExactlyElementsOf(tenthsOf40());
+    }
+
+    /**
+     * A delivery that takes over a paused push goes through the batches done before at once: the progress is what
+     * the push's recipients show, each tenth once, as if it had not been paused (by its batch numbers, it said 10% to
+     * 40% again).
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void theProgressOfAResumedPushIsWhatItsRecipientsShow(CapturedOutput output) {
+        OperationTask task = sentToBatchJobs(audienceOf(40), PushType.MANUAL);
+
+        atInfo(DeliverBatchDelegate.class, () -> {
+            deliverInOrder(deliveryOf(task), 8);
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
+            engine.runDueJobs(task.getId());
+            assertThat(delivery.counts(livePush(task).getId()).delivered()).isEqualTo(16);
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+            engine.runDueJobsExcept(task.getId(), Element.SERVICE_DELIVER_BATCH.id());
+            deliverInOrder(deliveryOf(task), 20);
+            engine.runDueJobs(task.getId());
+        });
+
+        Push push = livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(progress(output, task, push)).containsExactlyElementsOf(tenthsOf40());
+    }
+
+    /** The progress lines of a push of 40 recipients, each tenth once, none skipped or failed. */
+    private static List<String> tenthsOf40() {
+        return IntStream.rangeClosed(1, 10).mapToObj(tenth -> tenth * 10 + "% done, " + tenth * 4
+                + " of 40 recipients: " + tenth * 4 + " delivered, 0 failed, 0 skipped, " + (40 - tenth * 4) + " left")
+                .toList();
+    }
+
+    /** What the push's progress lines say after the task and the push. */
+    private static List<String> progress(CapturedOutput output, OperationTask task, Push push) {
+        String progress = "Task " + task.getId() + ": push " + push.getId() + ": ";
+        return output.getOut().lines().filter(line -> line.contains(progress) && line.contains("% done"))
+                .map(line -> line.substring(line.indexOf(progress) + progress.length())).toList();
+    }
+
+    /**
+     * Delivers {@code batches} of the delivery's batches, the lowest number first, as its workers take them (a few at
+     * a time, on any node); each worker goes on with its next one.
+     */
+    private void deliverInOrder(ProcessInstance delivery, int batches) {
+        for (int i = 0; i < batches; i++) {
+            Job next = batchJobs(delivery).stream().min(Comparator.comparingInt(job -> ((Number) engine.processEngine()
+                    .getRuntimeService().getVariable(job.getExecutionId(), DeliveryProcess.BATCH)).intValue()))
+                    .orElseThrow();
+            management().executeJob(next.getId());
+        }
+    }
+
+    /** Runs {@code action} with the class's log at INFO: the tests log warnings only. */
+    private static void atInfo(Class<?> type, Runnable action) {
+        Logger logger = (Logger) LoggerFactory.getLogger(type);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        try {
+            action.run();
+        } finally {
+            logger.setLevel(level);
+        }
     }
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {

@@ -3,7 +3,10 @@ package io.reachflow.lifecycle.delegates;
 import io.reachflow.delivery.BatchResult;
 import io.reachflow.delivery.DeliveryDeferredException;
 import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.RecipientCounts;
 import io.reachflow.lifecycle.DeliveryProcess;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.slf4j.Logger;
@@ -23,10 +26,11 @@ import org.springframework.stereotype.Component;
 public class DeliverBatchDelegate implements JavaDelegate {
 
     private static final Logger log = LoggerFactory.getLogger(DeliverBatchDelegate.class);
-    /** Progress is logged at each tenth of a push's batches. */
+    /** Progress is logged at each tenth of a push's recipients done. */
     private static final int PROGRESS_STEPS = 10;
 
     private final DeliveryService delivery;
+    private final ProgressLogged progressLogged = new ProgressLogged();
 
     public DeliverBatchDelegate(DeliveryService delivery) {
         this.delivery = delivery;
@@ -59,20 +63,58 @@ public class DeliverBatchDelegate implements JavaDelegate {
             log.debug("Push {} batch {}: {} recipients left go on in the next job", pushId, batch, result.left());
             return;
         }
-        logProgress(execution, pushId, batch, result);
+        logProgress(execution, pushId, batch);
         DeliveryProcess.advanceBatch(execution);
     }
 
     /**
-     * A line at each tenth of a push of ten batches or more, when the batch that crosses it is done (the workers take
-     * the batches in order, a few at a time, so its number is the push's progress give or take those few).
+     * A line at each tenth of a push of ten batches or more, with what its recipients show: how many are done
+     * (delivered, failed, skipped or cancelled) of those targeted, and how many were delivered. The workers take the
+     * batches in order, a few at a time, so a batch whose number crosses a tenth of them is about when the push may
+     * have done one more: only then are its recipients counted (a count over the push, some ten per delivery; none
+     * for the other batches). A delivery that takes over a paused push crosses the tenths done before at once, and
+     * the count tells what is done. Each tenth is logged once per push on this node, the first time a count
+     * reaches it.
      */
-    private static void logProgress(DelegateExecution execution, long pushId, int batch, BatchResult result) {
+    private void logProgress(DelegateExecution execution, long pushId, int batch) {
         int batches = DeliveryProcess.batchCount(execution);
-        if (batches >= PROGRESS_STEPS && (batch + 1) * PROGRESS_STEPS / batches > batch * PROGRESS_STEPS / batches) {
-            log.info("Task {}: push {}: batch {} of {} done ({}%); in it {} delivered, {} failed",
-                    execution.getProcessBusinessKey(), pushId, batch + 1, batches, (batch + 1) * 100 / batches,
-                    result.delivered(), result.failed());
+        if (batches < PROGRESS_STEPS || (batch + 1) * PROGRESS_STEPS / batches == batch * PROGRESS_STEPS / batches
+                || !log.isInfoEnabled()) {
+            return;
+        }
+        RecipientCounts counts = delivery.counts(pushId);
+        if (counts.total() == 0) {
+            return;
+        }
+        long done = counts.total() - counts.remaining();
+        int tenth = (int) (done * PROGRESS_STEPS / counts.total());
+        if (tenth > 0 && progressLogged.firstTime(pushId, tenth)) {
+            log.info("Task {}: push {}: {}% done, {} of {} recipients: {} delivered, {} failed, {} skipped, {} left",
+                    execution.getProcessBusinessKey(), pushId, done * 100 / counts.total(), done, counts.total(),
+                    counts.delivered(), counts.failed(), counts.skipped(), counts.remaining());
+        }
+    }
+
+    /** The highest tenth of each push logged on this node, for the pushes of late (a push's memory is a few bytes). */
+    private static final class ProgressLogged {
+
+        private static final int PUSHES = 1_000;
+
+        private final Map<Long, Integer> tenths = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+                return size() > PUSHES;
+            }
+        };
+
+        /** Whether {@code tenth} is higher than the push's tenths logged before, which it then becomes. */
+        synchronized boolean firstTime(long pushId, int tenth) {
+            Integer logged = tenths.get(pushId);
+            if (logged != null && logged >= tenth) {
+                return false;
+            }
+            tenths.put(pushId, tenth);
+            return true;
         }
     }
 }
