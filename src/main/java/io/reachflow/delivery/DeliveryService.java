@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -477,9 +478,14 @@ public class DeliveryService {
         push.finish(counts, outcome, cancelReason, clock.instant());
         pushes.save(push);
         metrics.finished(push, counts, outcome);
-        log.info("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed, {} skipped {}", task.getId(),
-                push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled", counts.total(),
-                counts.delivered(), counts.failed(), counts.skipped(), counts.skippedByReason());
+        // failures and skips by reason, never a recipient's detail; a test round that did not reach a tester is
+        // worth a warning, a live push's failures are its counts
+        log.atLevel(push.getKind() == PushKind.TEST && counts.failed() > 0 ? Level.WARN : Level.INFO)
+                .log("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed{}, {} skipped{}", task.getId(),
+                        push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled",
+                        counts.total(), counts.delivered(), counts.failed(),
+                        counts.failedByReason().isEmpty() ? "" : " " + counts.failedByReason(), counts.skipped(),
+                        counts.skippedByReason().isEmpty() ? "" : " " + counts.skippedByReason());
         return push;
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
@@ -52,6 +54,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.RestClient;
@@ -267,11 +270,15 @@ class ProviderDeliveryTest {
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
         providers.script(WEBHOOK, Answer.status(422, "unknown audience"));
 
-        engine.runDueJobs(task.getId());
+        atInfo(DeliveryService.class, () -> engine.runDueJobs(task.getId()));
 
         Push push = deliveries.livePush(task);
         assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
         assertThat(push.getFailed()).isEqualTo(2);
+        assertThat(output.getOut().lines().filter(line -> line.contains(": LIVE push " + push.getId() + " done: ")))
+                .as("a live push's failures are its counts").singleElement().asString().contains(" INFO ")
+                .endsWith("Task " + task.getId() + ": LIVE push " + push.getId() + " done: 2 targeted, 0 delivered, "
+                        + "2 failed {HTTP 422=2}, 0 skipped");
         assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("HTTP 422", 2L));
         assertThat(delivery.recipients(push.getId(), RecipientStatus.FAILED, "HTTP 422", null, 10))
                 .extracting(DeliveryService.RecipientOutcome::detail).containsOnly("unknown audience");
@@ -296,9 +303,13 @@ class ProviderDeliveryTest {
         }
     }
 
-    /** A test round reports rather than retries: each tester's failure, permanent or temporary, with its reason. */
+    /**
+     * A test round reports rather than retries: each tester's failure, permanent or temporary, with its reason; a
+     * round that did not reach every tester is a warning, with the failures by reason.
+     */
     @Test
-    void aTestRoundThroughAProviderRecordsEachTestersFailureOnce() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void aTestRoundThroughAProviderRecordsEachTestersFailureOnce(CapturedOutput output) {
         providers.script(SMS, Answer.status(422, "invalid number"), Answer.status(503));
 
         OperationTask task = fixtures.testing(Fixtures.definition(Channel.SMS, PushType.MANUAL, Schedule.immediately(),
@@ -312,6 +323,9 @@ class ProviderDeliveryTest {
                         tuple("olivia", RecipientStatus.FAILED, "HTTP 422", "invalid number"),
                         tuple("una", RecipientStatus.FAILED, "HTTP 503", "a temporary failure, not retried in a test round"));
         assertThat(bodies(SMS, round)).as("one request per tester").hasSize(2);
+        assertThat(output.getOut().lines().filter(line -> line.contains(": TEST push " + round + " done: ")))
+                .singleElement().asString().contains(" WARN ").endsWith("Task " + task.getId() + ": TEST push "
+                        + round + " done: 2 targeted, 0 delivered, 2 failed {HTTP 422=1, HTTP 503=1}, 0 skipped");
     }
 
     @Test
@@ -616,5 +630,17 @@ class ProviderDeliveryTest {
 
     private ManagementService management() {
         return engine.processEngine().getManagementService();
+    }
+
+    /** Runs {@code action} with the class's log at INFO: the tests log warnings only. */
+    private static void atInfo(Class<?> type, Runnable action) {
+        Logger logger = (Logger) LoggerFactory.getLogger(type);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        try {
+            action.run();
+        } finally {
+            logger.setLevel(level);
+        }
     }
 }
