@@ -32,7 +32,7 @@ class FcmPushChannel extends PerRecipientChannel {
         super(Channel.PUSH, clock);
         this.properties = properties;
         this.tokens = FcmAccessTokens.of(properties);
-        this.http = new ProviderHttp(properties.timeouts(), clock, FcmPushChannel::errorBody);
+        this.http = new ProviderHttp(properties.endpoint(), properties.timeouts(), clock, FcmPushChannel::errorBody);
     }
 
     /** FCM does not recognise a message it has taken already: one interrupted mid-send is not resent. */

@@ -27,10 +27,10 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * One HTTP provider's client, on the JDK's HttpClient with the configured timeouts, and the classification of its
- * answers: 2xx delivered; 408, 429, 5xx, a timeout or a refused connection deferred (with {@code Retry-After} in
- * seconds or as an HTTP-date when given); 401 deferred too, because rejected credentials are the operator's to fix
- * and the messages are still good; any other 4xx rejected.
+ * One HTTP provider's client, on the JDK's HttpClient with the configured timeouts (HTTP/2 over TLS, HTTP/1.1 to a
+ * plain http:// endpoint), and the classification of its answers: 2xx delivered; 408, 429, 5xx, a timeout or a
+ * refused connection deferred (with {@code Retry-After} in seconds or as an HTTP-date when given); 401 deferred too,
+ * because rejected credentials are the operator's to fix and the messages are still good; any other 4xx rejected.
  */
 final class ProviderHttp {
 
@@ -49,22 +49,34 @@ final class ProviderHttp {
     private final Clock clock;
     private final Function<String, ErrorBody> errorBody;
 
-    /** An error answer's reason is its status ({@code HTTP 400}), its detail the start of its body. */
-    ProviderHttp(HttpTimeouts timeouts, Clock clock) {
-        this(timeouts, clock, body -> new ErrorBody(null, abbreviate(body)));
+    /**
+     * A client for {@code endpoint}; an error answer's reason is its status ({@code HTTP 400}), its detail the start
+     * of its body.
+     */
+    ProviderHttp(URI endpoint, HttpTimeouts timeouts, Clock clock) {
+        this(endpoint, timeouts, clock, body -> new ErrorBody(null, abbreviate(body)));
     }
 
     /**
-     * An error answer's reason is its status and the provider's error code that {@code errorBody} reads from its body
-     * ({@code HTTP 404 UNREGISTERED}), its detail what that makes of the rest.
+     * A client for {@code endpoint}; an error answer's reason is its status and the provider's error code that
+     * {@code errorBody} reads from its body ({@code HTTP 404 UNREGISTERED}), its detail what that makes of the rest.
      */
-    ProviderHttp(HttpTimeouts timeouts, Clock clock, Function<String, ErrorBody> errorBody) {
-        JdkClientHttpRequestFactory requestFactory =
-                new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(timeouts.connect()).build());
+    ProviderHttp(URI endpoint, HttpTimeouts timeouts, Clock clock, Function<String, ErrorBody> errorBody) {
+        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(version(endpoint)).connectTimeout(timeouts.connect()).build());
         requestFactory.setReadTimeout(timeouts.read());
         this.client = RestClient.builder().requestFactory(requestFactory).build();
         this.clock = clock;
         this.errorBody = errorBody;
+    }
+
+    /**
+     * HTTP/1.1 for a plain http:// endpoint: the JDK's client would otherwise offer every request an upgrade to HTTP/2
+     * ({@code Connection: Upgrade, HTTP2-Settings}, {@code Upgrade: h2c}), which some receivers and proxies mishandle.
+     * Over TLS it negotiates HTTP/2 in the handshake (ALPN), falling back to HTTP/1.1 where the server offers no more.
+     */
+    static HttpClient.Version version(URI endpoint) {
+        return "https".equalsIgnoreCase(endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
     }
 
     /** Sends the request that {@code request} builds; {@code subject} names what it carries, for the log. */

@@ -34,7 +34,7 @@ class SmsGatewayChannel extends PerRecipientChannel {
         this.properties = properties;
         this.requestTemplate = Mustache.compiler().withEscaper(escaperFor(properties.contentType()))
                 .compile(properties.requestTemplate());
-        this.http = new ProviderHttp(properties.timeouts(), clock);
+        this.http = new ProviderHttp(properties.url(), properties.timeouts(), clock);
     }
 
     /** Each request carries an {@code Idempotency-Key} header (and {@code {{idempotencyKey}}} for the template). */

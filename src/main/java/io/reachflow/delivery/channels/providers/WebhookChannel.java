@@ -35,7 +35,7 @@ class WebhookChannel implements ProviderChannel {
 
     WebhookChannel(WebhookProperties properties, Clock clock) {
         this.properties = properties;
-        this.http = new ProviderHttp(properties.timeouts(), clock);
+        this.http = new ProviderHttp(properties.url(), properties.timeouts(), clock);
         this.clock = clock;
     }
 

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -91,6 +94,32 @@ class HttpProviderAnswersTest {
 
         assertThat(sendToAlice(provider, closed)).isInstanceOfSatisfying(Deferred.class,
                 deferred -> assertThat(deferred.reason()).contains("ConnectException"));
+    }
+
+    /**
+     * A plain http:// endpoint is spoken to in HTTP/1.1, with no offer to upgrade to HTTP/2 (h2c), which some receivers
+     * and proxies mishandle; an https:// one negotiates HTTP/2 in its TLS handshake (ALPN), where offered.
+     */
+    @ParameterizedTest
+    @MethodSource("providers")
+    void speaksHttp11ToAPlainHttpEndpoint(Function<URI, ProviderChannel> provider) throws InterruptedException {
+        server.enqueue(new MockResponse().setResponseCode(200));
+
+        assertThat(sendToAlice(provider, server.uri("/send"))).isEqualTo(new Delivered());
+
+        RecordedRequest request = server.takeRequest();
+        assertThat(request.getRequestLine()).endsWith(" HTTP/1.1");
+        assertThat(request.getHeader("Upgrade")).isNull();
+        assertThat(request.getHeader("HTTP2-Settings")).isNull();
+        assertThat(request.getHeaders().values("Connection")).noneMatch(value -> value.contains("Upgrade"));
+    }
+
+    @Test
+    void offersHttp2OnlyOverTls() {
+        assertThat(ProviderHttp.version(URI.create("https://fcm.example.com/v1/projects/p/messages:send")))
+                .isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(ProviderHttp.version(URI.create("http://hooks.internal:8080/reachflow")))
+                .isEqualTo(HttpClient.Version.HTTP_1_1);
     }
 
     private static SendOutcome sendToAlice(Function<URI, ProviderChannel> provider, URI uri) {
