@@ -42,7 +42,6 @@ class UserApiTest {
         assertThat(created.getBody().path("attributes").path("city").asText()).isEqualTo("Berlin");
 
         ObjectNode second = userProfile("Dora D.", "Leipzig");
-        second.put("id", "someone-else");
         second.set("optOut", array("SMS"));
         ResponseEntity<JsonNode> replaced = put(operator(), "/api/users/{id}", second, id);
 
@@ -129,6 +128,23 @@ class UserApiTest {
                 .contains("email");
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(put(operator(), "/api/users/{id}", freeAttributes, id).getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    }
+
+    /** The body's id, when it has one, is the path's: a PUT does not rename a profile or guess which id was meant. */
+    @Test
+    void refusesABodyWhoseIdIsNotThePaths() {
+        String id = "ida-" + uniqueWord();
+        ObjectNode other = userProfile("Ida", "Porto");
+        other.put("id", "zed-" + uniqueWord());
+        ObjectNode same = userProfile("Ida", "Porto");
+        same.put("id", id);
+
+        ResponseEntity<JsonNode> refused = put(operator(), "/api/users/{id}", other, id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getBody().path("detail").asText()).contains("is not the path's '" + id + "'");
+        assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(put(operator(), "/api/users/{id}", same, id).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
     private RestClient operator() {

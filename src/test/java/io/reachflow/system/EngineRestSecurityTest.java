@@ -17,7 +17,6 @@ import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.camunda.bpm.engine.task.Task;
@@ -374,24 +373,6 @@ class EngineRestSecurityTest {
                 .isEqualTo(HttpStatus.OK);
     }
 
-    /** The webapps' copy of the engine's API allows a reviewer logged in to Tasklist what /engine-rest does. */
-    @Test
-    void keepsTheWebappsEngineApiToTheSameRules() {
-        WebappSession rita = new WebappSession(api.baseUrl());
-        java.net.http.HttpResponse<String> login = rita.post("/camunda/api/admin/auth/user/default/login/tasklist",
-                "username=rita&password=demo");
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-        rita.open();
-
-        for (String refused : List.of("/camunda/api/engine/engine/default/job/any/execute",
-                "/camunda/api/engine/engine/default/message")) {
-            java.net.http.HttpResponse<String> answer = rita.post(refused, "{}");
-            assertThat(answer.statusCode()).as(refused).isEqualTo(403);
-            assertThat(answer.body()).contains("Only camunda-admin may POST");
-        }
-        assertThat(rita.post("/camunda/api/engine/engine/default/task", "{}").statusCode()).isEqualTo(200);
-    }
-
     /** An upload nobody may make is refused as such, not failed on: no 500, nothing at ERROR. */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
@@ -405,49 +386,6 @@ class EngineRestSecurityTest {
         assertThat(anonymous.getStatusCode().is4xxClientError()).as("%s", anonymous).isTrue();
         assertThat(deploy(api.as(Fixtures.OPERATOR)).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(output.getOut()).doesNotContain("ERROR");
-    }
-
-    /** A browser's session with the webapps: their login, with the cookie and the CSRF token they ask for. */
-    private static final class WebappSession {
-
-        private final String baseUrl;
-        private final java.net.CookieManager cookies = new java.net.CookieManager();
-        private final java.net.http.HttpClient browser;
-
-        WebappSession(String baseUrl) {
-            this.baseUrl = baseUrl;
-            // HTTP/1.1, as a browser speaks to a plain http:// server: no upgrade offered on the first request
-            this.browser = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                    .cookieHandler(cookies).build();
-            open();
-        }
-
-        /** Opens Tasklist's page, which hands out the session's CSRF token as a cookie. */
-        void open() {
-            send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/camunda/app/tasklist/")).build());
-        }
-
-        java.net.http.HttpResponse<String> post(String path, String body) {
-            // read each time: the login starts a new session, whose token the next page hands out
-            String xsrf = cookies.getCookieStore().getCookies().stream()
-                    .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
-            return send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + path))
-                    .header("X-XSRF-TOKEN", xsrf)
-                    .header("Referer", baseUrl + "/camunda/app/tasklist/")
-                    .header("Content-Type", body.startsWith("{") ? "application/json" : "application/x-www-form-urlencoded")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
-        }
-
-        private java.net.http.HttpResponse<String> send(java.net.http.HttpRequest request) {
-            try {
-                return browser.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     @Test

@@ -48,6 +48,11 @@ class UserController {
     @Operation(summary = "Create or replace a user profile")
     ResponseEntity<UserProfile> upsert(@PathVariable @Size(max = 128) @Pattern(regexp = UserProfile.ID_PATTERN) String id,
                                        @Valid @RequestBody UserProfile profile) {
+        if (profile.id() != null && !profile.id().equals(id)) {
+            // a profile is not renamed by a PUT: one body for two ids is a mistake, not a choice to guess at
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "The body's id '" + profile.id()
+                    + "' is not the path's '" + id + "': leave it out, or make it the same");
+        }
         UserProfile stored = profile.withId(id);
         boolean created = users.upsert(stored);
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
