@@ -75,11 +75,14 @@ public class UserImports {
     private final CurrentActor actor;
     private final Database database;
     private final Clock clock;
+    private final Instant startedAt;
 
     UserImports(ProfileBulkWriter writer, ImportRecords records, Validator validator, ObjectMapper objectMapper,
                 PlatformTransactionManager transactionManager, CurrentActor actor, Database database, Clock clock) {
         this.writer = writer;
         this.database = database;
+        // before the web server takes uploads: an import that moved since is this run's own
+        this.startedAt = clock.instant();
         this.records = records;
         this.validator = validator;
         this.objectMapper = objectMapper;
@@ -184,9 +187,8 @@ public class UserImports {
         if (database.isPostgres()) {
             return;
         }
-        Instant now = clock.instant();
-        List<Long> failed = records.failStale(now, "the application stopped while it ran; import the file again "
-                + "(rows are upserted, the chunks committed before are in)", now);
+        List<Long> failed = records.failStale(startedAt, "the application stopped while it ran; import the file "
+                + "again (rows are upserted, the chunks committed before are in)", clock.instant());
         if (!failed.isEmpty()) {
             log.warn("Imports {} were cut off when the application last stopped and are FAILED", failed);
         }

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,11 +15,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.authorization.TaskPermissions;
 import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.VariableMap;
+import org.camunda.bpm.engine.variable.value.SerializableValue;
 import org.camunda.bpm.engine.variable.value.TypedValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -38,17 +52,70 @@ class ReviewSeal {
     private static final Set<String> DECISION = Set.of(ReviewVariables.APPROVED, ReviewVariables.REVIEW_COMMENT);
 
     private final JdbcTemplate jdbc;
+    private final ProcessEngine engine;
     private final Clock clock;
 
-    ReviewSeal(JdbcTemplate jdbc, Clock clock) {
+    ReviewSeal(JdbcTemplate jdbc, @Lazy ProcessEngine engine, Clock clock) {
         this.jdbc = jdbc;
+        this.engine = engine;
         this.clock = clock;
     }
 
     /** Seals the process variables the new review work sees. */
     void seal(DelegateTask work) {
-        jdbc.update("insert into review_seal (work_id, variables, sealed_at) values (?, ?, ?)", work.getId(),
-                write(digests(work)), Timestamp.from(clock.instant()));
+        seal(work.getId(), work.getExecution().getVariablesTyped(false));
+    }
+
+    private void seal(String workId, VariableMap variables) {
+        jdbc.update("insert into review_seal (work_id, variables, sealed_at) values (?, ?, ?)", workId,
+                write(digests(variables)), Timestamp.from(clock.instant()));
+    }
+
+    /**
+     * At the start: open review work created before seals existed is sealed as it stands (nobody could change its
+     * variables without completing it but through the engine's UPDATE, which the engine API no longer allows a
+     * reviewer), and its grants to candidates are brought down from UPDATE to TASK_WORK as new work's are. Seals
+     * whose work is gone (Cockpit deletes or modifies instances without running task listeners) are let go.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void sealOpenWork() {
+        // seals first: work created meanwhile (its seal commits with it) is then open here, never a seal whose work
+        // seems gone; and sealing it again is a duplicate key, as when another node starts at the same time
+        Set<String> sealed = new HashSet<>(jdbc.queryForList("select work_id from review_seal", String.class));
+        List<Task> open = engine.getTaskService().createTaskQuery().processDefinitionKey(ReviewProcess.KEY).list();
+        int newlySealed = 0;
+        for (Task work : open) {
+            if (!sealed.remove(work.getId())) {
+                try {
+                    seal(work.getId(), engine.getRuntimeService().getVariablesTyped(work.getExecutionId(), false));
+                } catch (DuplicateKeyException sealedMeanwhile) {
+                    continue;
+                }
+                workOnly(work.getId());
+                newlySealed++;
+            }
+        }
+        for (String gone : sealed) {
+            jdbc.update("delete from review_seal where work_id = ?", gone);
+        }
+        if (newlySealed + sealed.size() > 0) {
+            log.info("Review work: {} open ones sealed (created before seals), {} seals of work gone let go",
+                    newlySealed, sealed.size());
+        }
+    }
+
+    /** The work's grants of UPDATE become TASK_WORK (the engine's default for work created since). */
+    private void workOnly(String workId) {
+        AuthorizationService authorizations = engine.getAuthorizationService();
+        for (Authorization grant : authorizations.createAuthorizationQuery().resourceType(Resources.TASK)
+                .resourceId(workId).list()) {
+            if (grant.getAuthorizationType() == Authorization.AUTH_TYPE_GRANT
+                    && grant.isPermissionGranted(Permissions.UPDATE)) {
+                grant.removePermission(Permissions.UPDATE);
+                grant.addPermission(TaskPermissions.TASK_WORK);
+                authorizations.saveAuthorization(grant);
+            }
+        }
     }
 
     /**
@@ -87,7 +154,10 @@ class ReviewSeal {
 
     /** A digest of each process variable the work sees, by name, but the decision's. */
     private static Map<String, String> digests(DelegateTask work) {
-        VariableMap variables = work.getExecution().getVariablesTyped(false);
+        return digests(work.getExecution().getVariablesTyped(false));
+    }
+
+    private static Map<String, String> digests(VariableMap variables) {
         Map<String, String> digests = new TreeMap<>();
         for (String name : variables.keySet()) {
             if (!DECISION.contains(name)) {
@@ -97,14 +167,29 @@ class ReviewSeal {
         return digests;
     }
 
+    /**
+     * The value as text: an object as it is stored (serialized), a date to the millisecond whatever the node's time
+     * zone, bytes by content; the rest as they print.
+     */
     private static String digest(TypedValue value) {
-        String text = (value.getType() == null ? "untyped" : value.getType().getName()) + ":" + value.getValue();
+        Object content = value instanceof SerializableValue serializable ? serializableContent(serializable)
+                : value.getValue();
+        if (content instanceof Date date) {
+            content = date.getTime();
+        } else if (content instanceof byte[] bytes) {
+            content = Base64.getEncoder().encodeToString(bytes);
+        }
+        String text = (value.getType() == null ? "untyped" : value.getType().getName()) + ":" + content;
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().withoutPadding().encodeToString(hash).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
+    }
+
+    private static Object serializableContent(SerializableValue value) {
+        return value.isDeserialized() ? value.getValue() : value.getValueSerialized();
     }
 
     /** {@code name=digest} per line: variable names have neither '=' nor line breaks in this process. */

@@ -38,8 +38,9 @@ public final class ReviewVariables {
         scope.setVariable(REVIEW_TIMEOUT, route.timeout());
     }
 
+    /** The decision; null when none was given, or one that is no Boolean. */
     public static Boolean approved(VariableScope scope) {
-        return (Boolean) scope.getVariable(APPROVED);
+        return scope.getVariable(APPROVED) instanceof Boolean approved ? approved : null;
     }
 
     public static String comment(VariableScope scope) {

@@ -2,6 +2,7 @@ package io.reachflow.review;
 
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
+import io.reachflow.system.Groups;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.OperationTask;
 import java.util.Collection;
@@ -22,6 +23,8 @@ import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.impl.persistence.entity.PropertyChange;
+import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.task.IdentityLink;
 import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.slf4j.Logger;
@@ -66,9 +69,13 @@ public class SeparationOfDutiesListener implements TaskListener {
         switch (work.getEventName()) {
             case EVENTNAME_CREATE -> {
                 hideFromExcluded(work);
+                // the second level decides afresh: the first level's decision is not the default of its own
+                work.getExecution().removeVariable(ReviewVariables.APPROVED);
+                work.getExecution().removeVariable(ReviewVariables.REVIEW_COMMENT);
                 seal.seal(work);
             }
             case EVENTNAME_ASSIGNMENT -> {
+                requireOwnClaim(work);
                 if (work.getAssignee() != null) {
                     requireAllowed(work, work.getAssignee(), "claim");
                     requireReviewer(work, work.getAssignee(), "claim");
@@ -122,6 +129,39 @@ public class SeparationOfDutiesListener implements TaskListener {
         OperationTask task = transitions.load(LifecycleVariables.taskId(work));
         audit.note(task, decider, (approved ? "REVIEW_APPROVED" : "REVIEW_REJECTED") + " (" + work.getName() + ")", comment);
         log.info("Task {}: {} {} by {}", task.getId(), work.getName(), approved ? "approved" : "rejected", decider);
+    }
+
+    /**
+     * A reviewer claims work for themselves and gives back only their own claim (a claim for nobody, which the
+     * engine lets whoever may claim make): otherwise one reviewer could take over another's work. An admin assigns
+     * and unassigns as they see fit, within the rules above. Who acts is the authenticated user; none (the engine's
+     * own calls) is not checked here.
+     */
+    private static void requireOwnClaim(DelegateTask work) {
+        Authentication current = work.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+        if (current == null || current.getUserId() == null
+                || current.getGroupIds() != null && current.getGroupIds().contains(Groups.ADMINS)) {
+            return;
+        }
+        String user = current.getUserId();
+        String assignee = work.getAssignee();
+        String before = previousAssignee(work);
+        if (assignee != null && !assignee.equals(user)) {
+            throw new AuthorizationException(user + " may not give the review of task "
+                    + LifecycleVariables.taskId(work) + " to " + assignee + ": reviewers claim it for themselves");
+        }
+        if (assignee == null && before != null && !before.equals(user)) {
+            throw new AuthorizationException(user + " may not give back the review of task "
+                    + LifecycleVariables.taskId(work) + ": " + before + " claimed it");
+        }
+    }
+
+    private static String previousAssignee(DelegateTask work) {
+        if (work instanceof TaskEntity entity) {
+            PropertyChange change = entity.getPropertyChanges().get(TaskEntity.ASSIGNEE);
+            return change == null ? null : (String) change.getOrgValue();
+        }
+        return null;
     }
 
     private void requireAllowed(DelegateTask work, String user, String what) {

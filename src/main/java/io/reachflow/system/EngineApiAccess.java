@@ -18,8 +18,8 @@ import org.springframework.web.util.UrlPathHelper;
 /**
  * What of the engine's REST API a user outside {@code camunda-admin} may call, on {@code /engine-rest} and on the
  * webapps' own copy of it ({@code /camunda/api/engine}): reads, which the engine's authorizations filter (but not
- * the engine's metrics, which they do not cover, nor deployments); the review work's query, claim, unclaim, complete,
- * form submission and comments; the Tasklist filters' lists; their own profile and password. Everything else (jobs,
+ * the engine's metrics, which they do not cover, nor deployments); the review work's query, claim (also for nobody:
+ * a reviewer gives back their own claim so), complete, form submission and comments; the Tasklist filters' lists; their own profile and password. Everything else (jobs,
  * process instances, messages, signals, variables, incidents, identity, authorizations, batches) is for admins. The
  * engine's authorizations refuse most of it too, but not all of it, and not always without a side effect: a job
  * execution it refuses has still used up one of the job's retries, so that anyone could have driven a delivery batch
@@ -34,7 +34,7 @@ final class EngineApiAccess {
     private static final Pattern ADMIN_READS = Pattern.compile("^/(metrics|deployment)(/.*)?$");
     private static final List<Pattern> POSTS = List.of(
             Pattern.compile("^/task(/count)?$"),
-            Pattern.compile("^/task/[^/]+/(claim|unclaim|complete|submit-form|comment/create)$"),
+            Pattern.compile("^/task/[^/]+/(claim|complete|submit-form|comment/create)$"),
             Pattern.compile("^/filter/[^/]+/(list|count|singleResult)$"));
     private static final Pattern PUTS = Pattern.compile("^/user/[^/]+/(profile|credentials)$");
     private static final UrlPathHelper PATHS = new UrlPathHelper();
@@ -66,7 +66,8 @@ final class EngineApiAccess {
     /** The refusal's detail. */
     static String refusal(HttpServletRequest request) {
         return "Only " + Groups.ADMINS + " may " + request.getMethod() + " " + request.getRequestURI() + ". Others "
-                + "read, and work on their review work: query, claim, unclaim, complete, submit-form, comments";
+                + "read, and work on their review work: query, claim (for themselves, or for nobody to give it back), "
+                + "complete, submit-form, comments";
     }
 
     /**

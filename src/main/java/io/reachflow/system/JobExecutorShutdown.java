@@ -1,6 +1,7 @@
 package io.reachflow.system;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stops the engine's job executor first when the application stops, while the database and everything the jobs
- * use are still there: no more jobs are acquired, the jobs running finish (a batch commits its outcomes), and those
- * acquired but not yet started are unlocked for the other nodes (the engine unlocks a queued job whose executor is no
- * longer active instead of running it; {@link #handBack} those it had not queued). Without it the thread pool was shut down with the rest of the context, after the database layer:
- * the jobs it held stayed locked for the lock time (5 minutes), so a push stalled that long after every deploy.
+ * use are still there: no more jobs are acquired; the job runs queued in its thread pool run at once, and only unlock
+ * their jobs (the engine does so for a job whose executor is no longer active); the jobs running finish (a batch
+ * commits its outcomes), for up to {@link #WAIT}; then the jobs its acquisition had locked but not yet queued are
+ * unlocked ({@link #handBack}). Without it the thread pool was shut down with the rest of the context, after the
+ * database layer: the jobs it held stayed locked for the lock time (5 minutes), so a push stalled that long after
+ * every deploy. Nothing is unlocked while a job of this node may still be running: another node would run it too.
  */
 @Component
 class JobExecutorShutdown {
@@ -50,22 +53,27 @@ class JobExecutorShutdown {
             return;
         }
         jobExecutor.shutdown();
-        if (jobExecutor instanceof SpringJobExecutor spring
-                && spring.getTaskExecutor() instanceof ThreadPoolTaskExecutor pool) {
-            ThreadPoolExecutor threads = pool.getThreadPoolExecutor();
-            int running = threads.getActiveCount();
-            int queued = threads.getQueue().size();
-            threads.shutdown();
-            log.info("Job executor stopped: {} job runs in progress finish, {} queued hand their jobs back", running, queued);
-            try {
-                if (!threads.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    log.warn("Jobs still running after {}: they stay locked until their lock expires", WAIT);
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (!(jobExecutor instanceof SpringJobExecutor spring)
+                || !(spring.getTaskExecutor() instanceof ThreadPoolTaskExecutor pool)) {
+            return; // no pool to wait for: what it runs may still be running, so nothing is unlocked
+        }
+        ThreadPoolExecutor threads = pool.getThreadPoolExecutor();
+        // those queued run now, here: with the executor stopped they only unlock their jobs
+        List<Runnable> queued = new ArrayList<>();
+        threads.getQueue().drainTo(queued);
+        queued.forEach(Runnable::run);
+        int running = threads.getActiveCount();
+        threads.shutdown();
+        log.info("Job executor stopped: {} queued job runs handed their jobs back, {} running finish", queued.size(),
+                running);
+        try {
+            if (!threads.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("Jobs still running after {}: they stay locked until their lock expires", WAIT);
                 return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         handBack(jobExecutor.getLockOwner());
     }

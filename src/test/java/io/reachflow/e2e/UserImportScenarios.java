@@ -370,7 +370,7 @@ abstract class UserImportScenarios {
      */
     @Test
     void anImportRunningAtTheStartEndsFailedAtOnceOnH2Only() {
-        long running = runningImportLastMoved(Instant.now().minus(Duration.ofSeconds(30)));
+        long running = runningImportLastMoved(Instant.now().minus(Duration.ofDays(1)));
 
         imports.failCutOffAtStart();
 

@@ -325,6 +325,52 @@ class EngineRestSecurityTest {
                 .isEqualTo("senior-reviewers");
     }
 
+    /**
+     * Reviewers claim for themselves and give back only their own claim: the engine lets whoever may claim also claim
+     * for nobody or for another, which would let one reviewer take over another's work.
+     */
+    @Test
+    void letsReviewersClaimAndGiveBackOnlyTheirOwnWork() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+
+        ResponseEntity<JsonNode> forRob = post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work);
+        assertThat(post(api.as("rob"), "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work)
+                .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        ResponseEntity<JsonNode> robsClaimGivenBack = post(rita(), "/engine-rest/task/{id}/claim",
+                object().putNull("userId"), work);
+
+        assertThat(forRob.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(robsClaimGivenBack.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(robsClaimGivenBack.getBody().path("message").asText()).contains("rob claimed it");
+        assertThat(openReviewWork(id).getAssignee()).isEqualTo("rob");
+        assertThat(post(api.as("rob"), "/engine-rest/task/{id}/claim", object().putNull("userId"), work)
+                .getStatusCode()).as("his own, given back").isEqualTo(HttpStatus.NO_CONTENT);
+        assertThat(openReviewWork(id).getAssignee()).isNull();
+    }
+
+    /** The second level decides afresh: completing it without a decision does not take over the first level's. */
+    @Test
+    void refusesASecondLevelCompletionWithoutADecision() {
+        long id = underReviewSms();
+        approveThroughApi(Fixtures.REVIEWER, id);
+        String senior = openReviewWork(id).getId();
+        assertThat(post(api.as(Fixtures.SENIOR_REVIEWER), "/engine-rest/task/{id}/claim",
+                object().put("userId", Fixtures.SENIOR_REVIEWER), senior).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+        ResponseEntity<JsonNode> none = post(api.as(Fixtures.SENIOR_REVIEWER), "/engine-rest/task/{id}/complete",
+                object(), senior);
+        ObjectNode notBoolean = object();
+        notBoolean.putObject("variables").putObject("approved").put("value", "yes").put("type", "String");
+        ResponseEntity<JsonNode> text = post(api.as(Fixtures.SENIOR_REVIEWER), "/engine-rest/task/{id}/complete",
+                notBoolean, senior);
+
+        assertThat(none.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(text.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+    }
+
     @Test
     void refusesCompletingWorkAnotherReviewerClaimed() {
         long id = createdBy(Fixtures.OPERATOR);

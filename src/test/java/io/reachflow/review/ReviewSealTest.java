@@ -1,0 +1,70 @@
+package io.reachflow.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import io.reachflow.task.OperationTask;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.authorization.TaskPermissions;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Review work opened before seals existed is sealed at the start, and its grants brought down to TASK_WORK. */
+@ReachflowSpringTest
+class ReviewSealTest {
+
+    @Autowired
+    ReviewSeal seal;
+
+    @Autowired
+    Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void sealsOpenWorkThatHasNoSealAtTheStartAndLetsGoOfSealsWithoutWork() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        Task work = engine.processEngine().getTaskService().createTaskQuery()
+                .processInstanceBusinessKey(String.valueOf(task.getId())).processDefinitionKey(ReviewProcess.KEY)
+                .singleResult();
+        // as it was before seals: no seal, and the engine's former default grant, UPDATE, to the candidate group
+        jdbc.update("delete from review_seal where work_id = ?", work.getId());
+        jdbc.update("insert into review_seal (work_id, variables, sealed_at) values ('gone', 'x=y', current_timestamp)");
+        Authorization grant = engine.processEngine().getAuthorizationService().createAuthorizationQuery()
+                .resourceType(Resources.TASK).resourceId(work.getId()).groupIdIn("reviewers").singleResult();
+        grant.addPermission(Permissions.UPDATE);
+        engine.processEngine().getAuthorizationService().saveAuthorization(grant);
+
+        seal.sealOpenWork();
+
+        assertThat(jdbc.queryForList("select work_id from review_seal where work_id in (?, 'gone')", String.class,
+                work.getId())).containsExactly(work.getId());
+        Authorization now = engine.processEngine().getAuthorizationService().createAuthorizationQuery()
+                .resourceType(Resources.TASK).resourceId(work.getId()).groupIdIn("reviewers").singleResult();
+        assertThat(now.isPermissionGranted(Permissions.UPDATE)).isFalse();
+        assertThat(now.isPermissionGranted(TaskPermissions.TASK_WORK)).isTrue();
+        engine.processEngine().getIdentityService().setAuthentication(Fixtures.REVIEWER, List.of("reviewers"));
+        try {
+            engine.processEngine().getTaskService().claim(work.getId(), Fixtures.REVIEWER);
+            assertThatThrownBy(() -> engine.processEngine().getTaskService().complete(work.getId(),
+                    Map.of(ReviewVariables.APPROVED, true, ReviewVariables.REVIEW_LEVELS, 0)))
+                    .hasMessageContaining("may not set reviewLevels").hasRootCauseInstanceOf(AuthorizationException.class);
+        } finally {
+            engine.processEngine().getIdentityService().clearAuthentication();
+        }
+    }
+}
