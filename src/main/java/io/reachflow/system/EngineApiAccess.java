@@ -19,11 +19,11 @@ import org.springframework.web.util.UrlPathHelper;
  * What of the engine's REST API a user outside {@code camunda-admin} may call, on {@code /engine-rest} and on the
  * webapps' own copy of it ({@code /camunda/api/engine}): reads, which the engine's authorizations filter (but not
  * the engine's metrics, which they do not cover, nor deployments); the review work's query, claim (also for nobody:
- * a reviewer gives back their own claim so), complete, form submission and comments; the Tasklist filters' lists; their own profile and password. Everything else (jobs,
- * process instances, messages, signals, variables, incidents, identity, authorizations, batches) is for admins. The
- * engine's authorizations refuse most of it too, but not all of it, and not always without a side effect: a job
- * execution it refuses has still used up one of the job's retries, so that anyone could have driven a delivery batch
- * into an incident.
+ * a reviewer gives back their own claim so), complete, form submission and comments; the Tasklist filters' lists;
+ * their own profile and password. Everything else (jobs, process instances, messages, signals, variables,
+ * incidents, identity, authorizations, batches) is for admins. The engine's authorizations refuse most of it too,
+ * but not all of it, and not always without a side effect: a job execution it refuses has still used up one of the
+ * job's retries, so that anyone could have driven a delivery batch into an incident.
  */
 final class EngineApiAccess {
 
@@ -50,7 +50,8 @@ final class EngineApiAccess {
     private static boolean adminsOnly(HttpServletRequest request, Pattern api) {
         // decoded, without path parameters, so that an encoded letter does not pass for another path
         Matcher matcher = api.matcher(PATHS.getPathWithinApplication(request).replaceAll("/{2,}", "/"));
-        return matcher.matches() && !allowsEveryone(request.getMethod(), matcher.group(1) == null ? "/" : matcher.group(1));
+        return matcher.matches()
+                && !allowsEveryone(request.getMethod(), matcher.group(1) == null ? "/" : matcher.group(1));
     }
 
     /** Whether anyone authenticated may call {@code method} on {@code path}, the path within an engine's API. */
