@@ -1,5 +1,6 @@
 package io.reachflow.lifecycle;
 
+import static io.reachflow.support.Logs.atInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
@@ -7,8 +8,6 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.reachflow.delivery.BatchResult;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
@@ -50,7 +49,6 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -840,17 +838,6 @@ class DeliveryPathsTest {
         }
     }
 
-    /** Runs {@code action} with the class's log at INFO: the tests log warnings only. */
-    private static void atInfo(Class<?> type, Runnable action) {
-        Logger logger = (Logger) LoggerFactory.getLogger(type);
-        Level level = logger.getLevel();
-        logger.setLevel(Level.INFO);
-        try {
-            action.run();
-        } finally {
-            logger.setLevel(level);
-        }
-    }
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType) {
         return sentToBatchJobs(audience, pushType, Channel.IN_APP);

@@ -1,13 +1,12 @@
 package io.reachflow.lifecycle;
 
+import static io.reachflow.support.Logs.atInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
@@ -54,7 +53,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.RestClient;
@@ -630,17 +628,5 @@ class ProviderDeliveryTest {
 
     private ManagementService management() {
         return engine.processEngine().getManagementService();
-    }
-
-    /** Runs {@code action} with the class's log at INFO: the tests log warnings only. */
-    private static void atInfo(Class<?> type, Runnable action) {
-        Logger logger = (Logger) LoggerFactory.getLogger(type);
-        Level level = logger.getLevel();
-        logger.setLevel(Level.INFO);
-        try {
-            action.run();
-        } finally {
-            logger.setLevel(level);
-        }
     }
 }
