@@ -3,6 +3,8 @@ package io.reachflow.system;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -16,6 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * becomes the authority {@code GROUP_<id>}. The password check and the groups lookup share one transaction.
  */
 class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(CamundaIdentityAuthenticationProvider.class);
 
     private final IdentityService identityService;
     private final TransactionTemplate transaction;
@@ -31,6 +35,9 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
         // after repeated failures), and that must commit.
         Authentication authenticated = transaction.execute(status -> check(authentication));
         if (authenticated == null) {
+            // for whoever watches for guessing: who, never with what
+            log.info("HTTP Basic login of '{}' refused: unknown user, wrong password, or locked after failed logins",
+                    authentication.getName());
             throw new BadCredentialsException("Bad user name or password");
         }
         return authenticated;

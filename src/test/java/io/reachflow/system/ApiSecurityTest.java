@@ -11,12 +11,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
+import io.reachflow.support.Logs;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -55,16 +59,21 @@ class ApiSecurityTest {
      * logins, and a locked demo user would fail every later test of the shared application.
      */
     @Test
-    void challengesCallsWithAWrongPasswordOrAnUnknownUser() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void challengesCallsWithAWrongPasswordOrAnUnknownUser(CapturedOutput output) {
         String user = fixtures.newOperator("locked", "right");
         RestClient wrongPassword = api.anonymous().mutate()
                 .defaultHeaders(headers -> headers.setBasicAuth(user, "wrong")).build();
         RestClient unknownUser = api.anonymous().mutate()
                 .defaultHeaders(headers -> headers.setBasicAuth("mallory", "demo")).build();
-        for (String path : PROTECTED) {
-            assertUnauthorized(path, wrongPassword);
-            assertUnauthorized(path, unknownUser);
-        }
+        Logs.atInfo(CamundaIdentityAuthenticationProvider.class, () -> {
+            for (String path : PROTECTED) {
+                assertUnauthorized(path, wrongPassword);
+                assertUnauthorized(path, unknownUser);
+            }
+        });
+        assertThat(output.getOut()).contains("HTTP Basic login of '" + user + "' refused")
+                .contains("HTTP Basic login of 'mallory' refused").doesNotContain("wrong\"").doesNotContain(":wrong");
     }
 
     @Test
