@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -110,6 +111,19 @@ class SecurityConfiguration {
                 new FilterRegistrationBean<>(new EngineApiAccess.WebappFilter());
         registration.addUrlPatterns("/camunda/api/engine/*");
         registration.setName("webapp-engine-api-access");
+        registration.setOrder(1);
+        return registration;
+    }
+
+    /** A reviewer's unclaim, on both copies of the engine's API: after Spring Security and the rules above. */
+    @Bean
+    FilterRegistrationBean<EngineApiAccess.UnclaimFilter> reviewerUnclaim(IdentityService identityService,
+                                                                          TaskService taskService) {
+        FilterRegistrationBean<EngineApiAccess.UnclaimFilter> registration =
+                new FilterRegistrationBean<>(new EngineApiAccess.UnclaimFilter(identityService, taskService));
+        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+        registration.setName("reviewer-unclaim");
+        registration.setOrder(2);
         return registration;
     }
 

@@ -30,6 +30,7 @@ class EngineApiAccessTest {
         assertThat(EngineApiAccess.allowsEveryone("POST", "/task")).isTrue();
         assertThat(EngineApiAccess.allowsEveryone("POST", "/task/count")).isTrue();
         assertThat(EngineApiAccess.allowsEveryone("POST", "/task/abc/claim")).isTrue();
+        assertThat(EngineApiAccess.allowsEveryone("POST", "/task/abc/unclaim")).isTrue();
         assertThat(EngineApiAccess.allowsEveryone("POST", "/task/abc/submit-form")).isTrue();
         assertThat(EngineApiAccess.allowsEveryone("POST", "/filter/abc/list")).isTrue();
         assertThat(EngineApiAccess.allowsEveryone("PUT", "/user/rita/credentials")).isTrue();

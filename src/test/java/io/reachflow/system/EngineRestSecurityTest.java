@@ -350,6 +350,32 @@ class EngineRestSecurityTest {
         assertThat(openReviewWork(id).getAssignee()).isNull();
     }
 
+    /**
+     * Unclaim (Tasklist's button): a reviewer gives back their own claim, not another's, although the engine's own
+     * unclaim needs a permission reviewers do not have (it would also let them add candidate groups).
+     */
+    @Test
+    void letsAReviewerUnclaimOnlyTheirOwnClaim() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+        assertThat(post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", Fixtures.REVIEWER), work)
+                .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+        ResponseEntity<JsonNode> robs = post(api.as("rob"), "/engine-rest/task/{id}/unclaim", null, work);
+        ResponseEntity<JsonNode> unknown = post(rita(), "/engine-rest/task/{id}/unclaim", null, "no-such-work");
+
+        assertThat(robs.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(robs.getBody().path("message").asText()).contains("rita claimed it");
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(openReviewWork(id).getAssignee()).isEqualTo(Fixtures.REVIEWER);
+        assertThat(post(rita(), "/engine-rest/engine/default/task/{id}/unclaim", null, work).getStatusCode())
+                .isEqualTo(HttpStatus.NO_CONTENT);
+        assertThat(openReviewWork(id).getAssignee()).isNull();
+        claimAndComplete(Fixtures.REVIEWER, work, true, "fine after all");
+        assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
+    }
+
     /** The second level decides afresh: completing it without a decision does not take over the first level's. */
     @Test
     void refusesASecondLevelCompletionWithoutADecision() {
