@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -19,6 +21,7 @@ import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
 import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.camunda.bpm.webapp.impl.security.auth.UserAuthentication;
+import org.camunda.bpm.webapp.impl.security.filter.util.CsrfConstants;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -48,6 +51,7 @@ final class EngineApiAccess {
             Pattern.compile("^/filter/[^/]+/(list|count|singleResult)$"));
     private static final Pattern PUTS = Pattern.compile("^/user/[^/]+/(profile|credentials)$");
     private static final Pattern UNCLAIM = Pattern.compile("^/task/([^/]+)/unclaim$");
+    private static final String CSRF_HEADER = CsrfConstants.CSRF_TOKEN_HEADER_NAME;
     private static final UrlPathHelper PATHS = new UrlPathHelper();
     /** Writes the answers of the filters below, which run before any of the application's converters. */
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -171,6 +175,12 @@ final class EngineApiAccess {
                 chain.doFilter(request, response);
                 return;
             }
+            if (engineRest == null && !withSessionsCsrfToken(request)) {
+                // the webapps' own CSRF check may come after this filter: a cross-site page must not unclaim
+                engineError(response, HttpServletResponse.SC_FORBIDDEN,
+                        new AuthorizationException("Unclaim needs the session's CSRF token (" + CSRF_HEADER + ")"));
+                return;
+            }
             identity.setAuthentication(caller.user(), caller.groups());
             try {
                 tasks.claim(unclaim.group(1), null);
@@ -193,6 +203,15 @@ final class EngineApiAccess {
             } finally {
                 identity.clearAuthentication();
             }
+        }
+
+        /** Whether the request carries the CSRF token the webapps keep in its session, as their pages send it. */
+        private static boolean withSessionsCsrfToken(HttpServletRequest request) {
+            HttpSession session = request.getSession(false);
+            Object token = session == null ? null : session.getAttribute(CsrfConstants.CSRF_TOKEN_SESSION_ATTR_NAME);
+            String header = request.getHeader(CSRF_HEADER);
+            return token != null && header != null && MessageDigest.isEqual(
+                    token.toString().getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
         }
 
         /** As the engine's REST API answers an error: its type and message. */

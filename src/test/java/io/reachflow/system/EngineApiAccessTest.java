@@ -3,10 +3,14 @@ package io.reachflow.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
 import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.camunda.bpm.webapp.impl.security.auth.UserAuthentication;
+import org.camunda.bpm.webapp.impl.security.filter.util.CsrfConstants;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -70,6 +74,43 @@ class EngineApiAccessTest {
         assertThat(filtered("POST", WEBAPP_ENGINE + "/job/abc/execute", admin).getStatus()).isEqualTo(200);
         assertThat(filtered("POST", WEBAPP_ENGINE + "/job/abc/execute", null).getStatus())
                 .as("no login: the webapps answer it").isEqualTo(200);
+    }
+
+    /**
+     * A reviewer's unclaim from the webapps is a claim for nobody, made only with the session's CSRF token (the
+     * webapps' own check may come after this filter); an admin's goes on to the engine's.
+     */
+    @Test
+    void unclaimsForAReviewerOfTheWebappsWithTheSessionsCsrfTokenOnly() throws Exception {
+        TaskService tasks = Mockito.mock(TaskService.class);
+        EngineApiAccess.UnclaimFilter filter = new EngineApiAccess.UnclaimFilter(Mockito.mock(IdentityService.class),
+                tasks);
+        MockHttpSession reviewer = session("rita", "reviewers");
+        reviewer.setAttribute(CsrfConstants.CSRF_TOKEN_SESSION_ATTR_NAME, "token-1");
+        String unclaim = WEBAPP_ENGINE + "/task/abc/unclaim";
+
+        MockHttpServletResponse withoutToken = unclaimed(filter, unclaim, reviewer, null);
+        Mockito.verifyNoInteractions(tasks);
+        MockHttpServletResponse withToken = unclaimed(filter, unclaim, reviewer, "token-1");
+        MockHttpServletResponse admin = unclaimed(filter, unclaim, session("demo", "camunda-admin"), null);
+
+        assertThat(withoutToken.getStatus()).isEqualTo(403);
+        assertThat(withToken.getStatus()).isEqualTo(204);
+        Mockito.verify(tasks).claim("abc", null);
+        assertThat(admin.getStatus()).as("passed on to the engine").isEqualTo(200);
+        Mockito.verifyNoMoreInteractions(tasks);
+    }
+
+    private static MockHttpServletResponse unclaimed(EngineApiAccess.UnclaimFilter filter, String path,
+                                                     MockHttpSession session, String csrfToken) throws Exception {
+        MockHttpServletRequest request = request("POST", path);
+        request.setSession(session);
+        if (csrfToken != null) {
+            request.addHeader(CsrfConstants.CSRF_TOKEN_HEADER_NAME, csrfToken);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(request, response, new MockFilterChain());
+        return response;
     }
 
     private static MockHttpServletResponse filtered(String method, String path, MockHttpSession session)
