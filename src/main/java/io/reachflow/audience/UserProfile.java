@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * A user profile as the API takes and gives it. {@code attributes} is free JSON for templates. The id comes from
- * the path of {@code PUT /api/users/{id}} (a body id is ignored) or from the import row.
+ * the path of {@code PUT /api/users/{id}} (a body may repeat it, not name another) or from the import row.
  */
 public record UserProfile(
         @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = "must not contain spaces or slashes") String id,
@@ -54,7 +54,7 @@ public record UserProfile(
                 .noneMatch(text -> text != null && text.indexOf('\u0000') >= 0);
     }
 
-    /** The same profile under another id: the id of {@code PUT /api/users/{id}} wins over the body's. */
+    /** The same profile under the id of {@code PUT /api/users/{id}}, for a body that left it out. */
     public UserProfile withId(String newId) {
         return new UserProfile(newId, name, email, phone, pushToken, timeZone, locale, tags, attributes, optOut);
     }
