@@ -1,6 +1,5 @@
 package io.reachflow.system;
 
-import java.util.Arrays;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
@@ -14,6 +13,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,9 +41,7 @@ class AdminAccount extends AbstractProcessEnginePlugin {
     AdminAccount(CamundaBpmProperties camunda, @Lazy ProcessEngine engine, Environment environment) {
         this.camunda = camunda;
         this.engine = engine;
-        this.demo = Arrays.asList(environment.getActiveProfiles()).contains("demo")
-                || environment.getActiveProfiles().length == 0
-                && Arrays.asList(environment.getDefaultProfiles()).contains("demo");
+        this.demo = environment.acceptsProfiles(Profiles.of("demo"));
     }
 
     @Override
