@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.AuthorizationService;
-import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permissions;
@@ -22,6 +21,7 @@ import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.impl.persistence.entity.PropertyChange;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
@@ -47,7 +47,9 @@ import org.springframework.stereotype.Component;
  * </ul>
  * Candidate groups get {@code TASK_WORK} on the work (claim and complete; {@code application.yml}), not the engine's
  * default {@code UPDATE}, with which a reviewer could also add candidate groups, set its owner or its variables.
- * A refusal is an {@link AuthorizationException}: 403 in {@code /engine-rest} and in our API.
+ * A refusal is an {@link AuthorizationException}, a decision without its variables a
+ * {@link FormFieldValidationException}: 403 and 400 in our API and in both REST copies of the engine's, Tasklist's
+ * too ({@code ListenerRefusalPlugin}).
  */
 @Component
 public class SeparationOfDutiesListener implements TaskListener {
@@ -115,12 +117,13 @@ public class SeparationOfDutiesListener implements TaskListener {
         requireReviewer(work, decider, "decide");
         Boolean approved = ReviewVariables.approved(work);
         if (approved == null) {
-            throw new BadUserRequestException("Complete the review with the Boolean variable '"
+            throw new FormFieldValidationException(ReviewVariables.APPROVED, "Complete the review with the Boolean variable '"
                     + ReviewVariables.APPROVED + "'");
         }
         String comment = ReviewVariables.comment(work);
         if (!approved && (comment == null || comment.isBlank())) {
-            throw new BadUserRequestException("A rejection needs a comment in '" + ReviewVariables.REVIEW_COMMENT + "'");
+            throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT,
+                    "A rejection needs a comment in '" + ReviewVariables.REVIEW_COMMENT + "'");
         }
         work.setVariable(ReviewVariables.REVIEWER, decider);
         if (ReviewProcess.Element.USER_TASK_REVIEW.id().equals(work.getTaskDefinitionKey())) {

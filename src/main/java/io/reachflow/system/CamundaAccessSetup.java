@@ -2,7 +2,9 @@ package io.reachflow.system;
 
 import io.reachflow.lifecycle.LifecycleProcess;
 import io.reachflow.review.ReviewProcess;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.IdentityService;
@@ -31,6 +33,15 @@ class CamundaAccessSetup {
 
     static final String REVIEW_FILTER = "Review work";
     static final String MY_FILTER = "My review work";
+    /**
+     * What Tasklist's list shows of each review work besides its name (the briefing's variables), so that a reviewer
+     * tells one operation task's review from another's without opening each.
+     */
+    static final List<Map<String, String>> LIST_VARIABLES = List.of(
+            Map.of("name", "taskId", "label", "Task"),
+            Map.of("name", "taskName", "label", "Name"),
+            Map.of("name", "taskChannel", "label", "Channel"),
+            Map.of("name", "estimatedAudienceSize", "label", "Audience"));
     private static final Logger log = LoggerFactory.getLogger(CamundaAccessSetup.class);
 
     private final IdentityService identityService;
@@ -63,25 +74,36 @@ class CamundaAccessSetup {
             grant(reviewers, Resources.PROCESS_DEFINITION, ReviewProcess.KEY, Permissions.READ);
             grant(reviewers, Resources.PROCESS_DEFINITION, LifecycleProcess.KEY, Permissions.READ);
         }
-        String reviewFilter = filter(REVIEW_FILTER, -10, taskService.createTaskQuery()
+        String reviewFilter = filter(REVIEW_FILTER, "Review work of my groups", -10, taskService.createTaskQuery()
                 .taskCandidateGroupInExpression("${currentUserGroups()}").includeAssignedTasks()
                 .processDefinitionKey(ReviewProcess.KEY));
-        String myFilter = filter(MY_FILTER, -5, taskService.createTaskQuery().taskAssigneeExpression("${currentUser()}"));
+        String myFilter = filter(MY_FILTER, "Review work I claimed", -5,
+                taskService.createTaskQuery().taskAssigneeExpression("${currentUser()}"));
         for (String reviewers : List.of(Groups.REVIEWERS, Groups.SENIOR_REVIEWERS)) {
             grant(reviewers, Resources.FILTER, reviewFilter, Permissions.READ);
             grant(reviewers, Resources.FILTER, myFilter, Permissions.READ);
         }
     }
 
-    private String filter(String name, int priority, org.camunda.bpm.engine.task.TaskQuery query) {
+    /**
+     * The filter, created once; one of an earlier release without {@link #LIST_VARIABLES} gets them, and is otherwise
+     * left as an admin may have changed it.
+     */
+    private String filter(String name, String description, int priority, org.camunda.bpm.engine.task.TaskQuery query) {
         Filter existing = filterService.createFilterQuery().filterName(name).singleResult();
         if (existing != null) {
+            if (existing.getProperties() != null && !existing.getProperties().containsKey("variables")) {
+                Map<String, Object> properties = new HashMap<>(existing.getProperties());
+                properties.put("variables", LIST_VARIABLES);
+                filterService.saveFilter(existing.setProperties(properties));
+                log.info("Tasklist filter '{}' shows the operation task of each review work", name);
+            }
             return existing.getId();
         }
         Filter filter = filterService.newTaskFilter(name)
                 .setQuery(query)
-                .setProperties(java.util.Map.of("priority", priority, "description",
-                        name + " of my groups", "refresh", true));
+                .setProperties(Map.of("priority", priority, "description", description, "refresh", true,
+                        "variables", LIST_VARIABLES));
         filterService.saveFilter(filter);
         log.info("Created Tasklist filter '{}'", name);
         return filter.getId();

@@ -17,6 +17,7 @@ import java.util.List;
 
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,6 +168,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, e.getMessage()));
     }
 
+    /** A review decided without its variables (a task listener's refusal, as Camunda's form validators throw it). */
+    @ExceptionHandler(FormFieldValidationException.class)
+    ResponseEntity<ProblemDetail> invalidDecision(FormFieldValidationException e) {
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, e.getMessage()));
+    }
+
     @ExceptionHandler(TaskNotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(TaskNotFoundException e) {
         ProblemDetail problem = problem(HttpStatus.NOT_FOUND, e.getMessage());
@@ -222,14 +229,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
             throw e;
         }
-        // the engine wraps what a task listener throws: a separation-of-duties refusal keeps its 403, a review
-        // decided without its variables its 400
-        Throwable refusal = EngineRestConfiguration.refusal(e);
+        // a task listener's refusal wrapped by another layer still keeps its status (the engine's own wrapping is
+        // undone by ListenerRefusalPlugin)
+        RuntimeException refusal = e instanceof RuntimeException runtime ? ListenerRefusalPlugin.refusal(runtime) : null;
         if (refusal instanceof AuthorizationException authorization) {
             return forbidden(authorization);
         }
-        if (refusal instanceof BadUserRequestException badRequest) {
-            return badUserRequest(badRequest);
+        if (refusal instanceof FormFieldValidationException invalid) {
+            return invalidDecision(invalid);
         }
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
             // the client went away (a broken-off upload, a closed connection): not the server's failure, and there

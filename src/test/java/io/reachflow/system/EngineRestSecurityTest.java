@@ -72,6 +72,34 @@ class EngineRestSecurityTest {
         assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
     }
 
+    /**
+     * Tasklist's list of the "Review work" filter, as Tasklist asks for it (HAL): each work names its operation task,
+     * so that one review is told from another without opening it.
+     */
+    @Test
+    void namesTheOperationTaskInTasklistsList() {
+        long id = underReviewSms();
+        JsonNode filters = get(rita(), "/engine-rest/filter?name={name}", CamundaAccessSetup.REVIEW_FILTER).getBody();
+        assertThat(filters).hasSize(1);
+
+        JsonNode list = rita().post().uri("/engine-rest/filter/{id}/list", filters.get(0).path("id").asText())
+                .contentType(MediaType.APPLICATION_JSON).accept(MediaType.parseMediaType("application/hal+json"))
+                .body(object()).retrieve().body(JsonNode.class);
+
+        JsonNode work = null;
+        for (JsonNode candidate : list.path("_embedded").path("task")) {
+            for (JsonNode variable : candidate.path("_embedded").path("variable")) {
+                if (variable.path("name").asText().equals("taskId") && variable.path("value").asText().equals(id + "")) {
+                    work = candidate;
+                }
+            }
+        }
+        assertThat(work).as("rita's list holds the review of task %d", id).isNotNull();
+        assertThat(work.path("_embedded").path("variable"))
+                .extracting(variable -> variable.path("name").asText() + "=" + variable.path("value").asText())
+                .contains("taskName=" + task(id).path("name").asText(), "taskChannel=SMS");
+    }
+
     @Test
     void refusesApprovalBySubmitterThroughApi() {
         long id = createdBy(Fixtures.OPERATOR);
@@ -248,8 +276,15 @@ class EngineRestSecurityTest {
                 .getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
 
         ResponseEntity<JsonNode> withoutComment = post(rita(), "/engine-rest/task/{id}/complete", decision(false, null), work);
+        // what Tasklist's form sends, an empty comment, through Camunda's own exception handlers (as in the webapps)
+        ResponseEntity<JsonNode> formWithoutComment = post(rita(), "/engine-rest/task/{id}/submit-form",
+                decision(false, ""), work);
 
-        assertThat(withoutComment.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        for (ResponseEntity<JsonNode> refused : List.of(withoutComment, formWithoutComment)) {
+            assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(refused.getBody().path("message").asText()).contains("A rejection needs a comment")
+                    .doesNotContain("ENGINE-03051");
+        }
         assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
 
         ResponseEntity<JsonNode> withComment = post(rita(), "/engine-rest/task/{id}/complete",

@@ -1,0 +1,64 @@
+package io.reachflow.system;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
+import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lets a refusal by one of our task listeners reach the caller as itself. The engine wraps whatever a task listener
+ * throws in a {@link ProcessEngineException} ({@code ENGINE-03051}), which every REST copy of the engine's API answers
+ * with 500: {@code /engine-rest} and the webapps' own ({@code /camunda/api/engine}, which Tasklist calls), whose
+ * exception handlers are Camunda's. Unwrapped, a separation-of-duties refusal ({@link AuthorizationException}) is a
+ * 403 and a review decided without its variables ({@link FormFieldValidationException}, what Camunda's own form
+ * field validators throw) a 400 with what is missing, in both, as in {@code /api}. The command has rolled back by
+ * then: this interceptor comes before the transaction's.
+ */
+@Component
+public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
+
+    @Override
+    public void preInit(ProcessEngineConfigurationImpl configuration) {
+        configuration.setCustomPreCommandInterceptorsTxRequired(
+                withUnwrapping(configuration.getCustomPreCommandInterceptorsTxRequired()));
+        configuration.setCustomPreCommandInterceptorsTxRequiresNew(
+                withUnwrapping(configuration.getCustomPreCommandInterceptorsTxRequiresNew()));
+    }
+
+    private static List<CommandInterceptor> withUnwrapping(List<CommandInterceptor> interceptors) {
+        List<CommandInterceptor> all = new ArrayList<>();
+        all.add(new Unwrapping());
+        if (interceptors != null) {
+            all.addAll(interceptors);
+        }
+        return all;
+    }
+
+    /** The refusal a listener threw, if the exception is or wraps one; else the exception itself. */
+    static RuntimeException refusal(RuntimeException wrapper) {
+        for (Throwable cause = wrapper; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException) {
+                return (RuntimeException) cause;
+            }
+        }
+        return wrapper;
+    }
+
+    static final class Unwrapping extends CommandInterceptor {
+
+        @Override
+        public <T> T execute(Command<T> command) {
+            try {
+                return next.execute(command);
+            } catch (ProcessEngineException e) {
+                throw refusal(e);
+            }
+        }
+    }
+}
