@@ -1,0 +1,151 @@
+package io.reachflow.e2e;
+
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.uniqueWord;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Engine;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import java.io.File;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * A reviewer's decision in Camunda Tasklist, clicked in a real Chromium: the README's "Approving in Tasklist".
+ * rita logs in, finds the operation task in the "Review work" list by its name, claims it, reads the form, is
+ * refused a rejection without a comment, and approves; the task runs. Tasklist calls the webapps' own copy of the
+ * engine API, whose answers (and their status) only a browser sees as a reviewer does.
+ * <p>A failsafe test: the webapps find their engine by name in the JVM, which holds this application's alone here.
+ * Needs Debian's {@code chromium} and {@code chromium-driver}; skipped without them, unless
+ * {@code REACHFLOW_BROWSER_TESTS=required} (as {@code .ci/run} sets once it has installed them).
+ */
+@ReachflowSpringTest
+class TasklistBrowserIT {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Engine engine;
+
+    private WebDriver browser;
+    private WebDriverWait until;
+
+    @BeforeEach
+    void openBrowser() {
+        boolean present = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+        if (!present && "required".equals(System.getenv("REACHFLOW_BROWSER_TESTS"))) {
+            fail("REACHFLOW_BROWSER_TESTS=required, but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
+        }
+        Assumptions.assumeTrue(present, "No Chromium and ChromeDriver (Debian's chromium, chromium-driver)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1600");
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        until = new WebDriverWait(browser, PATIENCE);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aReviewerApprovesInTasklist() {
+        String name = "Tasklist sale " + uniqueWord();
+        long id = underReview(name);
+
+        browser.get(api.baseUrl() + "/camunda/app/tasklist/");
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[type=password]")));
+        browser.findElement(By.cssSelector("input[type=text]")).sendKeys(Fixtures.REVIEWER);
+        browser.findElement(By.cssSelector("input[type=password]")).sendKeys("demo");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // the list names the operation task (the filter's variables); the work opens from it
+        WebElement work = until.until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//li[contains(@class, 'task') and contains(., '" + name + "')]//h4/a")));
+        assertThat(work.getText()).isEqualTo("Review task");
+        work.click();
+        until.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.claim"))).click();
+
+        // the form shows what is approved: the task's name among the briefing's fields
+        until.until(driver -> driver.findElements(By.cssSelector("input[disabled]")).stream()
+                .anyMatch(field -> name.equals(field.getDomProperty("value"))));
+        WebElement complete = until.until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//button[normalize-space() = 'Complete']")));
+
+        click(complete);
+        WebElement refusal = until.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".notifications .alert .message")));
+        // the refusal itself (400), not the engine's wrapping of it (a 500 naming the task listener)
+        assertThat(refusal.getText()).contains("A rejection needs a comment").doesNotContain("TaskListener");
+        assertThat(status(id)).isEqualTo("UNDER_REVIEW");
+        // the notice lies over the form's buttons until it is closed, as a reviewer would
+        browser.findElement(By.cssSelector(".notifications .alert button.close:not(.ng-hide)")).click();
+        until.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".notifications .alert")));
+
+        click(browser.findElement(By.cssSelector("form input[type=checkbox]")));
+        browser.findElement(By.cssSelector("textarea:not([disabled])")).sendKeys("Clicked through in Tasklist");
+        click(complete);
+
+        until.withMessage("the task runs once rita approved it in Tasklist")
+                .until(driver -> "RUNNING".equals(status(id)));
+        JsonNode task = get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}", id).getBody();
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("APPROVED");
+        assertThat(task.path("approvedBy").asText()).isEqualTo(Fixtures.REVIEWER);
+        JsonNode history = get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/history", id).getBody();
+        assertThat(history.get(history.size() - 1).path("comment").asText()).isEqualTo("Clicked through in Tasklist");
+    }
+
+    /** Clicks the element once it is scrolled to the middle of its pane: Tasklist's footer lies over the bottom. */
+    private void click(WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        until.until(ExpectedConditions.elementToBeClickable(element)).click();
+    }
+
+    private long underReview(String name) {
+        ResponseEntity<JsonNode> created = post(api.as(Fixtures.OPERATOR), "/api/tasks",
+                manualInAppTask(name));
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        long id = created.getBody().path("id").asLong();
+        assertThat(post(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/test", null, id).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+        engine.runDueJobs();
+        ResponseEntity<JsonNode> submitted = post(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/submit", null, id);
+        assertThat(submitted.getBody().path("status").asText()).as("%s", submitted.getBody()).isEqualTo("UNDER_REVIEW");
+        return id;
+    }
+
+    private String status(long id) {
+        engine.runDueJobs();
+        return get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}", id).getBody().path("status").asText();
+    }
+}
