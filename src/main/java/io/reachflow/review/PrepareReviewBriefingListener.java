@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Puts what the reviewer approves on the review work, as task-local variables the Tasklist form shows: name,
  * channel, push type, audience and its estimated size, the content rendered for a sample user (the first
- * tester), the schedule and the last test round's results. They vanish with the work; the task stays the source.
+ * tester), the schedule and the last test round's results, and, for the second level, who approved the first and
+ * with what comment. They vanish with the work; the task stays the source.
  */
 @Component
 public class PrepareReviewBriefingListener implements TaskListener {
@@ -58,6 +59,13 @@ public class PrepareReviewBriefingListener implements TaskListener {
         briefing.put("sampleContent", sampleContent(task));
         briefing.put("taskSchedule", ReviewBriefingText.schedule(task));
         briefing.put("lastTestRound", lastTestRound(task));
+        String firstLevel = ReviewVariables.level1Reviewer(work.getExecution());
+        if (firstLevel != null) {
+            // the second level's work: what the first decided (this runs before the decision is cleared for it)
+            String comment = ReviewVariables.comment(work);
+            briefing.put("firstLevelDecision", "Approved by " + firstLevel
+                    + (comment == null || comment.isBlank() ? "" : ": " + comment));
+        }
         work.setVariablesLocal(briefing);
     }
 

@@ -99,6 +99,9 @@ class TasklistBrowserIT {
         // the form shows what is approved: the task's name among the briefing's fields
         until.until(driver -> driver.findElements(By.cssSelector("input[disabled]")).stream()
                 .anyMatch(field -> name.equals(field.getDomProperty("value"))));
+        // a first level's work shows no first level's decision (a field for the second level only)
+        assertThat(browser.findElements(By.xpath("//*[contains(@class, 'fjs-form-field')][contains(., 'First level')]")))
+                .isEmpty();
         WebElement complete = until.until(ExpectedConditions.elementToBeClickable(
                 By.xpath("//button[normalize-space() = 'Complete']")));
 

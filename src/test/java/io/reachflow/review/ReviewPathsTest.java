@@ -125,6 +125,8 @@ class ReviewPathsTest {
         decideAs(Fixtures.REVIEWER, openWork(task), true, "first level ok");
         assertThat(review).isWaitingAt(Element.USER_TASK_SENIOR_REVIEW.id());
         assertThat(BpmnAwareTests.task(review)).hasCandidateGroup("senior-reviewers");
+        assertThat(taskService.getVariablesLocal(openWork(task).getId()))
+                .containsEntry("firstLevelDecision", "Approved by " + Fixtures.REVIEWER + ": first level ok");
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
 
         decideAs(Fixtures.SENIOR_REVIEWER, openWork(task), true, "second level ok");
@@ -224,7 +226,7 @@ class ReviewPathsTest {
         assertThat((String) briefing.get("sampleContent")).contains("Hi Olivia").contains("News from Lisbon");
         assertThat((String) briefing.get("lastTestRound")).contains("olivia: DELIVERED").contains("(current)");
         assertThat(briefing).containsEntry("taskAudience", "Users tagged berlin")
-                .containsEntry("taskSchedule", "Each time an operator sends it");
+                .containsEntry("taskSchedule", "Each time an operator sends it").doesNotContainKey("firstLevelDecision");
     }
 
     /**
