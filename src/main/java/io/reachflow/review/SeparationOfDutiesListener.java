@@ -15,6 +15,7 @@ import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.HistoricTaskPermissions;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.delegate.DelegateTask;
@@ -23,6 +24,7 @@ import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.impl.persistence.entity.AuthorizationEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.PropertyChange;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.task.IdentityLink;
@@ -100,6 +102,16 @@ public class SeparationOfDutiesListener implements TaskListener {
                 revoke.setResourceId(work.getId());
                 revoke.removePermission(Permissions.ALL);
                 authorizations.saveAuthorization(revoke);
+                // and its history (Tasklist's History tab and comments), which the candidate groups may read; kept
+                // as long as the engine keeps that history (removed with the root process instance's)
+                AuthorizationEntity history = (AuthorizationEntity) authorizations
+                        .createNewAuthorization(Authorization.AUTH_TYPE_REVOKE);
+                history.setUserId(user);
+                history.setResource(Resources.HISTORIC_TASK);
+                history.setResourceId(work.getId());
+                history.removePermission(HistoricTaskPermissions.ALL);
+                history.setRootProcessInstanceId(((TaskEntity) work).getExecution().getRootProcessInstanceId());
+                authorizations.saveAuthorization(history);
             }
             return null;
         });

@@ -100,6 +100,29 @@ class EngineRestSecurityTest {
                 .contains("taskName=" + task(id).path("name").asText(), "taskChannel=SMS");
     }
 
+    /**
+     * Tasklist's comments and History tab read the work's history: reviewers of its group read it and comment, its
+     * submitter (a reviewer too) neither reads it nor comments.
+     */
+    @Test
+    void letsReviewersCommentOnTheirGroupsWorkButNotTheSubmitter() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, id);
+        String work = openReviewWork(id).getId();
+
+        ResponseEntity<JsonNode> commented = post(rita(), "/engine-rest/task/{id}/comment/create",
+                object().put("message", "Is the link right?"), work);
+        ResponseEntity<JsonNode> unasComment = post(api.as(UNA), "/engine-rest/task/{id}/comment/create",
+                object().put("message", "It is"), work);
+
+        assertThat(commented.getStatusCode()).as("%s", commented.getBody()).isEqualTo(HttpStatus.OK);
+        assertThat(get(rita(), "/engine-rest/task/{id}/comment", work).getBody())
+                .extracting(comment -> comment.path("message").asText()).containsExactly("Is the link right?");
+        assertThat(get(rita(), "/engine-rest/history/task?taskId={id}", work).getBody()).hasSize(1);
+        assertThat(unasComment.getStatusCode().is4xxClientError()).as("%s", unasComment.getBody()).isTrue();
+        assertThat(get(api.as(UNA), "/engine-rest/history/task?taskId={id}", work).getBody()).isEmpty();
+    }
+
     @Test
     void refusesApprovalBySubmitterThroughApi() {
         long id = createdBy(Fixtures.OPERATOR);
