@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  * Puts what the reviewer approves on the review work, as task-local variables the Tasklist form shows: name,
  * channel, push type, audience and its estimated size, the content rendered for a sample user (the first
  * tester), the schedule and the last test round's results, and, for the second level, who approved the first and
- * with what comment. They vanish with the work; the task stays the source.
+ * with what comment. They end with the work (the task stays the source), and stay in the engine's history with it,
+ * readable by the reviewers of its groups (Tasklist's History tab and comments read that history).
  */
 @Component
 public class PrepareReviewBriefingListener implements TaskListener {

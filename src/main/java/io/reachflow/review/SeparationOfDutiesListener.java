@@ -102,16 +102,17 @@ public class SeparationOfDutiesListener implements TaskListener {
                 revoke.setResourceId(work.getId());
                 revoke.removePermission(Permissions.ALL);
                 authorizations.saveAuthorization(revoke);
-                // and its history (Tasklist's History tab and comments), which the candidate groups may read; kept
-                // as long as the engine keeps that history (removed with the root process instance's)
+                // and its history (Tasklist's History tab and comments), which the candidate groups may read
                 AuthorizationEntity history = (AuthorizationEntity) authorizations
                         .createNewAuthorization(Authorization.AUTH_TYPE_REVOKE);
                 history.setUserId(user);
                 history.setResource(Resources.HISTORIC_TASK);
                 history.setResourceId(work.getId());
                 history.removePermission(HistoricTaskPermissions.ALL);
-                history.setRootProcessInstanceId(((TaskEntity) work).getExecution().getRootProcessInstanceId());
                 authorizations.saveAuthorization(history);
+                // after the save, which looks for the work's history in the database, finds none yet (it is written
+                // with this command) and clears the root: with it, the revoke ends with the rest of the history
+                history.setRootProcessInstanceId(((TaskEntity) work).getExecution().getRootProcessInstanceId());
             }
             return null;
         });

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permission;
@@ -95,8 +96,12 @@ class CamundaAccessSetup {
             if (existing.getProperties() != null && !existing.getProperties().containsKey("variables")) {
                 Map<String, Object> properties = new HashMap<>(existing.getProperties());
                 properties.put("variables", LIST_VARIABLES);
-                filterService.saveFilter(existing.setProperties(properties));
-                log.info("Tasklist filter '{}' shows the operation task of each review work", name);
+                try {
+                    filterService.saveFilter(existing.setProperties(properties));
+                    log.info("Tasklist filter '{}' shows the operation task of each review work", name);
+                } catch (OptimisticLockingException anotherNodeFirst) {
+                    log.info("Tasklist filter '{}' was changed by another node starting at the same time", name);
+                }
             }
             return existing.getId();
         }

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -68,7 +70,9 @@ class TasklistBrowserIT {
         ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(driver, options);
+        // Tasklist (AngularJS) renders parts again as answers come in: an element found may be gone at the next look
         until = new WebDriverWait(browser, PATIENCE);
+        until.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -102,8 +106,7 @@ class TasklistBrowserIT {
         // a first level's work shows no first level's decision (a field for the second level only)
         assertThat(browser.findElements(By.xpath("//*[contains(@class, 'fjs-form-field')][contains(., 'First level')]")))
                 .isEmpty();
-        WebElement complete = until.until(ExpectedConditions.elementToBeClickable(
-                By.xpath("//button[normalize-space() = 'Complete']")));
+        By complete = By.xpath("//button[normalize-space() = 'Complete']");
 
         click(complete);
         WebElement refusal = until.until(ExpectedConditions.visibilityOfElementLocated(
@@ -115,7 +118,7 @@ class TasklistBrowserIT {
         browser.findElement(By.cssSelector(".notifications .alert button.close:not(.ng-hide)")).click();
         until.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".notifications .alert")));
 
-        click(browser.findElement(By.cssSelector("form input[type=checkbox]")));
+        click(By.cssSelector("form input[type=checkbox]"));
         browser.findElement(By.cssSelector("textarea:not([disabled])")).sendKeys("Clicked through in Tasklist");
         click(complete);
 
@@ -128,10 +131,24 @@ class TasklistBrowserIT {
         assertThat(history.get(history.size() - 1).path("comment").asText()).isEqualTo("Clicked through in Tasklist");
     }
 
-    /** Clicks the element once it is scrolled to the middle of its pane: Tasklist's footer lies over the bottom. */
-    private void click(WebElement element) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-        until.until(ExpectedConditions.elementToBeClickable(element)).click();
+    /**
+     * Clicks the element once it is scrolled to the middle of its pane (Tasklist's footer lies over the bottom),
+     * found afresh at each try, and tried again while something still lies over it.
+     */
+    private void click(By locator) {
+        until.until(driver -> {
+            WebElement element = driver.findElement(locator);
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+            if (!element.isDisplayed() || !element.isEnabled()) {
+                return false;
+            }
+            try {
+                element.click();
+                return true;
+            } catch (ElementClickInterceptedException coveredForNow) {
+                return false;
+            }
+        });
     }
 
     private long underReview(String name) {

@@ -19,6 +19,8 @@ import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.camunda.bpm.engine.authorization.AuthorizationQuery;
+import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -121,6 +123,14 @@ class EngineRestSecurityTest {
         assertThat(get(rita(), "/engine-rest/history/task?taskId={id}", work).getBody()).hasSize(1);
         assertThat(unasComment.getStatusCode().is4xxClientError()).as("%s", unasComment.getBody()).isTrue();
         assertThat(get(api.as(UNA), "/engine-rest/history/task?taskId={id}", work).getBody()).isEmpty();
+        // una's revoke ends with the rest of the history, as the group's grant does (same root process instance)
+        AuthorizationQuery history = engine.processEngine().getAuthorizationService().createAuthorizationQuery()
+                .resourceType(Resources.HISTORIC_TASK).resourceId(work);
+        String root = history.groupIdIn("reviewers").singleResult().getRootProcessInstanceId();
+        assertThat(root).isNotNull();
+        assertThat(engine.processEngine().getAuthorizationService().createAuthorizationQuery()
+                .resourceType(Resources.HISTORIC_TASK).resourceId(work).userIdIn(UNA).singleResult()
+                .getRootProcessInstanceId()).isEqualTo(root);
     }
 
     @Test
