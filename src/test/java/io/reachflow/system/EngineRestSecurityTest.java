@@ -133,6 +133,21 @@ class EngineRestSecurityTest {
                 .getRootProcessInstanceId()).isEqualTo(root);
     }
 
+    /**
+     * Tasklist's "Start process" offers none of Reachflow's processes, not even to an admin: the application starts
+     * them for a task (or on its own schedule); one started by hand would belong to no task.
+     */
+    @Test
+    void offersNoProcessToStartInTasklist() {
+        JsonNode all = get(api.as("demo"), "/engine-rest/process-definition?latestVersion=true").getBody();
+        JsonNode startable = get(api.as("demo"),
+                "/engine-rest/process-definition?latestVersion=true&startableInTasklist=true").getBody();
+
+        assertThat(texts(all, "key")).contains(ReviewProcess.KEY, "operation-task-lifecycle", "operation-task-delivery",
+                "reachflow-housekeeping");
+        assertThat(startable).isEmpty();
+    }
+
     @Test
     void refusesApprovalBySubmitterThroughApi() {
         long id = createdBy(Fixtures.OPERATOR);
