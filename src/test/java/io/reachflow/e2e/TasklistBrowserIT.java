@@ -2,18 +2,23 @@ package io.reachflow.e2e;
 
 import static io.reachflow.support.HttpJson.get;
 import static io.reachflow.support.HttpJson.manualInAppTask;
+import static io.reachflow.support.HttpJson.object;
 import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
+import static io.reachflow.support.HttpJson.texts;
 import static io.reachflow.support.HttpJson.uniqueWord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
 import java.io.File;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +41,8 @@ import org.springframework.http.ResponseEntity;
 /**
  * A reviewer's decision in Camunda Tasklist, clicked in a real Chromium: the README's "Approving in Tasklist".
  * rita logs in, finds the operation task in the "Review work" list by its name, claims it, reads the form, is
- * refused a rejection without a comment, and approves; the task runs. Tasklist calls the webapps' own copy of the
+ * refused a rejection without a comment, and approves; the task runs. sam, a senior reviewer, sees the first
+ * level's decision on the second level's form. Tasklist calls the webapps' own copy of the
  * engine API, whose answers (and their status) only a browser sees as a reviewer does.
  * <p>A failsafe test: the webapps find their engine by name in the JVM, which holds this application's alone here.
  * Needs Debian's {@code chromium} and {@code chromium-driver}; skipped without them, unless
@@ -87,17 +93,8 @@ class TasklistBrowserIT {
         String name = "Tasklist sale " + uniqueWord();
         long id = underReview(name);
 
-        browser.get(api.baseUrl() + "/camunda/app/tasklist/");
-        until.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[type=password]")));
-        browser.findElement(By.cssSelector("input[type=text]")).sendKeys(Fixtures.REVIEWER);
-        browser.findElement(By.cssSelector("input[type=password]")).sendKeys("demo");
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-
-        // the list names the operation task (the filter's variables); the work opens from it
-        WebElement work = until.until(ExpectedConditions.elementToBeClickable(
-                By.xpath("//li[contains(@class, 'task') and contains(., '" + name + "')]//h4/a")));
-        assertThat(work.getText()).isEqualTo("Review task");
-        work.click();
+        logIn(Fixtures.REVIEWER);
+        assertThat(open(name)).isEqualTo("Review task");
         until.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.claim"))).click();
 
         // the form shows what is approved: the task's name among the briefing's fields
@@ -131,6 +128,44 @@ class TasklistBrowserIT {
         assertThat(history.get(history.size() - 1).path("comment").asText()).isEqualTo("Clicked through in Tasklist");
     }
 
+    /** The second level's form shows the first level's decision: who approved, with the comment. */
+    @Test
+    void theSeniorReviewerSeesTheFirstLevelsDecision() {
+        String name = "Tasklist text " + uniqueWord();
+        long id = underReview(name, "SMS");
+        ResponseEntity<JsonNode> first = post(api.as(Fixtures.REVIEWER), "/api/tasks/{id}/approve",
+                object().put("comment", "Checked the link"), id);
+        assertThat(first.getBody().path("status").asText()).as("%s", first.getBody()).isEqualTo("UNDER_REVIEW");
+
+        logIn(Fixtures.SENIOR_REVIEWER);
+        assertThat(open(name)).isEqualTo("Senior review task");
+
+        until.withMessage("the form's field of the first level's decision").until(driver -> driver
+                .findElements(By.cssSelector("textarea[disabled]")).stream()
+                .anyMatch(field -> ("Approved by " + Fixtures.REVIEWER + ": Checked the link")
+                        .equals(field.getDomProperty("value"))));
+    }
+
+    private void logIn(String user) {
+        browser.get(api.baseUrl() + "/camunda/app/tasklist/");
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[type=password]")));
+        browser.findElement(By.cssSelector("input[type=text]")).sendKeys(user);
+        browser.findElement(By.cssSelector("input[type=password]")).sendKeys("demo");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    /**
+     * Opens the review work of the operation task named {@code name}, found in the list by the name it shows
+     * (the filter's variables); returns the work's own name.
+     */
+    private String open(String name) {
+        WebElement work = until.until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//li[contains(@class, 'task') and contains(., '" + name + "')]//h4/a")));
+        String title = work.getText();
+        work.click();
+        return title;
+    }
+
     /**
      * Clicks the element once it is scrolled to the middle of its pane (Tasklist's footer lies over the bottom),
      * found afresh at each try, and tried again while something still lies over it.
@@ -152,8 +187,20 @@ class TasklistBrowserIT {
     }
 
     private long underReview(String name) {
-        ResponseEntity<JsonNode> created = post(api.as(Fixtures.OPERATOR), "/api/tasks",
-                manualInAppTask(name));
+        return underReview(name, "IN_APP");
+    }
+
+    /** A task on the channel, tested (its testers, the operators, get a phone for SMS) and submitted. */
+    private long underReview(String name, String channel) {
+        ObjectNode task = manualInAppTask(name);
+        task.put("channel", channel);
+        List<String> needPhones = "SMS".equals(channel) ? texts(task.path("testers")) : List.of();
+        for (String tester : needPhones) {
+            assertThat(put(api.as(Fixtures.OPERATOR), "/api/users/{id}",
+                    object().put("name", tester).put("phone", "+49 170 1234567"), tester)
+                    .getStatusCode().is2xxSuccessful()).isTrue();
+        }
+        ResponseEntity<JsonNode> created = post(api.as(Fixtures.OPERATOR), "/api/tasks", task);
         assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         long id = created.getBody().path("id").asLong();
         assertThat(post(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/test", null, id).getStatusCode())
