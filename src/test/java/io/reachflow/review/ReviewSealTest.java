@@ -10,7 +10,9 @@ import io.reachflow.task.OperationTask;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.HistoricTaskPermissions;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.authorization.TaskPermissions;
@@ -19,12 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Review work opened before seals existed is sealed at the start, and its grants brought down to TASK_WORK. */
+/**
+ * Review work opened before seals existed is sealed at the start, and its grants brought down to TASK_WORK; work
+ * opened before review history was readable gets grants on its history.
+ */
 @ReachflowSpringTest
 class ReviewSealTest {
 
     @Autowired
     ReviewSeal seal;
+
+    @Autowired
+    ReviewHistoryAccess historyAccess;
 
     @Autowired
     Fixtures fixtures;
@@ -34,6 +42,40 @@ class ReviewSealTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    /**
+     * Open work of a release before review history was readable has no grant on its history: at the start it gets
+     * what it has on itself, the candidate group's READ and the excluded creator's revoke, ending with its history.
+     */
+    @Test
+    void givesOpenWorkOfAnEarlierReleaseItsHistorysGrants() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        Task work = engine.processEngine().getTaskService().createTaskQuery()
+                .processInstanceBusinessKey(String.valueOf(task.getId())).processDefinitionKey(ReviewProcess.KEY)
+                .singleResult();
+        AuthorizationService authorizations = engine.processEngine().getAuthorizationService();
+        authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK).resourceId(work.getId())
+                .list().forEach(earlier -> authorizations.deleteAuthorization(earlier.getId()));
+
+        historyAccess.grantOpenWorksHistory();
+
+        Authorization group = authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).groupIdIn("reviewers").singleResult();
+        Authorization creator = authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).userIdIn(Fixtures.OPERATOR).singleResult();
+        assertThat(group.getAuthorizationType()).isEqualTo(Authorization.AUTH_TYPE_GRANT);
+        assertThat(group.isPermissionGranted(HistoricTaskPermissions.READ)).isTrue();
+        assertThat(creator.getAuthorizationType()).isEqualTo(Authorization.AUTH_TYPE_REVOKE);
+        assertThat(creator.isPermissionRevoked(HistoricTaskPermissions.READ)).isTrue();
+        assertThat(group.getRootProcessInstanceId()).isNotNull().isEqualTo(creator.getRootProcessInstanceId());
+        long count = authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).count();
+
+        historyAccess.grantOpenWorksHistory();
+
+        assertThat(authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).count()).as("given once").isEqualTo(count);
+    }
 
     @Test
     void sealsOpenWorkThatHasNoSealAtTheStartAndLetsGoOfSealsWithoutWork() {
