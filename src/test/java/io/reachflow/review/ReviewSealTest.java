@@ -50,9 +50,7 @@ class ReviewSealTest {
     @Test
     void givesOpenWorkOfAnEarlierReleaseItsHistorysGrants() {
         OperationTask task = fixtures.underReview(Fixtures.manualInApp());
-        Task work = engine.processEngine().getTaskService().createTaskQuery()
-                .processInstanceBusinessKey(String.valueOf(task.getId())).processDefinitionKey(ReviewProcess.KEY)
-                .singleResult();
+        Task work = openWork(task);
         AuthorizationService authorizations = engine.processEngine().getAuthorizationService();
         authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK).resourceId(work.getId())
                 .list().forEach(earlier -> authorizations.deleteAuthorization(earlier.getId()));
@@ -80,9 +78,7 @@ class ReviewSealTest {
     @Test
     void sealsOpenWorkThatHasNoSealAtTheStartAndLetsGoOfSealsWithoutWork() {
         OperationTask task = fixtures.underReview(Fixtures.manualInApp());
-        Task work = engine.processEngine().getTaskService().createTaskQuery()
-                .processInstanceBusinessKey(String.valueOf(task.getId())).processDefinitionKey(ReviewProcess.KEY)
-                .singleResult();
+        Task work = openWork(task);
         // as it was before seals: no seal, and the engine's former default grant, UPDATE, to the candidate group
         jdbc.update("delete from review_seal where work_id = ?", work.getId());
         jdbc.update("insert into review_seal (work_id, variables, sealed_at) values ('gone', 'x=y', current_timestamp)");
@@ -108,5 +104,11 @@ class ReviewSealTest {
         } finally {
             engine.processEngine().getIdentityService().clearAuthentication();
         }
+    }
+
+    private Task openWork(OperationTask task) {
+        return engine.processEngine().getTaskService().createTaskQuery()
+                .processInstanceBusinessKey(String.valueOf(task.getId())).processDefinitionKey(ReviewProcess.KEY)
+                .singleResult();
     }
 }
