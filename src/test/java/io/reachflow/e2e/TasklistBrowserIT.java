@@ -1,11 +1,11 @@
 package io.reachflow.e2e;
 
+import static io.reachflow.support.HttpJson.array;
 import static io.reachflow.support.HttpJson.get;
 import static io.reachflow.support.HttpJson.manualInAppTask;
 import static io.reachflow.support.HttpJson.object;
 import static io.reachflow.support.HttpJson.post;
 import static io.reachflow.support.HttpJson.put;
-import static io.reachflow.support.HttpJson.texts;
 import static io.reachflow.support.HttpJson.uniqueWord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -159,10 +159,9 @@ class TasklistBrowserIT {
      * (the filter's variables); returns the work's own name.
      */
     private String open(String name) {
-        WebElement work = until.until(ExpectedConditions.elementToBeClickable(
-                By.xpath("//li[contains(@class, 'task') and contains(., '" + name + "')]//h4/a")));
-        String title = work.getText();
-        work.click();
+        By work = By.xpath("//li[contains(@class, 'task') and contains(., '" + name + "')]//h4/a");
+        String title = until.until(driver -> driver.findElement(work).getText().trim());
+        click(work);
         return title;
     }
 
@@ -190,15 +189,19 @@ class TasklistBrowserIT {
         return underReview(name, "IN_APP");
     }
 
-    /** A task on the channel, tested (its testers, the operators, get a phone for SMS) and submitted. */
+    /** A task on the channel, tested and submitted; for SMS, to testers of its own who have a phone. */
     private long underReview(String name, String channel) {
         ObjectNode task = manualInAppTask(name);
         task.put("channel", channel);
-        List<String> needPhones = "SMS".equals(channel) ? texts(task.path("testers")) : List.of();
-        for (String tester : needPhones) {
-            assertThat(put(api.as(Fixtures.OPERATOR), "/api/users/{id}",
-                    object().put("name", tester).put("phone", "+49 170 1234567"), tester)
-                    .getStatusCode().is2xxSuccessful()).isTrue();
+        if ("SMS".equals(channel)) {
+            String word = uniqueWord();
+            List<String> testers = List.of("sms-one-" + word, "sms-two-" + word);
+            for (String tester : testers) {
+                assertThat(put(api.as(Fixtures.OPERATOR), "/api/users/{id}",
+                        object().put("name", "SMS tester").put("phone", "+49 170 1234567"), tester)
+                        .getStatusCode().is2xxSuccessful()).isTrue();
+            }
+            task.set("testers", array(testers.toArray(String[]::new)));
         }
         ResponseEntity<JsonNode> created = post(api.as(Fixtures.OPERATOR), "/api/tasks", task);
         assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);

@@ -75,6 +75,28 @@ class ReviewSealTest {
                 .resourceId(work.getId()).count()).as("given once").isEqualTo(count);
     }
 
+    /** Open work claimed since (its claimant has a grant on its history) still gets the rest of its grants. */
+    @Test
+    void completesTheHistorysGrantsOfOpenWorkClaimedSince() {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        Task work = openWork(task);
+        AuthorizationService authorizations = engine.processEngine().getAuthorizationService();
+        authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK).resourceId(work.getId())
+                .list().forEach(earlier -> authorizations.deleteAuthorization(earlier.getId()));
+        engine.processEngine().getTaskService().claim(work.getId(), Fixtures.REVIEWER);
+        assertThat(authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).userIdIn(Fixtures.REVIEWER).count()).as("the claim's grant").isEqualTo(1);
+
+        historyAccess.grantOpenWorksHistory();
+
+        assertThat(authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).groupIdIn("reviewers").singleResult()
+                .isPermissionGranted(HistoricTaskPermissions.READ)).isTrue();
+        assertThat(authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
+                .resourceId(work.getId()).userIdIn(Fixtures.OPERATOR).singleResult()
+                .isPermissionRevoked(HistoricTaskPermissions.READ)).isTrue();
+    }
+
     @Test
     void sealsOpenWorkThatHasNoSealAtTheStartAndLetsGoOfSealsWithoutWork() {
         OperationTask task = fixtures.underReview(Fixtures.manualInApp());
