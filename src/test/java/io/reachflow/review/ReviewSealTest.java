@@ -49,11 +49,8 @@ class ReviewSealTest {
      */
     @Test
     void givesOpenWorkOfAnEarlierReleaseItsHistorysGrants() {
-        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
-        Task work = openWork(task);
+        Task work = openWorkOfAnEarlierRelease();
         AuthorizationService authorizations = engine.processEngine().getAuthorizationService();
-        authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK).resourceId(work.getId())
-                .list().forEach(earlier -> authorizations.deleteAuthorization(earlier.getId()));
 
         historyAccess.grantOpenWorksHistory();
 
@@ -78,11 +75,8 @@ class ReviewSealTest {
     /** Open work claimed since (its claimant has a grant on its history) still gets the rest of its grants. */
     @Test
     void completesTheHistorysGrantsOfOpenWorkClaimedSince() {
-        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
-        Task work = openWork(task);
+        Task work = openWorkOfAnEarlierRelease();
         AuthorizationService authorizations = engine.processEngine().getAuthorizationService();
-        authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK).resourceId(work.getId())
-                .list().forEach(earlier -> authorizations.deleteAuthorization(earlier.getId()));
         engine.processEngine().getTaskService().claim(work.getId(), Fixtures.REVIEWER);
         assertThat(authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK)
                 .resourceId(work.getId()).userIdIn(Fixtures.REVIEWER).count()).as("the claim's grant").isEqualTo(1);
@@ -126,6 +120,15 @@ class ReviewSealTest {
         } finally {
             engine.processEngine().getIdentityService().clearAuthentication();
         }
+    }
+
+    /** Open review work as it was before review history was readable: no grant on its history. */
+    private Task openWorkOfAnEarlierRelease() {
+        Task work = openWork(fixtures.underReview(Fixtures.manualInApp()));
+        AuthorizationService authorizations = engine.processEngine().getAuthorizationService();
+        authorizations.createAuthorizationQuery().resourceType(Resources.HISTORIC_TASK).resourceId(work.getId())
+                .list().forEach(earlier -> authorizations.deleteAuthorization(earlier.getId()));
+        return work;
     }
 
     private Task openWork(OperationTask task) {
