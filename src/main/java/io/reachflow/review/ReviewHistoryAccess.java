@@ -108,6 +108,7 @@ class ReviewHistoryAccess {
 
     /** Whose authorization of which type it is (one of each per resource, as the engine keys them). */
     private static String key(Authorization authorization) {
-        return authorization.getAuthorizationType() + "/" + authorization.getUserId() + "/" + authorization.getGroupId();
+        return authorization.getAuthorizationType() + "/" + authorization.getUserId() + "/"
+                + authorization.getGroupId();
     }
 }

@@ -130,8 +130,8 @@ public class SeparationOfDutiesListener implements TaskListener {
         requireReviewer(work, decider, "decide");
         Boolean approved = ReviewVariables.approved(work);
         if (approved == null) {
-            throw new FormFieldValidationException(ReviewVariables.APPROVED, "Complete the review with the Boolean variable '"
-                    + ReviewVariables.APPROVED + "'");
+            throw new FormFieldValidationException(ReviewVariables.APPROVED,
+                    "Complete the review with the Boolean variable '" + ReviewVariables.APPROVED + "'");
         }
         String comment = ReviewVariables.comment(work);
         if (!approved && (comment == null || comment.isBlank())) {
