@@ -3,14 +3,18 @@ package io.reachflow.review;
 import io.reachflow.audience.AudienceResolver;
 import io.reachflow.audience.UserService;
 import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.DeliveryService.RecipientOutcome;
+import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushKind;
 import io.reachflow.delivery.PushRepository;
 import io.reachflow.delivery.TemplateRenderer;
+import io.reachflow.delivery.TestRoundResult;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.task.OperationTask;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.delegate.DelegateTask;
@@ -84,13 +88,18 @@ public class PrepareReviewBriefingListener implements TaskListener {
     }
 
     private String lastTestRound(OperationTask task) {
-        return pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST)
-                .map(round -> "Round " + round.getId() + " of revision " + round.getTaskRevision()
-                        + (round.getTaskRevision() == task.getRevision() ? " (current)" : " (outdated)") + ":\n"
-                        + delivery.outcomes(round.getId()).stream()
-                        .map(o -> o.userId() + ": " + o.status() + (o.reason() == null ? ""
-                                : " (" + o.reason() + (o.detail() == null ? "" : ": " + o.detail()) + ")"))
-                        .collect(Collectors.joining("\n")))
-                .orElse("No test round");
+        List<Push> rounds = pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST);
+        if (rounds.isEmpty()) {
+            return "No test round";
+        }
+        Push round = rounds.get(0);
+        List<RecipientOutcome> testers = delivery.outcomes(round.getId());
+        return "Round " + rounds.size() + ", of revision " + round.getTaskRevision()
+                + (round.getTaskRevision() == task.getRevision() ? " (current)" : " (outdated)") + ": "
+                + TestRoundResult.of(testers) + "\n"
+                + testers.stream()
+                .map(o -> o.userId() + ": " + o.status() + (o.reason() == null ? ""
+                        : " (" + o.reason() + (o.detail() == null ? "" : ": " + o.detail()) + ")"))
+                .collect(Collectors.joining("\n"));
     }
 }

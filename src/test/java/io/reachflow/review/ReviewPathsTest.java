@@ -224,7 +224,8 @@ class ReviewPathsTest {
         assertThat(briefing).containsEntry("taskName", "Welcome Berlin").containsEntry("taskChannel", "IN_APP")
                 .containsEntry("estimatedAudienceSize", 2L).containsEntry("taskCreatedBy", Fixtures.OPERATOR);
         assertThat((String) briefing.get("sampleContent")).contains("Hi Olivia").contains("News from Lisbon");
-        assertThat((String) briefing.get("lastTestRound")).contains("olivia: DELIVERED").contains("(current)");
+        assertThat((String) briefing.get("lastTestRound")).startsWith("Round 1, of revision")
+                .contains("(current): PASSED").contains("olivia: DELIVERED");
         assertThat(briefing).containsEntry("taskAudience", "Users tagged berlin")
                 .containsEntry("taskSchedule", "Each time an operator sends it").doesNotContainKey("firstLevelDecision");
     }

@@ -9,6 +9,7 @@ import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.PushTrigger;
 import io.reachflow.delivery.RecipientCounts;
 import io.reachflow.delivery.RecipientStatus;
+import io.reachflow.delivery.TestRoundResult;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TaskQueries;
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,6 +20,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
@@ -52,13 +54,20 @@ class PushController {
     }
 
     @GetMapping("/test-rounds")
-    @Operation(summary = "The task's test rounds, newest first, with each tester's result")
+    @Operation(summary = "The task's test rounds, newest first, each with its number (1 for the task's first), "
+            + "its result (IN_PROGRESS, PASSED when it reached every tester, FAILED when it missed one) and each "
+            + "tester's outcome")
     List<TestRoundView> testRounds(@PathVariable long id) {
         queries.requireExists(id);
-        return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.TEST).stream()
-                .map(round -> new TestRoundView(round.getId(), round.getTaskRevision(), round.getChannel(),
-                        round.getStatus(), round.getCreatedAt(), round.getFinishedAt(), delivery.outcomes(round.getId())))
-                .toList();
+        List<Push> rounds = pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.TEST);
+        List<TestRoundView> views = new ArrayList<>(rounds.size());
+        for (Push round : rounds) {
+            List<RecipientOutcome> testers = delivery.outcomes(round.getId());
+            views.add(new TestRoundView(round.getId(), rounds.size() - views.size(), round.getTaskRevision(),
+                    round.getChannel(), round.getStatus(), TestRoundResult.of(testers), round.getCreatedAt(),
+                    round.getFinishedAt(), testers));
+        }
+        return views;
     }
 
     @GetMapping("/pushes")
@@ -125,8 +134,13 @@ class PushController {
     record RecipientPage(List<RecipientOutcome> items, String next) {
     }
 
-    record TestRoundView(long id, int taskRevision, Channel channel, PushStatus status, Instant createdAt,
-                         Instant finishedAt, List<RecipientOutcome> testers) {
+    /**
+     * A test round: {@code number} counts the task's rounds from 1, {@code status} is its run's ({@code DELIVERED}
+     * once every tester was sent to, whatever the outcome), {@code result} what it showed.
+     */
+    record TestRoundView(long id, int number, int taskRevision, Channel channel, PushStatus status,
+                         TestRoundResult result, Instant createdAt, Instant finishedAt,
+                         List<RecipientOutcome> testers) {
     }
 
     /**

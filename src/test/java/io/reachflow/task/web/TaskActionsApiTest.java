@@ -373,6 +373,11 @@ class TaskActionsApiTest {
         assertThat(unknownTester).isNotNull();
         assertThat(unknownTester.path("status").asText()).isEqualTo("FAILED");
         assertThat(unknownTester.path("reason").asText()).isEqualTo("UNKNOWN_USER");
+        assertThat(oldest.path("number").asInt()).isEqualTo(1);
+        assertThat(oldest.path("result").asText()).as("it reached every tester").isEqualTo("PASSED");
+        assertThat(newest.path("number").asInt()).isEqualTo(2);
+        assertThat(newest.path("status").asText()).as("the run is done").isEqualTo("DELIVERED");
+        assertThat(newest.path("result").asText()).as("it missed a tester").isEqualTo("FAILED");
     }
 
     @Test
