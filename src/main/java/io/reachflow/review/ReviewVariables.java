@@ -1,5 +1,6 @@
 package io.reachflow.review;
 
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.VariableScope;
@@ -15,6 +16,8 @@ public final class ReviewVariables {
     public static final String LEVEL1_GROUP = "level1Group";
     public static final String LEVEL2_GROUP = "level2Group";
     public static final String REVIEW_TIMEOUT = "reviewTimeout";
+    /** When the review times out: the timeout from when it was routed; the due date of its work, at each level. */
+    public static final String REVIEW_DUE = "reviewDue";
     /** Who decided the first level: the second level must be someone else. */
     public static final String LEVEL1_REVIEWER = "level1Reviewer";
     /** Who decided last; returned to the lifecycle. */
@@ -31,11 +34,12 @@ public final class ReviewVariables {
         return variables;
     }
 
-    public static void setRoute(VariableScope scope, ReviewRouting.Route route) {
+    public static void setRoute(VariableScope scope, ReviewRouting.Route route, Date due) {
         scope.setVariable(REVIEW_LEVELS, route.levels());
         scope.setVariable(LEVEL1_GROUP, route.level1Group());
         scope.setVariable(LEVEL2_GROUP, route.level2Group());
         scope.setVariable(REVIEW_TIMEOUT, route.timeout());
+        scope.setVariable(REVIEW_DUE, due);
     }
 
     /** The decision; null when none was given, or one that is no Boolean. */

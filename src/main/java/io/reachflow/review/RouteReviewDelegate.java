@@ -4,11 +4,17 @@ import io.reachflow.audience.AudienceResolver;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.task.OperationTask;
+import java.util.Date;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.calendar.DurationBusinessCalendar;
+import org.camunda.bpm.engine.impl.context.Context;
 import org.springframework.stereotype.Component;
 
-/** Decides the review's levels, candidate groups and timeout with {@code dmn/review-routing.dmn}. */
+/**
+ * Decides the review's levels, candidate groups and timeout with {@code dmn/review-routing.dmn}, and when the review
+ * times out: its work is due then, at each level (Tasklist shows it and sorts by it), and its timer fires then.
+ */
 @Component
 public class RouteReviewDelegate implements JavaDelegate {
 
@@ -27,6 +33,10 @@ public class RouteReviewDelegate implements JavaDelegate {
         OperationTask task = transitions.load(LifecycleVariables.taskId(execution));
         long audienceSize = LifecycleVariables.audienceSize(execution)
                 .orElseGet(() -> audiences.estimateSize(task.getAudience()));
-        ReviewVariables.setRoute(execution, routing.route(task.getChannel(), task.getPushType(), audienceSize));
+        ReviewRouting.Route route = routing.route(task.getChannel(), task.getPushType(), audienceSize);
+        // resolved as the engine resolves a timer's duration (its business calendar, its clock)
+        Date due = Context.getProcessEngineConfiguration().getBusinessCalendarManager()
+                .getBusinessCalendar(DurationBusinessCalendar.NAME).resolveDuedate(route.timeout());
+        ReviewVariables.setRoute(execution, route, due);
     }
 }

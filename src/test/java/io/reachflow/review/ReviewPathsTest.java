@@ -24,6 +24,9 @@ import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskDefinition;
 import io.reachflow.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,8 +94,15 @@ class ReviewPathsTest {
         }
     }
 
+    /** When the review's timer fires. */
+    private Date timeoutOf(ProcessInstance review) {
+        return engine.processEngine().getManagementService().createJobQuery().processInstanceId(review.getId())
+                .timers().activityId(Element.BOUNDARY_REVIEW_TIMEOUT.id()).singleResult().getDuedate();
+    }
+
     @Test
     void oneLevelTaskIsRoutedToReviewers() {
+        Instant submitted = engine.now();
         OperationTask task = fixtures.underReview(Fixtures.manualInApp());
         ProcessInstance review = engine.review(task.getId());
 
@@ -101,6 +111,10 @@ class ReviewPathsTest {
                 .containsEntry(ReviewVariables.LEVEL1_GROUP, "reviewers")
                 .containsEntry(ReviewVariables.REVIEW_TIMEOUT, "P3D");
         assertThat(BpmnAwareTests.task(review)).hasCandidateGroup("reviewers").isNotAssigned();
+        Date due = openWork(task).getDueDate();
+        assertThat(due).as("due when the review times out").isEqualTo(timeoutOf(review));
+        assertThat(Duration.between(submitted, due.toInstant())).isBetween(Duration.ofDays(3),
+                Duration.ofDays(3).plusMinutes(1));
     }
 
     @Test
@@ -122,9 +136,14 @@ class ReviewPathsTest {
         assertThat(review).variables().containsEntry(ReviewVariables.REVIEW_LEVELS, 2)
                 .containsEntry(ReviewVariables.LEVEL2_GROUP, "senior-reviewers");
 
+        Date due = openWork(task).getDueDate();
+        engine.advance(Duration.ofHours(5));
+
         decideAs(Fixtures.REVIEWER, openWork(task), true, "first level ok");
         assertThat(review).isWaitingAt(Element.USER_TASK_SENIOR_REVIEW.id());
         assertThat(BpmnAwareTests.task(review)).hasCandidateGroup("senior-reviewers");
+        assertThat(openWork(task).getDueDate()).as("the same deadline as the first level's, the review's")
+                .isEqualTo(due).isEqualTo(timeoutOf(review));
         assertThat(taskService.getVariablesLocal(openWork(task).getId()))
                 .containsEntry("firstLevelDecision", "Approved by " + Fixtures.REVIEWER + ": first level ok");
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
@@ -132,6 +151,26 @@ class ReviewPathsTest {
         decideAs(Fixtures.SENIOR_REVIEWER, openWork(task), true, "second level ok");
         assertThat(review).isEnded().hasPassed(Element.END_APPROVED.id());
         assertThat(fixtures.reload(task).getApprovedBy()).isEqualTo(Fixtures.SENIOR_REVIEWER);
+    }
+
+    /** The timeout is the whole review's: a second level that starts late has what the first left of it. */
+    @Test
+    void secondLevelTimesOutWhenTheReviewDoes() {
+        OperationTask task = fixtures.underReview(smsTask());
+        engine.advance(Duration.ofDays(2));
+        decideAs(Fixtures.REVIEWER, openWork(task), true, "first level ok");
+        engine.advance(Duration.ofDays(1).minusMinutes(1));
+        engine.runDueJobs(task.getId());
+        assertThat(fixtures.reload(task).getStatus()).as("not due yet").isEqualTo(TaskStatus.UNDER_REVIEW);
+
+        engine.advance(Duration.ofMinutes(2));
+        engine.runDueJobs(task.getId());
+
+        OperationTask timedOut = fixtures.reload(task);
+        assertThat(timedOut.getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(timedOut.getApprovalStatus()).isEqualTo(ApprovalStatus.WITHDRAWN);
+        assertThat(timedOut.getApprovalNote()).isEqualTo("review timed out");
+        assertThat(openWork(task)).isNull();
     }
 
     @Test
