@@ -119,19 +119,39 @@ public class DeliveryService {
      * Plans a live push of a running task for the delivery process {@code deliveryId}: the audience's snapshot,
      * numbered into batches of the configured size, and the recipients who must not get it marked SKIPPED with the
      * reason. A push of one batch on a channel written in the database is delivered at once ({@link #workersFor}).
-     * Nothing when an operator stopped the task since the push was asked for; the task stays locked meanwhile, so
-     * that a pause either comes first or finds the push and stops it ({@link #pausePushes}).
+     * The task stays locked meanwhile, so that a pause either comes first or finds the push and stops it
+     * ({@link #pausePushes}).
+     * <p>An operator may have stopped the task since the push was asked for. Paused: a MANUAL or RECURRING task's
+     * push is planned all the same and PAUSED, with no worker, as if the pause had come right after; the resume
+     * takes it over ({@link #continuePaused}). Completed, or sent back to testing: the push is recorded CANCELLED
+     * with the reason, none of its audience planned. A ONE_TIME task's push is neither (its own start sends it
+     * after the resume or the new approval), nor is another type's paused push.
      * <p>A ONE_TIME task's push that a pause stopped mid-way goes on instead, with its recipients still PLANNED. One
      * being delivered, or delivered, already (a pause and resume came before the first start's plan, so both starts
-     * plan) is named as this delivery's plan with no worker, so that its end reports it. A MANUAL or RECURRING task's
-     * paused pushes are taken over on the resume, each by a delivery of its own ({@link #continuePaused}).
+     * plan) is named as this delivery's plan with no worker, so that its end reports it.
      */
     @Transactional
-    public Optional<Plan> planLive(long taskId, PushTrigger trigger, String deliveryId) {
+    public Optional<Plan> planLive(long taskId, String deliveryId) {
+        // the task is read here first, locked: read before, its row's version could be stale by now
         OperationTask task = tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+        PushTrigger trigger = task.getPushType() == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE;
+        boolean pausedSince = false;
         if (!stillSends(task)) {
-            log.info("Task {} is {}: its push ({}) is not planned", taskId, task.getStatus(), trigger);
-            return Optional.empty();
+            boolean resumed = task.getPushType() == PushType.MANUAL || task.getPushType() == PushType.RECURRING;
+            if (task.getStatus() == TaskStatus.PAUSED && resumed) {
+                pausedSince = true;
+            } else if (task.getStatus() == TaskStatus.PAUSED || task.getPushType() == PushType.ONE_TIME) {
+                log.info("Task {} is {}: its {} push is not planned now", taskId, task.getStatus(),
+                        task.getPushType());
+                return Optional.empty();
+            } else {
+                String reason = task.getStatus() == TaskStatus.COMPLETED ? "TASK_COMPLETED" : "TASK_EDITED";
+                Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
+                log.info("Task {} is {}: its push {} ({}) is called off before it started ({})", taskId,
+                        task.getStatus(), push.getId(), trigger, reason);
+                finish(push, task, counts(push.getId()), PushStatus.CANCELLED, reason);
+                return Optional.empty();
+            }
         }
         if (task.getPushType() == PushType.ONE_TIME) {
             Optional<Push> earlier = pushes.findLiveLocked(taskId,
@@ -187,6 +207,12 @@ public class DeliveryService {
         push.planned(batches);
         log.info("Task {}: push {} ({}) targets {} users on {}, in {} batches of up to {}", taskId, push.getId(),
                 trigger, targeted, task.getChannel(), batches, batchSize);
+        if (pausedSince) {
+            push.pause();
+            log.info("Task {} was paused after its push {} was asked for: the push waits for the resume", taskId,
+                    push.getId());
+            return Optional.of(new Plan(push.getId(), batches, 0));
+        }
         return Optional.of(workersFor(push, task));
     }
 

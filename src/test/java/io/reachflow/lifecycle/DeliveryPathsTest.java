@@ -190,6 +190,52 @@ class DeliveryPathsTest {
     }
 
     /**
+     * A pause that comes after the send was asked for but before its push was planned: the push is planned PAUSED,
+     * and the resume sends it, each recipient once (it was lost before: nothing planned, nothing on the resume).
+     */
+    @Test
+    void aSendPausedBeforeItsPlanGoesOutOnTheResume() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.MANUAL,
+                Schedule.immediately(), null, Deliveries.to(audience)));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, "now");
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
+        engine.runDueJobs(task.getId());
+
+        Push paused = livePush(task);
+        assertThat(paused.getStatus()).isEqualTo(PushStatus.PAUSED);
+        assertThat(delivery.counts(paused.getId()).planned()).as("all waiting for the resume").isEqualTo(5);
+        assertThat(inboxMessages(task, audience)).isEmpty();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
+        Push resumed = livePush(task);
+        assertThat(resumed.getId()).as("the same push").isEqualTo(paused.getId());
+        assertThat(resumed.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+    }
+
+    /** A send that the task's completion overtook before its plan is on record, called off, with nobody planned. */
+    @Test
+    void aSendCompletedBeforeItsPlanIsRecordedCancelled() {
+        List<String> audience = audienceOf(3);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.MANUAL,
+                Schedule.immediately(), null, Deliveries.to(audience)));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over");
+        engine.runDueJobs(task.getId());
+
+        Push cancelled = livePush(task);
+        assertThat(cancelled.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(cancelled.getCancelReason()).isEqualTo("TASK_COMPLETED");
+        assertThat(cancelled.getFinishedAt()).isNotNull();
+        assertThat(delivery.counts(cancelled.getId()).total()).isZero();
+        assertThat(inboxMessages(task, audience)).isEmpty();
+    }
+
+    /**
      * An operator's second send while the first is still being delivered: the pause stops both pushes, the resume
      * takes over each of them, and the next send is a push of its own.
      */

@@ -395,7 +395,12 @@ class LifecyclePathsTest {
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         fixtures.act(Fixtures.OTHER_OPERATOR, task.getId(), TaskAction.SEND, null);
-        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id(), Element.SERVICE_START_MANUAL_PUSH.id());
+        assertThat(lifecycleOf(task)).as("each send started its delivery at once")
+                .isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id()).hasPassed(Element.SERVICE_START_MANUAL_PUSH.id());
+        assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
+                .processDefinitionKey(DeliveryProcess.KEY).processInstanceBusinessKey(String.valueOf(task.getId()))
+                .count()).isEqualTo(2);
+        assertThat(livePushes(task)).as("planned in the deliveries' jobs").isEmpty();
         engine.runDueJobs(task.getId());
 
         assertThat(livePushes(task)).hasSize(2).allSatisfy(push -> assertThat(push.getTriggeredBy()).isEqualTo(PushTrigger.MANUAL));
@@ -403,17 +408,20 @@ class LifecyclePathsTest {
     }
 
     /**
-     * A push's start that fails, as the later of two sends at the same moment does on the engine's optimistic lock,
-     * is tried again within a second, then later and later: five attempts in all, then an incident an admin retries.
+     * A scheduled push's start that fails (as one does on the engine's optimistic lock when the process instance
+     * changes at the same moment) is tried again within a second, then later and later: five attempts in all, then an
+     * incident an admin retries.
      */
     @Test
     void aFailedStartOfAPushIsTriedAgainWithinASecondFiveTimesInAll() {
-        OperationTask task = fixtures.running(Fixtures.manualInApp());
-        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.ONE_TIME,
+                Schedule.immediately(), null));
         ManagementService management = engine.processEngine().getManagementService();
         RepositoryService repository = engine.processEngine().getRepositoryService();
+        management.executeJob(management.createJobQuery().processInstanceId(lifecycleOf(task).getId())
+                .activityId(Element.TIMER_SEND_AT.id()).singleResult().getId());
         Supplier<Job> start = () -> management.createJobQuery().processInstanceId(lifecycleOf(task).getId())
-                .activityId(Element.SERVICE_START_MANUAL_PUSH.id()).singleResult();
+                .activityId(Element.SERVICE_START_ONE_TIME_PUSH.id()).singleResult();
         assertThat(start.get().getRetries()).isEqualTo(5);
         engine.setTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         List<Duration> waits = new ArrayList<>();
@@ -459,17 +467,24 @@ class LifecyclePathsTest {
         assertThat(ended.getCompletionReason()).isEqualTo(CompletionReason.END_TIME_REACHED);
     }
 
+    /** A send not yet planned when the pause comes is held, as a push the pause stopped mid-way is, and goes on. */
     @Test
-    void pauseStopsQueuedSendsAndResumeRunsAgain() {
+    void pauseHoldsAQueuedSendAndTheResumeSendsIt() {
         OperationTask task = fixtures.running(Fixtures.manualInApp());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
         assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PAUSED.id());
         engine.runDueJobs(task.getId());
-        assertThat(livePushes(task)).as("the queued send was cancelled by the pause").isEmpty();
+        assertThat(livePushes(task)).as("the queued send is held by the pause").singleElement()
+                .satisfies(push -> assertThat(push.getStatus()).isEqualTo(PushStatus.PAUSED));
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).singleElement().satisfies(push -> {
+            assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+            assertThat(push.getDelivered()).isEqualTo(2);
+        });
         assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_MANUAL_SENDS.id());
     }
 

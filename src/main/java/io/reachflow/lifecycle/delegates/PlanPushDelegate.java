@@ -1,11 +1,8 @@
 package io.reachflow.lifecycle.delegates;
 
 import io.reachflow.delivery.DeliveryService;
-import io.reachflow.delivery.PushTrigger;
 import io.reachflow.lifecycle.DeliveryProcess;
-import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
-import io.reachflow.task.PushType;
 import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -13,18 +10,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Plans one live push of a running task (its recipients, in batches) for the workers of the delivery process, or
- * takes over the paused push the delivery was started for after a resume; nothing, and no workers, when the task was
- * paused or completed since.
+ * takes over the paused push the delivery was started for after a resume; no workers when the task was paused or
+ * completed since (see {@link DeliveryService#planLive}).
  */
 @Component
 public class PlanPushDelegate implements JavaDelegate {
 
     private final DeliveryService delivery;
-    private final LifecycleTransitions transitions;
 
-    public PlanPushDelegate(DeliveryService delivery, LifecycleTransitions transitions) {
+    public PlanPushDelegate(DeliveryService delivery) {
         this.delivery = delivery;
-        this.transitions = transitions;
     }
 
     @Override
@@ -36,9 +31,7 @@ public class PlanPushDelegate implements JavaDelegate {
         if (paused.isPresent()) {
             planned = delivery.continuePaused(taskId, paused.get(), deliveryId);
         } else {
-            PushType pushType = transitions.load(taskId).getPushType();
-            planned = delivery.planLive(taskId, pushType == PushType.MANUAL ? PushTrigger.MANUAL
-                    : PushTrigger.SCHEDULE, deliveryId);
+            planned = delivery.planLive(taskId, deliveryId);
         }
         planned.ifPresentOrElse(
                 plan -> DeliveryProcess.setPlan(execution, plan.pushId(), plan.batches(), plan.workers()),
