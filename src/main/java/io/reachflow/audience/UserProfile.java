@@ -1,21 +1,19 @@
 package io.reachflow.audience;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TimeZoneId;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A user profile as the API takes and gives it. {@code attributes} is free JSON for templates. The id comes from
  * the path of {@code PUT /api/users/{id}} (a body may repeat it, not name another) or from the import row.
  */
+@StorableProfile
 public record UserProfile(
         @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = "must not contain spaces or slashes") String id,
         @Size(max = 200) String name,
@@ -35,23 +33,6 @@ public record UserProfile(
     /** The attributes as the entity stores them: JSON, an empty object when there are none. */
     public String attributesJson() {
         return ATTRIBUTES_COLUMN.convertToDatabaseColumn(attributes == null ? Map.of() : attributes);
-    }
-
-    /** Attributes as stored (JSON) fit their column. */
-    @JsonIgnore
-    @AssertTrue(message = "attributes must be at most 100,000 characters as JSON")
-    public boolean isAttributesWithinLimit() {
-        return attributes == null || attributesJson().length() <= 100_000;
-    }
-
-    /** PostgreSQL stores no NUL character in text: a profile with one is refused, not half written. */
-    @JsonIgnore
-    @AssertTrue(message = "must not contain a NUL character")
-    public boolean isFreeOfNulCharacters() {
-        return Stream.of(id, name, email, phone, pushToken, timeZone, locale,
-                        tags == null ? "" : String.join("", tags),
-                        attributes == null ? "" : attributesJson())
-                .noneMatch(text -> text != null && text.indexOf('\u0000') >= 0);
     }
 
     /** The same profile under the id of {@code PUT /api/users/{id}}, for a body that left it out. */

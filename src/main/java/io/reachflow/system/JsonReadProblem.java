@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.lang.reflect.Modifier;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -37,6 +38,10 @@ public record JsonReadProblem(String field, String message, String sentence) {
         if (e instanceof InvalidFormatException invalid && invalid.getTargetType() != null
                 && invalid.getTargetType().isEnum()) {
             return notOneOf(field, invalid.getValue(), invalid.getTargetType());
+        }
+        if (e instanceof InvalidFormatException invalid && invalid.getValue() instanceof String text
+                && WebConfiguration.NulFreeText.hasNul(text)) {
+            return about(field, WebConfiguration.NulFreeText.MESSAGE);
         }
         if (e instanceof ValueInstantiationException refused && refused.getCause() instanceof IllegalArgumentException
                 && refused.getCause().getMessage() != null) {
@@ -98,6 +103,10 @@ public record JsonReadProblem(String field, String message, String sentence) {
         }
         if (type.isEnum()) {
             return "one of " + List.of(type.getEnumConstants());
+        }
+        if (List.of(Integer.class, int.class, Long.class, long.class, Short.class, short.class, BigInteger.class)
+                .contains(type)) {
+            return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class)) {
             return "a number";

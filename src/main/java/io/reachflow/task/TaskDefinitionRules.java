@@ -40,6 +40,13 @@ public final class TaskDefinitionRules {
             if (audience.type() == AudienceType.USERS && audience.users().isEmpty()) {
                 errors.put("audience.users", "must name at least one user for a USERS audience");
             }
+            // what the type does not read would look like a narrower audience than the one sent to
+            if (audience.type() != AudienceType.TAGS && !audience.tags().isEmpty()) {
+                errors.put("audience.tags", "is only for a TAGS audience; use excludeTags to leave users out");
+            }
+            if (audience.type() != AudienceType.USERS && !audience.users().isEmpty()) {
+                errors.put("audience.users", "is only for a USERS audience");
+            }
         }
         if (definition.content() != null) {
             ContentTemplate.syntaxError(definition.content().title())
@@ -98,6 +105,12 @@ public final class TaskDefinitionRules {
         }
         if (pushType != PushType.ONE_TIME && schedule.sendAt() != null) {
             errors.put("schedule.sendAt", "is only for ONE_TIME tasks");
+        }
+        if (pushType != PushType.RECURRING && schedule.startAt() != null) {
+            errors.put("schedule.startAt", "is only for RECURRING tasks");
+        }
+        if (pushType == PushType.ONE_TIME && schedule.endAt() != null) {
+            errors.put("schedule.endAt", "is not for ONE_TIME tasks: sendAt is when one goes out");
         }
         if (pushType == PushType.TRIGGERED) {
             if (definition.trigger() == null) {

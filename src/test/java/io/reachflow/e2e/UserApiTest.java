@@ -72,6 +72,28 @@ class UserApiTest {
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /**
+     * What the database could not store is refused naming the field the API knows: a NUL character in a text or an
+     * attribute, attributes too long as JSON.
+     */
+    @Test
+    void refusesWhatCannotBeStoredNamingTheField() {
+        String id = "hal-" + uniqueWord();
+        ObjectNode nulName = userProfile("Hal\u0000", "Bonn");
+        ObjectNode nulAttribute = userProfile("Hal", "Bo\u0000nn");
+        ObjectNode longAttributes = userProfile("Hal", "x".repeat(100_001));
+
+        assertThat(errorFields(put(operator(), "/api/users/{id}", nulName, id).getBody())).containsExactly("name");
+        ResponseEntity<JsonNode> refused = put(operator(), "/api/users/{id}", nulAttribute, id);
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(refused.getBody())).containsExactly("attributes.city");
+        assertThat(refused.getBody().path("errors").get(0).path("message").asText())
+                .isEqualTo("must not contain a NUL character (\\u0000)");
+        assertThat(errorFields(put(operator(), "/api/users/{id}", longAttributes, id).getBody()))
+                .containsExactly("attributes");
+        assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
     /** Read, change, send back: a profile as {@code GET} answers it is a profile {@code PUT} takes. */
     @Test
     void replacesAProfileAsItWasRead() {

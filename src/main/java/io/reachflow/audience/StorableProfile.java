@@ -1,0 +1,65 @@
+package io.reachflow.audience;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A profile the database can store as it is: no NUL character in any text (PostgreSQL stores none; a profile with
+ * one is refused, not half written), and attributes that fit their column as JSON. Each violation names its field.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Constraint(validatedBy = StorableProfile.Check.class)
+public @interface StorableProfile {
+
+    String message() default "must be storable";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    /** The longest attributes may be, as JSON. */
+    int MAX_ATTRIBUTES_JSON = 100_000;
+
+    class Check implements ConstraintValidator<StorableProfile, UserProfile> {
+
+        @Override
+        public boolean isValid(UserProfile profile, ConstraintValidatorContext context) {
+            if (profile == null) {
+                return true;
+            }
+            Map<String, String> problems = new LinkedHashMap<>();
+            Map<String, String> texts = new LinkedHashMap<>();
+            texts.put("id", profile.id());
+            texts.put("name", profile.name());
+            texts.put("email", profile.email());
+            texts.put("phone", profile.phone());
+            texts.put("pushToken", profile.pushToken());
+            texts.put("timeZone", profile.timeZone());
+            texts.put("locale", profile.locale());
+            texts.put("tags", profile.tags() == null ? null : String.join("", profile.tags()));
+            String attributes = profile.attributesJson();
+            texts.put("attributes", attributes);
+            texts.forEach((field, text) -> {
+                if (text != null && text.indexOf('\u0000') >= 0) {
+                    problems.put(field, "must not contain a NUL character (\\u0000)");
+                }
+            });
+            if (attributes.length() > MAX_ATTRIBUTES_JSON) {
+                problems.put("attributes", "must be at most 100,000 characters as JSON");
+            }
+            context.disableDefaultConstraintViolation();
+            problems.forEach((field, message) -> context.buildConstraintViolationWithTemplate(message)
+                    .addPropertyNode(field).addConstraintViolation());
+            return problems.isEmpty();
+        }
+    }
+}
