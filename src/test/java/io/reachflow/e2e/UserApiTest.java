@@ -38,6 +38,7 @@ class UserApiTest {
         ResponseEntity<JsonNode> created = put(operator(), "/api/users/{id}", first, id);
 
         assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(created.getHeaders().getLocation()).hasPath("/api/users/" + id);
         assertThat(created.getBody().path("id").asText()).isEqualTo(id);
         assertThat(created.getBody().path("attributes").path("city").asText()).isEqualTo("Berlin");
 
@@ -46,6 +47,7 @@ class UserApiTest {
         ResponseEntity<JsonNode> replaced = put(operator(), "/api/users/{id}", second, id);
 
         assertThat(replaced.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(replaced.getHeaders().getLocation()).isNull();
         JsonNode stored = get(operator(), "/api/users/{id}", id).getBody();
         assertThat(stored.path("id").asText()).isEqualTo(id);
         assertThat(stored.path("name").asText()).isEqualTo("Dora D.");
@@ -108,6 +110,7 @@ class UserApiTest {
         ResponseEntity<JsonNode> replaced = put(operator(), "/api/users/{id}", read, id);
 
         assertThat(replaced.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(replaced.getHeaders().getLocation()).isNull();
         JsonNode stored = get(operator(), "/api/users/{id}", id).getBody();
         assertThat(stored.path("name").asText()).isEqualTo("Fay F.");
         assertThat(texts(stored.path("tags"))).containsExactly("vip");

@@ -8,6 +8,11 @@ import io.reachflow.audience.UserImports;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -30,6 +35,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.UriComponentsBuilder;
 
 @RestController
 @RequestMapping("/api/users")
@@ -46,6 +52,8 @@ class UserController {
 
     @PutMapping("/{id}")
     @Operation(summary = "Create or replace a user profile")
+    @ApiResponse(responseCode = "200", description = "Replaced")
+    @ApiResponse(responseCode = "201", description = "Created, with its Location")
     ResponseEntity<UserProfile> upsert(@PathVariable @Size(max = 128) @Pattern(regexp = UserProfile.ID_PATTERN) String id,
                                        @Valid @RequestBody UserProfile profile) {
         if (profile.id() != null && !profile.id().equals(id)) {
@@ -55,8 +63,9 @@ class UserController {
         }
         UserProfile stored = profile.withId(id);
         boolean created = users.upsert(stored);
-        return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(users.find(id).orElseThrow());
+        UserProfile body = users.find(id).orElseThrow();
+        return created ? ResponseEntity.created(UriComponentsBuilder.fromPath("/api/users/{id}").buildAndExpand(id)
+                .encode().toUri()).body(body) : ResponseEntity.ok(body);
     }
 
     @GetMapping("/{id}")
@@ -71,7 +80,15 @@ class UserController {
             + "a profile; bad rows are reported by line and skipped (a CSV whose header row is missing, has no id "
             + "column or one a profile does not have is refused at once, 400). Answers when the whole upload is read; "
             + "GET /api/users/imports shows its progress meanwhile.")
-    ResponseEntity<ImportReport> importUsers(@RequestHeader("Content-Type") String contentType,
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The rows: a CSV file with "
+            + "its header row, or NDJSON", content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string"),
+                        examples = @ExampleObject(value = "id,name,email,tags,attributes.city\n"
+                                + "erik,Erik,erik@example.com,vip|nordic,Oslo\n")),
+                @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string"),
+                        examples = @ExampleObject(value = "{\"id\": \"erik\", \"name\": \"Erik\", \"tags\": [\"vip\"]}\n"))})
+    @ApiResponse(responseCode = "200", description = "The upload is read: the import's report, with its Location")
+    ResponseEntity<ImportReport> importUsers(@Parameter(hidden = true) @RequestHeader("Content-Type") String contentType,
                                              HttpServletRequest request) throws IOException {
         ImportFormat format = contentType.startsWith("text/csv") ? ImportFormat.CSV : ImportFormat.NDJSON;
         ImportReport report;

@@ -16,6 +16,8 @@ import io.reachflow.task.TaskQueries;
 import io.reachflow.task.TaskStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -75,6 +77,7 @@ class TaskController {
 
     @PostMapping
     @Operation(summary = "Create a task (DRAFT)")
+    @ApiResponse(responseCode = "201", description = "Created: the task, with its Location and its version as ETag")
     ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request) {
         OperationTask task = commands.create(request.toDefinition());
         return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
@@ -124,6 +127,7 @@ class TaskController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a task (soft: its history and pushes stay)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
     ResponseEntity<Void> delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
         commands.delete(id, expectedVersion(ifMatch, null));
         return ResponseEntity.noContent().build();
@@ -153,7 +157,12 @@ class TaskController {
     @PostMapping("/{id}/{action:" + ACTIONS + "}")
     @Operation(summary = "Act on a task: test, submit, withdraw, approve, reject (comment required), pause, "
             + "resume, complete, send, copy. An action its state does not allow gets 409 with the allowed ones.")
-    ResponseEntity<TaskView> act(@PathVariable long id, @PathVariable String action,
+    @ApiResponse(responseCode = "200", description = "Done: the task as it is now")
+    @ApiResponse(responseCode = "201", description = "copy: the new task (DRAFT), with its Location")
+    ResponseEntity<TaskView> act(@PathVariable long id,
+                                 @Parameter(schema = @Schema(allowableValues = {"test", "submit", "withdraw", "approve",
+                                         "reject", "pause", "resume", "complete", "send", "copy"}))
+                                 @PathVariable String action,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                  @Valid @RequestBody(required = false) ActionRequest request,
                                  Authentication caller) {

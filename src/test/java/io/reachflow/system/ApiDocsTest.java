@@ -1,0 +1,95 @@
+package io.reachflow.system;
+
+import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.texts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reachflow.support.Api;
+import io.reachflow.support.Fixtures;
+import io.reachflow.support.ReachflowSpringTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The OpenAPI document says what the API answers: its success codes as they are (201, 204), JSON, and the errors
+ * of each operation as problem details; the import takes its files.
+ */
+@ReachflowSpringTest
+class ApiDocsTest {
+
+    @Autowired
+    Api api;
+
+    JsonNode paths;
+
+    @BeforeEach
+    void readTheDocument() {
+        paths = get(api.as(Fixtures.OPERATOR), "/v3/api-docs").getBody().path("paths");
+    }
+
+    private JsonNode operation(String path, String method) {
+        JsonNode operation = paths.path(path).path(method);
+        assertThat(operation.isObject()).as(method + " " + path).isTrue();
+        return operation;
+    }
+
+    private static List<String> codes(JsonNode operation) {
+        List<String> codes = new ArrayList<>();
+        operation.path("responses").fieldNames().forEachRemaining(codes::add);
+        return codes;
+    }
+
+    @Test
+    void documentsTheSuccessCodesTheApiAnswers() {
+        JsonNode create = operation("/api/tasks", "post");
+        assertThat(codes(create)).contains("201", "400", "401", "403").doesNotContain("200", "404", "409");
+        assertThat(create.path("responses").path("201").path("content").path("application/json").path("schema")
+                .path("$ref").asText()).endsWith("/TaskView");
+        assertThat(codes(operation("/api/tasks/{id}", "delete"))).contains("204", "404", "409", "428")
+                .doesNotContain("200");
+        assertThat(codes(operation("/api/tasks/{id}/{action}", "post"))).contains("200", "201", "404", "409")
+                .doesNotContain("428");
+        assertThat(codes(operation("/api/users/{id}", "put"))).contains("200", "201");
+        assertThat(operation("/api/tasks/{id}", "get").path("responses").path("200").path("content")
+                .fieldNames().next()).isEqualTo("application/json");
+    }
+
+    @Test
+    void documentsEveryErrorAsAProblem() {
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            if (!path.getKey().startsWith("/api/")) {
+                return;
+            }
+            JsonNode badRequest = operation.getValue().path("responses").path("400");
+            assertThat(badRequest.path("content").path("application/problem+json").path("schema").path("$ref")
+                    .asText()).as(operation.getKey() + " " + path.getKey()).endsWith("/Problem");
+        }));
+        JsonNode problem = get(api.as(Fixtures.OPERATOR), "/v3/api-docs").getBody()
+                .path("components").path("schemas").path("Problem").path("properties");
+        List<String> fields = new ArrayList<>();
+        problem.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).contains("type", "title", "status", "detail", "errors", "allowedActions");
+    }
+
+    @Test
+    void documentsTheImportsFilesAndTheActionsNames() {
+        JsonNode importUsers = operation("/api/users/import", "post");
+        List<String> mediaTypes = new ArrayList<>();
+        importUsers.path("requestBody").path("content").fieldNames().forEachRemaining(mediaTypes::add);
+        assertThat(mediaTypes).containsExactlyInAnyOrder("text/csv", "application/x-ndjson");
+        assertThat(texts(importUsers.path("parameters"), "name")).doesNotContain("Content-Type");
+
+        JsonNode action = null;
+        for (JsonNode parameter : operation("/api/tasks/{id}/{action}", "post").path("parameters")) {
+            if (parameter.path("name").asText().equals("action")) {
+                action = parameter;
+            }
+        }
+        assertThat(action).isNotNull();
+        assertThat(texts(action.path("schema").path("enum"))).contains("submit", "approve", "copy");
+    }
+}
