@@ -505,8 +505,9 @@ public class DeliveryService {
         pushes.save(push);
         metrics.finished(push, counts, outcome);
         // failures and skips by reason, never a recipient's detail; a test round that did not reach a tester is
-        // worth a warning, a live push's failures are its counts
-        log.atLevel(push.getKind() == PushKind.TEST && counts.failed() > 0 ? Level.WARN : Level.INFO)
+        // worth a warning, and so is a live push that reached nobody it was sent to; otherwise failures are counts
+        boolean warn = counts.failed() > 0 && (push.getKind() == PushKind.TEST || counts.delivered() == 0);
+        log.atLevel(warn ? Level.WARN : Level.INFO)
                 .log("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed{}, {} skipped{}", task.getId(),
                         push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled",
                         counts.total(), counts.delivered(), counts.failed(),

@@ -69,7 +69,10 @@ public class TaskCommands {
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);
             delivery.stopPushes(id, "TASK_EDITED");
-            log.info("Task {} edited while paused: back to TESTING, it needs a new test and approval", id);
+            log.info("Task {} edited while paused by {}: back to TESTING, it needs a new test and approval", id,
+                    actor.name());
+        } else {
+            log.info("Task {} edited by {} ({})", id, actor.name(), task.getStatus());
         }
         return task;
     }
@@ -83,6 +86,10 @@ public class TaskCommands {
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);
             delivery.stopPushes(id, "TASK_EDITED");
+            log.info("Task {}: testers changed while paused by {}: back to TESTING, it needs a new test and "
+                    + "approval", id, actor.name());
+        } else {
+            log.info("Task {}: testers changed by {} ({} testers)", id, actor.name(), distinct.size());
         }
         return task;
     }
@@ -90,6 +97,7 @@ public class TaskCommands {
     public OperationTask changeSubgroup(long id, String subgroup, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.CHANGE_SUBGROUP);
         audit.record(task, actor.name(), "CHANGE_SUBGROUP", subgroup, t -> t.changeSubgroup(subgroup, clock.instant()));
+        log.info("Task {}: subgroup changed to '{}' by {}", id, task.getSubgroup(), actor.name());
         return task;
     }
 
@@ -106,6 +114,7 @@ public class TaskCommands {
         audit.note(copy, actor.name(), "CREATE", "copy of task " + id + (comment == null ? "" : ": " + comment));
         audit.note(original, actor.name(), "COPY", "copied to task " + copy.getId());
         lifecycle.start(copy.getId());
+        log.info("Task {} '{}' created by {}: a copy of task {}", copy.getId(), copy.getName(), actor.name(), id);
         return copy;
     }
 
@@ -115,6 +124,7 @@ public class TaskCommands {
             return copy(id, comment);
         }
         OperationTask task = load(id, expectedVersion, action);
+        TaskStatus before = task.getStatus();
         String who = actor.name();
         switch (action) {
             case TEST -> {
@@ -157,8 +167,10 @@ public class TaskCommands {
             case DELETE -> delete(id, expectedVersion);
             default -> throw new IllegalArgumentException(action + " is not performed through POST /{action}");
         }
-        log.info("Task {}: {} by {}", id, action, who);
-        return tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+        OperationTask after = tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+        // the status tells a first level's approval (still UNDER_REVIEW) from the last one's (RUNNING)
+        log.info("Task {}: {} by {} ({} -> {})", id, action, who, before, after.getStatus());
+        return after;
     }
 
     /**

@@ -10,6 +10,7 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -35,9 +36,11 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
         // after repeated failures), and that must commit.
         Authentication authenticated = transaction.execute(status -> check(authentication));
         if (authenticated == null) {
-            // for whoever watches for guessing: who, never with what
-            log.info("HTTP Basic login of '{}' refused: unknown user, wrong password, or locked after failed logins",
-                    authentication.getName());
+            // for whoever watches for guessing: who and from where, never with what
+            String from = authentication.getDetails() instanceof WebAuthenticationDetails web
+                    ? " from " + web.getRemoteAddress() : "";
+            log.info("HTTP Basic login of '{}'{} refused: unknown user, wrong password, or locked after failed "
+                    + "logins", authentication.getName(), from);
             throw new BadCredentialsException("Bad user name or password");
         }
         return authenticated;

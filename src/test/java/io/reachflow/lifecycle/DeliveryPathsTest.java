@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
@@ -16,6 +17,7 @@ import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.SkipReason;
 import io.reachflow.lifecycle.DeliveryProcess.Element;
 import io.reachflow.lifecycle.delegates.DeliverBatchDelegate;
+import io.reachflow.support.Api;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
@@ -81,6 +83,9 @@ class DeliveryPathsTest {
 
     @Autowired
     Deliveries deliveries;
+
+    @Autowired
+    Api api;
 
     @Autowired
     TaskCommands commands;
@@ -174,6 +179,11 @@ class DeliveryPathsTest {
         assertThat(paused.getStatus()).isEqualTo(PushStatus.PAUSED);
         assertThat(delivery.counts(paused.getId()).delivered()).isEqualTo(2);
         assertThat(delivery.counts(paused.getId()).planned()).as("left for the resume").isEqualTo(3);
+        JsonNode progress = HttpJson.get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/pushes", task.getId()).getBody()
+                .get(0);
+        assertThat(progress.path("status").asText()).isEqualTo("PAUSED");
+        assertThat(progress.path("remaining").asLong()).isEqualTo(3);
+        assertThat(progress.path("percentDone").asDouble()).as("2 of 5").isEqualTo(40.0);
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
         assertThat(engine.lifecycle(task.getId())).hasPassed(LifecycleProcess.Element.SERVICE_CONTINUE_PAUSED_PUSH.id());

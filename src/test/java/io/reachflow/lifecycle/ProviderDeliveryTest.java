@@ -274,7 +274,7 @@ class ProviderDeliveryTest {
         assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
         assertThat(push.getFailed()).isEqualTo(2);
         assertThat(output.getOut().lines().filter(line -> line.contains(": LIVE push " + push.getId() + " done: ")))
-                .as("a live push's failures are its counts").singleElement().asString().contains(" INFO ")
+                .as("a live push that reached nobody is worth a warning").singleElement().asString().contains(" WARN ")
                 .endsWith("Task " + task.getId() + ": LIVE push " + push.getId() + " done: 2 targeted, 0 delivered, "
                         + "2 failed {HTTP 422=2}, 0 skipped");
         assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("HTTP 422", 2L));

@@ -72,8 +72,9 @@ class ApiSecurityTest {
                 assertUnauthorized(path, unknownUser);
             }
         });
-        assertThat(output.getOut()).contains("HTTP Basic login of '" + user + "' refused")
-                .contains("HTTP Basic login of 'mallory' refused").doesNotContain("wrong\"").doesNotContain(":wrong");
+        assertThat(output.getOut()).contains("HTTP Basic login of '" + user + "' from 127.0.0.1 refused")
+                .contains("HTTP Basic login of 'mallory' from 127.0.0.1 refused").doesNotContain("wrong\"")
+                .doesNotContain(":wrong");
     }
 
     @Test

@@ -106,7 +106,8 @@ class PushController {
         return new PushView(push.getId(), push.getTriggeredBy(), push.getChannel(), push.getTaskRevision(),
                 push.getStatus(), push.getCancelReason(), push.getCreatedAt(), push.getFinishedAt(), counts.total(),
                 counts.total() - counts.skipped(), sent, counts.delivered(), counts.failed(), counts.skipped(),
-                counts.remaining(), counts.cancelled(), ratePerSecond(push, sent), counts.skippedByReason(),
+                counts.remaining(), counts.cancelled(), percentDone(push, counts), ratePerSecond(push, sent),
+                counts.skippedByReason(),
                 counts.failedByReason(), counts.deferredByReason(), push.getOpened(), push.getClicked(),
                 push.getConverted(),
                 push.getRecipientsPrunedAt(), incidents(push));
@@ -118,6 +119,14 @@ class PushController {
             return 0;
         }
         return runtime.createIncidentQuery().processInstanceId(push.getDeliveryId()).count();
+    }
+
+    /** The share of its recipients a push is done with (sent to, skipped or cancelled), in percent, to a tenth. */
+    private static double percentDone(Push push, RecipientCounts counts) {
+        if (counts.total() == 0) {
+            return push.getFinishedAt() != null ? 100 : 0;
+        }
+        return Math.floor((counts.total() - counts.remaining()) * 1000.0 / counts.total()) / 10.0;
     }
 
     /** Recipients sent to per second, from the push's start to its end (or now, while it runs). */
@@ -149,13 +158,15 @@ class PushController {
      * while paused; {@code cancelReason} says which), {@code deferredByReason} why those planned wait, when they do
      * (a provider's temporary failure, a send window, a do-not-disturb day, the rate limit), {@code ratePerSecond} the
      * recipients sent to per second so far, {@code recipientsPrunedAt} when its recipients' rows were deleted after
-     * the retention (its counts stay), {@code incidents} how many of its delivery's jobs (mostly batches) are stuck,
+     * the retention (its counts stay), {@code percentDone} the share of its recipients it is done with (sent to,
+     * skipped or cancelled: all but {@code remaining}), {@code incidents} how many of its delivery's jobs (mostly
+     * batches) are stuck,
      * failed through all their retries ({@code …/incidents} says where and why; an admin retries them in Cockpit).
      */
     record PushView(long id, PushTrigger trigger, Channel channel, int taskRevision, PushStatus status,
                     String cancelReason, Instant createdAt, Instant finishedAt, long targeted, long planned, long sent,
-                    long delivered, long failed, long skipped, long remaining, long cancelled, double ratePerSecond,
-                    Map<String, Long> skippedByReason, Map<String, Long> failedByReason,
+                    long delivered, long failed, long skipped, long remaining, long cancelled, double percentDone,
+                    double ratePerSecond, Map<String, Long> skippedByReason, Map<String, Long> failedByReason,
                     Map<String, Long> deferredByReason, long opened, long clicked, long converted,
                     Instant recipientsPrunedAt, long incidents) {
     }

@@ -15,11 +15,13 @@ import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.RecipientCounts;
+import io.reachflow.lifecycle.TaskCommands;
 import io.reachflow.support.Api;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
+import io.reachflow.support.Logs;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
@@ -32,7 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -380,6 +385,23 @@ class TaskActionsApiTest {
         assertThat(newest.path("result").asText()).as("it missed a tester").isEqualTo("FAILED");
     }
 
+    /** Each action's log line names the task, who did it, and its status before and after. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void logsEachActionWithWhoAndTheStatusBeforeAndAfter(CapturedOutput output) {
+        OperationTask underReview = fixtures.underReview(Fixtures.manualInApp());
+        long id = underReview.getId();
+
+        Logs.atInfo(TaskCommands.class, () -> {
+            act(Fixtures.REVIEWER, id, "approve", "fine");
+            act(Fixtures.OPERATOR, id, "pause", null);
+        });
+
+        assertThat(output.getOut()).contains("Task " + id + ": APPROVE by " + Fixtures.REVIEWER
+                        + " (UNDER_REVIEW -> RUNNING)")
+                .contains("Task " + id + ": PAUSE by " + Fixtures.OPERATOR + " (RUNNING -> PAUSED)");
+    }
+
     @Test
     void showsPushesWithTriggerTimesStatusAndCounts() {
         OperationTask running = fixtures.running(Fixtures.manualInApp());
@@ -421,6 +443,7 @@ class TaskActionsApiTest {
         assertThat(push.path("targeted").asLong()).isEqualTo(5);
         assertThat(push.path("cancelled").asLong()).isEqualTo(5);
         assertThat(push.path("remaining").asLong()).isZero();
+        assertThat(push.path("percentDone").asDouble()).isEqualTo(100.0);
         assertThat(push.path("sent").asLong()).isZero();
     }
 

@@ -57,8 +57,9 @@ final class Outcomes {
             temporaryInARow = outcome instanceof Deferred ? temporaryInARow + 1 : 0;
             if (outcome instanceof Deferred deferred
                     && (deferred.retryAfter() != null || temporaryInARow >= TEMPORARY_FAILURES_IN_A_ROW)) {
-                log.info("{} is not taking messages of push {} (task {}) now: {}; {} of {} handed over", channel,
-                        pushId, taskId, deferred.describe(), outcomes.size(), messages.size());
+                long answered = outcomes.values().stream().filter(sent -> !(sent instanceof Deferred)).count();
+                log.info("{} is not taking messages of push {} (task {}) now: {}; {} of {} handed over, the rest "
+                        + "tried again later", channel, pushId, taskId, deferred.describe(), answered, messages.size());
                 break;
             }
         }
