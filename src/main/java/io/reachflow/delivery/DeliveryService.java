@@ -56,7 +56,7 @@ public class DeliveryService {
     private final AudienceResolver audiences;
     private final PushRecipients recipients;
     private final List<ChannelAdapter> channels;
-    private final List<ProviderChannel> providers;
+    private final ChannelRoutes routes;
     private final ProviderDelivery providerDelivery;
     private final JdbcTemplate jdbc;
     private final Database database;
@@ -65,7 +65,7 @@ public class DeliveryService {
     private final Clock clock;
 
     DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
-                    PushRecipients recipients, List<ChannelAdapter> channels, List<ProviderChannel> providers,
+                    PushRecipients recipients, List<ChannelAdapter> channels, ChannelRoutes routes,
                     ProviderDelivery providerDelivery, JdbcTemplate jdbc, Database database,
                     DeliveryProperties properties, DeliveryMetrics metrics, Clock clock) {
         this.tasks = tasks;
@@ -73,7 +73,7 @@ public class DeliveryService {
         this.audiences = audiences;
         this.recipients = recipients;
         this.channels = channels;
-        this.providers = providers;
+        this.routes = routes;
         this.providerDelivery = providerDelivery;
         this.jdbc = jdbc;
         this.database = database;
@@ -508,8 +508,9 @@ public class DeliveryService {
         // worth a warning, and so is a live push that reached nobody it was sent to; otherwise failures are counts
         boolean warn = counts.failed() > 0 && (push.getKind() == PushKind.TEST || counts.delivered() == 0);
         log.atLevel(warn ? Level.WARN : Level.INFO)
-                .log("Task {}: {} push {} {}: {} targeted, {} delivered, {} failed{}, {} skipped{}", task.getId(),
+                .log("Task {}: {} push {} {}{}: {} targeted, {} delivered, {} failed{}, {} skipped{}", task.getId(),
                         push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled",
+                        routes.toOutbox(push.getChannel()) ? " (" + push.getChannel() + " into the local outbox)" : "",
                         counts.total(), counts.delivered(), counts.failed(),
                         counts.failedByReason().isEmpty() ? "" : " " + counts.failedByReason(), counts.skipped(),
                         counts.skippedByReason().isEmpty() ? "" : " " + counts.skippedByReason());
@@ -518,7 +519,7 @@ public class DeliveryService {
 
     /** The channel's provider, when one is configured; otherwise the channel is written in the database. */
     private Optional<ProviderChannel> provider(Channel channel) {
-        return providers.stream().filter(provider -> provider.channel() == channel).findFirst();
+        return routes.provider(channel);
     }
 
     private ChannelAdapter adapter(Channel channel) {

@@ -496,8 +496,9 @@ class DeliveryPathsTest {
         atInfo(DeliveryService.class, () -> engine.runDueJobs(task.getId()));
 
         Push push = livePush(task);
-        assertThat(output.getOut()).contains("Task " + task.getId() + ": LIVE push " + push.getId() + " done: "
-                + "4 targeted, 1 delivered, 0 failed, 3 skipped {NO_ADDRESS=1, OPTED_OUT=2}");
+        assertThat(output.getOut()).contains("Task " + task.getId() + ": LIVE push " + push.getId() + " done "
+                + "(EMAIL into the local outbox): 4 targeted, 1 delivered, 0 failed, 3 skipped "
+                + "{NO_ADDRESS=1, OPTED_OUT=2}");
         assertThat(push.getTargeted()).isEqualTo(4);
         assertThat(push.getSkipped()).isEqualTo(3);
         assertThat(push.getDelivered()).isEqualTo(1);

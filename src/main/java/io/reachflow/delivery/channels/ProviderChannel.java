@@ -14,6 +14,12 @@ public interface ProviderChannel {
     Channel channel();
 
     /**
+     * Where its messages go, for the log: an endpoint's scheme, host, port and path (never its credentials or query),
+     * or an SMTP server.
+     */
+    String destination();
+
+    /**
      * Sends the messages of one push, one after the other, and returns the outcome of each message handed over.
      * It stops handing over, leaving the rest without an outcome (for a later attempt), once {@code handOverUntil}
      * has passed or the provider is plainly not taking messages now: it asked to wait (a temporary failure with

@@ -24,6 +24,7 @@ import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
@@ -47,6 +48,11 @@ class EmailChannel extends PerRecipientChannel {
         super(Channel.EMAIL, clock);
         this.mailSender = mailSender;
         this.properties = properties;
+    }
+
+    @Override
+    public String destination() {
+        return mailSender instanceof JavaMailSenderImpl smtp ? "smtp://" + smtp.getHost() + ":" + smtp.getPort() : "SMTP";
     }
 
     /** SMTP servers do not recognise a message they have taken already: one interrupted mid-send is not resent. */

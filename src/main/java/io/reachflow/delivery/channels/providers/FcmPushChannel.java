@@ -37,6 +37,11 @@ class FcmPushChannel extends PerRecipientChannel {
 
     /** FCM does not recognise a message it has taken already: one interrupted mid-send is not resent. */
     @Override
+    public String destination() {
+        return ProviderHttp.destination(properties.endpoint());
+    }
+
+    @Override
     public boolean deduplicates() {
         return false;
     }

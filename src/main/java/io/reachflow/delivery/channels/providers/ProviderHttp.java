@@ -53,6 +53,12 @@ final class ProviderHttp {
      * A client for {@code endpoint}; an error answer's reason is its status ({@code HTTP 400}), its detail the start
      * of its body.
      */
+    /** An endpoint as the log may show it: scheme, host, port and path, without credentials or query. */
+    static String destination(URI endpoint) {
+        return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort())
+                + (endpoint.getPath() == null ? "" : endpoint.getPath());
+    }
+
     ProviderHttp(URI endpoint, HttpTimeouts timeouts, Clock clock) {
         this(endpoint, timeouts, clock, body -> new ErrorBody(null, abbreviate(body)));
     }

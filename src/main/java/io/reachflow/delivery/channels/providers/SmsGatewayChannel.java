@@ -39,6 +39,11 @@ class SmsGatewayChannel extends PerRecipientChannel {
 
     /** Each request carries an {@code Idempotency-Key} header (and {@code {{idempotencyKey}}} for the template). */
     @Override
+    public String destination() {
+        return ProviderHttp.destination(properties.url());
+    }
+
+    @Override
     public boolean deduplicates() {
         return true;
     }

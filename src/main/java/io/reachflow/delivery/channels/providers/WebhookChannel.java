@@ -44,6 +44,11 @@ class WebhookChannel implements ProviderChannel {
         return Channel.WEBHOOK;
     }
 
+    @Override
+    public String destination() {
+        return ProviderHttp.destination(properties.url()) + " (" + properties.mode() + ")";
+    }
+
     /**
      * Every message carries its idempotency key (in the body; in single mode also as {@code Idempotency-Key}), by
      * which the receiver recognises one it has taken already.

@@ -114,6 +114,15 @@ class HttpProviderAnswersTest {
         assertThat(request.getHeaders().values("Connection")).noneMatch(value -> value.contains("Upgrade"));
     }
 
+    /** What the start's log says of an endpoint: never its credentials nor its query, which may hold a token. */
+    @Test
+    void anEndpointIsLoggedWithoutCredentialsOrQuery() {
+        assertThat(ProviderHttp.destination(URI.create("https://user:secret@hooks.example.com:8443/reach?token=x")))
+                .isEqualTo("https://hooks.example.com:8443/reach");
+        assertThat(ProviderHttp.destination(URI.create("http://sms.example.com/send")))
+                .isEqualTo("http://sms.example.com/send");
+    }
+
     @Test
     void offersHttp2OnlyOverTls() {
         assertThat(ProviderHttp.version(URI.create("https://fcm.example.com/v1/projects/p/messages:send")))
