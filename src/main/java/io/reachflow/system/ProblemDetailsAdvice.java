@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import java.net.URI;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -57,6 +58,8 @@ import org.springframework.web.util.DisconnectedClientHelper;
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+    /** The prefix of the types of problems a client may tell apart. */
+    static final String PROBLEM_TYPES = "urn:reachflow:problem:";
 
     /** No endpoint at that path: said as such, not as the static resource Spring looked for last. */
     @Override
@@ -79,7 +82,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
-        problem.setTitle("Invalid request");
+        typed(problem, "invalid-request", "Invalid request");
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }
@@ -97,7 +100,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid parameter(s)");
-        problem.setTitle("Invalid request");
+        typed(problem, "invalid-request", "Invalid request");
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }
@@ -125,7 +128,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             log.debug("Unreadable request body", e);
             problem = problem(HttpStatus.BAD_REQUEST, "The body cannot be read");
         }
-        problem.setTitle("Unreadable request body");
+        typed(problem, "unreadable-body", "Unreadable request body");
         return ResponseEntity.badRequest().body(problem);
     }
 
@@ -136,7 +139,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
-        problem.setTitle("Invalid request");
+        typed(problem, "invalid-request", "Invalid request");
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }
@@ -146,7 +149,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Parameter '" + e.getName() + "' cannot be '"
                 + e.getValue() + "'" + (e.getRequiredType() != null && e.getRequiredType().isEnum()
                 ? "; one of " + List.of(e.getRequiredType().getEnumConstants()) : ""));
-        problem.setTitle("Invalid request");
+        typed(problem, "invalid-request", "Invalid request");
         problem.setProperty("errors", List.of(new FieldError(e.getName(), "invalid value '" + e.getValue() + "'")));
         return ResponseEntity.badRequest().body(problem);
     }
@@ -158,7 +161,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
-        problem.setTitle("Invalid request");
+        typed(problem, "invalid-request", "Invalid request");
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }
@@ -177,14 +180,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(TaskNotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(TaskNotFoundException e) {
         ProblemDetail problem = problem(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setTitle("Task not found");
+        typed(problem, "task-not-found", "Task not found");
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
     }
 
     @ExceptionHandler(ActionNotAllowedException.class)
     ResponseEntity<ProblemDetail> actionNotAllowed(ActionNotAllowedException e) {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Action not allowed");
+        typed(problem, "action-not-allowed", "Action not allowed");
         problem.setProperty("allowedActions", e.allowedActions());
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
@@ -192,14 +195,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(IllegalTransitionException.class)
     ResponseEntity<ProblemDetail> illegalTransition(IllegalTransitionException e) {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Action not possible now");
+        typed(problem, "action-not-possible", "Action not possible now");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(StaleVersionException.class)
     ResponseEntity<ProblemDetail> stale(StaleVersionException e) {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Stale version");
+        typed(problem, "stale-version", "Stale version");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
@@ -208,7 +211,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         log.info("Concurrent change refused: {}", e.getMessage());
         ProblemDetail problem = problem(HttpStatus.CONFLICT,
                 "The task was changed at the same time by someone else: reload it and try again");
-        problem.setTitle("Concurrent change");
+        typed(problem, "concurrent-change", "Concurrent change");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
@@ -247,7 +250,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The server could not answer the request; its log has the cause");
-        problem.setTitle("Internal error");
+        problem.setTitle(HttpStatus.INTERNAL_SERVER_ERROR.getReasonPhrase());
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
     }
 
@@ -272,6 +275,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return path.toString().substring(first.getName().length() + 1);
         }
         return path.toString();
+    }
+
+    /**
+     * A kind of problem a client may act on, named by its {@code type} ({@code urn:reachflow:problem:stale-version}),
+     * so that it need not read the title: the four kinds of 409 differ only in it. Others keep {@code about:blank}
+     * with their status's phrase as title.
+     */
+    private static void typed(ProblemDetail problem, String kind, String title) {
+        problem.setType(URI.create(PROBLEM_TYPES + kind));
+        problem.setTitle(title);
     }
 
     private static ProblemDetail problem(HttpStatus status, @Nullable String detail) {

@@ -15,12 +15,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -50,11 +47,8 @@ class WebConfiguration implements WebMvcConfigurer {
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
                 request.getParameterMap().forEach((name, values) -> {
                     if (Arrays.stream(values).anyMatch(NulFreeText::hasNul)) {
-                        ResponseStatusException refused = new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                                "Parameter '" + name + "' " + NulFreeText.MESSAGE);
-                        refused.getBody().setProperty("errors",
-                                List.of(Map.of("field", name, "message", NulFreeText.MESSAGE)));
-                        throw refused;
+                        throw InvalidParameter.of(name, "Parameter '" + name + "' " + NulFreeText.MESSAGE,
+                                NulFreeText.MESSAGE);
                     }
                 });
                 return true;

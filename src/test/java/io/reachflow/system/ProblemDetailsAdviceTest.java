@@ -36,7 +36,7 @@ class ProblemDetailsAdviceTest {
                 .andExpect(status().isInternalServerError())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(500))
-                .andExpect(jsonPath("$.title").value("Internal error"))
+                .andExpect(jsonPath("$.title").value("Internal Server Error"))
                 .andExpect(jsonPath("$.detail").value("The server could not answer the request; its log has the cause"))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("secret-table"))));
     }

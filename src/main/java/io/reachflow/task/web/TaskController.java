@@ -5,6 +5,7 @@ import io.reachflow.lifecycle.TaskActionPolicy;
 import io.reachflow.lifecycle.TaskCommands;
 import io.reachflow.lifecycle.TaskIncident;
 import io.reachflow.system.EngineConflicts;
+import io.reachflow.system.InvalidParameter;
 import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.AuditEntry;
 import io.reachflow.task.AuditRepository;
@@ -26,7 +27,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Sort;
@@ -254,9 +254,7 @@ class TaskController {
 
     /** A 400 whose problem lists the bad parameter in {@code errors}, as every other validation error does. */
     private static ResponseStatusException badParameter(String parameter, String message) {
-        ResponseStatusException e = new ResponseStatusException(HttpStatus.BAD_REQUEST, message);
-        e.getBody().setProperty("errors", List.of(Map.of("field", parameter, "message", message)));
-        return e;
+        return InvalidParameter.of(parameter, message, message);
     }
 
     record SubgroupRequest(@Size(max = 128) String subgroup) {

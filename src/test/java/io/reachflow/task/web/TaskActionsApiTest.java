@@ -79,6 +79,7 @@ class TaskActionsApiTest {
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(refused.getBody().path("detail").asText()).contains("PAUSE");
+        assertThat(refused.getBody().path("type").asText()).isEqualTo("urn:reachflow:problem:action-not-allowed");
         assertThat(texts(refused.getBody().path("allowedActions")))
                 .containsExactlyInAnyOrder("EDIT", "TEST", "COPY", "DELETE", "CHANGE_SUBGROUP");
         assertThat(task(id).path("status").asText()).isEqualTo("DRAFT");

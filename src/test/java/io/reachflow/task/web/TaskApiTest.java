@@ -214,6 +214,7 @@ class TaskApiTest {
         assertThat(lostUpdate.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(lostUpdate.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(lostUpdate.getBody().path("detail").asText()).isNotBlank();
+        assertThat(lostUpdate.getBody().path("type").asText()).isEqualTo("urn:reachflow:problem:stale-version");
         JsonNode current = get(olivia(), "/api/tasks/{id}", id).getBody();
         assertThat(current.path("name").asText()).isEqualTo("First edit");
         assertThat(current.path("version").asLong()).isEqualTo(firstEdit.getBody().path("version").asLong());

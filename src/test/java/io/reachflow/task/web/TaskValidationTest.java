@@ -456,6 +456,7 @@ class TaskValidationTest {
         assertThat(refused.getStatusCode()).as(uri).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(refused.getHeaders().getContentType()).as(uri).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(refused.getBody().path("status").asInt()).isEqualTo(400);
+        assertThat(refused.getBody().path("type").asText()).as(uri).isEqualTo("urn:reachflow:problem:invalid-request");
         return refused.getBody();
     }
 
