@@ -1,7 +1,6 @@
 package io.reachflow.audience;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -9,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.reachflow.system.CurrentActor;
 import io.reachflow.system.Database;
 import io.reachflow.system.JsonReadProblem;
+import io.reachflow.system.StrictJson;
 import io.reachflow.task.Channel;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -76,18 +78,21 @@ public class UserImports {
     private final Database database;
     private final Clock clock;
     private final Instant startedAt;
+    private final MeterRegistry meters;
 
     UserImports(ProfileBulkWriter writer, ImportRecords records, Validator validator, ObjectMapper objectMapper,
-                PlatformTransactionManager transactionManager, CurrentActor actor, Database database, Clock clock) {
+                PlatformTransactionManager transactionManager, CurrentActor actor, Database database, Clock clock,
+                MeterRegistry meters) {
         this.writer = writer;
+        this.meters = meters;
         this.database = database;
         // before the web server takes uploads: an import that moved since is this run's own
         this.startedAt = clock.instant();
         this.records = records;
         this.validator = validator;
-        this.objectMapper = objectMapper;
-        this.profileReader = objectMapper.readerFor(UserProfile.class)
-                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // rows are read as strictly as PUT /api/users/{id} reads a profile
+        this.objectMapper = StrictJson.of(objectMapper);
+        this.profileReader = this.objectMapper.readerFor(UserProfile.class);
         this.transactions = new TransactionTemplate(transactionManager);
         this.actor = actor;
         this.clock = clock;
@@ -173,6 +178,7 @@ public class UserImports {
                 + "(rows are upserted)", now);
         if (!failed.isEmpty()) {
             log.warn("Imports {} made no progress for {} minutes and are FAILED", failed, ABANDONED_AFTER.toMinutes());
+            count(ImportStatus.FAILED, failed.size(), 0, 0);
         }
         return failed.size();
     }
@@ -191,6 +197,7 @@ public class UserImports {
                 + "again (rows are upserted, the chunks committed before are in)", clock.instant());
         if (!failed.isEmpty()) {
             log.warn("Imports {} were cut off when the application last stopped and are FAILED", failed);
+            count(ImportStatus.FAILED, failed.size(), 0, 0);
         }
     }
 
@@ -309,6 +316,7 @@ public class UserImports {
         void complete() {
             progress.bytesRead = upload.count();
             records.finish(progress, ImportStatus.COMPLETED, null, clock.instant());
+            count(ImportStatus.COMPLETED, 1, progress.imported, progress.failed);
             log.info("User import {} completed: {} rows, {} imported, {} failed, in {} s ({} rows/s)", progress.id,
                     progress.processed, progress.imported, progress.failed, seconds(), rate());
         }
@@ -317,13 +325,16 @@ public class UserImports {
         void fail(Exception cause) {
             progress.bytesRead = upload.count();
             // a parser's own message, without where the server read it from
+            // a broken-off upload's exception says nothing to the user but its class: what it means, and what to do
             String why = cause instanceof JsonProcessingException json
                     ? "the upload cannot be read: " + json.getOriginalMessage()
-                    : (cause instanceof IOException ? "the upload broke off: " : "") + cause.getMessage();
+                    : cause instanceof IOException ? "the upload broke off before its end; import the file again "
+                    + "(rows are upserts)" : cause.getMessage();
             records.finish(progress, ImportStatus.FAILED, why.length() > 2000 ? why.substring(0, 2000) : why,
                     clock.instant());
-            log.warn("User import {} failed after {} rows ({} imported): {}", progress.id, progress.processed,
-                    progress.imported, why);
+            count(ImportStatus.FAILED, 1, progress.imported, progress.failed);
+            log.warn("User import {} failed after {} rows ({} imported): {}{}", progress.id, progress.processed,
+                    progress.imported, why, cause instanceof IOException ? " (" + cause + ")" : "");
         }
 
         private long seconds() {
@@ -353,6 +364,20 @@ public class UserImports {
                 .map(v -> v.getPropertyPath() + " " + v.getMessage())
                 .sorted()
                 .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * Imports as meters, for dashboards and alerts across nodes: {@code reachflow.imports} (counter; tag
+     * {@code outcome} COMPLETED or FAILED) and {@code reachflow.import.rows} (counter; tag {@code outcome}
+     * {@code imported} or {@code failed}, the bad rows), counted when an import ends.
+     */
+    private void count(ImportStatus outcome, int imports, long imported, long failed) {
+        Counter.builder("reachflow.imports").description("User imports ended").tag("outcome", outcome.name())
+                .register(meters).increment(imports);
+        Counter.builder("reachflow.import.rows").description("Rows of user imports").tag("outcome", "imported")
+                .register(meters).increment(imported);
+        Counter.builder("reachflow.import.rows").description("Rows of user imports").tag("outcome", "failed")
+                .register(meters).increment(failed);
     }
 
     /**

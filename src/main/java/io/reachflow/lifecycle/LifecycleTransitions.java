@@ -76,6 +76,12 @@ public class LifecycleTransitions {
     public void completed(long taskId, CompletionReason reason) {
         OperationTask task = load(taskId);
         audit.record(task, CurrentActor.SYSTEM, "COMPLETE", reason.name(), t -> t.complete(reason, clock.instant()));
-        log.info("Task {} completed: {}", taskId, reason);
+        if (reason == CompletionReason.EXPIRED) {
+            log.info("Task {} completed: EXPIRED, nothing sent: at {} its send time {} was more than its grace of {} "
+                    + "ago", taskId, clock.instant(), task.getSchedule().sendAt(),
+                    task.getSchedule().effectiveLateSendGrace());
+        } else {
+            log.info("Task {} completed: {}", taskId, reason);
+        }
     }
 }

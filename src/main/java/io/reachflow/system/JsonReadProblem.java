@@ -40,8 +40,8 @@ public record JsonReadProblem(String field, String message, String sentence) {
             return notOneOf(field, invalid.getValue(), invalid.getTargetType());
         }
         if (e instanceof InvalidFormatException invalid && invalid.getValue() instanceof String text
-                && WebConfiguration.NulFreeText.hasNul(text)) {
-            return about(field, WebConfiguration.NulFreeText.MESSAGE);
+                && StrictJson.hasNul(text)) {
+            return about(field, StrictJson.NUL_MESSAGE);
         }
         if (e instanceof ValueInstantiationException refused && refused.getCause() instanceof IllegalArgumentException
                 && refused.getCause().getMessage() != null) {

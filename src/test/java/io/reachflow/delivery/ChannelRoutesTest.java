@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reachflow.delivery.channels.ProviderChannel;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.support.Logs;
 import io.reachflow.task.Channel;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +49,7 @@ class ChannelRoutesTest {
     void saysWhereEachChannelGoesAndWarnsOfTheOutboxOutsideTheDemo(CapturedOutput output) {
         ChannelRoutes routes = new ChannelRoutes(List.of(webhook()), new MockEnvironment().withProperty("x", "y"));
 
-        routes.tell();
+        Logs.atInfo(ChannelRoutes.class, routes::tell);
 
         assertThat(routes.toOutbox(Channel.EMAIL)).isTrue();
         assertThat(routes.toOutbox(Channel.WEBHOOK)).isFalse();
@@ -65,7 +66,7 @@ class ChannelRoutesTest {
         MockEnvironment demo = new MockEnvironment();
         demo.setActiveProfiles("demo");
 
-        new ChannelRoutes(List.of(), demo).tell();
+        Logs.atInfo(ChannelRoutes.class, new ChannelRoutes(List.of(), demo)::tell);
 
         assertThat(output.getOut().lines().filter(line -> line.contains("Channels: ")))
                 .singleElement().asString().contains(" INFO ").contains("(the demo's sandbox, GET /api/outbox)");

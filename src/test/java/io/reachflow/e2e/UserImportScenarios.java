@@ -6,6 +6,8 @@ import static io.reachflow.support.HttpJson.uniqueWord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.reachflow.audience.ImportStatus;
 import io.reachflow.audience.UserImports;
 import io.reachflow.support.Api;
@@ -50,6 +52,9 @@ abstract class UserImportScenarios {
     Api api;
 
     @Autowired
+    MeterRegistry meters;
+
+    @Autowired
     JdbcTemplate jdbc;
 
     @Autowired
@@ -57,6 +62,26 @@ abstract class UserImportScenarios {
 
     @Autowired
     UserImports imports;
+
+    /** Each import ends counted, with its rows, for dashboards: a metric per outcome. */
+    @Test
+    void countsImportsAndTheirRowsInTheMetrics() {
+        String word = uniqueWord();
+        double completed = counted("reachflow.imports", "COMPLETED");
+        double imported = counted("reachflow.import.rows", "imported");
+        double failed = counted("reachflow.import.rows", "failed");
+
+        importUsers(NDJSON, "{\"id\": \"m1-" + word + "\"}\n{\"id\": \"m2-" + word + "\", \"optOut\": [\"FAX\"]}");
+
+        assertThat(counted("reachflow.imports", "COMPLETED")).isEqualTo(completed + 1);
+        assertThat(counted("reachflow.import.rows", "imported")).isEqualTo(imported + 1);
+        assertThat(counted("reachflow.import.rows", "failed")).isEqualTo(failed + 1);
+    }
+
+    private double counted(String name, String outcome) {
+        Counter counter = meters.find(name).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
 
     @Test
     void importsNdjsonReportingABadRowByLineAndKeepingTheGoodOnes() {
@@ -110,7 +135,7 @@ abstract class UserImportScenarios {
         assertThat(report.path("errors").get(1).path("message").asText())
                 .isEqualTo("Field 'optOut[0]' cannot be 'FAX'; one of [IN_APP, PUSH, SMS, EMAIL, WEBHOOK]");
         assertThat(report.path("errors").get(3).path("message").asText()).as("the field, not a method")
-                .isEqualTo("name must not contain a NUL character (\\u0000)");
+                .isEqualTo("Field 'name' must not contain a NUL character (\\u0000)");
         assertThat(report.path("errors").toString()).doesNotContain("io.reachflow", "java.", "`", "Source");
         for (String imported : List.of("nu1-", "nu3-", "nu5-")) {
             assertThat(get(operator(), "/api/users/{id}", imported + word).getStatusCode()).as(imported)
@@ -343,7 +368,8 @@ abstract class UserImportScenarios {
 
         JsonNode failed = awaitImport(ImportStatus.FAILED, "cut");
         assertThat(failed.path("imported").asLong()).isEqualTo(5_000);
-        assertThat(failed.path("failure").asText()).contains("upload broke off");
+        assertThat(failed.path("failure").asText()).isEqualTo("the upload broke off before its end; import the "
+                + "file again (rows are upserts)");
         assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "cut-" + word))
                 .isEqualTo(5_000);
     }

@@ -92,6 +92,7 @@ class ActuatorSecurityTest {
                 .contains("reachflow_recipients_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"delivered\"} 3.0")
                 .contains("reachflow_pushes_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"DELIVERED\"} 1.0")
                 .contains("reachflow_delivery_batch_seconds_count{channel=\"IN_APP\"} 2")
+                .containsPattern("reachflow_incidents_open \\d+\\.0")
                 .contains("http_server_requests_seconds_count");
         assertThat(api.as("demo").get().uri("/actuator/env").retrieve().toEntity(String.class).getStatusCode())
                 .as("not exposed").isEqualTo(HttpStatus.NOT_FOUND);
