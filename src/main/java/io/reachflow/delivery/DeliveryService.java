@@ -121,35 +121,40 @@ public class DeliveryService {
      * reason. A push of one batch on a channel written in the database is delivered at once ({@link #workersFor}).
      * The task stays locked meanwhile, so that a pause either comes first or finds the push and stops it
      * ({@link #pausePushes}).
-     * <p>An operator may have stopped the task since the push was asked for. Paused: a MANUAL or RECURRING task's
-     * push is planned all the same and PAUSED, with no worker, as if the pause had come right after; the resume
-     * takes it over ({@link #continuePaused}). Completed, or sent back to testing: the push is recorded CANCELLED
-     * with the reason, none of its audience planned. A ONE_TIME task's push is neither (its own start sends it
-     * after the resume or the new approval), nor is another type's paused push.
+     * <p>An operator may have stopped the task since the push was asked for. Paused: an operator's send (a MANUAL
+     * task's push) is planned all the same and PAUSED, with no worker, as if the pause had come right after; the
+     * resume takes it over ({@link #continuePaused}). Completed, or sent back to testing: the push is recorded
+     * CANCELLED with the reason, none of its audience planned, and so is one asked for of an earlier
+     * {@code revision} of the task (edited and approved again since: its plan failed, and was retried later). A
+     * ONE_TIME task's push is neither (its own start sends it after the resume or the new approval), and a RECURRING
+     * occurrence that a pause overtook is skipped, as missed occurrences are.
      * <p>A ONE_TIME task's push that a pause stopped mid-way goes on instead, with its recipients still PLANNED. One
      * being delivered, or delivered, already (a pause and resume came before the first start's plan, so both starts
      * plan) is named as this delivery's plan with no worker, so that its end reports it.
      */
     @Transactional
-    public Optional<Plan> planLive(long taskId, String deliveryId) {
+    public Optional<Plan> planLive(long taskId, String deliveryId, Integer revision) {
         // the task is read here first, locked: read before, its row's version could be stale by now
         OperationTask task = tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
         PushTrigger trigger = task.getPushType() == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE;
         boolean pausedSince = false;
+        if (revision != null && revision != task.getRevision() && stillSends(task)) {
+            // edited and approved again since the push was asked for (its plan failed, and an admin retried it
+            // later): what was asked for is not what was approved now
+            callOff(task, trigger, "TASK_EDITED");
+            return Optional.empty();
+        }
         if (!stillSends(task)) {
-            boolean resumed = task.getPushType() == PushType.MANUAL || task.getPushType() == PushType.RECURRING;
-            if (task.getStatus() == TaskStatus.PAUSED && resumed) {
+            // an operator's send is held for the resume; a recurring occurrence is not (missed ones are skipped, and
+            // the resume may come days later)
+            if (task.getStatus() == TaskStatus.PAUSED && task.getPushType() == PushType.MANUAL) {
                 pausedSince = true;
             } else if (task.getStatus() == TaskStatus.PAUSED || task.getPushType() == PushType.ONE_TIME) {
                 log.info("Task {} is {}: its {} push is not planned now", taskId, task.getStatus(),
                         task.getPushType());
                 return Optional.empty();
             } else {
-                String reason = task.getStatus() == TaskStatus.COMPLETED ? "TASK_COMPLETED" : "TASK_EDITED";
-                Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
-                log.info("Task {} is {}: its push {} ({}) is called off before it started ({})", taskId,
-                        task.getStatus(), push.getId(), trigger, reason);
-                finish(push, task, counts(push.getId()), PushStatus.CANCELLED, reason);
+                callOff(task, trigger, task.getStatus() == TaskStatus.COMPLETED ? "TASK_COMPLETED" : "TASK_EDITED");
                 return Optional.empty();
             }
         }
@@ -214,6 +219,14 @@ public class DeliveryService {
             return Optional.of(new Plan(push.getId(), batches, 0));
         }
         return Optional.of(workersFor(push, task));
+    }
+
+    /** Records a push asked for and overtaken before its plan as CANCELLED with {@code reason}, none planned. */
+    private void callOff(OperationTask task, PushTrigger trigger, String reason) {
+        Push push = pushes.save(Push.start(task, PushKind.LIVE, trigger, clock.instant()));
+        log.info("Task {} is {} (revision {}): its push {} ({}) is called off before it started ({})", task.getId(),
+                task.getStatus(), task.getRevision(), push.getId(), trigger, reason);
+        finish(push, task, counts(push.getId()), PushStatus.CANCELLED, reason);
     }
 
     /**

@@ -24,6 +24,8 @@ public final class DeliveryProcess {
     static final String WAIT_UNTIL = "waitUntil";
     /** Set when the delivery is started to take over a push that a pause stopped mid-way, rather than plan one. */
     static final String PAUSED_PUSH_ID = "pausedPushId";
+    /** The revision of the task whose push this delivery was started for: an edit since overtakes the push. */
+    static final String TASK_REVISION = "taskRevision";
 
     private DeliveryProcess() {
     }
@@ -43,6 +45,19 @@ public final class DeliveryProcess {
     /** The variables of a delivery that takes over the paused push {@code pushId} after a resume. */
     static Map<String, Object> continuing(long pushId) {
         return Map.of(PAUSED_PUSH_ID, pushId);
+    }
+
+    /** The variables of a delivery that plans a new push of the task's revision {@code revision}. */
+    static Map<String, Object> planning(int revision) {
+        return Map.of(TASK_REVISION, revision);
+    }
+
+    /**
+     * The revision of the task the delivery was started for; empty for a delivery started before this variable was
+     * (an earlier release's).
+     */
+    public static Optional<Integer> taskRevision(VariableScope scope) {
+        return Optional.ofNullable((Integer) scope.getVariable(TASK_REVISION));
     }
 
     /** The paused push this delivery was started to take over; empty when it plans a new push. */

@@ -84,8 +84,9 @@ public class LifecycleFacade {
     }
 
     /** Starts a live push of the task: its delivery process, on its own (business key = task id). */
-    public void startDelivery(long taskId) {
-        String delivery = runtimeService.startProcessInstanceByKey(DeliveryProcess.KEY, String.valueOf(taskId)).getId();
+    public void startDelivery(long taskId, int revision) {
+        String delivery = runtimeService.startProcessInstanceByKey(DeliveryProcess.KEY, String.valueOf(taskId),
+                DeliveryProcess.planning(revision)).getId();
         log.debug("Task {}: delivery {} started", taskId, delivery);
     }
 

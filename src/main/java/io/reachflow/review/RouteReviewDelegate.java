@@ -34,9 +34,11 @@ public class RouteReviewDelegate implements JavaDelegate {
         long audienceSize = LifecycleVariables.audienceSize(execution)
                 .orElseGet(() -> audiences.estimateSize(task.getAudience()));
         ReviewRouting.Route route = routing.route(task.getChannel(), task.getPushType(), audienceSize);
-        // resolved as the engine resolves a timer's duration (its business calendar, its clock)
-        Date due = Context.getProcessEngineConfiguration().getBusinessCalendarManager()
-                .getBusinessCalendar(DurationBusinessCalendar.NAME).resolveDuedate(route.timeout());
+        // resolved as the engine resolves a timer's duration (its business calendar, its clock); none without a
+        // review, whose routing row may leave the timeout out
+        Date due = route.levels() == 0 || route.timeout() == null ? null : Context.getProcessEngineConfiguration()
+                .getBusinessCalendarManager().getBusinessCalendar(DurationBusinessCalendar.NAME)
+                .resolveDuedate(route.timeout());
         ReviewVariables.setRoute(execution, route, due);
     }
 }

@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
  * The OpenAPI document of {@code /api} (Swagger UI reads it): HTTP Basic, and on every operation the errors it can
  * answer, as RFC 9457 problem details ({@code Problem}): 400 with the bad fields, 401, 403, 404 for a resource in
  * its path, and on the tasks' changes 409 (a stale version or an action the state does not allow, with the allowed
- * ones) and 428 (no version given).
+ * ones) and, where the version is required (an edit, the testers), 428 (no version given).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
@@ -70,7 +70,9 @@ class ApiDocs {
                 add(responses, "409", "The task changed since the version given (a stale If-Match or version), "
                         + "or its state does not allow the action: allowedActions lists the ones it does");
             }
-            if (changesATask && method != PathItem.HttpMethod.POST) {
+            // the changes that replace what the task holds need its version; the others take it when given
+            if (method == PathItem.HttpMethod.PUT && (path.equals("/api/tasks/{id}")
+                    || path.equals("/api/tasks/{id}/testers"))) {
                 add(responses, "428", "The task's version is needed: If-Match (its ETag, or *) or version in "
                         + "the body");
             }

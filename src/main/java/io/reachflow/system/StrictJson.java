@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * JSON as clients send it, read strictly (request bodies, import rows): a field the API does not know is an error
  * naming it, not silently dropped (a misspelt {@code sendat} would have sent at once); a value of the wrong JSON type
- * is an error too, not converted ({@code 1.5} for a whole number, {@code 5} for a text, {@code "10"} for a number),
+ * is an error too, not converted ({@code 1.5} for a whole number, {@code 5} for a text, {@code "10"} for a number,
+ * {@code 3} or {@code "3"} for an enum's value),
  * and so is a field given twice. No text may hold a NUL character: PostgreSQL stores none, so it would fail there as a
  * 500 (H2 takes it).
  */
@@ -35,6 +36,7 @@ public final class StrictJson {
         ObjectMapper strict = lenient.copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .registerModule(new SimpleModule("nul-free-text").addDeserializer(String.class, new NulFreeText()));
         for (LogicalType scalar : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {

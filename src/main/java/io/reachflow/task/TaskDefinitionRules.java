@@ -22,6 +22,7 @@ public final class TaskDefinitionRules {
 
     public static void check(TaskDefinition definition) {
         Map<String, String> errors = problems(definition);
+        unreadFields(definition).forEach(errors::putIfAbsent);
         if (!errors.isEmpty()) {
             throw new InvalidTaskException(errors);
         }
@@ -39,13 +40,6 @@ public final class TaskDefinitionRules {
             }
             if (audience.type() == AudienceType.USERS && audience.users().isEmpty()) {
                 errors.put("audience.users", "must name at least one user for a USERS audience");
-            }
-            // what the type does not read would look like a narrower audience than the one sent to
-            if (audience.type() != AudienceType.TAGS && !audience.tags().isEmpty()) {
-                errors.put("audience.tags", "is only for a TAGS audience; use excludeTags to leave users out");
-            }
-            if (audience.type() != AudienceType.USERS && !audience.users().isEmpty()) {
-                errors.put("audience.users", "is only for a USERS audience");
             }
         }
         if (definition.content() != null) {
@@ -106,12 +100,6 @@ public final class TaskDefinitionRules {
         if (pushType != PushType.ONE_TIME && schedule.sendAt() != null) {
             errors.put("schedule.sendAt", "is only for ONE_TIME tasks");
         }
-        if (pushType != PushType.RECURRING && schedule.startAt() != null) {
-            errors.put("schedule.startAt", "is only for RECURRING tasks");
-        }
-        if (pushType == PushType.ONE_TIME && schedule.endAt() != null) {
-            errors.put("schedule.endAt", "is not for ONE_TIME tasks: sendAt is when one goes out");
-        }
         if (pushType == PushType.TRIGGERED) {
             if (definition.trigger() == null) {
                 errors.put("trigger", "is required for TRIGGERED tasks");
@@ -126,6 +114,31 @@ public final class TaskDefinitionRules {
                 && (!positive(definition.conversion().window())
                 || definition.conversion().window().compareTo(MAX_CONVERSION_WINDOW) > 0)) {
             errors.put("conversion.window", "must be positive and at most P90D");
+        }
+        return errors;
+    }
+
+    /**
+     * Fields the task's types do not read, refused when a task is saved: tags of an audience that is not TAGS (it would
+     * read as narrower than the one sent to), users of one that is not USERS, {@code startAt} outside RECURRING,
+     * {@code endAt} of a ONE_TIME task. Not part of {@link #problems}, which the submission check reads: a task saved
+     * before these rules keeps such fields, which change nothing it sends, and may still be submitted.
+     */
+    static Map<String, String> unreadFields(TaskDefinition definition) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Audience audience = definition.audience();
+        if (audience != null && audience.type() != AudienceType.TAGS && !audience.tags().isEmpty()) {
+            errors.put("audience.tags", "is only for a TAGS audience; use excludeTags to leave users out");
+        }
+        if (audience != null && audience.type() != AudienceType.USERS && !audience.users().isEmpty()) {
+            errors.put("audience.users", "is only for a USERS audience");
+        }
+        Schedule schedule = definition.schedule();
+        if (definition.pushType() != PushType.RECURRING && schedule.startAt() != null) {
+            errors.put("schedule.startAt", "is only for RECURRING tasks");
+        }
+        if (definition.pushType() == PushType.ONE_TIME && schedule.endAt() != null) {
+            errors.put("schedule.endAt", "is not for ONE_TIME tasks: sendAt is when one goes out");
         }
         return errors;
     }

@@ -29,7 +29,7 @@ class ChannelRoutesTest {
 
             @Override
             public String destination() {
-                return "https://hooks.example.com/reach (BATCH)";
+                return "https://hooks.example.com (BATCH)";
             }
 
             @Override
@@ -57,7 +57,7 @@ class ChannelRoutesTest {
         assertThat(output.getOut().lines().filter(line -> line.contains("Channels: ")))
                 .singleElement().asString().contains(" WARN ")
                 .contains("IN_APP -> the users' inbox; PUSH -> the local outbox; SMS -> the local outbox; "
-                        + "EMAIL -> the local outbox; WEBHOOK -> https://hooks.example.com/reach (BATCH)")
+                        + "EMAIL -> the local outbox; WEBHOOK -> https://hooks.example.com (BATCH)")
                 .contains("Nothing leaves the application for PUSH, SMS, EMAIL: no provider is configured");
     }
 

@@ -227,6 +227,34 @@ class DeliveryPathsTest {
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
     }
 
+    /**
+     * A send whose plan waited (failed, say, and an admin retried it later) while the task was edited and approved
+     * again: what was asked for is not what is approved now, so the push is called off, not sent with the new content.
+     */
+    @Test
+    void aSendOfAnEarlierRevisionIsCalledOffNotSentWithTheNewContent() {
+        List<String> audience = audienceOf(3);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.MANUAL,
+                Schedule.immediately(), null, Deliveries.to(audience)));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.definition(Channel.IN_APP,
+                PushType.MANUAL, Schedule.immediately(), null, Deliveries.to(audience)), null));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobsExcept(task.getId(), Element.SERVICE_PLAN_PUSH.id());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+        fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.APPROVE, "again");
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        engine.runDueJobs(task.getId());
+
+        Push calledOff = livePush(task);
+        assertThat(calledOff.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(calledOff.getCancelReason()).isEqualTo("TASK_EDITED");
+        assertThat(delivery.counts(calledOff.getId()).total()).isZero();
+        assertThat(inboxMessages(task, audience)).isEmpty();
+    }
+
     /** A send that the task's completion overtook before its plan is on record, called off, with nobody planned. */
     @Test
     void aSendCompletedBeforeItsPlanIsRecordedCancelled() {

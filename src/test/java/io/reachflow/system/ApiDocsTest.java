@@ -49,8 +49,11 @@ class ApiDocsTest {
         assertThat(codes(create)).contains("201", "400", "401", "403").doesNotContain("200", "404", "409");
         assertThat(create.path("responses").path("201").path("content").path("application/json").path("schema")
                 .path("$ref").asText()).endsWith("/TaskView");
-        assertThat(codes(operation("/api/tasks/{id}", "delete"))).contains("204", "404", "409", "428")
-                .doesNotContain("200");
+        assertThat(codes(operation("/api/tasks/{id}", "delete"))).contains("204", "404", "409")
+                .doesNotContain("200", "428");
+        assertThat(codes(operation("/api/tasks/{id}", "put"))).contains("200", "409", "428");
+        assertThat(codes(operation("/api/tasks/{id}/testers", "put"))).contains("428");
+        assertThat(codes(operation("/api/tasks/{id}/subgroup", "put"))).doesNotContain("428");
         assertThat(codes(operation("/api/tasks/{id}/{action}", "post"))).contains("200", "201", "404", "409")
                 .doesNotContain("428");
         assertThat(codes(operation("/api/users/{id}", "put"))).contains("200", "201");

@@ -1,6 +1,7 @@
 package io.reachflow.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -30,6 +31,22 @@ class TaskDefinitionRulesTest {
         assertThat(TaskDefinitionRules.problems(definition(PushType.TRIGGERED,
                 schedule(null, null, START, null, null), new Trigger("app_open", Duration.ofDays(30))))).isEmpty();
         assertThat(TaskDefinitionRules.problems(definition(PushType.MANUAL, null, null))).isEmpty();
+    }
+
+    /**
+     * A field no type reads is refused when a task is saved; one saved before that rule keeps it, changes nothing it
+     * sends, and may still be submitted (the submission check reads {@code problems}).
+     */
+    @Test
+    void fieldsTheTypesDoNotReadAreRefusedOnSaveButDoNotFailASubmission() {
+        TaskDefinition allWithTags = new TaskDefinition("t", null, null, null, null, Channel.IN_APP, PushType.MANUAL,
+                new Audience(AudienceType.ALL, List.of("vip"), null, null), new Content(null, "b", null),
+                schedule(null, START, null, null, null), null, null, List.of());
+
+        assertThat(TaskDefinitionRules.problems(allWithTags)).isEmpty();
+        assertThatThrownBy(() -> TaskDefinitionRules.check(allWithTags)).isInstanceOfSatisfying(
+                InvalidTaskException.class, refused -> assertThat(refused.errors())
+                        .containsOnlyKeys("audience.tags", "schedule.startAt"));
     }
 
     @Test

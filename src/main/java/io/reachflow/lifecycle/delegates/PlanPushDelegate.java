@@ -31,7 +31,7 @@ public class PlanPushDelegate implements JavaDelegate {
         if (paused.isPresent()) {
             planned = delivery.continuePaused(taskId, paused.get(), deliveryId);
         } else {
-            planned = delivery.planLive(taskId, deliveryId);
+            planned = delivery.planLive(taskId, deliveryId, DeliveryProcess.taskRevision(execution).orElse(null));
         }
         planned.ifPresentOrElse(
                 plan -> DeliveryProcess.setPlan(execution, plan.pushId(), plan.batches(), plan.workers()),

@@ -60,6 +60,6 @@ public class StartDeliveryDelegate implements JavaDelegate {
                     + "down?): skipped, the next one is sent on time", taskId, occurrenceAt.get(), clock.instant(), grace);
             return;
         }
-        lifecycle.startDelivery(taskId);
+        lifecycle.startDelivery(taskId, task.getRevision());
     }
 }

@@ -338,6 +338,16 @@ class TaskValidationTest {
         assertThat(get(olivia(), "/api/tasks/{id}", id).getBody().path("name").asText()).isEqualTo("Typed");
     }
 
+    /** An enum's value is its name: a number (its position) would pick a value silently. */
+    @Test
+    void refusesANumberForAnEnumsValue() {
+        assertThat(errorFields(refusedCreate(manualInAppTask("x").put("channel", 3)))).containsExactly("channel");
+        assertThat(errorFields(refusedCreate(manualInAppTask("x").put("channel", "3")))).containsExactly("channel");
+        ObjectNode dayNumber = manualInAppTask("x");
+        dayNumber.putObject("schedule").putArray("doNotDisturbDays").add(6);
+        assertThat(errorFields(refusedCreate(dayNumber))).containsExactly("schedule.doNotDisturbDays[0]");
+    }
+
     @Test
     void refusesAFieldGivenTwice() {
         ResponseEntity<JsonNode> refused = olivia().post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)

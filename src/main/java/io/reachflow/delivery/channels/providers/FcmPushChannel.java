@@ -35,12 +35,12 @@ class FcmPushChannel extends PerRecipientChannel {
         this.http = new ProviderHttp(properties.endpoint(), properties.timeouts(), clock, FcmPushChannel::errorBody);
     }
 
-    /** FCM does not recognise a message it has taken already: one interrupted mid-send is not resent. */
     @Override
     public String destination() {
         return ProviderHttp.destination(properties.endpoint());
     }
 
+    /** FCM does not recognise a message it has taken already: one interrupted mid-send is not resent. */
     @Override
     public boolean deduplicates() {
         return false;

@@ -50,15 +50,17 @@ final class ProviderHttp {
     private final Function<String, ErrorBody> errorBody;
 
     /**
+     * An endpoint as the log may show it: scheme, host and port. Not its path, which may hold a secret (a Slack-style
+     * webhook's), nor its credentials or query.
+     */
+    static String destination(URI endpoint) {
+        return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort());
+    }
+
+    /**
      * A client for {@code endpoint}; an error answer's reason is its status ({@code HTTP 400}), its detail the start
      * of its body.
      */
-    /** An endpoint as the log may show it: scheme, host, port and path, without credentials or query. */
-    static String destination(URI endpoint) {
-        return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort())
-                + (endpoint.getPath() == null ? "" : endpoint.getPath());
-    }
-
     ProviderHttp(URI endpoint, HttpTimeouts timeouts, Clock clock) {
         this(endpoint, timeouts, clock, body -> new ErrorBody(null, abbreviate(body)));
     }

@@ -37,12 +37,12 @@ class SmsGatewayChannel extends PerRecipientChannel {
         this.http = new ProviderHttp(properties.url(), properties.timeouts(), clock);
     }
 
-    /** Each request carries an {@code Idempotency-Key} header (and {@code {{idempotencyKey}}} for the template). */
     @Override
     public String destination() {
         return ProviderHttp.destination(properties.url());
     }
 
+    /** Each request carries an {@code Idempotency-Key} header (and {@code {{idempotencyKey}}} for the template). */
     @Override
     public boolean deduplicates() {
         return true;
