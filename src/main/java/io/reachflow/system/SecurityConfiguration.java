@@ -1,8 +1,10 @@
 package io.reachflow.system;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
@@ -21,6 +23,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -68,10 +71,11 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.realmName("Reachflow")
                         .authenticationEntryPoint((request, response, e) -> {
                             response.setHeader("WWW-Authenticate", "Basic realm=\"Reachflow\"");
-                            problem(objectMapper, response, HttpStatus.UNAUTHORIZED, UNAUTHENTICATED);
+                            problem(objectMapper, request, response, HttpStatus.UNAUTHORIZED, UNAUTHENTICATED);
                         }))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
-                        problem(objectMapper, response, HttpStatus.FORBIDDEN, EngineApiAccess.adminsOnlyOnEngineRest(request)
+                        problem(objectMapper, request, response, HttpStatus.FORBIDDEN,
+                                EngineApiAccess.adminsOnlyOnEngineRest(request)
                                 ? EngineApiAccess.refusal(request)
                                 : "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
@@ -142,9 +146,24 @@ class SecurityConfiguration {
         return registration;
     }
 
-    private static void problem(ObjectMapper objectMapper, HttpServletResponse response, HttpStatus status, String detail)
-            throws IOException {
+    /**
+     * A request the firewall refuses before any chain sees it (a path with {@code //}, {@code ;}, an encoded
+     * {@code /} or {@code .}): a 400 problem saying why, as the API's other refusals, not Spring Boot's error page.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(ObjectMapper objectMapper) {
+        return (request, response, e) -> problem(objectMapper, request, response, HttpStatus.BAD_REQUEST,
+                e.getMessage());
+    }
+
+    private static void problem(ObjectMapper objectMapper, HttpServletRequest request, HttpServletResponse response,
+                                HttpStatus status, String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        try {
+            problem.setInstance(URI.create(request.getRequestURI())); // as sent, still encoded
+        } catch (IllegalArgumentException notAUri) {
+            // the firewall refuses some paths that are no URI either: the problem goes without its instance
+        }
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         objectMapper.writeValue(response.getOutputStream(), problem);

@@ -31,6 +31,7 @@ import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
 import io.reachflow.task.SendWindow;
 import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
 import io.reachflow.task.TaskStatus;
 import java.sql.Timestamp;
 import java.time.DayOfWeek;
@@ -206,8 +207,7 @@ class DeliveryPathsTest {
     @Test
     void aSendPausedBeforeItsPlanGoesOutOnTheResume() {
         List<String> audience = audienceOf(5);
-        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.MANUAL,
-                Schedule.immediately(), null, Deliveries.to(audience)));
+        OperationTask task = fixtures.running(manualInAppTo(audience));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, "now");
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "hold on");
         engine.runDueJobs(task.getId());
@@ -234,12 +234,10 @@ class DeliveryPathsTest {
     @Test
     void aSendOfAnEarlierRevisionIsCalledOffNotSentWithTheNewContent() {
         List<String> audience = audienceOf(3);
-        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.MANUAL,
-                Schedule.immediately(), null, Deliveries.to(audience)));
+        OperationTask task = fixtures.running(manualInAppTo(audience));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
-        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.definition(Channel.IN_APP,
-                PushType.MANUAL, Schedule.immediately(), null, Deliveries.to(audience)), null));
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), manualInAppTo(audience), null));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
         engine.runDueJobsExcept(task.getId(), Element.SERVICE_PLAN_PUSH.id());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
@@ -259,8 +257,7 @@ class DeliveryPathsTest {
     @Test
     void aSendCompletedBeforeItsPlanIsRecordedCancelled() {
         List<String> audience = audienceOf(3);
-        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.MANUAL,
-                Schedule.immediately(), null, Deliveries.to(audience)));
+        OperationTask task = fixtures.running(manualInAppTo(audience));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over");
         engine.runDueJobs(task.getId());
@@ -934,6 +931,12 @@ class DeliveryPathsTest {
 
     private OperationTask sentToBatchJobs(List<String> audience, PushType pushType, Channel channel, Schedule schedule) {
         return deliveries.sentToBatchJobs(audience, pushType, channel, schedule);
+    }
+
+    /** A MANUAL task to exactly these users, in their inbox. */
+    private static TaskDefinition manualInAppTo(List<String> audience) {
+        return Fixtures.definition(Channel.IN_APP, PushType.MANUAL, Schedule.immediately(), null,
+                Deliveries.to(audience));
     }
 
     private List<String> audienceOf(int size) {

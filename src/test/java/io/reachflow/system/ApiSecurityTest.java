@@ -124,7 +124,9 @@ class ApiSecurityTest {
     }
 
     private void assertUnauthorized(String path, RestClient client) {
-        assertUnauthorized(get(client, path), "GET " + path);
+        ResponseEntity<JsonNode> response = get(client, path);
+        assertUnauthorized(response, "GET " + path);
+        assertThat(response.getBody().path("instance").asText()).as("GET " + path).isEqualTo(path);
     }
 
     private static void assertUnauthorized(ResponseEntity<JsonNode> response, String call) {

@@ -100,6 +100,20 @@ class TaskApiTest {
         assertThat(noMethod.getBody().path("detail").asText()).contains("PATCH");
     }
 
+    /** A path the firewall refuses (a double slash, a matrix parameter) is a 400 problem too, saying why. */
+    @Test
+    void answersAProblemForAPathTheFirewallRefuses() {
+        for (String path : List.of("/api//tasks/1", "/api/tasks/1;x=1")) {
+            ResponseEntity<JsonNode> refused = olivia().get().uri(URI.create(api.baseUrl() + path)).retrieve()
+                    .toEntity(JsonNode.class);
+
+            assertThat(refused.getStatusCode()).as(path).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(refused.getHeaders().getContentType()).as(path).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(refused.getBody().path("detail").asText()).as(path).contains("rejected");
+            assertThat(refused.getBody().path("instance").asText()).as(path).isEqualTo(path);
+        }
+    }
+
     /** A task's sub-resource that does not exist is no endpoint, not a method the actions' POST does not take. */
     @Test
     void answersNotFoundForAnUnknownSubResourceOfATask() {
