@@ -1,5 +1,6 @@
 package io.reachflow.task;
 
+import jakarta.persistence.criteria.Path;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,18 +42,10 @@ public class TaskQueries {
         return (root, query, cb) -> {
             List<Predicate> where = new ArrayList<>();
             where.add(cb.isFalse(root.get("deleted")));
-            if (filter.status() != null) {
-                where.add(cb.equal(root.get("status"), filter.status()));
-            }
-            if (filter.approvalStatus() != null) {
-                where.add(cb.equal(root.get("approvalStatus"), filter.approvalStatus()));
-            }
-            if (filter.channel() != null) {
-                where.add(cb.equal(root.get("channel"), filter.channel()));
-            }
-            if (filter.pushType() != null) {
-                where.add(cb.equal(root.get("pushType"), filter.pushType()));
-            }
+            in(where, root.get("status"), filter.status());
+            in(where, root.get("approvalStatus"), filter.approvalStatus());
+            in(where, root.get("channel"), filter.channel());
+            in(where, root.get("pushType"), filter.pushType());
             if (filter.campaign() != null) {
                 where.add(cb.equal(root.get("campaign"), filter.campaign()));
             }
@@ -75,8 +68,19 @@ public class TaskQueries {
         };
     }
 
-    /** The list filters of {@code GET /api/tasks}; null means any. */
-    public record TaskFilter(TaskStatus status, ApprovalStatus approvalStatus, String campaign, String miniProgram,
-                             Channel channel, String subgroup, PushType pushType, String createdBy, String q) {
+    /** A state's or kind's condition: the attribute is one of the values; none when no value is given. */
+    private static void in(List<Predicate> where, Path<Object> attribute, List<?> values) {
+        if (values != null && !values.isEmpty()) {
+            where.add(values.size() == 1 ? attribute.in(values.get(0)) : attribute.in(values));
+        }
+    }
+
+    /**
+     * The list filters of {@code GET /api/tasks}; null (or empty) means any. A state or kind matches any of its values
+     * (a parameter given twice, or values separated by commas); a name matches as given, commas and all.
+     */
+    public record TaskFilter(List<TaskStatus> status, List<ApprovalStatus> approvalStatus, String campaign,
+                             String miniProgram, List<Channel> channel, String subgroup, List<PushType> pushType,
+                             String createdBy, String q) {
     }
 }

@@ -84,14 +84,16 @@ class TaskController {
     }
 
     @GetMapping
-    @Operation(summary = "List tasks: filter, search by name or id (q), page and sort (e.g. sort=createdAt,desc)")
-    PageView<TaskView> list(@RequestParam(required = false) TaskStatus status,
-                            @RequestParam(required = false) ApprovalStatus approvalStatus,
+    @Operation(summary = "List tasks: filter, search by name or id (q), page and sort (e.g. sort=createdAt,desc). "
+            + "status, approvalStatus, channel and pushType match any of their values: status=DRAFT&status=TESTING, "
+            + "or status=DRAFT,TESTING")
+    PageView<TaskView> list(@RequestParam(required = false) List<TaskStatus> status,
+                            @RequestParam(required = false) List<ApprovalStatus> approvalStatus,
                             @RequestParam(required = false) String campaign,
                             @RequestParam(required = false) String miniProgram,
-                            @RequestParam(required = false) Channel channel,
+                            @RequestParam(required = false) List<Channel> channel,
                             @RequestParam(required = false) String subgroup,
-                            @RequestParam(required = false) PushType pushType,
+                            @RequestParam(required = false) List<PushType> pushType,
                             @RequestParam(required = false) String createdBy,
                             @RequestParam(required = false) @Size(max = 100) String q,
                             @RequestParam(defaultValue = "0") @Min(0) int page,

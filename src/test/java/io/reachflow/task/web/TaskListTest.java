@@ -70,6 +70,10 @@ class TaskListTest {
                 .containsExactlyInAnyOrder(draft, underReview);
         assertThat(ids("campaign=" + campaign + "&status=TESTING&channel=IN_APP")).isEmpty();
         assertThat(ids("campaign=" + campaign + "x")).isEmpty();
+        assertThat(ids("campaign=" + campaign + "&status=DRAFT&status=UNDER_REVIEW")).as("any of the values")
+                .containsExactlyInAnyOrder(draft, underReview);
+        assertThat(ids("campaign=" + campaign + "&status=DRAFT,TESTING&channel=IN_APP,EMAIL"))
+                .containsExactlyInAnyOrder(draft, testing);
     }
 
     @Test
