@@ -9,12 +9,15 @@ import org.camunda.bpm.engine.impl.cmd.DefaultJobRetryCmd;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Lets a failed job wait as long as its failure asks for: when a delivery batch fails with a
  * {@link DeliveryDeferredException} that says when its recipients are due again (a provider's {@code Retry-After},
- * or the pause after a temporary failure), the retry is due no earlier than that. Everything else about failed jobs is the engine's own: the retry cycle of the activity
+ * or the pause after a temporary failure), the retry is due no earlier than that, and a line says when, with the task,
+ * push and batch. Everything else about failed jobs is the engine's own: the retry cycle of the activity
  * ({@code camunda:failedJobRetryTimeCycle}), the retries counted down, and an incident once none is left.
  */
 @Component
@@ -27,6 +30,8 @@ public class RetryAfterPlugin extends AbstractProcessEnginePlugin {
 
     static final class RetryAfterCommand extends DefaultJobRetryCmd {
 
+        private static final Logger log = LoggerFactory.getLogger(RetryAfterPlugin.class);
+
         RetryAfterCommand(String jobId, Throwable exception) {
             super(jobId, exception);
         }
@@ -35,20 +40,31 @@ public class RetryAfterPlugin extends AbstractProcessEnginePlugin {
         protected void executeCustomStrategy(CommandContext commandContext, JobEntity job, ActivityImpl activity)
                 throws Exception {
             super.executeCustomStrategy(commandContext, job, activity);
-            Instant notBefore = notBefore(exception);
-            if (notBefore == null || job.getRetries() <= 0) {
+            DeliveryDeferredException deferred = deferred(exception);
+            if (deferred == null) {
                 return;
             }
-            Date earliest = Date.from(notBefore);
-            if (job.getDuedate() == null || job.getDuedate().before(earliest)) {
-                job.setDuedate(earliest);
+            Instant notBefore = deferred.notBefore();
+            if (notBefore != null && job.getRetries() > 0) {
+                Date earliest = Date.from(notBefore);
+                if (job.getDuedate() == null || job.getDuedate().before(earliest)) {
+                    job.setDuedate(earliest);
+                }
+            }
+            // one line per attempt, with the task: the engine's own warning spreads over lines with its stack trace
+            if (job.getRetries() > 0) {
+                log.warn("{}; tried again {} ({} {} left)", deferred.getMessage(), job.getDuedate() == null
+                                ? "when a job executor takes it" : "at " + job.getDuedate().toInstant(),
+                        job.getRetries(), job.getRetries() == 1 ? "retry" : "retries");
+            } else {
+                log.warn("{}; no retry left: an incident waits for an admin (Cockpit)", deferred.getMessage());
             }
         }
 
-        private static Instant notBefore(Throwable exception) {
+        private static DeliveryDeferredException deferred(Throwable exception) {
             for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
                 if (cause instanceof DeliveryDeferredException deferred) {
-                    return deferred.notBefore();
+                    return deferred;
                 }
             }
             return null;

@@ -238,6 +238,12 @@ class ProviderDeliveryTest {
         assertThat(output.getOut()).contains("Task " + task.getId() + ": 'Deliver batch' failed through all its "
                 + "retries and waits for an admin (Cockpit, process instance " + deliveries.deliveryOf(task).getId())
                 .doesNotContain("+4915100000001");
+        assertThat(output.getOut().lines().filter(line -> line.contains("Task " + task.getId() + ", push ")
+                && line.contains(" WARN ") && line.contains("2 recipients wait (HTTP 503); ")))
+                .as("one line per attempt, with the task and when it is tried again")
+                .anySatisfy(line -> assertThat(line).containsPattern("tried again at \\S+ \\(2 retries left\\)"))
+                .anySatisfy(line -> assertThat(line).containsPattern("tried again at \\S+ \\(1 retry left\\)"))
+                .anySatisfy(line -> assertThat(line).endsWith("no retry left: an incident waits for an admin (Cockpit)"));
         RestClient operator = api.as(Fixtures.OPERATOR);
         JsonNode stuck = HttpJson.get(operator, "/api/tasks/{id}/incidents", task.getId()).getBody();
         assertThat(stuck).hasSize(1);
