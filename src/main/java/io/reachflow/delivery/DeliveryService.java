@@ -254,8 +254,8 @@ public class DeliveryService {
         // written now: the statements that follow read the push's status in SQL (PushRecipients.takeDue)
         pushes.flush();
         recheckAfterPause(push, task);
-        log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} ({} batches)", task.getId(),
-                push.getId(), deliveryId, push.getBatches());
+        log.info("Task {}: push {} goes on where the pause stopped it, in delivery {} (of its {} batches, those done "
+                + "take nobody)", task.getId(), push.getId(), deliveryId, push.getBatches());
         return workersFor(push, task);
     }
 

@@ -38,11 +38,13 @@ public class LifecycleTransitions {
         return tasks.findById(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
     }
 
-    public void submitted(long taskId, String comment) {
+    /** Submitted, having passed the check; the audience's estimated size (what the review's routing reads) is logged. */
+    public void submitted(long taskId, String comment, long audienceSize) {
         OperationTask task = load(taskId);
         String submitter = actor.name();
         audit.record(task, submitter, "SUBMIT", comment, t -> t.submit(submitter, clock.instant()));
-        log.info("Task {} submitted for review by {}", taskId, submitter);
+        log.info("Task {} submitted for review by {} ({} on {}, an audience of about {} users)", taskId, submitter,
+                task.getPushType(), task.getChannel(), audienceSize);
     }
 
     public void submissionFailed(long taskId, List<String> reasons, String comment) {

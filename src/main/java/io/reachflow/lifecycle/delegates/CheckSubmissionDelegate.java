@@ -27,7 +27,7 @@ public class CheckSubmissionDelegate implements JavaDelegate {
         SubmissionCheck.Verdict verdict = check.judge(task);
         String comment = LifecycleVariables.actionComment(execution);
         if (verdict.passed()) {
-            transitions.submitted(taskId, comment);
+            transitions.submitted(taskId, comment, verdict.audienceSize());
         } else {
             transitions.submissionFailed(taskId, verdict.failures(), comment);
         }
