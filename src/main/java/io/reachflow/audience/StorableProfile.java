@@ -1,5 +1,6 @@
 package io.reachflow.audience;
 
+import io.reachflow.system.StrictJson;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -49,8 +50,8 @@ public @interface StorableProfile {
             String attributes = profile.attributesJson();
             texts.put("attributes", attributes);
             texts.forEach((field, text) -> {
-                if (text != null && text.indexOf('\u0000') >= 0) {
-                    problems.put(field, "must not contain a NUL character (\\u0000)");
+                if (StrictJson.hasNul(text)) {
+                    problems.put(field, StrictJson.NUL_MESSAGE);
                 }
             });
             if (attributes.length() > MAX_ATTRIBUTES_JSON) {

@@ -12,6 +12,12 @@ public final class InvalidParameter {
     private InvalidParameter() {
     }
 
+    /** The parameter is refused for {@code message}, which is the problem's detail too. */
+    public static ResponseStatusException of(String parameter, String message) {
+        return of(parameter, message, message);
+    }
+
+    /** The parameter is refused for {@code message}; {@code detail} says it in a sentence. */
     public static ResponseStatusException of(String parameter, String detail, String message) {
         ResponseStatusException e = new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
         e.getBody().setType(URI.create(ProblemDetailsAdvice.PROBLEM_TYPES + "invalid-request"));

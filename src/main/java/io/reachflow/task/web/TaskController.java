@@ -101,7 +101,7 @@ class TaskController {
                             @RequestParam(defaultValue = "id,desc") String sort) {
         if ((long) page * size > Integer.MAX_VALUE) {
             // the page's offset must be an int for the database query
-            throw badParameter("page", "Page must be at most " + Integer.MAX_VALUE / size + " with size " + size);
+            throw InvalidParameter.of("page", "Page must be at most " + Integer.MAX_VALUE / size + " with size " + size);
         }
         Page<OperationTask> found = queries.list(new TaskQueries.TaskFilter(status, approvalStatus, campaign,
                 miniProgram, channel, subgroup, pushType, createdBy, q), page, size, sort(sort));
@@ -234,7 +234,7 @@ class TaskController {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw badParameter("If-Match", "If-Match must be the task's version, such as \"3\"");
+            throw InvalidParameter.of("If-Match", "If-Match must be the task's version, such as \"3\"");
         }
     }
 
@@ -242,21 +242,16 @@ class TaskController {
         String[] parts = sort.split(",");
         String property = parts[0].trim();
         if (!SORTABLE.contains(property)) {
-            throw badParameter("sort", "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
+            throw InvalidParameter.of("sort", "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
         }
         String direction = parts.length > 1 ? parts[1].trim() : "asc";
         if (parts.length > 2 || !(direction.equalsIgnoreCase("asc") || direction.equalsIgnoreCase("desc"))) {
-            throw badParameter("sort", "Cannot sort '" + sort + "'; the direction after the property is asc or desc, "
+            throw InvalidParameter.of("sort", "Cannot sort '" + sort + "'; the direction after the property is asc or desc, "
                     + "as in sort=createdAt,desc");
         }
         boolean descending = direction.equalsIgnoreCase("desc");
         Sort primary = descending ? Sort.by(property).descending() : Sort.by(property).ascending();
         return property.equals("id") ? primary : primary.and(Sort.by("id").descending());
-    }
-
-    /** A 400 whose problem lists the bad parameter in {@code errors}, as every other validation error does. */
-    private static ResponseStatusException badParameter(String parameter, String message) {
-        return InvalidParameter.of(parameter, message, message);
     }
 
     record SubgroupRequest(@Size(max = 128) String subgroup) {
