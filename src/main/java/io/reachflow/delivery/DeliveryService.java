@@ -138,9 +138,9 @@ public class DeliveryService {
         OperationTask task = tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
         PushTrigger trigger = task.getPushType() == PushType.MANUAL ? PushTrigger.MANUAL : PushTrigger.SCHEDULE;
         boolean pausedSince = false;
-        if (revision != null && revision != task.getRevision() && stillSends(task)) {
-            // edited and approved again since the push was asked for (its plan failed, and an admin retried it
-            // later): what was asked for is not what was approved now
+        if (revision != null && revision != task.getRevision()) {
+            // edited since the push was asked for (and maybe approved again, even paused again, while its plan failed
+            // and waited for an admin's retry): what was asked for is not what is approved now
             callOff(task, trigger, "TASK_EDITED");
             return Optional.empty();
         }

@@ -52,6 +52,8 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -229,10 +231,12 @@ class DeliveryPathsTest {
 
     /**
      * A send whose plan waited (failed, say, and an admin retried it later) while the task was edited and approved
-     * again: what was asked for is not what is approved now, so the push is called off, not sent with the new content.
+     * again, and maybe paused again: what was asked for is not what is approved now, so the push is called off, not
+     * sent (or held for the resume) with the new content.
      */
-    @Test
-    void aSendOfAnEarlierRevisionIsCalledOffNotSentWithTheNewContent() {
+    @ParameterizedTest(name = "paused again: {0}")
+    @ValueSource(booleans = {false, true})
+    void aSendOfAnEarlierRevisionIsCalledOffNotSentWithTheNewContent(boolean pausedAgain) {
         List<String> audience = audienceOf(3);
         OperationTask task = fixtures.running(manualInAppTo(audience));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
@@ -243,6 +247,9 @@ class DeliveryPathsTest {
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
         fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.APPROVE, "again");
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+        if (pausedAgain) {
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        }
 
         engine.runDueJobs(task.getId());
 
