@@ -121,7 +121,8 @@ public final class TaskDefinitionRules {
     /**
      * Fields the task's types do not read, refused when a task is saved: tags of an audience that is not TAGS (it would
      * read as narrower than the one sent to), users of one that is not USERS, {@code startAt} outside RECURRING,
-     * {@code endAt} of a ONE_TIME task. Not part of {@link #problems}, which the submission check reads: a task saved
+     * {@code endAt} of a ONE_TIME or MANUAL task (a MANUAL one runs until an operator completes it, and nothing stopped
+     * its sends at that time). Not part of {@link #problems}, which the submission check reads: a task saved
      * before these rules keeps such fields, which change nothing it sends, and may still be submitted.
      */
     static Map<String, String> unreadFields(TaskDefinition definition) {
@@ -139,6 +140,9 @@ public final class TaskDefinitionRules {
         }
         if (definition.pushType() == PushType.ONE_TIME && schedule.endAt() != null) {
             errors.put("schedule.endAt", "is not for ONE_TIME tasks: sendAt is when one goes out");
+        }
+        if (definition.pushType() == PushType.MANUAL && schedule.endAt() != null) {
+            errors.put("schedule.endAt", "is not for MANUAL tasks: one runs until an operator completes it");
         }
         return errors;
     }

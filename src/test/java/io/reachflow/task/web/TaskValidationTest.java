@@ -200,6 +200,10 @@ class TaskValidationTest {
         ObjectNode oneTimeWithEndAt = manualInAppTask("One-time with endAt").put("pushType", "ONE_TIME");
         oneTimeWithEndAt.putObject("schedule").put("sendAt", inDays(2)).put("endAt", inDays(1));
         assertThat(errorFields(refusedCreate(oneTimeWithEndAt))).containsExactly("schedule.endAt");
+
+        ObjectNode manualWithEndAt = manualInAppTask("Manual with endAt");
+        manualWithEndAt.putObject("schedule").put("endAt", inDays(1));
+        assertThat(errorFields(refusedCreate(manualWithEndAt))).containsExactly("schedule.endAt");
     }
 
     /** Tags or users that the audience's type does not read are refused: they would read as a narrower audience. */
