@@ -324,8 +324,8 @@ public class UserImports {
         /** Records the import as FAILED (the chunks committed before stay in) and says why. */
         void fail(Exception cause) {
             progress.bytesRead = upload.count();
-            // a parser's own message, without where the server read it from
-            // a broken-off upload's exception says nothing to the user but its class: what it means, and what to do
+            // a parser's own message, without where the server read it from; for a broken-off upload, whose exception
+            // names no more than its class, what it means and what to do
             String why = cause instanceof JsonProcessingException json
                     ? "the upload cannot be read: " + json.getOriginalMessage()
                     : cause instanceof IOException ? "the upload broke off before its end; import the file again "

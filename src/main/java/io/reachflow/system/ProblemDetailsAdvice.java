@@ -81,10 +81,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .map(error -> new FieldError(error.getField(), error.getDefaultMessage()))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
-        typed(problem, "invalid-request", "Invalid request");
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid field(s)",
+                errors));
     }
 
     @Override
@@ -99,10 +97,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                 parameterName(result.getMethodParameter()), error.getDefaultMessage())))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid parameter(s)");
-        typed(problem, "invalid-request", "Invalid request");
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid parameter(s)",
+                errors));
     }
 
     /**
@@ -138,20 +134,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .map(violation -> new FieldError(fieldPath(violation.getPropertyPath()), violation.getMessage()))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
-        typed(problem, "invalid-request", "Invalid request");
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid field(s)",
+                errors));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Parameter '" + e.getName() + "' cannot be '"
+        return ResponseEntity.badRequest().body(invalidRequest("Parameter '" + e.getName() + "' cannot be '"
                 + e.getValue() + "'" + (e.getRequiredType() != null && e.getRequiredType().isEnum()
-                ? "; one of " + List.of(e.getRequiredType().getEnumConstants()) : ""));
-        typed(problem, "invalid-request", "Invalid request");
-        problem.setProperty("errors", List.of(new FieldError(e.getName(), "invalid value '" + e.getValue() + "'")));
-        return ResponseEntity.badRequest().body(problem);
+                ? "; one of " + List.of(e.getRequiredType().getEnumConstants()) : ""),
+                List.of(new FieldError(e.getName(), "invalid value '" + e.getValue() + "'"))));
     }
 
     @ExceptionHandler(InvalidTaskException.class)
@@ -160,10 +152,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .map(entry -> new FieldError(entry.getKey(), entry.getValue()))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "The request has " + errors.size() + " invalid field(s)");
-        typed(problem, "invalid-request", "Invalid request");
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid field(s)",
+                errors));
     }
 
     @ExceptionHandler(BadUserRequestException.class)
@@ -275,6 +265,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return path.toString().substring(first.getName().length() + 1);
         }
         return path.toString();
+    }
+
+    /** A 400 for invalid fields or parameters, each in {@code errors}: the type every validation error has. */
+    static ProblemDetail invalidRequest(String detail, List<?> errors) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, detail);
+        typed(problem, "invalid-request", "Invalid request");
+        problem.setProperty("errors", errors);
+        return problem;
     }
 
     /**
