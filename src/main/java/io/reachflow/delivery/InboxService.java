@@ -1,5 +1,6 @@
 package io.reachflow.delivery;
 
+import io.reachflow.system.PageView;
 import io.reachflow.system.SqlQuery;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -28,10 +29,14 @@ public class InboxService {
         this.clock = clock;
     }
 
+    /** A page of the user's messages, newest first, with how many the user has and how many of them are unread. */
     @Transactional(readOnly = true)
-    public List<InboxMessage> inbox(String userId, int page, int size) {
-        return jdbc.query("select * from inbox_message where user_id = ? order by id desc offset ? rows fetch next ? rows only",
+    public InboxPage inbox(String userId, int page, int size) {
+        List<InboxMessage> items = jdbc.query(
+                "select * from inbox_message where user_id = ? order by id desc offset ? rows fetch next ? rows only",
                 INBOX, userId, (long) page * size, size);
+        return jdbc.queryForObject("select count(*), count(opened_at) from inbox_message where user_id = ?",
+                (row, i) -> new InboxPage(items, page, size, row.getLong(1), row.getLong(1) - row.getLong(2)), userId);
     }
 
     /** Reads one message; the first read marks it opened and counts an open on its push. */
@@ -47,21 +52,29 @@ public class InboxService {
                 .stream().findFirst();
     }
 
+    /** A page of the outbox's messages that match the filters given (each may be null), newest first. */
     @Transactional(readOnly = true)
-    public List<OutboxMessage> outbox(String channel, Long taskId, String userId, int page, int size) {
-        SqlQuery query = new SqlQuery("select * from outbox_message where 1 = 1")
+    public PageView<OutboxMessage> outbox(String channel, Long taskId, String userId, int page, int size) {
+        SqlQuery matching = new SqlQuery("from outbox_message where 1 = 1")
                 .and("channel = ?", channel)
                 .and("task_id = ?", taskId)
-                .and("user_id = ?", userId)
+                .and("user_id = ?", userId);
+        SqlQuery items = new SqlQuery("select * " + matching.sql(), matching.arguments())
                 .then("order by id desc offset ? rows fetch next ? rows only", (long) page * size, size);
-        return jdbc.query(query.sql(), (row, i) -> new OutboxMessage(row.getLong("id"), row.getString("channel"),
-                row.getLong("task_id"), row.getLong("push_id"), row.getString("user_id"), row.getString("address"),
-                row.getString("title"), row.getString("body"), row.getString("link"),
-                row.getTimestamp("created_at").toInstant()), query.arguments());
+        List<OutboxMessage> found = jdbc.query(items.sql(), (row, i) -> new OutboxMessage(row.getLong("id"),
+                row.getString("channel"), row.getLong("task_id"), row.getLong("push_id"), row.getString("user_id"),
+                row.getString("address"), row.getString("title"), row.getString("body"), row.getString("link"),
+                row.getTimestamp("created_at").toInstant()), items.arguments());
+        Long total = jdbc.queryForObject("select count(*) " + matching.sql(), Long.class, matching.arguments());
+        return new PageView<>(found, page, size, total);
     }
 
     public record InboxMessage(long id, long taskId, long pushId, String title, String body, String link,
                                Instant createdAt, Instant openedAt) {
+    }
+
+    /** A page of a user's inbox: {@code total} messages in all, {@code unread} of them not opened yet. */
+    public record InboxPage(List<InboxMessage> items, int page, int size, long total, long unread) {
     }
 
     public record OutboxMessage(long id, String channel, long taskId, long pushId, String userId, String address,

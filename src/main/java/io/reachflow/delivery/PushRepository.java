@@ -4,6 +4,8 @@ import jakarta.persistence.LockModeType;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
@@ -17,6 +19,11 @@ public interface PushRepository extends JpaRepository<Push, Long> {
 
     @Query("select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc")
     List<Push> findByTaskIdAndKindOrderByIdDesc(@Param("taskId") Long taskId, @Param("kind") PushKind kind);
+
+    /** A page of the task's pushes of this kind, newest first. */
+    @Query(value = "select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc",
+            countQuery = "select count(p) from Push p where p.taskId = :taskId and p.kind = :kind")
+    Page<Push> findPage(@Param("taskId") Long taskId, @Param("kind") PushKind kind, Pageable page);
 
     @Query("select p from Push p where p.taskId = :taskId and p.kind = :kind order by p.id desc limit 1")
     Optional<Push> findFirstByTaskIdAndKindOrderByIdDesc(@Param("taskId") Long taskId, @Param("kind") PushKind kind);

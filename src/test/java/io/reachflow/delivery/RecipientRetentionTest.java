@@ -72,7 +72,7 @@ class RecipientRetentionTest {
     void aLivePushPastTheRetentionKeepsItsCountsAndLosesItsRecipientRows() {
         OperationTask task = delivered(5);
         Push push = deliveries.livePush(task);
-        JsonNode before = get(rita(), PUSHES, task.getId()).getBody().get(0);
+        JsonNode before = get(rita(), PUSHES, task.getId()).getBody().path("items").get(0);
         long testRound = jdbc.queryForObject("select max(id) from push where task_id = ? and kind = 'TEST'",
                 Long.class, task.getId());
         int testRoundRows = rows(testRound);
@@ -89,7 +89,7 @@ class RecipientRetentionTest {
         assertThat(batches(push.getId())).as("the ranges of its batches go with them").isZero();
         assertThat(rows(testRound)).as("a test round keeps its testers").isEqualTo(testRoundRows).isPositive();
         assertThat(batches(testRound)).isEqualTo(1);
-        ObjectNode after = (ObjectNode) get(rita(), PUSHES, task.getId()).getBody().get(0);
+        ObjectNode after = (ObjectNode) get(rita(), PUSHES, task.getId()).getBody().path("items").get(0);
         assertThat(after.path("recipientsPrunedAt").isTextual()).isTrue();
         after.remove("recipientsPrunedAt");
         ((ObjectNode) before).remove("finishedAt");
@@ -111,7 +111,7 @@ class RecipientRetentionTest {
         retention.prune(0, Duration.ofMinutes(1));
 
         assertThat(rows(push.getId())).isZero();
-        JsonNode after = get(rita(), PUSHES, task.getId()).getBody().get(0);
+        JsonNode after = get(rita(), PUSHES, task.getId()).getBody().path("items").get(0);
         assertThat(after.path("delivered").asLong()).isEqualTo(3);
         assertThat(after.path("targeted").asLong()).isEqualTo(3);
     }
@@ -138,7 +138,7 @@ class RecipientRetentionTest {
         assertThat(round.more()).isFalse();
         assertThat(round.after()).isEqualTo(push.getId());
         assertThat(rows(push.getId())).as("2, 2 and 1").isZero();
-        assertThat(get(rita(), PUSHES, task.getId()).getBody().get(0).path("delivered").asLong()).isEqualTo(5);
+        assertThat(get(rita(), PUSHES, task.getId()).getBody().path("items").get(0).path("delivered").asLong()).isEqualTo(5);
     }
 
     /** Its next push skips whoever an earlier one reached, from those rows (ALREADY_SENT). */
@@ -176,7 +176,7 @@ class RecipientRetentionTest {
 
         assertThat(inboxMessages(task)).containsExactly(messages.get(2));
         assertThat(rows(push.getId())).isEqualTo(3);
-        assertThat(get(rita(), PUSHES, task.getId()).getBody().get(0).path("delivered").asLong()).isEqualTo(3);
+        assertThat(get(rita(), PUSHES, task.getId()).getBody().path("items").get(0).path("delivered").asLong()).isEqualTo(3);
     }
 
     /**

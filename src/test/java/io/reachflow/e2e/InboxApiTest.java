@@ -54,6 +54,7 @@ class InboxApiTest {
         JsonNode message = onlyMessage(fay);
         assertThat(message.has("openedAt")).isFalse();
         assertThat(push(taskId).path("opened").asLong()).isZero();
+        assertThat(unread(fay)).isEqualTo(1);
 
         ResponseEntity<JsonNode> read = get(app(), "/api/inbox/{user}/{message}", fay, message.path("id").asLong());
 
@@ -63,6 +64,7 @@ class InboxApiTest {
         assertThat(openedAt).isNotBlank();
         assertThat(push(taskId).path("opened").asLong()).isEqualTo(1);
         assertThat(onlyMessage(fay).path("openedAt").asText()).isEqualTo(openedAt);
+        assertThat(unread(fay)).isZero();
 
         ResponseEntity<JsonNode> readAgain = get(app(), "/api/inbox/{user}/{message}", fay, message.path("id").asLong());
 
@@ -111,17 +113,20 @@ class InboxApiTest {
         ResponseEntity<JsonNode> outbox = get(app(), "/api/outbox?channel=EMAIL&taskId={task}", taskId);
 
         assertThat(outbox.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(HttpJson.texts(outbox.getBody(), "userId")).as("newest first: the push (Kim has no email "
+        assertThat(outbox.getBody().path("total").asLong()).isEqualTo(2);
+        assertThat(HttpJson.texts(outbox.getBody().path("items"), "userId")).as("newest first: the push (Kim has no email "
                 + "address), then the test round to the tester").containsExactly(jo, Fixtures.OPERATOR);
-        JsonNode message = outbox.getBody().get(0);
+        JsonNode message = outbox.getBody().path("items").get(0);
         assertThat(message.path("pushId").asLong()).isEqualTo(push(taskId).path("id").asLong());
         assertThat(message.path("userId").asText()).isEqualTo(jo);
         assertThat(message.path("address").asText()).isEqualTo("jo@example.com");
         assertThat(message.path("title").asText()).isEqualTo("Hi Jo");
         assertThat(message.path("body").asText()).isEqualTo("Sale in Kiel");
         assertThat(push(taskId).path("skippedByReason").path("NO_ADDRESS").asLong()).isEqualTo(1);
-        assertThat(get(app(), "/api/outbox?channel=SMS&taskId={task}", taskId).getBody()).isEmpty();
-        assertThat(get(app(), "/api/outbox?taskId={task}&userId={user}", taskId, kim).getBody()).isEmpty();
+        assertThat(get(app(), "/api/outbox?channel=SMS&taskId={task}", taskId).getBody().path("items")).isEmpty();
+        JsonNode kims = get(app(), "/api/outbox?taskId={task}&userId={user}", taskId, kim).getBody();
+        assertThat(kims.path("items")).isEmpty();
+        assertThat(kims.path("total").asLong()).isZero();
         ResponseEntity<JsonNode> refused = get(app(), "/api/outbox?channel=FAX");
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(errorFields(refused.getBody())).containsExactly("channel");
@@ -147,14 +152,19 @@ class InboxApiTest {
     private JsonNode onlyMessage(String user) {
         ResponseEntity<JsonNode> inbox = get(app(), "/api/inbox/{user}", user);
         assertThat(inbox.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(inbox.getBody()).hasSize(1);
-        return inbox.getBody().get(0);
+        assertThat(inbox.getBody().path("items")).hasSize(1);
+        assertThat(inbox.getBody().path("total").asLong()).isEqualTo(1);
+        return inbox.getBody().path("items").get(0);
+    }
+
+    private long unread(String user) {
+        return get(app(), "/api/inbox/{user}", user).getBody().path("unread").asLong();
     }
 
     private JsonNode push(long taskId) {
         JsonNode pushes = get(app(), "/api/tasks/{id}/pushes", taskId).getBody();
-        assertThat(pushes).hasSize(1);
-        return pushes.get(0);
+        assertThat(pushes.path("items")).hasSize(1);
+        return pushes.path("items").get(0);
     }
 
     private String audienceUser(String name, String city) {

@@ -65,16 +65,18 @@ abstract class LifecycleOverHttpScenarios {
 
         act(operator(), id, "send", null);
         engine.runDueJobs();
-        JsonNode push = get(operator(), "/api/tasks/{id}/pushes", id).getBody().get(0);
+        JsonNode push = get(operator(), "/api/tasks/{id}/pushes", id).getBody().path("items").get(0);
         assertThat(push.path("targeted").asLong()).isEqualTo(2);
         assertThat(push.path("delivered").asLong()).isEqualTo(2);
         JsonNode inbox = get(operator(), "/api/inbox/{user}", anna).getBody();
-        assertThat(inbox).hasSize(1);
-        JsonNode message = inbox.get(0);
+        assertThat(inbox.path("items")).hasSize(1);
+        assertThat(inbox.path("total").asLong()).isEqualTo(1);
+        assertThat(inbox.path("unread").asLong()).isEqualTo(1);
+        JsonNode message = inbox.path("items").get(0);
         assertThat(message.path("taskId").asLong()).isEqualTo(id);
         assertThat(message.path("title").asText()).isEqualTo("Hi Anna");
         assertThat(message.path("body").asText()).isEqualTo("News from Berlin");
-        assertThat(get(operator(), "/api/inbox/{user}", ben).getBody().get(0).path("body").asText())
+        assertThat(get(operator(), "/api/inbox/{user}", ben).getBody().path("items").get(0).path("body").asText())
                 .isEqualTo("News from Hamburg");
 
         act(operator(), id, "pause", "hold on");
@@ -90,7 +92,7 @@ abstract class LifecycleOverHttpScenarios {
         assertThat(engine.lifecycle(id)).as("lifecycle process of the completed task").isNull();
         assertThat(texts(get(operator(), "/api/tasks/{id}/history", id).getBody(), "action"))
                 .containsSubsequence("CREATE", "TEST", "SUBMIT", "SEND", "PAUSE", "RESUME", "COMPLETE");
-        assertThat(get(operator(), "/api/inbox/{user}", anna).getBody()).hasSize(1);
+        assertThat(get(operator(), "/api/inbox/{user}", anna).getBody().path("items")).hasSize(1);
     }
 
     @Test
@@ -130,7 +132,7 @@ abstract class LifecycleOverHttpScenarios {
 
         act(operator(), id, "send", null);
         engine.runDueJobs();
-        assertThat(get(operator(), "/api/inbox/{user}", clara).getBody().get(0).path("body").asText())
+        assertThat(get(operator(), "/api/inbox/{user}", clara).getBody().path("items").get(0).path("body").asText())
                 .isEqualTo("Autumn news from Munich");
         assertThat(texts(get(operator(), "/api/tasks/{id}/history", id).getBody(), "action"))
                 .containsSubsequence("SUBMIT", "REVIEW_REJECTED (Review task)", "EDIT", "TEST", "SUBMIT");

@@ -183,7 +183,7 @@ class DeliveryPathsTest {
         assertThat(delivery.counts(paused.getId()).delivered()).isEqualTo(2);
         assertThat(delivery.counts(paused.getId()).planned()).as("left for the resume").isEqualTo(3);
         JsonNode progress = HttpJson.get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/pushes", task.getId()).getBody()
-                .get(0);
+                .path("items").get(0);
         assertThat(progress.path("status").asText()).isEqualTo("PAUSED");
         assertThat(progress.path("remaining").asLong()).isEqualTo(3);
         assertThat(progress.path("percentDone").asDouble()).as("2 of 5").isEqualTo(40.0);

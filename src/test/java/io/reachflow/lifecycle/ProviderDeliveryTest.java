@@ -251,7 +251,7 @@ class ProviderDeliveryTest {
         assertThat(stuck.get(0).path("activity").asText()).isEqualTo("Deliver batch");
         assertThat(stuck.get(0).path("message").asText()).contains("HTTP 503");
         assertThat(stuck.get(0).path("pushId").asLong()).isEqualTo(deliveries.livePush(task).getId());
-        assertThat(HttpJson.get(operator, "/api/tasks/{id}/pushes", task.getId()).getBody().get(0)
+        assertThat(HttpJson.get(operator, "/api/tasks/{id}/pushes", task.getId()).getBody().path("items").get(0)
                 .path("incidents").asLong()).isEqualTo(1);
 
         management().setJobRetries(batch.getId(), 1);
@@ -259,7 +259,7 @@ class ProviderDeliveryTest {
         engine.runDueJobs(task.getId());
 
         assertThat(HttpJson.get(operator, "/api/tasks/{id}/incidents", task.getId()).getBody()).isEmpty();
-        assertThat(HttpJson.get(operator, "/api/tasks/{id}/pushes", task.getId()).getBody().get(0)
+        assertThat(HttpJson.get(operator, "/api/tasks/{id}/pushes", task.getId()).getBody().path("items").get(0)
                 .path("incidents").asLong()).isZero();
 
         assertThat(deliveries.livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);

@@ -24,8 +24,8 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 /**
- * The actuator as production has it (tests otherwise leave the Prometheus registry out): health open without
- * details, the metrics for admins only, with the delivery meters.
+ * The actuator as production has it (tests otherwise leave the Prometheus registry out): health open, its details
+ * and the metrics for admins only, with the delivery meters.
  *
  * <p>The metrics registry makes this application context its own: its engine takes a generated name, and it is
  * closed after the class.
@@ -56,6 +56,19 @@ class ActuatorSecurityTest {
 
         assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(health.getBody()).contains("\"status\":\"UP\"").doesNotContain("components", "db");
+    }
+
+    /** An admin sees why the application is up or down: each component, the process engine among them. */
+    @Test
+    void healthShowsItsComponentsToAdminsOnly() {
+        ResponseEntity<String> forAdmin = api.as("demo").get().uri("/actuator/health").retrieve().toEntity(String.class);
+        ResponseEntity<String> forOperator = api.as(Fixtures.OPERATOR).get().uri("/actuator/health").retrieve()
+                .toEntity(String.class);
+
+        assertThat(forAdmin.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(forAdmin.getBody()).contains("\"components\"", "\"db\"", "\"processEngine\"", "\"diskSpace\"");
+        assertThat(forOperator.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(forOperator.getBody()).contains("\"status\":\"UP\"").doesNotContain("components", "db");
     }
 
     /** Readiness includes the database (a node that lost it takes no traffic); info names the release. */

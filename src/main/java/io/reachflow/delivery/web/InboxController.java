@@ -2,13 +2,14 @@ package io.reachflow.delivery.web;
 
 import io.reachflow.delivery.InboxService;
 import io.reachflow.delivery.InboxService.InboxMessage;
+import io.reachflow.delivery.InboxService.InboxPage;
 import io.reachflow.delivery.InboxService.OutboxMessage;
+import io.reachflow.system.PageView;
 import io.reachflow.task.Channel;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,10 +28,11 @@ class InboxController {
     }
 
     @GetMapping("/api/inbox/{userId}")
-    @Operation(summary = "A user's in-app messages, newest first")
-    List<InboxMessage> inbox(@PathVariable String userId,
-                             @RequestParam(defaultValue = "0") @Min(0) int page,
-                             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+    @Operation(summary = "A user's in-app messages, newest first, a page at a time, with how many the user has "
+            + "(total) and how many of them are unread (not opened yet)")
+    InboxPage inbox(@PathVariable String userId,
+                    @RequestParam(defaultValue = "0") @Min(0) int page,
+                    @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         return inbox.inbox(userId, page, size);
     }
 
@@ -42,12 +44,13 @@ class InboxController {
     }
 
     @GetMapping("/api/outbox")
-    @Operation(summary = "Messages the sandboxed channels (PUSH, SMS, EMAIL, WEBHOOK) would have sent, newest first")
-    List<OutboxMessage> outbox(@RequestParam(required = false) Channel channel,
-                               @RequestParam(required = false) Long taskId,
-                               @RequestParam(required = false) String userId,
-                               @RequestParam(defaultValue = "0") @Min(0) int page,
-                               @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+    @Operation(summary = "Messages the sandboxed channels (PUSH, SMS, EMAIL, WEBHOOK) would have sent, newest first, "
+            + "a page at a time")
+    PageView<OutboxMessage> outbox(@RequestParam(required = false) Channel channel,
+                                   @RequestParam(required = false) Long taskId,
+                                   @RequestParam(required = false) String userId,
+                                   @RequestParam(defaultValue = "0") @Min(0) int page,
+                                   @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         return inbox.outbox(channel == null ? null : channel.name(), taskId, userId, page, size);
     }
 }

@@ -10,6 +10,7 @@ import io.reachflow.delivery.PushTrigger;
 import io.reachflow.delivery.RecipientCounts;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.TestRoundResult;
+import io.reachflow.system.PageView;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TaskQueries;
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -71,10 +73,14 @@ class PushController {
     }
 
     @GetMapping("/pushes")
-    @Operation(summary = "The task's push history, newest first: trigger, times, status and counts")
-    List<PushView> pushes(@PathVariable long id) {
+    @Operation(summary = "The task's push history, newest first, a page at a time: trigger, times, status and counts "
+            + "of each push (a RECURRING task has one per occurrence)")
+    PageView<PushView> pushes(@PathVariable long id,
+                              @RequestParam(defaultValue = "0") @Min(0) int page,
+                              @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         queries.requireExists(id);
-        return pushes.findByTaskIdAndKindOrderByIdDesc(id, PushKind.LIVE).stream().map(this::view).toList();
+        PageView.requireReachable(page, size);
+        return PageView.of(pushes.findPage(id, PushKind.LIVE, PageRequest.of(page, size)), this::view);
     }
 
     @GetMapping("/pushes/{pushId}/recipients")

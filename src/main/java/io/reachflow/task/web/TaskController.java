@@ -6,6 +6,7 @@ import io.reachflow.lifecycle.TaskCommands;
 import io.reachflow.lifecycle.TaskIncident;
 import io.reachflow.system.EngineConflicts;
 import io.reachflow.system.InvalidParameter;
+import io.reachflow.system.PageView;
 import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.AuditEntry;
 import io.reachflow.task.AuditRepository;
@@ -28,7 +29,6 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
-import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -99,13 +99,9 @@ class TaskController {
                             @RequestParam(defaultValue = "0") @Min(0) int page,
                             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size,
                             @RequestParam(defaultValue = "id,desc") String sort) {
-        if ((long) page * size > Integer.MAX_VALUE) {
-            // the page's offset must be an int for the database query
-            throw InvalidParameter.of("page", "Page must be at most " + Integer.MAX_VALUE / size + " with size " + size);
-        }
-        Page<OperationTask> found = queries.list(new TaskQueries.TaskFilter(status, approvalStatus, campaign,
-                miniProgram, channel, subgroup, pushType, createdBy, q), page, size, sort(sort));
-        return new PageView<>(found.map(this::view).getContent(), page, size, found.getTotalElements());
+        PageView.requireReachable(page, size);
+        return PageView.of(queries.list(new TaskQueries.TaskFilter(status, approvalStatus, campaign, miniProgram,
+                channel, subgroup, pushType, createdBy, q), page, size, sort(sort)), this::view);
     }
 
     @GetMapping("/{id}")
@@ -261,8 +257,5 @@ class TaskController {
     }
 
     record ActionRequest(@Size(max = 2000) String comment) {
-    }
-
-    record PageView<T>(List<T> items, int page, int size, long total) {
     }
 }

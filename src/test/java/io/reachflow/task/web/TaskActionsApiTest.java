@@ -30,6 +30,7 @@ import io.reachflow.task.Schedule;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -406,15 +407,18 @@ class TaskActionsApiTest {
     @Test
     void showsPushesWithTriggerTimesStatusAndCounts() {
         OperationTask running = fixtures.running(Fixtures.manualInApp());
-        assertThat(get(olivia(), "/api/tasks/{id}/pushes", running.getId()).getBody()).isEmpty();
+        JsonNode none = get(olivia(), "/api/tasks/{id}/pushes", running.getId()).getBody();
+        assertThat(none.path("items")).isEmpty();
+        assertThat(none.path("total").asLong()).isZero();
         act(Fixtures.OPERATOR, running.getId(), "send", "first wave");
         engine.runDueJobs();
 
         ResponseEntity<JsonNode> pushes = get(rita(), "/api/tasks/{id}/pushes", running.getId());
 
         assertThat(pushes.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(pushes.getBody()).hasSize(1);
-        JsonNode push = pushes.getBody().get(0);
+        assertThat(pushes.getBody().path("items")).hasSize(1);
+        assertThat(pushes.getBody().path("total").asLong()).isEqualTo(1);
+        JsonNode push = pushes.getBody().path("items").get(0);
         assertThat(push.path("trigger").asText()).isEqualTo("MANUAL");
         assertThat(push.path("channel").asText()).isEqualTo("IN_APP");
         assertThat(push.path("status").asText()).isNotBlank();
@@ -428,6 +432,36 @@ class TaskActionsApiTest {
         assertThat(push.path("opened").asLong()).isZero();
     }
 
+    /** A task that pushes often (each send of a MANUAL task, each occurrence of a RECURRING one) pages its history. */
+    @Test
+    void pagesThePushHistoryNewestFirst() {
+        OperationTask running = fixtures.running(Fixtures.manualInApp());
+        for (int wave = 1; wave <= 3; wave++) {
+            act(Fixtures.OPERATOR, running.getId(), "send", "wave " + wave);
+            engine.runDueJobs();
+        }
+
+        JsonNode first = get(olivia(), "/api/tasks/{id}/pushes?size=2", running.getId()).getBody();
+        JsonNode second = get(olivia(), "/api/tasks/{id}/pushes?size=2&page=1", running.getId()).getBody();
+
+        assertThat(first.path("total").asLong()).isEqualTo(3);
+        assertThat(first.path("page").asInt()).isZero();
+        assertThat(first.path("size").asInt()).isEqualTo(2);
+        assertThat(second.path("page").asInt()).isEqualTo(1);
+        List<Long> ids = new ArrayList<>();
+        first.path("items").forEach(push -> ids.add(push.path("id").asLong()));
+        second.path("items").forEach(push -> ids.add(push.path("id").asLong()));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates().isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(get(olivia(), "/api/tasks/{id}/pushes?size=201", running.getId()).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(get(olivia(), "/api/tasks/{id}/pushes?page=-1", running.getId()).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        ResponseEntity<JsonNode> beyond = get(olivia(), "/api/tasks/{id}/pushes?page=2147483647&size=200",
+                running.getId());
+        assertThat(beyond.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(beyond.getBody().path("errors").get(0).path("field").asText()).isEqualTo("page");
+    }
+
     /** Completed mid-push: who was not sent to yet shows as cancelled, and every recipient is counted once. */
     @Test
     void aPushCompletedMidWayCountsWhoWasCalledOff() {
@@ -437,7 +471,7 @@ class TaskActionsApiTest {
         act(Fixtures.OPERATOR, running.getId(), "complete", "campaign over");
         engine.runDueJobs();
 
-        JsonNode push = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0);
+        JsonNode push = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().path("items").get(0);
 
         assertThat(push.path("status").asText()).isEqualTo("CANCELLED");
         assertThat(push.path("cancelReason").asText()).isEqualTo("TASK_COMPLETED");
@@ -454,7 +488,7 @@ class TaskActionsApiTest {
         List<String> audience = deliveries.audienceOf(3);
         OperationTask running = deliveredWithAnOptOut(audience, audience.get(0));
 
-        JsonNode finished = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0);
+        JsonNode finished = get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().path("items").get(0);
         long pushId = finished.path("id").asLong();
         RecipientCounts counted = delivery.counts(pushId);
         assertThat(finished.path("status").asText()).isEqualTo("DELIVERED");
@@ -466,7 +500,7 @@ class TaskActionsApiTest {
 
         jdbc.update("delete from push_recipient where push_id = ?", pushId);
 
-        assertThat(get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().get(0)).isEqualTo(finished);
+        assertThat(get(rita(), "/api/tasks/{id}/pushes", running.getId()).getBody().path("items").get(0)).isEqualTo(finished);
     }
 
     /** A push's recipients, a page at a time in user id order, filtered by status and reason; bad input is a 4xx. */
@@ -474,7 +508,7 @@ class TaskActionsApiTest {
     void aPushsRecipientsArePagedInUserIdOrderWithTheirStatusAndReason() {
         List<String> audience = deliveries.audienceOf(5);
         OperationTask task = deliveredWithAnOptOut(audience, audience.get(1));
-        long pushId = get(rita(), "/api/tasks/{id}/pushes", task.getId()).getBody().get(0).path("id").asLong();
+        long pushId = get(rita(), "/api/tasks/{id}/pushes", task.getId()).getBody().path("items").get(0).path("id").asLong();
         String recipients = "/api/tasks/{id}/pushes/{pushId}/recipients";
 
         List<String> pagedThrough = new ArrayList<>();
