@@ -133,7 +133,10 @@ public class UserImports {
     private MappingIterator<Map<String, Object>> csvRows(InputStream upload) throws IOException {
         MappingIterator<Map<String, Object>> rows;
         try {
-            rows = csvMapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(upload);
+            // decoded here, not by the parser: its decoder gives up on the first byte that is not UTF-8, and the rest
+            // of the file with it; this one reads it as U+FFFD, which then makes only its row bad
+            rows = csvMapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
+                    .readValues(new InputStreamReader(upload, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new ImportRefusedException(String.valueOf(e.getOriginalMessage()).startsWith("Empty header line")
                     ? "The CSV has no header row: its first line must name the columns, such as id,name,email"
@@ -384,7 +387,18 @@ public class UserImports {
      * An NDJSON row: a profile as {@code PUT /api/users/{id}} takes it, read as strictly (a field a profile does not
      * have is refused); {@code attributes} is free JSON.
      */
+    /**
+     * Bytes that are not UTF-8 are read as U+FFFD, the replacement character: a row that holds one was not saved as
+     * UTF-8 (or holds that character itself, which no profile needs), and is refused rather than stored garbled.
+     */
+    private static void requireUtf8(String text) throws BadRow {
+        if (text.indexOf('\uFFFD') >= 0) {
+            throw new BadRow("is not UTF-8 text (bytes that are not UTF-8, or U+FFFD): save the file as UTF-8");
+        }
+    }
+
     private UserProfile ndjsonProfile(String text) throws BadRow {
+        requireUtf8(text);
         JsonNode row;
         try {
             row = objectMapper.readTree(text);
@@ -408,6 +422,11 @@ public class UserImports {
     private static UserProfile csvProfile(Map<String, Object> row) throws BadRow {
         if (row == null || text(row.get("id")) == null) {
             throw new BadRow("row has no id");
+        }
+        for (Object value : row.values()) {
+            if (value != null) {
+                requireUtf8(value.toString());
+            }
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         row.forEach((column, value) -> {

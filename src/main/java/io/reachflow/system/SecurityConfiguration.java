@@ -64,8 +64,9 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, ObjectMapper objectMapper) throws Exception {
-        http.securityMatcher("/api/**", "/engine-rest/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
-                        "/actuator/**")
+        // "/v3/api-docs*": the document in JSON, and in YAML at /v3/api-docs.yaml
+        http.securityMatcher("/api/**", "/engine-rest/**", "/v3/api-docs*", "/v3/api-docs/**", "/swagger-ui/**",
+                        "/swagger-ui.html", "/actuator/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.realmName("Reachflow")
@@ -83,7 +84,8 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers(EngineApiAccess::adminsOnlyOnEngineRest).hasAuthority(ADMINS)
                         .requestMatchers("/engine-rest/**").authenticated()
-                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
+                        .requestMatchers("/v3/api-docs*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                        .authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject").hasAnyAuthority(REVIEWERS)
                         .requestMatchers(HttpMethod.GET, "/api/tasks", "/api/tasks/**").hasAnyAuthority(READERS)
                         .requestMatchers("/api/tasks", "/api/tasks/**").hasAuthority(OPERATORS)

@@ -251,6 +251,41 @@ abstract class UserImportScenarios {
         assertThat(get(operator(), "/api/users/{id}", "cq2-" + word).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
+    /**
+     * Bytes that are not UTF-8 (a file saved in Latin-1, say) make their row bad, reported by line, in CSV and NDJSON
+     * alike; they are never stored as replacement characters, and the rows around them are kept.
+     */
+    @Test
+    void reportsARowThatIsNotUtf8ByLineAndKeepsTheOthers() {
+        String word = uniqueWord();
+        byte[] latin1 = "M\u00fcller".getBytes(StandardCharsets.ISO_8859_1);
+        Map<MediaType, List<byte[]>> files = Map.of(
+                CSV, List.of(("id,name\nu1c-" + word + ",Ann\nu2c-" + word + ",").getBytes(StandardCharsets.UTF_8), latin1,
+                        ("\nu3c-" + word + ",Bea\n").getBytes(StandardCharsets.UTF_8)),
+                NDJSON, List.of(("{\"id\":\"u1n-" + word + "\",\"name\":\"Ann\"}\n{\"id\":\"u2n-" + word + "\",\"name\":\"")
+                        .getBytes(StandardCharsets.UTF_8), latin1, ("\"}\n{\"id\":\"u3n-" + word + "\",\"name\":\"Bea\"}\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+        files.forEach((type, parts) -> {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            parts.forEach(body::writeBytes);
+
+            ResponseEntity<JsonNode> report = operator().post().uri("/api/users/import").contentType(type)
+                    .body(body.toByteArray()).retrieve().toEntity(JsonNode.class);
+
+            assertThat(report.getStatusCode()).as(type.toString()).isEqualTo(HttpStatus.OK);
+            assertThat(report.getBody().path("imported").asLong()).as(type.toString()).isEqualTo(2);
+            assertThat(report.getBody().path("failed").asLong()).as(type.toString()).isEqualTo(1);
+            JsonNode error = report.getBody().path("errors").get(0);
+            assertThat(error.path("line").asLong()).as(type.toString()).isEqualTo(type.equals(CSV) ? 3 : 2);
+            assertThat(error.path("message").asText()).as(type.toString()).contains("UTF-8")
+                    .doesNotContain("io.reachflow", "java.", "Source");
+            String suffix = type.equals(CSV) ? "c-" : "n-";
+            assertThat(get(operator(), "/api/users/{id}", "u2" + suffix + word).getStatusCode()).as(type.toString())
+                    .isEqualTo(HttpStatus.NOT_FOUND);
+            assertThat(profile("u3" + suffix + word).path("name").asText()).isEqualTo("Bea");
+        });
+    }
+
     /** A row replaces the whole profile, tags and opt-outs included; the same id twice in one file: the last wins. */
     @Test
     void reimportReplacesProfilesWhole() {

@@ -33,7 +33,7 @@ class ApiSecurityTest {
 
     private static final List<String> PROTECTED = List.of("/api/tasks", "/api/tasks/1", "/api/users/alice",
             "/api/inbox/alice", "/engine-rest/task", "/engine-rest/deployment", "/engine-rest/process-definition",
-            "/v3/api-docs");
+            "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/swagger-config");
 
     @Autowired
     Api api;
