@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 /**
  * Puts what the reviewer approves on the review work, as task-local variables the Tasklist form shows: name,
  * channel, push type, audience and its estimated size, the content rendered for a sample user (the first
- * tester), the schedule and the last test round's results, and, for the second level, who approved the first and
+ * tester) and as written (its placeholders and sections, which decide what everyone else reads), the schedule and the last test round's results, and, for the second level, who approved the first and
  * with what comment. They end with the work (the task stays the source), and stay in the engine's history with it,
  * readable by the reviewers of its groups (Tasklist's History tab and comments read that history).
  */
@@ -62,6 +62,7 @@ public class PrepareReviewBriefingListener implements TaskListener {
         briefing.put("estimatedAudienceSize", LifecycleVariables.audienceSize(work.getExecution())
                 .orElseGet(() -> audiences.estimateSize(task.getAudience())));
         briefing.put("sampleContent", sampleContent(task));
+        briefing.put("contentTemplate", ReviewBriefingText.content(task.getContent()));
         briefing.put("taskSchedule", ReviewBriefingText.schedule(task));
         briefing.put("lastTestRound", lastTestRound(task));
         String firstLevel = ReviewVariables.level1Reviewer(work.getExecution());

@@ -1,6 +1,7 @@
 package io.reachflow.review;
 
 import io.reachflow.task.Audience;
+import io.reachflow.task.Content;
 import io.reachflow.task.FrequencyCap;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.Schedule;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The audience and the schedule of a task in the words a reviewer reads in Tasklist, rather than its JSON: who gets
- * it, and when and how it goes out.
+ * The audience, the content and the schedule of a task in the words a reviewer reads in Tasklist, rather than its
+ * JSON: who gets it, what it says, and when and how it goes out.
  */
 final class ReviewBriefingText {
 
@@ -39,6 +40,15 @@ final class ReviewBriefingText {
         };
         return audience.excludeTags().isEmpty() ? who
                 : who + ", except those tagged " + String.join(" or ", audience.excludeTags());
+    }
+
+    /**
+     * The content as the operator wrote it, placeholders and sections included: what each recipient's profile fills
+     * in, and where it may choose between texts, which one rendering for one user cannot show.
+     */
+    static String content(Content content) {
+        return (content.title() == null ? "" : "Title: " + content.title() + "\n") + "Body: " + content.body()
+                + (content.link() == null ? "" : "\nLink: " + content.link());
     }
 
     static String schedule(OperationTask task) {

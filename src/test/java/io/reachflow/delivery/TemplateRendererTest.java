@@ -41,6 +41,31 @@ class TemplateRendererTest {
         assertThat(renderer.compile("{{name}} & co").render(user("<Tom & Jerry>", Map.of()))).isEqualTo("<Tom & Jerry> & co");
     }
 
+    /** A list reads as its items and is a condition, true when it has some: its section never repeats. */
+    @Test
+    void aListIsItsItemsAndASectionOverItIsAConditionNotALoop() {
+        TemplateRenderer.Compiled sizes = renderer.compile(
+                "Sizes: {{attributes.sizes|none}}.{{#attributes.sizes}} In stock!{{/attributes.sizes}}"
+                        + "{{^attributes.sizes}} Sold out.{{/attributes.sizes}}");
+
+        assertThat(sizes.render(user("Bo", Map.of("sizes", List.of("S", "M", "L")))))
+                .isEqualTo("Sizes: S, M, L. In stock!");
+        assertThat(sizes.render(user("Bo", Map.of("sizes", List.of())))).isEqualTo("Sizes: none. Sold out.");
+        assertThat(sizes.render(user("Bo", Map.of()))).isEqualTo("Sizes: none. Sold out.");
+    }
+
+    /**
+     * Sections nested over a list render their text once: repeated per item, three levels over twenty items wrote
+     * it 8,000 times, and six levels 64 million times, for each recipient.
+     */
+    @Test
+    void nestedSectionsOverAListRenderTheirTextOnce() {
+        List<Object> twenty = java.util.Collections.nCopies(20, "x");
+        String template = "{{#attributes.l}}".repeat(3) + "*" + "{{/attributes.l}}".repeat(3);
+
+        assertThat(renderer.compile(template).render(user("Bo", Map.of("l", twenty)))).isEqualTo("*");
+    }
+
     @Test
     void rendersNullTemplateAsNull() {
         assertThat(renderer.compile(null).render(user("Bo", Map.of()))).isNull();

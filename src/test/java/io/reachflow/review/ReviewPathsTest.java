@@ -266,6 +266,10 @@ class ReviewPathsTest {
         assertThat(briefing).containsEntry("taskName", "Welcome Berlin").containsEntry("taskChannel", "IN_APP")
                 .containsEntry("estimatedAudienceSize", 2L).containsEntry("taskCreatedBy", Fixtures.OPERATOR);
         assertThat((String) briefing.get("sampleContent")).contains("Hi Olivia").contains("News from Lisbon");
+        assertThat((String) briefing.get("contentTemplate")).as("what every other recipient's profile fills in")
+                .isEqualTo("Title: " + task.getContent().title() + "\nBody: " + task.getContent().body()
+                        + (task.getContent().link() == null ? "" : "\nLink: " + task.getContent().link()))
+                .contains("{{");
         assertThat((String) briefing.get("lastTestRound")).startsWith("Round 1, of revision")
                 .contains("(current): PASSED").contains("olivia: DELIVERED");
         assertThat(briefing).containsEntry("taskAudience", "Users tagged berlin")
