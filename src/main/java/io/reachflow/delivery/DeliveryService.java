@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -331,6 +332,40 @@ public class DeliveryService {
         }
     }
 
+    /**
+     * Calls off the task's pushes (its task was completed): a paused one at once, as {@link #stopPushes} does; one
+     * being delivered is marked, so that its workers take no one more once this commits, and
+     * {@link #cancelCalledOff} then cancels what is left. Cancelling it here would wait for the batches taking its
+     * recipients, while workers that do not see the uncommitted stop go on starting new ones: a complete mid-push
+     * waited for the whole push to be delivered.
+     */
+    @Transactional
+    public void callOffPushes(long taskId, String reason) {
+        for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING, PushStatus.PAUSED))) {
+            if (push.getStatus() == PushStatus.PAUSED) {
+                cancelRest(push, reason);
+            } else {
+                push.callOff(reason);
+                log.info("Task {}: push {} called off ({}): its workers take no one more", taskId, push.getId(),
+                        reason);
+            }
+        }
+    }
+
+    /**
+     * Cancels what is left of the task's pushes called off while being delivered ({@link #callOffPushes}), in a
+     * transaction of its own, after the call-off committed: it waits only for the batches already taking recipients.
+     * Their delivery does the same when its workers are done, whichever comes first.
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void cancelCalledOff(long taskId) {
+        for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING))) {
+            if (push.getCancelReason() != null) {
+                cancelRest(push, push.getCancelReason());
+            }
+        }
+    }
+
     /** Whether the task has a push that a pause stopped mid-way, to go on after the resume. */
     @Transactional(readOnly = true)
     public boolean hasPausedPush(long taskId) {
@@ -343,10 +378,13 @@ public class DeliveryService {
         return pushes.findLiveIds(taskId, PushStatus.PAUSED);
     }
 
-    /** Whether the delivery process {@code deliveryId} still delivers the push (not finished, paused, taken over). */
+    /**
+     * Whether the delivery process {@code deliveryId} still delivers the push and sends more of it (not finished,
+     * paused, called off or taken over).
+     */
     @Transactional(readOnly = true)
     public boolean isDelivering(long pushId, String deliveryId) {
-        return push(pushId).isDeliveredBy(deliveryId);
+        return push(pushId).sendsFor(deliveryId);
     }
 
     /**
@@ -380,7 +418,7 @@ public class DeliveryService {
         if (!push.isDeliveredBy(deliveryId)) {
             return push;
         }
-        return cancelRest(push, cancelReason);
+        return cancelRest(push, push.getCancelReason() != null ? push.getCancelReason() : cancelReason);
     }
 
     /**

@@ -101,7 +101,7 @@ class ProviderDelivery {
                                         String claim) {
         long pushId = batch.pushId();
         Push push = pushes.findLocked(pushId).orElseThrow(() -> new IllegalStateException("No push " + pushId));
-        if (!push.isDeliveredBy(deliveryId)) {
+        if (!push.sendsFor(deliveryId)) {
             return List.of();
         }
         Instant claimAt = clock.instant();

@@ -100,9 +100,22 @@ public class Push {
         status = PushStatus.PAUSED;
     }
 
-    /** Whether {@code deliveryId} is the delivery that delivers the push now. */
+    /** Whether {@code deliveryId} is the delivery that delivers the push now (called off or not). */
     boolean isDeliveredBy(String deliveryId) {
         return status == PushStatus.DELIVERING && Objects.equals(this.deliveryId, deliveryId);
+    }
+
+    /** Whether {@code deliveryId} delivers the push and may send more of it: not called off. */
+    boolean sendsFor(String deliveryId) {
+        return isDeliveredBy(deliveryId) && cancelReason == null;
+    }
+
+    /**
+     * Called off while being delivered (its task completed), for {@code reason}: its workers take no one more, and
+     * what is left is cancelled once the batches that hold recipients are done ({@link DeliveryService}).
+     */
+    void callOff(String reason) {
+        cancelReason = reason;
     }
 
     /** The recipients are planned, in this many batches. */
@@ -171,7 +184,7 @@ public class Push {
         return status;
     }
 
-    /** Why the rest of the push was called off; null unless CANCELLED. */
+    /** Why the rest of the push was called off: set when CANCELLED, or while its delivery winds down (DELIVERING). */
     public String getCancelReason() {
         return cancelReason;
     }

@@ -47,7 +47,7 @@ class PushRecipients {
      * the batch handed over, and the batch completes.
      */
     private static final String STILL_DELIVERING = "exists (select 1 from push p where p.id = ? "
-            + "and p.status = 'DELIVERING' and (p.kind = 'TEST' or p.delivery_id = ?))";
+            + "and p.status = 'DELIVERING' and p.cancel_reason is null and (p.kind = 'TEST' or p.delivery_id = ?))";
     /**
      * A push {@code p} of the channel, other than the one given, that may have delivered in a cap's period: parameters
      * the channel, that push, and {@link #finishedSince} (SQL).

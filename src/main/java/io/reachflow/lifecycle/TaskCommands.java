@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What operators and reviewers do to tasks. Each command checks the action against
@@ -157,7 +159,20 @@ public class TaskCommands {
                 audit.record(task, who, "COMPLETE", comment,
                         t -> t.complete(CompletionReason.COMPLETED_BY_OPERATOR, clock.instant()));
                 lifecycle.send(id, Message.COMPLETED);
-                delivery.stopPushes(id, "TASK_COMPLETED");
+                delivery.callOffPushes(id, "TASK_COMPLETED");
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        try {
+                            delivery.cancelCalledOff(id);
+                        } catch (RuntimeException e) {
+                            // the task is completed all the same; the push's delivery cancels the rest when its
+                            // workers are done
+                            log.warn("Task {}: what is left of its pushes is not cancelled yet ({}); their "
+                                    + "delivery does it", id, e.toString());
+                        }
+                    }
+                });
             }
             case SEND -> {
                 task.requireManualSendable();

@@ -78,6 +78,37 @@ class DeliveryClusterIT {
         assertThat(batchesDeliveredBy(second, taskId)).as("the second node finished the push").isPositive();
     }
 
+    /**
+     * Completed mid-push, the task's push stops: the batches already taking recipients finish, no new one starts,
+     * and the rest is cancelled. (The complete once waited for every batch: workers did not see its uncommitted
+     * stop and kept starting new ones, and the whole push was delivered.)
+     */
+    @Test
+    void completeMidPushCancelsWhatIsLeft() throws Exception {
+        String tag = "stop-" + System.nanoTime();
+        Node node = start("only");
+        seedUsers(tag);
+        long taskId = runningTask(node, tag);
+        send(node, taskId);
+        awaitDelivered(taskId, 10_000);
+
+        HttpResponse<String> completed = post(node, "/api/tasks/" + taskId + "/complete", "olivia", "{}");
+
+        assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+        assertThat(completed.body()).contains("\"COMPLETED\"");
+        awaitPushStatus(taskId, "CANCELLED");
+        long pushId = livePushId(taskId);
+        long delivered = count("select count(*) from push_recipient where push_id = " + pushId
+                + " and status = 'DELIVERED'");
+        long cancelled = count("select count(*) from push_recipient where push_id = " + pushId
+                + " and status = 'CANCELLED' and reason = 'TASK_COMPLETED'");
+        assertThat(cancelled).as("called off before the push was through").isPositive();
+        assertThat(delivered + cancelled).isEqualTo(RECIPIENTS);
+        assertThat(count("select count(*) from inbox_message where push_id = " + pushId)).isEqualTo(delivered);
+        assertThat(count("select count(distinct user_id) from inbox_message where push_id = " + pushId))
+                .isEqualTo(delivered);
+    }
+
     @Test
     void twoNodesShareAPush() throws Exception {
         String tag = "pair-" + System.nanoTime();

@@ -43,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.camunda.bpm.engine.ManagementService;
@@ -332,6 +334,67 @@ class DeliveryPathsTest {
         assertThat(result.delivered()).isZero();
         assertThat(delivery.counts(push.getId()).planned()).isEqualTo(5);
         assertThat(inboxMessages(task, audience)).isEmpty();
+    }
+
+    /**
+     * A complete while a batch holds its recipients (its transaction runs until its messages are written): the
+     * call-off commits at once, so that the next batches take nobody, and the rest is cancelled when the running
+     * batch is done. Cancelling in the complete's own transaction waited for the running batch while the next ones,
+     * not seeing the uncommitted stop, started one after another: the whole push went out.
+     */
+    @Test
+    void aCompleteWhileABatchHoldsItsRecipientsStopsTheNextBatchesAtOnce() throws Exception {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        String deliveryId = deliveryOf(task).getId();
+        long pushId = livePush(task).getId();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> runningBatch = CompletableFuture.runAsync(() -> new TransactionTemplate(transactions)
+                .executeWithoutResult(batch -> {
+                    Map<String, Object> range = jdbc.queryForMap(
+                            "select first_user_id, last_user_id from push_batch where push_id = ? and batch = 0", pushId);
+                    jdbc.queryForList("select user_id from push_recipient where push_id = ? and user_id between ? and ? "
+                            + "for update", String.class, pushId, range.get("first_user_id"), range.get("last_user_id"));
+                    holding.countDown();
+                    awaitQuietly(release);
+                }));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> complete = CompletableFuture.runAsync(
+                () -> fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over"));
+        awaitCommitted("select count(*) from push where id = " + pushId + " and cancel_reason = 'TASK_COMPLETED'");
+        BatchResult next = delivery.deliverBatch(pushId, 1, deliveryId);
+
+        assertThat(next.delivered()).as("the next batch, after the call-off").isZero();
+        assertThat(complete).as("the complete waits for the running batch only").isNotDone();
+        release.countDown();
+        runningBatch.get(30, TimeUnit.SECONDS);
+        complete.get(30, TimeUnit.SECONDS);
+        Push stopped = livePush(task);
+        assertThat(stopped.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(stopped.getCancelReason()).isEqualTo("TASK_COMPLETED");
+        assertThat(delivery.counts(pushId).cancelled()).isEqualTo(5);
+        assertThat(inboxMessages(task, audience)).isEmpty();
+        engine.runDueJobs(task.getId());
+        assertThat(deliveryOf(task)).as("its workers stopped, and the delivery ended").isNull();
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.CANCELLED);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits, up to 30 s, until another transaction has committed what the count query counts. */
+    private void awaitCommitted(String countQuery) throws InterruptedException {
+        for (int i = 0; i < 300 && jdbc.queryForObject(countQuery, Long.class) == 0; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(jdbc.queryForObject(countQuery, Long.class)).as(countQuery).isPositive();
     }
 
     /** Paused, then resumed before the first delivery's workers ran again: those stop, the new delivery goes on. */
