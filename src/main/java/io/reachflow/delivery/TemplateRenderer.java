@@ -28,6 +28,30 @@ public class TemplateRenderer {
     private static final Pattern SECTION = Pattern.compile("\\{\\{\\s*[#^]");
 
     /**
+     * The longest rendered title a message keeps, in characters (as the inbox and outbox store it): a profile's
+     * value may be far longer than the template that names it (attributes take up to 100,000 characters).
+     */
+    public static final int MAX_TITLE = 1000;
+    /** The longest rendered body a message keeps, in characters. */
+    public static final int MAX_BODY = 20_000;
+
+    /**
+     * The text, cut to {@code max} characters with "…" at the end when longer (never within a surrogate pair): a
+     * long value in one profile shortens that recipient's message rather than failing the batch it is in, again on
+     * every retry.
+     */
+    static String fitted(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int cut = max - 1;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--;
+        }
+        return text.substring(0, cut) + "…";
+    }
+
+    /**
      * What a template can use of a recipient: {@code id}, {@code name}, {@code email}, {@code phone},
      * {@code locale}, {@code timeZone} and {@code attributes.*}.
      */
@@ -176,11 +200,11 @@ public class TemplateRenderer {
         }
 
         String title(Map<String, Object> context) {
-            return title.render(context);
+            return fitted(title.render(context), MAX_TITLE);
         }
 
         String body(Map<String, Object> context) {
-            return body.render(context);
+            return fitted(body.render(context), MAX_BODY);
         }
 
         /** The value at the keys, through nested objects; null when there is none (JMustache then looks it up). */

@@ -66,6 +66,23 @@ class TemplateRendererTest {
         assertThat(renderer.compile(template).render(user("Bo", Map.of("l", twenty)))).isEqualTo("*");
     }
 
+    /** A long value fills a message up to what it keeps, cut with "…", never inside a character's surrogate pair. */
+    @Test
+    void aMessageKeepsAtMostItsLongestTitleAndBody() {
+        TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile("{{attributes.nick}}"),
+                renderer.compile("Dear {{attributes.nick}}"));
+        Map<String, Object> context = message.context("u1", "Ana", null, null, null, null,
+                Map.of("nick", "a".repeat(998) + "\uD83D\uDE00" + "b".repeat(30_000)));
+
+        String title = message.title(context);
+        String body = message.body(context);
+
+        assertThat(title).as("the pair left out whole").hasSize(TemplateRenderer.MAX_TITLE - 1).startsWith("aaa").endsWith("a…");
+        assertThat(body).hasSize(TemplateRenderer.MAX_BODY).startsWith("Dear aaa").endsWith("b…");
+        assertThat(message.title(message.context("u1", "Ana", null, null, null, null, Map.of("nick", "Bo"))))
+                .isEqualTo("Bo");
+    }
+
     @Test
     void rendersNullTemplateAsNull() {
         assertThat(renderer.compile(null).render(user("Bo", Map.of()))).isNull();

@@ -15,6 +15,7 @@ import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushStatus;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.SkipReason;
+import io.reachflow.delivery.TemplateRenderer;
 import io.reachflow.lifecycle.DeliveryProcess.Element;
 import io.reachflow.lifecycle.delegates.DeliverBatchDelegate;
 import io.reachflow.support.Api;
@@ -395,6 +396,25 @@ class DeliveryPathsTest {
             Thread.sleep(100);
         }
         assertThat(jdbc.queryForObject(countQuery, Long.class)).as(countQuery).isPositive();
+    }
+
+    /**
+     * A profile value longer than a message keeps (attributes take up to 100,000 characters) shortens that
+     * recipient's message; it failed the whole batch on every retry, until an incident stopped the push.
+     */
+    @Test
+    void aLongProfileValueShortensItsMessageAndFailsNoBatch() {
+        List<String> audience = deliveries.audienceOf(2, id -> new UserProfile(id, "User " + id, null, null, null, null,
+                null, Set.of(), Map.of("city", "x".repeat(25_000)), Set.of()));
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(livePush(task).getDelivered()).isEqualTo(2);
+        assertThat(jdbc.queryForList("select body from inbox_message where push_id = ?", String.class,
+                livePush(task).getId())).hasSize(2).allSatisfy(body -> assertThat(body)
+                .hasSize(TemplateRenderer.MAX_BODY).startsWith("News from xxx").endsWith("x…"));
     }
 
     /** Paused, then resumed before the first delivery's workers ran again: those stop, the new delivery goes on. */
