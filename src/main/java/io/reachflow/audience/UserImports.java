@@ -43,6 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -288,15 +290,34 @@ public class UserImports {
             if (chunkRows > 0) {
                 Instant now = clock.instant();
                 int rows = chunkRows;
-                transactions.executeWithoutResult(status -> {
-                    writer.write(chunk.values(), now);
-                    records.progress(progress, rows, now);
-                });
+                writeChunk(rows, now);
                 progress.imported(rows);
                 chunk.clear();
                 chunkRows = 0;
             }
             logProgress();
+        }
+
+        /**
+         * Writes the chunk and the progress in one transaction. Another import (or a {@code PUT}) may create one of
+         * the chunk's new profiles at the same time: the chunk is then written again, those profiles now replaced.
+         */
+        private void writeChunk(int rows, Instant now) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    transactions.executeWithoutResult(status -> {
+                        writer.write(chunk.values(), now);
+                        records.progress(progress, rows, now);
+                    });
+                    return;
+                } catch (DuplicateKeyException createdMeanwhile) {
+                    if (attempt == UserService.CONCURRENT_WRITE_ATTEMPTS) {
+                        throw createdMeanwhile;
+                    }
+                    log.info("User import {}: a profile of its chunk was created meanwhile; the chunk is written "
+                            + "again", progress.id);
+                }
+            }
         }
 
         private void logProgress() {
@@ -329,15 +350,24 @@ public class UserImports {
             progress.bytesRead = upload.count();
             // a parser's own message, without where the server read it from; for a broken-off upload, whose exception
             // names no more than its class, what it means and what to do
+            // and no SQL, constraint or row of the database's: what went wrong there is in the log
             String why = cause instanceof JsonProcessingException json
                     ? "the upload cannot be read: " + json.getOriginalMessage()
                     : cause instanceof IOException ? "the upload broke off before its end; import the file again "
-                    + "(rows are upserts)" : cause.getMessage();
+                    + "(rows are upserts)"
+                    : cause instanceof DataAccessException ? "the database refused a chunk of it (the log says why); "
+                    + "the chunks before it are kept; import the file again (rows are upserts)"
+                    : cause.getMessage();
             records.finish(progress, ImportStatus.FAILED, why.length() > 2000 ? why.substring(0, 2000) : why,
                     clock.instant());
             count(ImportStatus.FAILED, 1, progress.imported, progress.failed);
-            log.warn("User import {} failed after {} rows ({} imported): {}{}", progress.id, progress.processed,
-                    progress.imported, why, cause instanceof IOException ? " (" + cause + ")" : "");
+            if (cause instanceof DataAccessException) {
+                log.warn("User import {} failed after {} rows ({} imported): {}", progress.id, progress.processed,
+                        progress.imported, why, cause);
+            } else {
+                log.warn("User import {} failed after {} rows ({} imported): {}{}", progress.id, progress.processed,
+                        progress.imported, why, cause instanceof IOException ? " (" + cause + ")" : "");
+            }
         }
 
         private long seconds() {

@@ -14,10 +14,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
@@ -55,6 +62,40 @@ class UserApiTest {
         assertThat(stored.path("tags")).isEmpty();
         assertThat(texts(stored.path("optOut"))).containsExactly("SMS");
         assertThat(get(operator(), "/api/users/{id}", "someone-else").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /**
+     * The owning app may send the same new profile twice at once (a retry, two events): both are written, one creates
+     * it (201), the other replaces it (200); none fails with a 500 on the duplicate id.
+     */
+    @Test
+    void upsertsTheSameNewProfileFromSeveralRequestsAtOnce() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String id = "rush-" + round + "-" + uniqueWord();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<ResponseEntity<JsonNode>>> answers = new ArrayList<>();
+                for (int client = 0; client < 6; client++) {
+                    ObjectNode profile = userProfile("Rush " + client, "Kiel");
+                    answers.add(clients.submit(() -> {
+                        go.await();
+                        return put(operator(), "/api/users/{id}", profile, id);
+                    }));
+                }
+                go.countDown();
+                List<HttpStatusCode> statuses = new ArrayList<>();
+                for (Future<ResponseEntity<JsonNode>> answer : answers) {
+                    statuses.add(answer.get(30, TimeUnit.SECONDS).getStatusCode());
+                }
+
+                assertThat(statuses).as(id).containsOnly(HttpStatus.CREATED, HttpStatus.OK)
+                        .filteredOn(HttpStatus.CREATED::equals).hasSize(1);
+                assertThat(get(operator(), "/api/users/{id}", id).getBody().path("name").asText()).startsWith("Rush ");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test

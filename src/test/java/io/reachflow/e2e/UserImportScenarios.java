@@ -286,6 +286,42 @@ abstract class UserImportScenarios {
         });
     }
 
+    /**
+     * Imports of the same new profiles at once (a file sent twice, say) all complete: a chunk whose profiles another
+     * import created meanwhile is written again, as replacements.
+     */
+    @Test
+    void importsTheSameNewProfilesFromSeveralUploadsAtOnce() throws Exception {
+        String word = uniqueWord();
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < 8_000; i++) {
+            file.append("{\"id\":\"same-").append(i).append('-').append(word).append("\",\"name\":\"Same\",\"tags\":[\"twice\"]}\n");
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<ResponseEntity<JsonNode>>> uploads = IntStream.range(0, 3)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return operator().post().uri("/api/users/import").contentType(NDJSON).body(file.toString())
+                            .retrieve().toEntity(JsonNode.class);
+                })).toList();
+        go.countDown();
+
+        for (CompletableFuture<ResponseEntity<JsonNode>> upload : uploads) {
+            ResponseEntity<JsonNode> report = upload.get(2, TimeUnit.MINUTES);
+            assertThat(report.getStatusCode()).as(String.valueOf(report.getBody())).isEqualTo(HttpStatus.OK);
+            assertThat(report.getBody().path("status").asText()).isEqualTo("COMPLETED");
+            assertThat(report.getBody().path("imported").asLong()).isEqualTo(8_000);
+        }
+        assertThat(jdbc.queryForObject("select count(*) from audience_user where id like ?", Long.class,
+                "same-%-" + word)).isEqualTo(8_000);
+        assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where user_id like ?", Long.class,
+                "same-%-" + word)).isEqualTo(8_000);
+    }
+
     /** A row replaces the whole profile, tags and opt-outs included; the same id twice in one file: the last wins. */
     @Test
     void reimportReplacesProfilesWhole() {
