@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Set;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
@@ -23,6 +24,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -36,6 +38,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 class SecurityConfiguration {
 
     /** The 401's detail: how to authenticate, and the engine's login throttling, which a script runs into. */
+    /** Methods that change nothing, which any site may send (it cannot read the answer without CORS). */
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final String UNAUTHENTICATED = "Authenticate with HTTP Basic (a user of the Camunda identity "
             + "service). After a wrong password the user's next login is refused for a few seconds, and ten in a row "
             + "lock the user until an admin unlocks it";
@@ -68,6 +72,20 @@ class SecurityConfiguration {
         http.securityMatcher("/api/**", "/engine-rest/**", "/v3/api-docs*", "/v3/api-docs/**", "/swagger-ui/**",
                         "/swagger-ui.html", "/actuator/**")
                 .csrf(csrf -> csrf.disable())
+                // instead of CSRF tokens, which a stateless API has no session for: a browser says where a request
+                // comes from (Sec-Fetch-Site), and a change asked for by another site is refused before any
+                // credentials are read, so that a page elsewhere cannot use those a browser remembers for this one
+                .addFilterBefore((request, response, chain) -> {
+                    HttpServletRequest asked = (HttpServletRequest) request;
+                    if ("cross-site".equals(asked.getHeader("Sec-Fetch-Site"))
+                            && !SAFE_METHODS.contains(asked.getMethod())) {
+                        problem(objectMapper, asked, (HttpServletResponse) response, HttpStatus.FORBIDDEN,
+                                "A change from another site's page is refused (Sec-Fetch-Site: cross-site): call the "
+                                        + "API from its own origin, or from a client that is no browser");
+                        return;
+                    }
+                    chain.doFilter(request, response);
+                }, BasicAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.realmName("Reachflow")
                         .authenticationEntryPoint((request, response, e) -> {

@@ -15,6 +15,7 @@ import io.reachflow.support.Logs;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
+import io.reachflow.task.TaskStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,6 +76,28 @@ class ApiSecurityTest {
         assertThat(output.getOut()).contains("HTTP Basic login of '" + user + "' from 127.0.0.1 refused")
                 .contains("HTTP Basic login of 'mallory' from 127.0.0.1 refused").doesNotContain("wrong\"")
                 .doesNotContain(":wrong");
+    }
+
+    /**
+     * A change that a page of another site asks a browser to send (which may add the credentials it remembers for
+     * this one) is refused before its credentials are read; reads, and changes from the API's own pages or from
+     * clients that are no browser, go through.
+     */
+    @Test
+    void refusesAChangeSentFromAnotherSitesPage() {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        RestClient fromElsewhere = api.as(Fixtures.OPERATOR).mutate()
+                .defaultHeader("Sec-Fetch-Site", "cross-site").defaultHeader("Origin", "https://evil.example").build();
+
+        ResponseEntity<JsonNode> refused = post(fromElsewhere, "/api/tasks/{id}/test", null, draft.getId());
+
+        assertForbidden(refused);
+        assertThat(refused.getBody().path("detail").asText()).contains("another site");
+        assertThat(tasks.findById(draft.getId()).orElseThrow().getStatus()).isEqualTo(TaskStatus.DRAFT);
+        assertForbidden(fromElsewhere.delete().uri("/api/tasks/{id}", draft.getId()).retrieve().toEntity(JsonNode.class));
+        assertThat(get(fromElsewhere, "/api/tasks/{id}", draft.getId()).getStatusCode()).isEqualTo(HttpStatus.OK);
+        RestClient sameOrigin = api.as(Fixtures.OPERATOR).mutate().defaultHeader("Sec-Fetch-Site", "same-origin").build();
+        assertThat(post(sameOrigin, "/api/tasks/{id}/test", null, draft.getId()).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
     @Test
