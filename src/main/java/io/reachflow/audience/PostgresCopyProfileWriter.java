@@ -23,6 +23,7 @@ class PostgresCopyProfileWriter implements ProfileBulkWriter {
             insert into audience_user (id, version, name, email, phone, push_token, time_zone, locale, attributes,
               created_at, updated_at)
             select id, 0, name, email, phone, push_token, time_zone, locale, attributes, ?, ? from import_user
+            order by id
             on conflict (id) do update set version = audience_user.version + 1, name = excluded.name,
               email = excluded.email, phone = excluded.phone, push_token = excluded.push_token,
               time_zone = excluded.time_zone, locale = excluded.locale, attributes = excluded.attributes,

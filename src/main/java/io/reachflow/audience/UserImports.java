@@ -23,6 +23,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +48,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -138,7 +142,7 @@ public class UserImports {
             // decoded here, not by the parser: its decoder gives up on the first byte that is not UTF-8, and the rest
             // of the file with it; this one reads it as U+FFFD, which then makes only its row bad
             rows = csvMapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
-                    .readValues(new InputStreamReader(upload, StandardCharsets.UTF_8));
+                    .readValues(withoutByteOrderMark(new InputStreamReader(upload, StandardCharsets.UTF_8)));
         } catch (JsonProcessingException e) {
             throw new ImportRefusedException(String.valueOf(e.getOriginalMessage()).startsWith("Empty header line")
                     ? "The CSV has no header row: its first line must name the columns, such as id,name,email"
@@ -159,6 +163,19 @@ public class UserImports {
                     + String.join(", ", CSV_COLUMNS) + " and " + ATTRIBUTE_COLUMN + "<name>");
         }
         return rows;
+    }
+
+    /**
+     * The text without the byte order mark a file may start with (Excel's "CSV UTF-8" writes one): read as text, it
+     * would be part of the first column's name.
+     */
+    private static Reader withoutByteOrderMark(Reader text) throws IOException {
+        PushbackReader reader = new PushbackReader(text);
+        int first = reader.read();
+        if (first != -1 && first != '\uFEFF') {
+            reader.unread(first);
+        }
+        return reader;
     }
 
     public Optional<ImportReport> find(long id) {
@@ -226,7 +243,8 @@ public class UserImports {
          * one).
          */
         void readNdjson() throws IOException {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(upload, StandardCharsets.UTF_8));
+            BufferedReader lines = new BufferedReader(withoutByteOrderMark(new InputStreamReader(upload,
+                    StandardCharsets.UTF_8)));
             long line = 0;
             for (String text = lines.readLine(); text != null; text = lines.readLine()) {
                 line++;
@@ -299,23 +317,26 @@ public class UserImports {
         }
 
         /**
-         * Writes the chunk and the progress in one transaction. Another import (or a {@code PUT}) may create one of
-         * the chunk's new profiles at the same time: the chunk is then written again, those profiles now replaced.
+         * Writes the chunk and the progress in one transaction, its profiles in id order, the order every import
+         * locks them in (two imports of the same profiles in different orders would deadlock). Another import (or a
+         * {@code PUT}) may create one of the chunk's new profiles at the same time, or the database may still choose
+         * this transaction to end a deadlock: the chunk is then written again.
          */
         private void writeChunk(int rows, Instant now) {
+            List<UserProfile> profiles = chunk.values().stream().sorted(Comparator.comparing(UserProfile::id)).toList();
             for (int attempt = 1; ; attempt++) {
                 try {
                     transactions.executeWithoutResult(status -> {
-                        writer.write(chunk.values(), now);
+                        writer.write(profiles, now);
                         records.progress(progress, rows, now);
                     });
                     return;
-                } catch (DuplicateKeyException createdMeanwhile) {
+                } catch (DuplicateKeyException | PessimisticLockingFailureException createdMeanwhile) {
                     if (attempt == UserService.CONCURRENT_WRITE_ATTEMPTS) {
                         throw createdMeanwhile;
                     }
-                    log.info("User import {}: a profile of its chunk was created meanwhile; the chunk is written "
-                            + "again", progress.id);
+                    log.info("User import {}: its chunk met another write of its profiles ({}); it is written "
+                            + "again", progress.id, createdMeanwhile.getClass().getSimpleName());
                 }
             }
         }
@@ -414,10 +435,6 @@ public class UserImports {
     }
 
     /**
-     * An NDJSON row: a profile as {@code PUT /api/users/{id}} takes it, read as strictly (a field a profile does not
-     * have is refused); {@code attributes} is free JSON.
-     */
-    /**
      * Bytes that are not UTF-8 are read as U+FFFD, the replacement character: a row that holds one was not saved as
      * UTF-8 (or holds that character itself, which no profile needs), and is refused rather than stored garbled.
      */
@@ -427,6 +444,10 @@ public class UserImports {
         }
     }
 
+    /**
+     * An NDJSON row: a profile as {@code PUT /api/users/{id}} takes it, read as strictly (a field a profile does not
+     * have is refused); {@code attributes} is free JSON.
+     */
     private UserProfile ndjsonProfile(String text) throws BadRow {
         requireUtf8(text);
         JsonNode row;

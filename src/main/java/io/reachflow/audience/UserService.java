@@ -1,9 +1,9 @@
 package io.reachflow.audience;
 
+import jakarta.persistence.EntityManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,12 +16,17 @@ public class UserService {
     /** How often a creation that met another's creation of the same profile is tried, in all. */
     static final int CONCURRENT_WRITE_ATTEMPTS = 3;
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private final AudienceUserRepository users;
+    private final EntityManager entities;
     private final Clock clock;
     private final TransactionTemplate transactions;
 
-    public UserService(AudienceUserRepository users, Clock clock, PlatformTransactionManager transactions) {
+    public UserService(AudienceUserRepository users, EntityManager entities, Clock clock,
+                       PlatformTransactionManager transactions) {
         this.users = users;
+        this.entities = entities;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactions);
     }
@@ -35,19 +40,37 @@ public class UserService {
         for (int attempt = 1; ; attempt++) {
             try {
                 return Boolean.TRUE.equals(transactions.execute(status -> write(profile)));
-            } catch (DataIntegrityViolationException | OptimisticLockingFailureException concurrentWrite) {
-                if (attempt == CONCURRENT_WRITE_ATTEMPTS) {
-                    throw concurrentWrite;
+            } catch (RuntimeException refused) {
+                // the persistence provider's own exception when the flush is ours, Spring's otherwise
+                if (!duplicateKey(refused) || attempt == CONCURRENT_WRITE_ATTEMPTS) {
+                    throw refused;
                 }
             }
         }
     }
 
+    /** Whether the database refused a second row of a key (SQLSTATE 23505, on H2 and PostgreSQL alike). */
+    private static boolean duplicateKey(RuntimeException refused) {
+        for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A new profile is persisted, not merged by its id: a merge would quietly replace one that another request
+     * created meanwhile, and both would answer that they created it.
+     */
     private boolean write(UserProfile profile) {
         Optional<AudienceUser> existing = users.findLocked(profile.id());
         AudienceUser user = existing.orElseGet(() -> new AudienceUser(profile.id(), clock.instant()));
         user.update(profile, clock.instant());
-        users.saveAndFlush(user);
+        if (existing.isEmpty()) {
+            entities.persist(user);
+        }
+        entities.flush();
         return existing.isEmpty();
     }
 

@@ -335,21 +335,24 @@ public class DeliveryService {
     /**
      * Calls off the task's pushes (its task was completed): a paused one at once, as {@link #stopPushes} does; one
      * being delivered is marked, so that its workers take no one more once this commits, and
-     * {@link #cancelCalledOff} then cancels what is left. Cancelling it here would wait for the batches taking its
+     * {@link #cancelCalledOff} then cancels what is left (true when there is one). Cancelling it here would wait for the batches taking its
      * recipients, while workers that do not see the uncommitted stop go on starting new ones: a complete mid-push
      * waited for the whole push to be delivered.
      */
     @Transactional
-    public void callOffPushes(long taskId, String reason) {
+    public boolean callOffPushes(long taskId, String reason) {
+        boolean calledOff = false;
         for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING, PushStatus.PAUSED))) {
             if (push.getStatus() == PushStatus.PAUSED) {
                 cancelRest(push, reason);
             } else {
                 push.callOff(reason);
+                calledOff = true;
                 log.info("Task {}: push {} called off ({}): its workers take no one more", taskId, push.getId(),
                         reason);
             }
         }
+        return calledOff;
     }
 
     /**
@@ -408,9 +411,9 @@ public class DeliveryService {
 
     /**
      * Counts a push's outcomes once the workers of delivery {@code deliveryId} are done: DELIVERED when no recipient
-     * is left; otherwise (the task stopped running meanwhile) those left are CANCELLED with {@code cancelReason}, and
-     * so is the push. Nothing when the push is no longer that delivery's: paused, called off, or taken over by the
-     * delivery of a resume.
+     * is left; otherwise (the task stopped running meanwhile) those left are CANCELLED with the push's own reason
+     * when it was called off ({@link #callOffPushes}), else {@code cancelReason}, and so is the push. Nothing when
+     * the push is no longer that delivery's: paused, finished already, or taken over by the delivery of a resume.
      */
     @Transactional
     public Push finish(long pushId, String deliveryId, String cancelReason) {

@@ -421,7 +421,9 @@ class PushRecipients {
         jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement("select s.user_id from push p "
                     + "join push_recipient s on s.push_id = p.id where " + PERIOD_PUSHES
-                    + " and ((s.status = 'DELIVERED' and s.updated_at > ?) or (p.status = 'DELIVERING' and s.status in ('PLANNED', 'SENDING'))) "
+                    // what pushes being delivered have yet to send counts too, but not a called-off push's PLANNED
+                    + " and ((s.status = 'DELIVERED' and s.updated_at > ?) or (p.status = 'DELIVERING' "
+                    + "and (s.status = 'SENDING' or (s.status = 'PLANNED' and p.cancel_reason is null)))) "
                     + "group by s.user_id having count(*) >= ?");
             statement.setFetchSize(CAP_CHUNK);
             statement.setString(1, channel.name());

@@ -40,7 +40,7 @@ public class TemplateRenderer {
      * long value in one profile shortens that recipient's message rather than failing the batch it is in, again on
      * every retry.
      */
-    static String fitted(String text, int max) {
+    public static String fitted(String text, int max) {
         if (text == null || text.length() <= max) {
             return text;
         }

@@ -63,6 +63,31 @@ public class TaskCommands {
         return task;
     }
 
+    /** Runs {@code step} once the current transaction has committed (at once when there is none). */
+    private static void afterCommit(Runnable step) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            step.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                step.run();
+            }
+        });
+    }
+
+    /** Cancels what is left of the task's pushes called off by its complete, now that workers see the call-off. */
+    private void cancelCalledOff(long id) {
+        try {
+            delivery.cancelCalledOff(id);
+        } catch (RuntimeException e) {
+            // the task is completed all the same; the push's delivery cancels the rest when its workers stop
+            log.warn("Task {}: what is left of its pushes is not cancelled yet; their delivery does it when its "
+                    + "workers stop", id, e);
+        }
+    }
+
     public OperationTask edit(long id, TaskDefinition definition, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
         TaskDefinitionRules.check(definition);
@@ -159,20 +184,9 @@ public class TaskCommands {
                 audit.record(task, who, "COMPLETE", comment,
                         t -> t.complete(CompletionReason.COMPLETED_BY_OPERATOR, clock.instant()));
                 lifecycle.send(id, Message.COMPLETED);
-                delivery.callOffPushes(id, "TASK_COMPLETED");
-                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        try {
-                            delivery.cancelCalledOff(id);
-                        } catch (RuntimeException e) {
-                            // the task is completed all the same; the push's delivery cancels the rest when its
-                            // workers are done
-                            log.warn("Task {}: what is left of its pushes is not cancelled yet ({}); their "
-                                    + "delivery does it", id, e.toString());
-                        }
-                    }
-                });
+                if (delivery.callOffPushes(id, "TASK_COMPLETED")) {
+                    afterCommit(() -> cancelCalledOff(id));
+                }
             }
             case SEND -> {
                 task.requireManualSendable();

@@ -31,6 +31,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class PrepareReviewBriefingListener implements TaskListener {
 
+    /** The longest text a string variable of the engine holds (its history's and runtime's column). */
+    static final int VARIABLE_TEXT = 4000;
+
     private final LifecycleTransitions transitions;
     private final AudienceResolver audiences;
     private final UserService users;
@@ -72,6 +75,10 @@ public class PrepareReviewBriefingListener implements TaskListener {
             briefing.put("firstLevelDecision", "Approved by " + firstLevel
                     + (comment == null || comment.isBlank() ? "" : ": " + comment));
         }
+        // a text longer than a string variable holds would fail the review's start (a long body, rendered longer
+        // still; fifty testers with their reasons): the form shows it cut, the task itself is whole
+        briefing.replaceAll((name, value) -> value instanceof String text
+                ? TemplateRenderer.fitted(text, VARIABLE_TEXT) : value);
         work.setVariablesLocal(briefing);
     }
 

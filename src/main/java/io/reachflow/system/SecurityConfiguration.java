@@ -37,9 +37,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    /** The 401's detail: how to authenticate, and the engine's login throttling, which a script runs into. */
     /** Methods that change nothing, which any site may send (it cannot read the answer without CORS). */
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    /** The 401's detail: how to authenticate, and the engine's login throttling, which a script runs into. */
     private static final String UNAUTHENTICATED = "Authenticate with HTTP Basic (a user of the Camunda identity "
             + "service). After a wrong password the user's next login is refused for a few seconds, and ten in a row "
             + "lock the user until an admin unlocks it";
@@ -98,7 +98,7 @@ class SecurityConfiguration {
                                 ? EngineApiAccess.refusal(request)
                                 : "Your groups do not allow " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
-                        // liveness and readiness for load balancers: status only, no details
+                        // liveness and readiness for load balancers: the status, and its details to admins only
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers(EngineApiAccess::adminsOnlyOnEngineRest).hasAuthority(ADMINS)
                         .requestMatchers("/engine-rest/**").authenticated()

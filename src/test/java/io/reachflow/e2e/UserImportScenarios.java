@@ -286,6 +286,24 @@ abstract class UserImportScenarios {
         });
     }
 
+    /** A file may start with a byte order mark (Excel's "CSV UTF-8" writes one): it is no part of the first column. */
+    @Test
+    void importsAFileThatStartsWithAByteOrderMark() {
+        String word = uniqueWord();
+
+        Map<MediaType, String> files = Map.of(CSV, "\uFEFFid,name\nbom-c-" + word + ",Bo\n",
+                NDJSON, "\uFEFF{\"id\":\"bom-n-" + word + "\",\"name\":\"Bo\"}\n");
+        files.forEach((type, file) -> {
+            ResponseEntity<JsonNode> report = operator().post().uri("/api/users/import").contentType(type)
+                    .body(file.getBytes(StandardCharsets.UTF_8)).retrieve().toEntity(JsonNode.class);
+
+            assertThat(report.getStatusCode()).as(type + ": " + report.getBody()).isEqualTo(HttpStatus.OK);
+            assertThat(report.getBody().path("imported").asLong()).as(type.toString()).isEqualTo(1);
+        });
+        assertThat(profile("bom-c-" + word).path("name").asText()).isEqualTo("Bo");
+        assertThat(profile("bom-n-" + word).path("name").asText()).isEqualTo("Bo");
+    }
+
     /**
      * Imports of the same new profiles at once (a file sent twice, say) all complete: a chunk whose profiles another
      * import created meanwhile is written again, as replacements.

@@ -277,6 +277,28 @@ class ReviewPathsTest {
     }
 
     /**
+     * A body near its longest (4,000 characters) with a link makes a briefing text longer than a variable of the
+     * engine holds: it is shown cut, and the review starts, where it failed on the variable's column.
+     */
+    @Test
+    void aLongContentIsShownCutAndTheReviewStarts() {
+        TaskDefinition usual = Fixtures.manualInApp();
+        TaskDefinition longBody = new TaskDefinition(usual.name(), usual.description(), usual.campaign(),
+                usual.miniProgram(), usual.subgroup(), usual.channel(), usual.pushType(), usual.audience(),
+                new Content("Hi {{name}}", "x".repeat(3_999), "https://example.com/" + "a".repeat(1_000)),
+                usual.schedule(), usual.trigger(), usual.conversion(), usual.testers());
+
+        OperationTask task = fixtures.underReview(longBody);
+        Map<String, Object> briefing = taskService.getVariablesLocal(openWork(task).getId());
+
+        assertThat(task.getStatus()).isEqualTo(TaskStatus.UNDER_REVIEW);
+        assertThat((String) briefing.get("sampleContent")).hasSize(PrepareReviewBriefingListener.VARIABLE_TEXT)
+                .startsWith("For olivia:").endsWith("…");
+        assertThat((String) briefing.get("contentTemplate")).hasSize(PrepareReviewBriefingListener.VARIABLE_TEXT)
+                .endsWith("…");
+    }
+
+    /**
      * The shipped routing table never yields 0 levels, so this test deploys a version that does, runs a task
      * through it, and removes it again (refreshing the rules so the other tests see the shipped table).
      */
