@@ -335,9 +335,9 @@ public class DeliveryService {
     /**
      * Calls off the task's pushes (its task was completed): a paused one at once, as {@link #stopPushes} does; one
      * being delivered is marked, so that its workers take no one more once this commits, and
-     * {@link #cancelCalledOff} then cancels what is left (true when there is one). Cancelling it here would wait for the batches taking its
-     * recipients, while workers that do not see the uncommitted stop go on starting new ones: a complete mid-push
-     * waited for the whole push to be delivered.
+     * {@link #cancelCalledOff} then cancels what is left (true when there is such a push). Cancelling it here would
+     * wait for the batches taking its recipients, while workers that do not see the uncommitted stop go on starting
+     * new ones: a complete mid-push waited for the whole push to be delivered.
      */
     @Transactional
     public boolean callOffPushes(long taskId, String reason) {
