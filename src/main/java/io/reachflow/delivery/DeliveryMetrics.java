@@ -3,12 +3,11 @@ package io.reachflow.delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.reachflow.system.AfterCommit;
 import io.reachflow.task.Channel;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What delivery did, as Micrometer meters (on {@code /actuator/prometheus} and {@code /actuator/metrics}, for
@@ -52,7 +51,7 @@ class DeliveryMetrics {
         if (committed) {
             count.run();
         } else {
-            afterCommit(count);
+            AfterCommit.run(count);
         }
         return result;
     }
@@ -64,7 +63,7 @@ class DeliveryMetrics {
     void finished(Push push, RecipientCounts counts, PushStatus outcome) {
         Channel channel = push.getChannel();
         PushKind kind = push.getKind();
-        afterCommit(() -> {
+        AfterCommit.run(() -> {
             Counter.builder("reachflow.pushes").description("Pushes and test rounds finished")
                     .tag("channel", channel.name()).tag("kind", kind.name()).tag("outcome", outcome.name())
                     .register(registry).increment();
@@ -80,7 +79,7 @@ class DeliveryMetrics {
 
     /** Recipients of a live push called off while a provider had its batch, cancelled after the push was counted. */
     void cancelledAfterFinish(Channel channel, int cancelled) {
-        afterCommit(() -> recipients(channel, PushKind.LIVE, "cancelled", cancelled));
+        AfterCommit.run(() -> recipients(channel, PushKind.LIVE, "cancelled", cancelled));
     }
 
     private void recipients(Channel channel, PushKind kind, String outcome, long count) {
@@ -89,18 +88,5 @@ class DeliveryMetrics {
                     .tag("channel", channel.name()).tag("kind", kind.name()).tag("outcome", outcome)
                     .register(registry).increment(count);
         }
-    }
-
-    private static void afterCommit(Runnable count) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            count.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                count.run();
-            }
-        });
     }
 }

@@ -2,6 +2,7 @@ package io.reachflow.lifecycle;
 
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleProcess.Message;
+import io.reachflow.system.AfterCommit;
 import io.reachflow.system.CurrentActor;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.CompletionReason;
@@ -20,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What operators and reviewers do to tasks. Each command checks the action against
@@ -61,20 +60,6 @@ public class TaskCommands {
         log.info("Task {} '{}' created by {} ({} {})", task.getId(), task.getName(), task.getCreatedBy(),
                 task.getChannel(), task.getPushType());
         return task;
-    }
-
-    /** Runs {@code step} once the current transaction has committed (at once when there is none). */
-    private static void afterCommit(Runnable step) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            step.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                step.run();
-            }
-        });
     }
 
     /** Cancels what is left of the task's pushes called off by its complete, now that workers see the call-off. */
@@ -185,7 +170,7 @@ public class TaskCommands {
                         t -> t.complete(CompletionReason.COMPLETED_BY_OPERATOR, clock.instant()));
                 lifecycle.send(id, Message.COMPLETED);
                 if (delivery.callOffPushes(id, "TASK_COMPLETED")) {
-                    afterCommit(() -> cancelCalledOff(id));
+                    AfterCommit.run(() -> cancelCalledOff(id));
                 }
             }
             case SEND -> {

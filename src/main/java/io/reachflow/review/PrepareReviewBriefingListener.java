@@ -23,10 +23,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Puts what the reviewer approves on the review work, as task-local variables the Tasklist form shows: name,
- * channel, push type, audience and its estimated size, the content rendered for a sample user (the first
- * tester) and as written (its placeholders and sections, which decide what everyone else reads), the schedule and the last test round's results, and, for the second level, who approved the first and
- * with what comment. They end with the work (the task stays the source), and stay in the engine's history with it,
- * readable by the reviewers of its groups (Tasklist's History tab and comments read that history).
+ * channel, push type, audience and its estimated size, the content rendered for a sample user (the first tester) and
+ * as written (its placeholders and sections, which decide what everyone else reads), the schedule and the last test
+ * round's results, and, for the second level, who approved the first and with what comment. They end with the work
+ * (the task stays the source), and stay in the engine's history with it, readable by the reviewers of its groups
+ * (Tasklist's History tab and comments read that history).
  */
 @Component
 public class PrepareReviewBriefingListener implements TaskListener {

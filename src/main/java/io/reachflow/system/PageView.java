@@ -22,7 +22,8 @@ public record PageView<T>(List<T> items, int page, int size, long total) {
      */
     public static void requireReachable(int page, int size) {
         if ((long) page * size > Integer.MAX_VALUE) {
-            throw InvalidParameter.of("page", "Page must be at most " + Integer.MAX_VALUE / size + " with size " + size);
+            throw InvalidParameter.of("page",
+                    "Page must be at most " + Integer.MAX_VALUE / size + " with size " + size);
         }
     }
 }
