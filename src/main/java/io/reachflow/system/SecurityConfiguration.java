@@ -27,6 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Every endpoint is authenticated. {@code /api/**} and {@code /engine-rest/**} take HTTP Basic against the Camunda
@@ -39,6 +40,8 @@ class SecurityConfiguration {
 
     /** Methods that change nothing, which any site may send (it cannot read the answer without CORS). */
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    private static final String INBOX_PATH = "/api/inbox/";
+    private static final UrlPathHelper URL_PATHS = new UrlPathHelper();
     /** The 401's detail: how to authenticate, and the engine's login throttling, which a script runs into. */
     private static final String UNAUTHENTICATED = "Authenticate with HTTP Basic (a user of the Camunda identity "
             + "service). After a wrong password the user's next login is refused for a few seconds, and ten in a row "
@@ -74,14 +77,17 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.disable())
                 // instead of CSRF tokens, which a stateless API has no session for: a browser says where a request
                 // comes from (Sec-Fetch-Site), and a change asked for by another site is refused before any
-                // credentials are read, so that a page elsewhere cannot use those a browser remembers for this one
+                // credentials are read, so that a page elsewhere cannot use those a browser remembers for this one.
+                // Reading an inbox message marks it opened, so the inbox counts as a change whatever the method.
                 .addFilterBefore((request, response, chain) -> {
                     HttpServletRequest asked = (HttpServletRequest) request;
                     if ("cross-site".equals(asked.getHeader("Sec-Fetch-Site"))
-                            && !SAFE_METHODS.contains(asked.getMethod())) {
+                            && (!SAFE_METHODS.contains(asked.getMethod())
+                                    || URL_PATHS.getPathWithinApplication(asked).startsWith(INBOX_PATH))) {
                         problem(objectMapper, asked, (HttpServletResponse) response, HttpStatus.FORBIDDEN,
-                                "A change from another site's page is refused (Sec-Fetch-Site: cross-site): call the "
-                                        + "API from its own origin, or from a client that is no browser");
+                                "A change from another site's page is refused (Sec-Fetch-Site: cross-site; reading "
+                                        + "an inbox message marks it opened): call the API from its own origin, or "
+                                        + "from a client that is no browser");
                         return;
                     }
                     chain.doFilter(request, response);

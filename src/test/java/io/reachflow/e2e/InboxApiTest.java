@@ -89,6 +89,22 @@ class InboxApiTest {
         assertThat(push(taskId).path("opened").asLong()).isZero();
     }
 
+    /** An image on another site's page, in a browser that remembers the credentials, must not open a message. */
+    @Test
+    void aReadThatAnotherSitesPageAsksForOpensNothing() {
+        String jon = audienceUser("Jon", "Kiel");
+        long taskId = sentTo(jon);
+        long message = onlyMessage(jon).path("id").asLong();
+        RestClient fromElsewhere = app().mutate().defaultHeader("Sec-Fetch-Site", "cross-site").build();
+
+        ResponseEntity<JsonNode> refused = get(fromElsewhere, "/api/inbox/{user}/{message}", jon, message);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(refused.getBody().path("detail").asText()).contains("marks it opened");
+        assertThat(onlyMessage(jon).has("openedAt")).isFalse();
+        assertThat(push(taskId).path("opened").asLong()).isZero();
+    }
+
     @Test
     void refusesABadPageSize() {
         ResponseEntity<JsonNode> refused = get(app(), "/api/inbox/{user}?size=0", "alice");

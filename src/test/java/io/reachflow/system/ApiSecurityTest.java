@@ -80,8 +80,8 @@ class ApiSecurityTest {
 
     /**
      * A change that a page of another site asks a browser to send (which may add the credentials it remembers for
-     * this one) is refused before its credentials are read; reads, and changes from the API's own pages or from
-     * clients that are no browser, go through.
+     * this one) is refused before its credentials are read, and so is a read of the inbox, which marks messages
+     * opened; other reads, and changes from the API's own pages or from clients that are no browser, go through.
      */
     @Test
     void refusesAChangeSentFromAnotherSitesPage() {
@@ -96,6 +96,8 @@ class ApiSecurityTest {
         assertThat(tasks.findById(draft.getId()).orElseThrow().getStatus()).isEqualTo(TaskStatus.DRAFT);
         assertForbidden(fromElsewhere.delete().uri("/api/tasks/{id}", draft.getId()).retrieve().toEntity(JsonNode.class));
         assertThat(get(fromElsewhere, "/api/tasks/{id}", draft.getId()).getStatusCode()).isEqualTo(HttpStatus.OK);
+        // reading a message marks it opened: an image on another site's page must not open a user's messages
+        assertForbidden(get(fromElsewhere, "/api/inbox/alice"));
         RestClient sameOrigin = api.as(Fixtures.OPERATOR).mutate().defaultHeader("Sec-Fetch-Site", "same-origin").build();
         assertThat(post(sameOrigin, "/api/tasks/{id}/test", null, draft.getId()).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
