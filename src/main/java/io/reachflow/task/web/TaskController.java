@@ -124,10 +124,14 @@ class TaskController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a task (soft: its history and pushes stay)")
+    @Operation(summary = "Delete a task (soft: its history and pushes stay); with its version in If-Match or "
+            + "?version=, a stale one gets 409")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    ResponseEntity<Void> delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        commands.delete(id, expectedVersion(ifMatch, null));
+    ResponseEntity<Void> delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                @Parameter(description = "The task's version, for a client that cannot send If-Match; "
+                                        + "If-Match wins when both are sent")
+                                @RequestParam(required = false) Long version) {
+        commands.delete(id, expectedVersion(ifMatch, version));
         return ResponseEntity.noContent().build();
     }
 

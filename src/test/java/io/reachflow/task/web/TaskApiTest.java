@@ -276,7 +276,7 @@ class TaskApiTest {
     }
 
     @Test
-    void refusesADeleteWithAStaleIfMatchAndKeepsTheTask() {
+    void refusesADeleteWithAStaleVersionAndKeepsTheTask() {
         ResponseEntity<JsonNode> created = post(olivia(), "/api/tasks", manualInAppTask("Kept"));
         long id = created.getBody().path("id").asLong();
         assertThat(put(olivia(), "/api/tasks/{id}", manualInAppTask("Kept, edited")
@@ -288,7 +288,12 @@ class TaskApiTest {
                 .retrieve().toEntity(JsonNode.class);
 
         assertThat(staleDelete.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(delete(olivia(), "/api/tasks/{id}?version={v}", id, created.getBody().path("version").asLong())
+                .getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(get(olivia(), "/api/tasks/{id}", id).getStatusCode()).isEqualTo(HttpStatus.OK);
+        long current = get(olivia(), "/api/tasks/{id}", id).getBody().path("version").asLong();
+        assertThat(delete(olivia(), "/api/tasks/{id}?version={v}", id, current).getStatusCode())
+                .isEqualTo(HttpStatus.NO_CONTENT);
     }
 
     @Test
