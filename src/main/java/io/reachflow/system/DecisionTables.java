@@ -112,9 +112,25 @@ public class DecisionTables {
     }
 
     private String latestDefinitionId(String decisionKey) {
+        Latest latest = latestByKey.get(decisionKey);
+        if (latest == null || stale(latest)) {
+            latest = lookUpLatest(decisionKey);
+        }
+        return latest.definitionId();
+    }
+
+    private boolean stale(Latest latest) {
+        return latest.checkedAt().plus(LATEST_LOOKUP_TTL).isBefore(clock.instant());
+    }
+
+    /**
+     * One thread at a time: after a start, the first requests all find no version yet, and each would otherwise
+     * check the whole table on its own (seconds of CPU while the FEEL engine is not yet compiled).
+     */
+    private synchronized Latest lookUpLatest(String decisionKey) {
         Instant now = clock.instant();
         Latest latest = latestByKey.get(decisionKey);
-        if (latest == null || latest.checkedAt().plus(LATEST_LOOKUP_TTL).isBefore(now)) {
+        if (latest == null || stale(latest)) {
             DecisionDefinition definition = repositoryService.createDecisionDefinitionQuery()
                     .decisionDefinitionKey(decisionKey)
                     .latestVersion()
@@ -127,7 +143,7 @@ public class DecisionTables {
             latest = new Latest(used, definition.getId(), now);
             latestByKey.put(decisionKey, latest);
         }
-        return latest.definitionId();
+        return latest;
     }
 
     /**

@@ -12,6 +12,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -74,6 +83,43 @@ class DecisionTablesTest {
         } finally {
             engine.processEngine().getRepositoryService().deleteDeployment(typo.getId(), true);
             decisionTables.refresh();
+        }
+    }
+
+    /**
+     * After a start every request finds no version yet: one of them checks the table, the others wait for it, where
+     * before each checked it on its own (seconds of CPU at once while the FEEL engine was cold).
+     */
+    @Test
+    void theFirstRequestsAtOnceCheckTheTableOnce() throws Exception {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        AtomicInteger checks = new AtomicInteger();
+        decisionTables.check(TaskActionPolicy.DECISION_KEY, evaluate -> {
+            checks.incrementAndGet();
+            sleep(Duration.ofMillis(100));
+        });
+        ExecutorService requests = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Set<TaskAction>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(requests.submit(() -> policy.allowedActions(draft)));
+            }
+            for (Future<Set<TaskAction>> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).contains(TaskAction.EDIT, TaskAction.TEST);
+            }
+            assertThat(checks).hasValue(1);
+        } finally {
+            requests.shutdownNow();
+            new TaskActionPolicy(decisionTables); // registers the shipped check again
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
