@@ -3,17 +3,21 @@ package io.reachflow.lifecycle;
 import io.reachflow.review.ReviewProcess;
 import io.reachflow.review.ReviewVariables;
 import io.reachflow.task.IllegalTransitionException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.IdentityLink;
@@ -39,13 +43,17 @@ public class LifecycleFacade {
     private final IdentityService identityService;
 
     private final RepositoryService repositoryService;
+    private final ManagementService managementService;
+    private final Clock clock;
 
     public LifecycleFacade(RuntimeService runtimeService, TaskService taskService, IdentityService identityService,
-                           RepositoryService repositoryService) {
+                           RepositoryService repositoryService, ManagementService managementService, Clock clock) {
         this.runtimeService = runtimeService;
         this.taskService = taskService;
         this.identityService = identityService;
         this.repositoryService = repositoryService;
+        this.managementService = managementService;
+        this.clock = clock;
     }
 
     /**
@@ -69,6 +77,24 @@ public class LifecycleFacade {
         }
         incidents.sort(Comparator.comparing(TaskIncident::since));
         return incidents;
+    }
+
+    /**
+     * After an operator's complete, which called off the task's pushes: its deliveries stuck in an incident (a job
+     * that failed through all its retries) get one more try, as an admin's retry in Cockpit would. They find their
+     * push called off, send nothing and end; left alone they would wait in Cockpit, and count as open incidents, for
+     * a task that is over. Takes effect when the complete commits.
+     */
+    public void retryStuckDeliveries(long taskId) {
+        for (ProcessInstance stuck : runtimeService.createProcessInstanceQuery().processDefinitionKey(DeliveryProcess.KEY)
+                .processInstanceBusinessKey(String.valueOf(taskId)).withIncident().list()) {
+            for (Job failed : managementService.createJobQuery().processInstanceId(stuck.getId()).noRetriesLeft().list()) {
+                // due now: its last failure left it due at the next retry's time, minutes or hours away
+                managementService.setJobRetries(1).jobId(failed.getId()).dueDate(Date.from(clock.instant())).execute();
+                log.info("Task {} completed: its delivery {} stuck at job {} ({}) tries once more, to end", taskId,
+                        stuck.getId(), failed.getId(), failed.getExceptionMessage());
+            }
+        }
     }
 
     private String activityName(ProcessDefinition definition, String activityId) {

@@ -172,6 +172,7 @@ public class TaskCommands {
                 if (delivery.callOffPushes(id, "TASK_COMPLETED")) {
                     AfterCommit.run(() -> cancelCalledOff(id));
                 }
+                lifecycle.retryStuckDeliveries(id);
             }
             case SEND -> {
                 task.requireManualSendable();

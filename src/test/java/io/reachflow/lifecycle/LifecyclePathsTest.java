@@ -583,7 +583,8 @@ class LifecyclePathsTest {
                 .isInstanceOf(org.camunda.bpm.engine.MismatchingMessageCorrelationException.class);
         assertThatThrownBy(() -> fixtures.as(Fixtures.OPERATOR, () -> {
             new LifecycleFacade(engine.processEngine().getRuntimeService(), engine.processEngine().getTaskService(),
-                    engine.processEngine().getIdentityService(), engine.processEngine().getRepositoryService())
+                    engine.processEngine().getIdentityService(), engine.processEngine().getRepositoryService(),
+                    engine.processEngine().getManagementService(), java.time.Clock.systemUTC())
                     .send(task.getId(), LifecycleProcess.Message.PAUSED);
             return null;
         })).isInstanceOf(IllegalTransitionException.class);

@@ -266,6 +266,40 @@ class ProviderDeliveryTest {
         assertThat(usersAnsweredOk(deliveries.livePush(task))).containsExactlyInAnyOrderElementsOf(audience);
     }
 
+    /**
+     * A complete calls the push off, and its delivery, stuck in an incident, tries once more and ends without sending:
+     * no incident stays in Cockpit for a task that is over.
+     */
+    @Test
+    void aCompleteEndsADeliveryStuckInAnIncident() {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
+        Job batch = onlyBatchJob(task);
+        for (Duration backoff : List.of(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2))) {
+            engine.advance(backoff.plusSeconds(1));
+            assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 503");
+        }
+        String stuck = deliveries.deliveryOf(task).getId();
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().processInstanceId(stuck).count())
+                .isEqualTo(1);
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over");
+        engine.runDueJobs(task.getId());
+
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().processInstanceId(stuck).count())
+                .isZero();
+        assertThat(deliveries.deliveryOf(task)).as("the delivery ended").isNull();
+        Push push = deliveries.livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(push.getCancelReason()).isEqualTo("TASK_COMPLETED");
+        assertThat(push.getDelivered()).isZero();
+        assertThat(delivery.counts(push.getId()).remaining()).isZero();
+        assertThat(webhookRequests(push)).as("the three failed tries, none after the complete").hasSize(3);
+        assertThat(HttpJson.get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/incidents", task.getId()).getBody())
+                .isEmpty();
+    }
+
     /** The rejections are in the log by reason; what the provider said is each recipient's detail, not logged above DEBUG. */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
