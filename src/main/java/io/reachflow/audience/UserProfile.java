@@ -15,7 +15,7 @@ import java.util.Set;
  */
 @StorableProfile
 public record UserProfile(
-        @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = "must not contain spaces or slashes") String id,
+        @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = ID_RULE) String id,
         @Size(max = 200) String name,
         @Email @Size(max = 320) String email,
         @Size(max = 32) @Pattern(regexp = "\\+?[0-9 ()-]{3,32}", message = "must be a phone number") String phone,
@@ -26,7 +26,13 @@ public record UserProfile(
         Map<String, Object> attributes,
         Set<Channel> optOut) {
 
-    public static final String ID_PATTERN = "[^/\\s]+";
+    /**
+     * An id is a path segment of {@code /api/users/{id}} and {@code /api/inbox/{userId}}: what the server refuses in
+     * a URL ({@code %}, {@code ;} and a backslash, even encoded), or a segment that is no name ({@code .}, {@code ..}),
+     * would make a profile that nobody can read again.
+     */
+    public static final String ID_PATTERN = "(?!\\.{1,2}$)[^/\\\\\\s%;]+";
+    public static final String ID_RULE = "must not contain spaces, '/', '\\', '%' or ';', nor be '.' or '..'";
 
     private static final AudienceUser.AttributesColumn ATTRIBUTES_COLUMN = new AudienceUser.AttributesColumn();
 

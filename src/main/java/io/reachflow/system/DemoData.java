@@ -70,12 +70,18 @@ class DemoData {
                 profile("alice", "Alice", "alice@example.com", Set.of("vip", "berlin"), Map.of("city", "Berlin")),
                 profile("bob", "Bob", "bob@example.com", Set.of("berlin"), Map.of("city", "Berlin")),
                 profile("carol", null, null, Set.of("vip"), Map.of()),
-                profile("olivia", "Olivia", "olivia@reachflow.test", Set.of("staff"), Map.of("city", "Lisbon")),
-                profile("oscar", "Oscar", "oscar@reachflow.test", Set.of("staff"), Map.of()),
-                profile("una", "Una", "una@reachflow.test", Set.of("staff"), Map.of()));
+                tester("olivia", "Olivia", "+49 151 0000001", Map.of("city", "Lisbon")),
+                tester("oscar", "Oscar", "+49 151 0000002", Map.of()),
+                tester("una", "Una", "+49 151 0000003", Map.of()));
     }
 
     private static UserProfile profile(String id, String name, String email, Set<String> tags, Map<String, Object> attributes) {
         return new UserProfile(id, name, email, null, null, "Europe/Berlin", "en", tags, attributes, Set.of());
+    }
+
+    /** An operator as a tester: an address for every channel, so that a test round of any channel reaches them. */
+    private static UserProfile tester(String id, String name, String phone, Map<String, Object> attributes) {
+        return new UserProfile(id, name, id + "@reachflow.test", phone, "demo-push-token-" + id, "Europe/Berlin", "en",
+                Set.of("staff"), attributes, Set.of());
     }
 }

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
@@ -27,6 +28,7 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -34,6 +36,7 @@ import org.springframework.lang.Nullable;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.method.ParameterErrors;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -126,6 +129,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         }
         typed(problem, "unreadable-body", "Unreadable request body");
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** A body of a type the endpoint does not read: which ones it does (a bulk import's NDJSON or CSV, say). */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
+                                                                     HttpHeaders headers, HttpStatusCode status,
+                                                                     WebRequest request) {
+        String sent = e.getContentType() == null ? "no Content-Type" : "Content-Type '" + e.getContentType() + "'";
+        String supported = e.getSupportedMediaTypes().stream().map(MediaType::toString)
+                .collect(Collectors.joining("', '", "'", "'"));
+        ProblemDetail problem = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "This endpoint does not read a body with "
+                + sent + (e.getSupportedMediaTypes().isEmpty() ? "" : "; send one of " + supported));
+        return handleExceptionInternal(e, problem, headers, status, request);
     }
 
     @ExceptionHandler(ConstraintViolationException.class)

@@ -2,23 +2,34 @@ package io.reachflow.system;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Request bodies are read strictly ({@link StrictJson}), and no query parameter may hold a NUL character. The
+ * Request bodies are read strictly ({@link StrictJson}), and so are query parameters: one the endpoint does not
+ * take is a 400 naming those it does (as an unknown field of a body is), and none may hold a NUL character. The
  * controllers get their own JSON converter, over a strict copy of the application's object mapper; the mapper itself
  * stays lenient, for what is read elsewhere (providers' answers, stored JSON, the engine), and so does the converter
  * bean that HTTP clients may share.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
+
+    private static final Map<Method, Set<String>> QUERY_PARAMETERS = new ConcurrentHashMap<>();
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
@@ -31,7 +42,14 @@ class WebConfiguration implements WebMvcConfigurer {
         registry.addInterceptor(new HandlerInterceptor() {
             @Override
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+                Set<String> known = handler instanceof HandlerMethod method ? queryParameters(method) : null;
                 request.getParameterMap().forEach((name, values) -> {
+                    if (known != null && !known.contains(name)) {
+                        // as strict as the bodies: "?stauts=DRAFT" would otherwise answer the whole list
+                        throw InvalidParameter.of(name, "Unknown parameter '" + name + "'"
+                                + (known.isEmpty() ? ": this endpoint takes none" : "; this endpoint takes "
+                                + String.join(", ", new TreeSet<>(known))), "is not a parameter of this endpoint");
+                    }
                     if (Arrays.stream(values).anyMatch(StrictJson::hasNul)) {
                         throw InvalidParameter.of(name, "Parameter '" + name + "' " + StrictJson.NUL_MESSAGE,
                                 StrictJson.NUL_MESSAGE);
@@ -40,6 +58,17 @@ class WebConfiguration implements WebMvcConfigurer {
                 return true;
             }
         }).addPathPatterns("/api/**");
+    }
+
+    /** The query (and form) parameters an endpoint reads: its {@code @RequestParam}s, by name. */
+    private static Set<String> queryParameters(HandlerMethod method) {
+        return QUERY_PARAMETERS.computeIfAbsent(method.getMethod(), m -> Arrays.stream(method.getMethodParameters())
+                .filter(parameter -> parameter.hasParameterAnnotation(RequestParam.class))
+                .map(parameter -> {
+                    RequestParam annotation = parameter.getParameterAnnotation(RequestParam.class);
+                    return annotation.name().isEmpty() ? parameter.getParameter().getName() : annotation.name();
+                })
+                .collect(Collectors.toUnmodifiableSet()));
     }
 
     private static MappingJackson2HttpMessageConverter strict(MappingJackson2HttpMessageConverter lenient) {

@@ -171,7 +171,7 @@ final class DeliveryBench {
                 throw new IllegalStateException("The second node stopped; see " + log);
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
                         HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"")) {
                     return;
                 }

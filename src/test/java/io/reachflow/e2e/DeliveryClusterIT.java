@@ -254,7 +254,7 @@ class DeliveryClusterIT {
                 throw new IllegalStateException("Node " + name + " stopped; see " + log);
             }
             try {
-                if (get(node, "/actuator/health").body().contains("\"UP\"")) {
+                if (get(node, "/actuator/health/readiness").body().contains("\"UP\"")) {
                     return node;
                 }
             } catch (IOException notYet) {

@@ -111,6 +111,28 @@ abstract class UserImportScenarios {
         assertThat(get(operator(), "/api/users/{id}", "nd2-" + word).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /** An id that no URL can name again (the server refuses %, ; and a backslash in a path) is a bad row. */
+    @Test
+    void refusesAnIdThatNoUrlCouldReadAgain() {
+        String word = uniqueWord();
+        String ndjson = String.join("\n",
+                "{\"id\": \"50%off-" + word + "\"}",
+                "{\"id\": \"a;b-" + word + "\"}",
+                "{\"id\": \"a\\\\b-" + word + "\"}",
+                "{\"id\": \"..\"}",
+                "{\"id\": \"ok.id-" + word + "\"}",
+                "");
+
+        JsonNode report = importUsers(NDJSON, ndjson);
+
+        assertThat(report.path("imported").asLong()).isEqualTo(1);
+        assertThat(report.path("failed").asLong()).isEqualTo(4);
+        assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(report.path("errors")).allSatisfy(error -> assertThat(error.path("message").asText())
+                .contains("must not contain spaces, '/', '\\', '%' or ';', nor be '.' or '..'"));
+        assertThat(profile("ok.id-" + word).path("id").asText()).isEqualTo("ok.id-" + word);
+    }
+
     @Test
     void importsNdjsonSkippingUnreadableRowsAndReadingOnAfterThem() {
         String word = uniqueWord();

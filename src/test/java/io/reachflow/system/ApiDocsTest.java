@@ -1,18 +1,24 @@
 package io.reachflow.system;
 
 import static io.reachflow.support.HttpJson.get;
+import static io.reachflow.support.HttpJson.post;
+import static io.reachflow.support.HttpJson.put;
 import static io.reachflow.support.HttpJson.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 
 /**
  * The OpenAPI document says what the API answers: its success codes as they are (201, 204), JSON, and the errors
@@ -94,5 +100,40 @@ class ApiDocsTest {
         }
         assertThat(action).isNotNull();
         assertThat(texts(action.path("schema").path("enum"))).contains("submit", "approve", "copy");
+    }
+
+    /** What Swagger UI's "Try it out" fills in is a request the API takes, not one it refuses. */
+    @Test
+    void theExamplesAreRequestsTheApiTakes() {
+        RestClient operator = api.as(Fixtures.OPERATOR);
+        JsonNode task = example(operation("/api/tasks", "post"), "application/json");
+        assertThat(schemaRef(operation("/api/tasks", "post"))).endsWith("/TaskRequest");
+        assertThat(post(operator, "/api/tasks", task).getStatusCode()).isEqualTo(HttpStatus.CREATED);
+
+        JsonNode profile = example(operation("/api/users/{id}", "put"), "application/json");
+        assertThat(schemaRef(operation("/api/users/{id}", "put"))).endsWith("/UserProfile");
+        assertThat(put(operator, "/api/users/{id}", profile, "docs-" + HttpJson.uniqueWord()).getStatusCode())
+                .isEqualTo(HttpStatus.CREATED);
+
+        for (String type : List.of("application/x-ndjson", "text/csv")) {
+            String rows = example(operation("/api/users/import", "post"), type).asText();
+            JsonNode report = operator.post().uri("/api/users/import").contentType(MediaType.parseMediaType(type))
+                    .body(rows).retrieve().toEntity(JsonNode.class).getBody();
+            assertThat(report.path("failed").asLong()).as(type).isZero();
+            assertThat(report.path("imported").asLong()).as(type).isPositive();
+        }
+    }
+
+    private static JsonNode example(JsonNode operation, String mediaType) {
+        JsonNode content = operation.path("requestBody").path("content").path(mediaType);
+        JsonNode example = content.has("example") ? content.path("example")
+                : content.path("examples").elements().next().path("value");
+        assertThat(example.isMissingNode()).as(mediaType + " example").isFalse();
+        return example;
+    }
+
+    private static String schemaRef(JsonNode operation) {
+        return operation.path("requestBody").path("content").path("application/json").path("schema").path("$ref")
+                .asText();
     }
 }

@@ -16,7 +16,17 @@ import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.TaskStatus;
+import io.reachflow.support.Engine;
+import io.reachflow.support.HttpJson;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,6 +54,13 @@ class ApiSecurityTest {
 
     @Autowired
     OperationTaskRepository tasks;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
 
     @Test
     void challengesCallsWithoutCredentials() {
@@ -100,6 +117,41 @@ class ApiSecurityTest {
         assertForbidden(get(fromElsewhere, "/api/inbox/alice"));
         RestClient sameOrigin = api.as(Fixtures.OPERATOR).mutate().defaultHeader("Sec-Fetch-Site", "same-origin").build();
         assertThat(post(sameOrigin, "/api/tasks/{id}/test", null, draft.getId()).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    /**
+     * An unknown path under {@code /api} reaches the application (404) for any authenticated user, so every endpoint
+     * must have its own rule: a user in no group is refused each of them.
+     */
+    @Test
+    void everyEndpointNeedsAGroup() {
+        IdentityService identity = engine.processEngine().getIdentityService();
+        String nobody = "nobody-" + HttpJson.uniqueWord();
+        User user = identity.newUser(nobody);
+        user.setPassword("secret");
+        identity.saveUser(user);
+        RestClient groupless = api.anonymous().mutate()
+                .defaultHeaders(headers -> headers.setBasicAuth(nobody, "secret")).build();
+        List<String> checked = new ArrayList<>();
+        mappings.getHandlerMethods().keySet().forEach(mapping -> mapping.getPatternValues().stream()
+                .filter(pattern -> pattern.startsWith("/api/"))
+                .forEach(pattern -> {
+                    String path = pattern.replaceAll("\\{([^}:]+)(:[^}]*)?}", "1");
+                    Set<RequestMethod> methods = mapping.getMethodsCondition().getMethods();
+                    for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
+                        ResponseEntity<JsonNode> answer = groupless.method(HttpMethod.valueOf(method.name()))
+                                .uri(api.baseUrl() + path).retrieve()
+                                .toEntity(JsonNode.class);
+                        assertThat(answer.getStatusCode()).as(method + " " + path).isEqualTo(HttpStatus.FORBIDDEN);
+                        checked.add(method + " " + path);
+                    }
+                }));
+        assertThat(checked).hasSizeGreaterThan(15).contains("GET /api/tasks", "DELETE /api/tasks/1");
+
+        ResponseEntity<JsonNode> typo = get(api.as(Fixtures.OPERATOR), "/api/task");
+        assertThat(typo.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(typo.getBody().path("detail").asText()).startsWith("No endpoint GET /api/task");
+        assertThat(get(api.as("demo"), "/api/foo").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     @Test

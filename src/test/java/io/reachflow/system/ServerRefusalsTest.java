@@ -15,8 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
 
-/** What Tomcat refuses before the application sees it is a problem detail too, not Tomcat's HTML page. */
+/**
+ * What the server refuses before the application answers: a URL Tomcat cannot read (a problem detail too, not
+ * Tomcat's HTML page), and any request while the application is still starting (503, until it is ready).
+ */
 @ReachflowSpringTest
 class ServerRefusalsTest {
 
@@ -24,6 +30,9 @@ class ServerRefusalsTest {
 
     @Autowired
     Api api;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void aUrlTheServerCannotReadIsA400Problem() throws Exception {
@@ -47,6 +56,25 @@ class ServerRefusalsTest {
         assertThat(new ObjectMapper().readTree(unknown.body()).path("detail").asText())
                 .startsWith("No endpoint GET /api/tasks/1/nothing-here");
         assertThat(get("/api/tasks/" + Long.MAX_VALUE).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void untilTheApplicationIsReadyARequestIsToldToComeBack() throws Exception {
+        AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+        try {
+            HttpResponse<String> starting = get("/api/tasks");
+
+            assertThat(starting.statusCode()).isEqualTo(503);
+            assertThat(starting.headers().firstValue("Retry-After")).hasValue("3");
+            assertThat(new ObjectMapper().readTree(starting.body()).path("detail").asText())
+                    .isEqualTo(StartupGate.STARTING);
+            assertThat(get("/engine-rest/task").statusCode()).isEqualTo(503);
+            assertThat(get("/actuator/health/liveness").statusCode()).as("the probes answer").isEqualTo(200);
+            assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+        } finally {
+            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+        assertThat(get("/api/tasks").statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -52,9 +52,14 @@ class UserController {
 
     @PutMapping("/{id}")
     @Operation(summary = "Create or replace a user profile")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "a profile", value = """
+                    {"name": "Dana", "email": "dana@example.com", "timeZone": "Europe/Lisbon", "locale": "pt-PT",
+                     "tags": ["vip"], "attributes": {"city": "Lisbon"}, "optOut": []}""")))
     @ApiResponse(responseCode = "200", description = "Replaced")
     @ApiResponse(responseCode = "201", description = "Created, with its Location")
-    ResponseEntity<UserProfile> upsert(@PathVariable @Size(max = 128) @Pattern(regexp = UserProfile.ID_PATTERN) String id,
+    ResponseEntity<UserProfile> upsert(@PathVariable @Size(max = 128) @Pattern(regexp = UserProfile.ID_PATTERN,
+            message = UserProfile.ID_RULE) String id,
                                        @Valid @RequestBody UserProfile profile) {
         if (profile.id() != null && !profile.id().equals(id)) {
             // a profile is not renamed by a PUT: one body for two ids is a mistake, not a choice to guess at
@@ -86,7 +91,10 @@ class UserController {
                         examples = @ExampleObject(value = "id,name,email,tags,attributes.city\n"
                                 + "erik,Erik,erik@example.com,vip|nordic,Oslo\n")),
                 @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string"),
-                        examples = @ExampleObject(value = "{\"id\": \"erik\", \"name\": \"Erik\", \"tags\": [\"vip\"]}\n"))})
+                        // two lines, so that Swagger UI shows them as they are (one JSON value it would pretty-print
+                        // over several lines, each then a bad row)
+                        examples = @ExampleObject(value = "{\"id\": \"erik\", \"name\": \"Erik\", \"tags\": [\"vip\"]}\n"
+                                + "{\"id\": \"frida\", \"name\": \"Frida\", \"attributes\": {\"city\": \"Oslo\"}}\n"))})
     @ApiResponse(responseCode = "200", description = "The upload is read: the import's report, with its Location")
     ResponseEntity<ImportReport> importUsers(@Parameter(hidden = true) @RequestHeader("Content-Type") String contentType,
                                              HttpServletRequest request) throws IOException {

@@ -17,6 +17,8 @@ import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskQueries;
 import io.reachflow.task.TaskStatus;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -77,6 +79,13 @@ class TaskController {
 
     @PostMapping
     @Operation(summary = "Create a task (DRAFT)")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "manual in-app push", value = """
+                    {"name": "VIP winter sale", "campaign": "winter-sale", "channel": "IN_APP", "pushType": "MANUAL",
+                     "audience": {"type": "TAGS", "tags": ["vip"]},
+                     "content": {"title": "Hi {{name|there}}", "body": "20% off in {{attributes.city|your city}}",
+                                 "link": "https://shop.example.com/sale"},
+                     "testers": ["olivia", "una"]}""")))
     @ApiResponse(responseCode = "201", description = "Created: the task, with its Location and its version as ETag")
     ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request) {
         OperationTask task = commands.create(request.toDefinition());

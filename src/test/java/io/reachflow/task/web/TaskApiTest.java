@@ -98,6 +98,8 @@ class TaskApiTest {
         assertThat(noPath.getBody().path("detail").asText())
                 .startsWith("No endpoint GET /api/users/alice/nothing-here");
         assertThat(noMethod.getBody().path("detail").asText()).contains("PATCH");
+        assertThat(noMediaType.getBody().path("detail").asText()).isEqualTo("This endpoint does not read a body with "
+                + "Content-Type 'application/json'; send one of 'application/x-ndjson', 'text/csv'");
     }
 
     /** A path the firewall refuses (a double slash, a matrix parameter) is a 400 problem too, saying why. */

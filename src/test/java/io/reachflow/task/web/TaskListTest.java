@@ -90,6 +90,19 @@ class TaskListTest {
         assertThat(ids("q=" + word.substring(0, 3) + "_" + word.substring(4))).isEmpty();
     }
 
+    /** A misspelt filter would otherwise answer the whole list as if it had matched. */
+    @Test
+    void refusesAParameterTheListDoesNotTake() {
+        ResponseEntity<JsonNode> refused = get(olivia(), "/api/tasks?stauts=DRAFT");
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getBody().path("errors").get(0).path("field").asText()).isEqualTo("stauts");
+        assertThat(refused.getBody().path("detail").asText()).startsWith("Unknown parameter 'stauts'; this endpoint takes ")
+                .contains("status", "campaign", "q", "page", "size", "sort");
+        assertThat(get(olivia(), "/api/tasks/{id}?verbose=true", Long.MAX_VALUE).getBody().path("detail").asText())
+                .isEqualTo("Unknown parameter 'verbose': this endpoint takes none");
+    }
+
     @Test
     void searchesById() {
         String campaign = "list-" + uniqueWord();

@@ -1,0 +1,59 @@
+package io.reachflow.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Until the application is ready (its admin, demo users, groups and authorizations set up, which happens once the
+ * web server is listening), every request but the actuator's gets 503 with {@code Retry-After}: before, a request in
+ * those seconds got 401 for a demo user not created yet, or 403 for a grant not there yet. The actuator's
+ * {@code /actuator/health/readiness} says when to come (a load balancer's probe).
+ */
+@Configuration(proxyBeanMethods = false)
+class StartupGate {
+
+    static final String STARTING = "Reachflow is starting: its users, groups and authorizations are being set up. "
+            + "Try again in a few seconds";
+    private static final String RETRY_AFTER_SECONDS = "3";
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> startupGateFilter(ApplicationAvailability availability,
+                                                                   ObjectMapper objectMapper) {
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+                new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                                    FilterChain chain) throws ServletException, IOException {
+                        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC
+                                || request.getRequestURI().startsWith(request.getContextPath() + "/actuator/")) {
+                            chain.doFilter(request, response);
+                            return;
+                        }
+                        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+                        response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+                        objectMapper.writeValue(response.getOutputStream(),
+                                ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, STARTING));
+                    }
+                });
+        registration.setName("startupGate");
+        // before everything, security included: a request refused here has its credentials not even read
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}
