@@ -12,6 +12,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import java.net.URI;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -100,8 +101,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                 parameterName(result.getMethodParameter()), error.getDefaultMessage())))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid parameter(s)",
-                errors));
+        boolean body = e.getParameterValidationResults().stream().anyMatch(ParameterErrors.class::isInstance);
+        boolean parameters = e.getParameterValidationResults().stream()
+                .anyMatch(result -> !(result instanceof ParameterErrors));
+        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid "
+                + (body && parameters ? "field(s) or parameter(s)" : body ? "field(s)" : "parameter(s)"), errors));
     }
 
     /**
@@ -156,10 +160,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        // a list of values (status=DRAFT,TESTING) names the values its elements may take
+        Class<?> type = e.getRequiredType() != null && Collection.class.isAssignableFrom(e.getRequiredType())
+                ? e.getParameter().nested().getNestedParameterType() : e.getRequiredType();
         return ResponseEntity.badRequest().body(invalidRequest("Parameter '" + e.getName() + "' cannot be '"
-                + e.getValue() + "'" + (e.getRequiredType() != null && e.getRequiredType().isEnum()
-                ? "; one of " + List.of(e.getRequiredType().getEnumConstants()) : ""),
-                List.of(new FieldError(e.getName(), "invalid value '" + e.getValue() + "'"))));
+                + e.getValue() + "'" + (type != null && type.isEnum() ? "; one of " + List.of(type.getEnumConstants())
+                : ""), List.of(new FieldError(e.getName(), "invalid value '" + e.getValue() + "'"))));
     }
 
     @ExceptionHandler(InvalidTaskException.class)

@@ -104,6 +104,15 @@ class TaskListTest {
     }
 
     @Test
+    void namesTheValuesAFilterTakes() {
+        ResponseEntity<JsonNode> refused = get(olivia(), "/api/tasks?status=DRAFT,FOO");
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getBody().path("detail").asText()).isEqualTo("Parameter 'status' cannot be 'DRAFT,FOO'; "
+                + "one of [DRAFT, TESTING, UNDER_REVIEW, RUNNING, PAUSED, COMPLETED]");
+    }
+
+    @Test
     void searchesById() {
         String campaign = "list-" + uniqueWord();
         create(Fixtures.OPERATOR, task("Alpha", campaign));
