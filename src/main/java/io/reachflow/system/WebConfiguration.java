@@ -3,6 +3,7 @@ package io.reachflow.system;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Request bodies are read strictly ({@link StrictJson}), and so are query parameters: one the endpoint does not
@@ -42,14 +45,22 @@ class WebConfiguration implements WebMvcConfigurer {
         registry.addInterceptor(new HandlerInterceptor() {
             @Override
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-                Set<String> known = handler instanceof HandlerMethod method ? queryParameters(method) : null;
+                if (handler instanceof HandlerMethod method && request.getQueryString() != null) {
+                    // as strict as the bodies: "?stauts=DRAFT" would otherwise answer the whole list. Only the query
+                    // string's: a JSON body sent as a form (curl -d without a Content-Type) is the 415 it was
+                    Set<String> known = queryParameters(method);
+                    UriComponentsBuilder.fromUriString("?" + request.getQueryString()).build().getQueryParams()
+                            .keySet().stream()
+                            .map(WebConfiguration::decoded)
+                            .filter(name -> !known.contains(name))
+                            .findFirst()
+                            .ifPresent(name -> {
+                                throw InvalidParameter.of(name, "Unknown parameter '" + name + "'"
+                                        + (known.isEmpty() ? ": this endpoint takes none" : "; this endpoint takes "
+                                        + String.join(", ", new TreeSet<>(known))), "is not a parameter of this endpoint");
+                            });
+                }
                 request.getParameterMap().forEach((name, values) -> {
-                    if (known != null && !known.contains(name)) {
-                        // as strict as the bodies: "?stauts=DRAFT" would otherwise answer the whole list
-                        throw InvalidParameter.of(name, "Unknown parameter '" + name + "'"
-                                + (known.isEmpty() ? ": this endpoint takes none" : "; this endpoint takes "
-                                + String.join(", ", new TreeSet<>(known))), "is not a parameter of this endpoint");
-                    }
                     if (Arrays.stream(values).anyMatch(StrictJson::hasNul)) {
                         throw InvalidParameter.of(name, "Parameter '" + name + "' " + StrictJson.NUL_MESSAGE,
                                 StrictJson.NUL_MESSAGE);
@@ -58,6 +69,15 @@ class WebConfiguration implements WebMvcConfigurer {
                 return true;
             }
         }).addPathPatterns("/api/**");
+    }
+
+    /** A parameter's name as sent in the query string, decoded; as sent when it is no valid escape. */
+    private static String decoded(String name) {
+        try {
+            return UriUtils.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notAnEscape) {
+            return name;
+        }
     }
 
     /** The query (and form) parameters an endpoint reads: its {@code @RequestParam}s, by name. */

@@ -20,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -101,6 +102,10 @@ class TaskListTest {
                 .contains("status", "campaign", "q", "page", "size", "sort");
         assertThat(get(olivia(), "/api/tasks/{id}?verbose=true", Long.MAX_VALUE).getBody().path("detail").asText())
                 .isEqualTo("Unknown parameter 'verbose': this endpoint takes none");
+        // a JSON body sent as a form is the content type's mistake, not an unknown parameter's
+        assertThat(olivia().post().uri("/api/tasks/{id}/test", Long.MAX_VALUE)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body("{\"comment\":\"go\"}").retrieve()
+                .toEntity(JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     }
 
     @Test
