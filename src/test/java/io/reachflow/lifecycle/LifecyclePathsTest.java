@@ -156,6 +156,8 @@ class LifecyclePathsTest {
     @Test
     void submissionFailsWhenATesterWasNotReached() {
         OperationTask task = fixtures.draft(Fixtures.definition(Channel.SMS, PushType.MANUAL, Schedule.immediately(), null));
+        // carol's demo profile has no phone (the operators' have one)
+        fixtures.as(Fixtures.OPERATOR, () -> commands.changeTesters(task.getId(), List.of("olivia", "carol"), null));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
         engine.runDueJobs(task.getId());
         OperationTask submitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
