@@ -17,6 +17,7 @@ import io.reachflow.task.TaskStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -76,6 +77,19 @@ public class TaskCommands {
     public OperationTask edit(long id, TaskDefinition definition, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
         TaskDefinitionRules.check(definition);
+        if (task.definition().equals(definition.withSubgroup(task.getSubgroup()))) {
+            // nothing that was tested or approved changed (a form saved again, or only its subgroup, never material):
+            // the test round and the approval stand
+            if (!Objects.equals(task.getSubgroup(), definition.subgroup())) {
+                audit.record(task, actor.name(), "CHANGE_SUBGROUP", definition.subgroup(),
+                        t -> t.changeSubgroup(definition.subgroup(), clock.instant()));
+                log.info("Task {}: subgroup changed to '{}' by {} (an edit that changed nothing else)", id,
+                        task.getSubgroup(), actor.name());
+            } else {
+                log.info("Task {}: edit by {} changed nothing", id, actor.name());
+            }
+            return task;
+        }
         boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
         audit.record(task, actor.name(), "EDIT", null, t -> t.edit(definition, clock.instant()));
         if (wasPaused) {

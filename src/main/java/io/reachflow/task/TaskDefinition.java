@@ -28,6 +28,12 @@ public record TaskDefinition(
         testers = testers == null ? List.of() : distinctTesters(testers);
     }
 
+    /** The same definition in another subgroup (which is never material). */
+    public TaskDefinition withSubgroup(String newSubgroup) {
+        return new TaskDefinition(name, description, campaign, miniProgram, newSubgroup, channel, pushType, audience,
+                content, schedule, trigger, conversion, testers);
+    }
+
     /** The testers without repeats, each where it was first named: a test round reaches each once. */
     public static List<String> distinctTesters(List<String> testers) {
         return List.copyOf(new LinkedHashSet<>(testers));

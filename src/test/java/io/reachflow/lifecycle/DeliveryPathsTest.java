@@ -244,7 +244,7 @@ class DeliveryPathsTest {
         OperationTask task = fixtures.running(manualInAppTo(audience));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SEND, null);
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
-        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), manualInAppTo(audience), null));
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.edited(manualInAppTo(audience)), null));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
         engine.runDueJobsExcept(task.getId(), Element.SERVICE_PLAN_PUSH.id());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);

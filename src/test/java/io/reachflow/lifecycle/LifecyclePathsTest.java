@@ -142,7 +142,7 @@ class LifecyclePathsTest {
     @Test
     void submissionWithOutdatedTestRoundFailsAndStaysTesting() {
         OperationTask task = fixtures.testing(Fixtures.manualInApp());
-        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.manualInApp(), null));
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.edited(Fixtures.manualInApp()), null));
         OperationTask submitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
 
         assertThat(submitted.getStatus()).isEqualTo(TaskStatus.TESTING);
@@ -534,7 +534,7 @@ class LifecyclePathsTest {
     @Test
     void editWhilePausedSendsTaskBackToTestingForANewApproval() {
         OperationTask task = fixtures.paused(Fixtures.manualInApp());
-        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.manualInApp(), null));
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.edited(Fixtures.manualInApp()), null));
 
         OperationTask edited = fixtures.reload(task);
         assertThat(edited.getStatus()).isEqualTo(TaskStatus.TESTING);

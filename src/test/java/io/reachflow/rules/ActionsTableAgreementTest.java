@@ -126,7 +126,7 @@ class ActionsTableAgreementTest {
                 case NONE -> fixtures.testing(definition);
                 case SUBMISSION_FAILED -> {
                     OperationTask task = fixtures.testing(definition);
-                    fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), definition, null));
+                    fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.edited(definition), null));
                     yield fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
                 }
                 case REJECTED -> fixtures.act(Fixtures.REVIEWER, fixtures.underReview(definition).getId(), TaskAction.REJECT, "no");

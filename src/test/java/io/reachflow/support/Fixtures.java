@@ -53,6 +53,14 @@ public class Fixtures {
         return definition(Channel.IN_APP, PushType.MANUAL, Schedule.immediately(), null);
     }
 
+    /** The definition with a material change (its description): an edit that needs a new test and approval. */
+    public static TaskDefinition edited(TaskDefinition definition) {
+        return new TaskDefinition(definition.name(), definition.description() + " (edited)", definition.campaign(),
+                definition.miniProgram(), definition.subgroup(), definition.channel(), definition.pushType(),
+                definition.audience(), definition.content(), definition.schedule(), definition.trigger(),
+                definition.conversion(), definition.testers());
+    }
+
     public static TaskDefinition definition(Channel channel, PushType pushType, Schedule schedule, Trigger trigger) {
         return definition(channel, pushType, schedule, trigger,
                 new Audience(AudienceType.TAGS, List.of("berlin"), List.of(), List.of()));

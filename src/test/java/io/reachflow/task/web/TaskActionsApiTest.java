@@ -241,6 +241,36 @@ class TaskActionsApiTest {
     }
 
     /**
+     * A task read and sent back whole, unchanged or with only its subgroup changed, keeps its approval: nothing that
+     * was approved changed (before, any edit of a paused task sent it back to testing).
+     */
+    @Test
+    void anEditThatChangesNothingMaterialKeepsTheApproval() {
+        OperationTask paused = fixtures.paused(Fixtures.manualInApp());
+        ObjectNode asRead = (ObjectNode) get(olivia(), "/api/tasks/{id}", paused.getId()).getBody();
+        int historyBefore = get(olivia(), "/api/tasks/{id}/history", paused.getId()).getBody().size();
+
+        ResponseEntity<JsonNode> sameAgain = put(olivia(), "/api/tasks/{id}", asRead, paused.getId());
+        ResponseEntity<JsonNode> moved = put(olivia(), "/api/tasks/{id}", asRead.deepCopy().put("subgroup", "east")
+                .put("version", sameAgain.getBody().path("version").asLong()), paused.getId());
+
+        assertThat(sameAgain.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(moved.getStatusCode()).isEqualTo(HttpStatus.OK);
+        JsonNode task = task(paused.getId());
+        assertThat(task.path("status").asText()).isEqualTo("PAUSED");
+        assertThat(task.path("approvalStatus").asText()).isEqualTo("APPROVED");
+        assertThat(task.path("subgroup").asText()).isEqualTo("east");
+        JsonNode history = get(olivia(), "/api/tasks/{id}/history", paused.getId()).getBody();
+        assertThat(history).hasSize(historyBefore + 1);
+        assertThat(history.get(history.size() - 1).path("action").asText()).isEqualTo("CHANGE_SUBGROUP");
+
+        ResponseEntity<JsonNode> changed = put(olivia(), "/api/tasks/{id}", asRead.deepCopy().put("name", "Renamed")
+                .put("version", task.path("version").asLong()), paused.getId());
+        assertThat(changed.getBody().path("status").asText()).as("a real change still needs a new approval")
+                .isEqualTo("TESTING");
+    }
+
+    /**
      * A tester named twice is one tester, first place kept, on create, edit and a new list: the test round reaches
      * each once (it recorded the second as a duplicate and failed its job into an incident). Ids are case-sensitive.
      */
