@@ -82,8 +82,13 @@ public final class LifecycleProcess {
         BOUNDARY_SEND_EXPIRED("boundary_send_expired"),
         SERVICE_EXPIRE_TASK("service_expire_task"),
         SERVICE_COMPLETE_TASK("service_complete_task"),
-        /** PAUSED: waits for the resume; complete and edit arrive on boundary events. */
+        /** PAUSED: whether the task ends by itself (RECURRING, TRIGGERED) while it waits. */
+        GATEWAY_PAUSED_UNTIL("gateway_paused_until"),
+        /** PAUSED (MANUAL, ONE_TIME): waits for the resume; complete and edit arrive on boundary events. */
         RECEIVE_PAUSED("receive_paused"),
+        /** PAUSED (RECURRING, TRIGGERED): as {@link #RECEIVE_PAUSED}, and the end time completes the task. */
+        RECEIVE_PAUSED_UNTIL_END("receive_paused_until_end"),
+        BOUNDARY_PAUSED_END_TIME("boundary_paused_end_time"),
         BOUNDARY_PAUSED_COMPLETED("boundary_paused_completed"),
         BOUNDARY_REOPENED("boundary_reopened"),
         END_COMPLETED("end_completed"),

@@ -1,6 +1,7 @@
 package io.reachflow.lifecycle;
 
 import io.reachflow.task.OperationTask;
+import io.reachflow.task.PushType;
 import io.reachflow.task.Recurrence;
 import io.reachflow.task.Schedule;
 import java.time.Clock;
@@ -55,6 +56,13 @@ public class LifecycleSchedule {
     /** RECURRING and TRIGGERED: when the task stops running. */
     public Date endAt(DelegateExecution execution) {
         return Date.from(schedule(execution).endAt());
+    }
+
+    /** Whether the task ends at its end time by itself, paused or not: RECURRING and TRIGGERED tasks. */
+    public boolean endsAtEndTime(DelegateExecution execution) {
+        OperationTask task = transitions.load(LifecycleVariables.taskId(execution));
+        return (task.getPushType() == PushType.RECURRING || task.getPushType() == PushType.TRIGGERED)
+                && task.getSchedule().endAt() != null;
     }
 
     private Schedule schedule(DelegateExecution execution) {

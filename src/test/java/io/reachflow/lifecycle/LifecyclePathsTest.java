@@ -414,6 +414,51 @@ class LifecyclePathsTest {
         assertThat(lifecycleOf(task)).isWaitingAt(Element.GATEWAY_AWAIT_OCCURRENCE.id());
     }
 
+    /**
+     * A recurring task paused past its end time completes then, as a running one does (it stayed PAUSED until a
+     * resume, which then completed it); what the pause stopped mid-way is cancelled, not sent after the end.
+     */
+    @Test
+    void recurringTaskPausedPastItsEndCompletesAtItsEnd() {
+        Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant end = start.plus(Duration.ofHours(5));
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 * * * *", start, end), null, Deliveries.to(deliveries.audienceOf(3))));
+        engine.advance(Duration.between(engine.now(), start.plusSeconds(1)));
+        engine.runDueJobsExcept(task.getId(), DeliveryProcess.Element.SERVICE_DELIVER_BATCH.id());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        engine.runDueJobs(task.getId());
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PAUSED_UNTIL_END.id());
+        assertThat(livePushes(task).get(0).getStatus()).isEqualTo(PushStatus.PAUSED);
+
+        engine.advance(Duration.between(engine.now(), end.plusSeconds(1)));
+        engine.runDueJobs(task.getId());
+
+        OperationTask ended = fixtures.reload(task);
+        assertThat(ended.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(ended.getCompletionReason()).isEqualTo(CompletionReason.END_TIME_REACHED);
+        assertThat(lifecycleOf(task)).isNull();
+        assertThat(livePushes(task)).singleElement().satisfies(push -> {
+            assertThat(push.getStatus()).isEqualTo(PushStatus.CANCELLED);
+            assertThat(push.getCancelReason()).isEqualTo("TASK_COMPLETED");
+            assertThat(push.getDelivered()).isZero();
+        });
+    }
+
+    @Test
+    void triggeredTaskPausedPastItsEndCompletesAtItsEnd() {
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.TRIGGERED,
+                Fixtures.until(engine.now().plus(Duration.ofDays(2))), Fixtures.trigger()));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PAUSED_UNTIL_END.id());
+
+        engine.advance(Duration.ofDays(2).plusMinutes(1));
+        engine.runDueJobs(task.getId());
+
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(fixtures.reload(task).getCompletionReason()).isEqualTo(CompletionReason.END_TIME_REACHED);
+    }
+
     @Test
     void manualTaskSendsOnEveryRequest() {
         OperationTask task = fixtures.running(Fixtures.manualInApp());

@@ -1,28 +1,42 @@
 package io.reachflow.lifecycle.delegates;
 
+import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.task.CompletionReason;
+import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
+import io.reachflow.task.TaskStatus;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** The run ended by itself: a one-time task after its push, a recurring or triggered one at its end time. */
+/**
+ * The run ended by itself: a one-time task after its push, a recurring or triggered one at its end time, also while
+ * paused. Then what the pause stopped mid-way is not sent after the end: its recipients are cancelled.
+ */
 @Component
 public class CompleteTaskDelegate implements JavaDelegate {
 
-    private final LifecycleTransitions transitions;
+    static final String ENDED_WHILE_PAUSED = "TASK_COMPLETED";
 
-    public CompleteTaskDelegate(LifecycleTransitions transitions) {
+    private final LifecycleTransitions transitions;
+    private final DeliveryService delivery;
+
+    public CompleteTaskDelegate(LifecycleTransitions transitions, DeliveryService delivery) {
         this.transitions = transitions;
+        this.delivery = delivery;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         long taskId = LifecycleVariables.taskId(execution);
-        PushType pushType = transitions.load(taskId).getPushType();
+        OperationTask task = transitions.load(taskId);
+        boolean paused = task.getStatus() == TaskStatus.PAUSED;
         transitions.completed(taskId,
-                pushType == PushType.ONE_TIME ? CompletionReason.DELIVERED : CompletionReason.END_TIME_REACHED);
+                task.getPushType() == PushType.ONE_TIME ? CompletionReason.DELIVERED : CompletionReason.END_TIME_REACHED);
+        if (paused) {
+            delivery.stopPushes(taskId, ENDED_WHILE_PAUSED);
+        }
     }
 }
