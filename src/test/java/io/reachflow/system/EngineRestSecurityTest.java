@@ -427,6 +427,11 @@ class EngineRestSecurityTest {
         assertThat(forRob.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(robsClaimGivenBack.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(robsClaimGivenBack.getBody().path("message").asText()).contains("rob claimed it");
+        ResponseEntity<JsonNode> second = post(rita(), "/engine-rest/task/{id}/claim",
+                object().put("userId", Fixtures.REVIEWER), work);
+        assertThat(second.getStatusCode()).as("two reviewers at once: a conflict, no server error")
+                .isEqualTo(HttpStatus.CONFLICT);
+        assertThat(second.getBody().path("type").asText()).isEqualTo("TaskAlreadyClaimedException");
         assertThat(openReviewWork(id).getAssignee()).isEqualTo("rob");
         assertThat(post(api.as("rob"), "/engine-rest/task/{id}/claim", object().putNull("userId"), work)
                 .getStatusCode()).as("his own, given back").isEqualTo(HttpStatus.NO_CONTENT);
