@@ -52,8 +52,8 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         }
         String password = admin.getPassword();
         if (password == null || password.isBlank() || password.contains("${") || password.equals(admin.getId())) {
-            throw new IllegalStateException("The admin " + admin.getId() + " has no password of its own: set "
-                    + "REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.password), or run with the demo profile");
+            throw new StartRefusedException("The admin " + admin.getId() + " has no password of its own",
+                    "Set REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.password), or run with the demo profile");
         }
     }
 
@@ -67,7 +67,7 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         IdentityService identity = engine.getIdentityService();
         long admins = identity.createUserQuery().memberOfGroup(Groups.ADMINS).count();
         if (admins == 0) {
-            throw new IllegalStateException("Nobody is in " + Groups.ADMINS + ": name the first admin with "
+            throw new StartRefusedException("Nobody is in " + Groups.ADMINS, "Name the first admin with "
                     + "REACHFLOW_ADMIN_USER and REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.id and .password, "
                     + "as the postgres profile does), or run with the demo profile");
         }

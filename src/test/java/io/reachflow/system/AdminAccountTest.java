@@ -1,14 +1,20 @@
 package io.reachflow.system;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.mock.env.MockEnvironment;
 
-/** Outside the demo profile, the configured admin must have a password of its own. */
+/**
+ * Outside the demo profile, the configured admin must have a password of its own; and the demo profile is not used by
+ * default on a database other than the embedded H2.
+ */
 class AdminAccountTest {
 
     @Test
@@ -19,6 +25,30 @@ class AdminAccountTest {
         }
         assertThatCode(() -> account("postgres", "S3cret-enough").preInit(null)).doesNotThrowAnyException();
         assertThatCode(() -> account("postgres,demo", "demo").preInit(null)).doesNotThrowAnyException();
+    }
+
+    /** Production's variables without its profile would seed the demo users into the production database. */
+    @Test
+    void refusesTheDefaultDemoProfileOnADatabaseOtherThanTheEmbeddedH2() {
+        DemoProfileGuard guard = new DemoProfileGuard();
+        MockEnvironment forgotten = new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db.internal:5432/reachflow?password=x");
+
+        assertThatThrownBy(() -> guard.postProcessEnvironment(forgotten, null))
+                .isInstanceOf(StartRefusedException.class).hasMessageContaining("No profile is named")
+                .hasMessageContaining("SPRING_PROFILES_ACTIVE=postgres").hasMessageNotContaining("db.internal")
+                .hasMessageNotContaining("password=x");
+        FailureAnalysis analysis = new StartRefusedException.Analyzer().analyze(catchThrowable(
+                () -> guard.postProcessEnvironment(forgotten, null)));
+        assertThat(analysis.getDescription()).startsWith("No profile is named").endsWith("(jdbc:postgresql:…)");
+        assertThat(analysis.getAction()).startsWith("Name the profile: SPRING_PROFILES_ACTIVE=postgres");
+
+        MockEnvironment named = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/r");
+        named.setActiveProfiles("postgres");
+        assertThatCode(() -> guard.postProcessEnvironment(named, null)).doesNotThrowAnyException();
+        assertThatCode(() -> guard.postProcessEnvironment(new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:h2:file:./data/reachflow"), null))
+                .as("the first run: nothing named, the embedded H2").doesNotThrowAnyException();
     }
 
     private static AdminAccount account(String profiles, String password) {
