@@ -4,6 +4,7 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.slf4j.Logger;
@@ -54,6 +55,28 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         if (password == null || password.isBlank() || password.contains("${") || password.equals(admin.getId())) {
             throw new StartRefusedException("The admin " + admin.getId() + " has no password of its own",
                     "Set REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.password), or run with the demo profile");
+        }
+    }
+
+    /**
+     * After the start: the configured admin, locked after failed logins (anyone who knows its name can lock it, and
+     * a tenth failure in a row locks it for good), is unlocked, so that whoever can restart the application can always
+     * get into Admin again. The other users stay as they are: an admin unlocks them (Admin → Users).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(0)
+    void unlockTheAdmin() {
+        AdminUserProperty admin = camunda.getAdminUser();
+        if (admin == null || admin.getId() == null) {
+            return;
+        }
+        IdentityService identity = engine.getIdentityService();
+        if (identity.createUserQuery().userId(admin.getId()).singleResult() instanceof UserEntity user
+                && (user.getAttempts() > 0 || user.getLockExpirationTime() != null)) {
+            identity.unlockUser(admin.getId());
+            log.warn("The admin {} was locked after {} failed login(s) in a row{}: unlocked at this start",
+                    admin.getId(), user.getAttempts(), user.getLockExpirationTime() == null ? ""
+                            : " (until " + user.getLockExpirationTime().toInstant() + ")");
         }
     }
 

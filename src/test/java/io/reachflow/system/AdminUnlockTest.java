@@ -1,0 +1,47 @@
+package io.reachflow.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reachflow.support.Engine;
+import io.reachflow.support.ReachflowSpringTest;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** Whoever can restart the application can get into Admin again: a start unlocks the configured admin. */
+@ReachflowSpringTest
+class AdminUnlockTest {
+
+    @Autowired
+    AdminAccount adminAccount;
+
+    @Autowired
+    Engine engine;
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aStartUnlocksTheConfiguredAdmin(CapturedOutput output) {
+        IdentityService identity = engine.processEngine().getIdentityService();
+        try {
+            assertThat(identity.checkPassword("demo", "guessed")).isFalse();
+            assertThat(attempts(identity)).as("counted, and locked for a while").isEqualTo(1);
+
+            adminAccount.unlockTheAdmin();
+
+            assertThat(attempts(identity)).isZero();
+            assertThat(identity.checkPassword("demo", "demo")).isTrue();
+            assertThat(output.getOut()).contains("The admin demo was locked after 1 failed login(s) in a row (until ")
+                    .contains("unlocked at this start");
+        } finally {
+            identity.unlockUser("demo");
+        }
+    }
+
+    private static int attempts(IdentityService identity) {
+        return ((UserEntity) identity.createUserQuery().userId("demo").singleResult()).getAttempts();
+    }
+}
