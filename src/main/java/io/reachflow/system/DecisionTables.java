@@ -56,6 +56,7 @@ public class DecisionTables {
     private final Map<Evaluation, List<String>> memoized = new ConcurrentHashMap<>();
     private final Map<String, Check> checks = new ConcurrentHashMap<>();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> lookups = new ConcurrentHashMap<>();
 
     public DecisionTables(ProcessEngine processEngine, Clock clock) {
         this.repositoryService = processEngine.getRepositoryService();
@@ -114,7 +115,9 @@ public class DecisionTables {
     private String latestDefinitionId(String decisionKey) {
         Latest latest = latestByKey.get(decisionKey);
         if (latest == null || stale(latest)) {
-            latest = lookUpLatest(decisionKey);
+            synchronized (lookups.computeIfAbsent(decisionKey, key -> new Object())) {
+                latest = lookUpLatest(decisionKey);
+            }
         }
         return latest.definitionId();
     }
@@ -124,10 +127,10 @@ public class DecisionTables {
     }
 
     /**
-     * One thread at a time: after a start, the first requests all find no version yet, and each would otherwise
-     * check the whole table on its own (seconds of CPU while the FEEL engine is not yet compiled).
+     * One thread at a time per decision ({@link #lookups}): after a start, the first requests all find no version yet,
+     * and each would otherwise check the whole table on its own (seconds of CPU while the FEEL engine is cold).
      */
-    private synchronized Latest lookUpLatest(String decisionKey) {
+    private Latest lookUpLatest(String decisionKey) {
         Instant now = clock.instant();
         Latest latest = latestByKey.get(decisionKey);
         if (latest == null || stale(latest)) {

@@ -70,9 +70,10 @@ class DemoData {
                 profile("alice", "Alice", "alice@example.com", Set.of("vip", "berlin"), Map.of("city", "Berlin")),
                 profile("bob", "Bob", "bob@example.com", Set.of("berlin"), Map.of("city", "Berlin")),
                 profile("carol", null, null, Set.of("vip"), Map.of()),
-                tester("olivia", "Olivia", "+49 151 0000001", Map.of("city", "Lisbon")),
-                tester("oscar", "Oscar", "+49 151 0000002", Map.of()),
-                tester("una", "Una", "+49 151 0000003", Map.of()));
+                // numbers set aside for fiction (Ofcom's drama range): a trial with a real SMS gateway texts nobody
+                tester("olivia", "Olivia", "+44 7700 900001", Map.of("city", "Lisbon")),
+                tester("oscar", "Oscar", "+44 7700 900002", Map.of()),
+                tester("una", "Una", "+44 7700 900003", Map.of()));
     }
 
     private static UserProfile profile(String id, String name, String email, Set<String> tags, Map<String, Object> attributes) {

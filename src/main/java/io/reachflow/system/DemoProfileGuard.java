@@ -17,13 +17,30 @@ class DemoProfileGuard implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        String url = environment.getProperty("spring.datasource.url", "");
-        if (environment.getActiveProfiles().length == 0 && !url.startsWith(EMBEDDED_URL_PREFIX)) {
+        if (environment.getActiveProfiles().length > 0) {
+            return;
+        }
+        String url = url(environment, "spring.datasource.url");
+        String hikari = url(environment, "spring.datasource.hikari.jdbc-url");
+        String other = !url.startsWith(EMBEDDED_URL_PREFIX) ? url : hikari.isEmpty()
+                || hikari.startsWith(EMBEDDED_URL_PREFIX) ? null : hikari;
+        if (other != null) {
+            // the kind of database only: a URL may hold its password
+            String kind = other.matches("^jdbc:[a-z0-9]+:.*") ? other.substring(0, other.indexOf(':', 5) + 1) + "…"
+                    : "spring.datasource.url";
             throw new StartRefusedException("No profile is named, so the demo profile would be used, with its demo "
-                    + "users and their known passwords, on a database that is not the embedded H2 ("
-                    + url.replaceFirst("^(jdbc:[a-z0-9]+:).*", "$1") + "…)",
+                    + "users and their known passwords, on a database that is not the embedded H2 (" + kind + ")",
                     "Name the profile: SPRING_PROFILES_ACTIVE=postgres for production (its admin from "
                             + "REACHFLOW_ADMIN_USER and REACHFLOW_ADMIN_PASSWORD), or postgres,demo for a trial");
+        }
+    }
+
+    /** The property, or empty when unset or not resolvable yet (a placeholder of a later source). */
+    private static String url(ConfigurableEnvironment environment, String property) {
+        try {
+            return environment.getProperty(property, "");
+        } catch (IllegalArgumentException unresolvable) {
+            return "unresolved";
         }
     }
 }

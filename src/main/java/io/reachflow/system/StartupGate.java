@@ -22,13 +22,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Until the application is ready (its admin, demo users, groups and authorizations set up, which happens once the
  * web server is listening), every request but the actuator's gets 503 with {@code Retry-After}: before, a request in
  * those seconds got 401 for a demo user not created yet, or 403 for a grant not there yet. The actuator's
- * {@code /actuator/health/readiness} says when to come (a load balancer's probe).
+ * {@code /actuator/health/readiness} says when to come (a load balancer's probe). A graceful stop refuses new
+ * requests the same way while the running ones finish.
  */
 @Configuration(proxyBeanMethods = false)
 class StartupGate {
 
-    static final String STARTING = "Reachflow is starting: its users, groups and authorizations are being set up. "
-            + "Try again in a few seconds";
+    static final String STARTING = "Reachflow is not ready: it is starting (its users, groups and authorizations "
+            + "are being set up) or stopping. Try again in a few seconds";
     private static final String RETRY_AFTER_SECONDS = "3";
 
     @Bean

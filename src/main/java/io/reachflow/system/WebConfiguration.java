@@ -33,6 +33,8 @@ import org.springframework.web.util.UriUtils;
 class WebConfiguration implements WebMvcConfigurer {
 
     private static final Map<Method, Set<String>> QUERY_PARAMETERS = new ConcurrentHashMap<>();
+    /** What a browser client adds to defeat caches ({@code ?_=1700000000000}, jQuery's {@code cache: false}). */
+    private static final String CACHE_BUSTER = "_";
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
@@ -52,7 +54,7 @@ class WebConfiguration implements WebMvcConfigurer {
                     UriComponentsBuilder.fromUriString("?" + request.getQueryString()).build().getQueryParams()
                             .keySet().stream()
                             .map(WebConfiguration::decoded)
-                            .filter(name -> !known.contains(name))
+                            .filter(name -> !known.contains(name) && !name.equals(CACHE_BUSTER))
                             .findFirst()
                             .ifPresent(name -> {
                                 throw InvalidParameter.of(name, "Unknown parameter '" + name + "'"

@@ -445,6 +445,27 @@ class LifecyclePathsTest {
         });
     }
 
+    /** While it waits for its end time, a paused recurring task takes a complete and an edit as a paused one does. */
+    @Test
+    void recurringTaskPausedIsCompletedOrEditedByTheOperator() {
+        Instant start = engine.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        OperationTask completed = fixtures.paused(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null));
+        OperationTask edited = fixtures.paused(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                Fixtures.recurring("0 0 * * * *", start, start.plus(Duration.ofDays(1))), null));
+        assertThat(lifecycleOf(completed)).isWaitingAt(Element.RECEIVE_PAUSED_UNTIL_END.id());
+
+        fixtures.act(Fixtures.OPERATOR, completed.getId(), TaskAction.COMPLETE, "over");
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(edited.getId(), Fixtures.edited(edited.definition()), null));
+
+        assertThat(fixtures.reload(completed).getCompletionReason()).isEqualTo(CompletionReason.COMPLETED_BY_OPERATOR);
+        assertThat(lifecycleOf(completed)).isNull();
+        assertThat(fixtures.reload(edited).getStatus()).isEqualTo(TaskStatus.TESTING);
+        assertThat(lifecycleOf(edited)).isWaitingAt(Element.RECEIVE_PREPARE.id());
+        assertThat(engine.processEngine().getManagementService().createJobQuery()
+                .processInstanceId(lifecycleOf(edited).getId()).timers().count()).as("the end timer is gone").isZero();
+    }
+
     @Test
     void triggeredTaskPausedPastItsEndCompletesAtItsEnd() {
         OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.TRIGGERED,

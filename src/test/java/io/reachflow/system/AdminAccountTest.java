@@ -43,6 +43,14 @@ class AdminAccountTest {
         assertThat(analysis.getDescription()).startsWith("No profile is named").endsWith("(jdbc:postgresql:…)");
         assertThat(analysis.getAction()).startsWith("Name the profile: SPRING_PROFILES_ACTIVE=postgres");
 
+        assertThatThrownBy(() -> guard.postProcessEnvironment(new MockEnvironment()
+                .withProperty("spring.datasource.url", "postgres://app:secret@db/reachflow"), null))
+                .isInstanceOf(StartRefusedException.class).hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> guard.postProcessEnvironment(new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:h2:file:./data/reachflow")
+                .withProperty("spring.datasource.hikari.jdbc-url", "jdbc:postgresql://db/r"), null))
+                .as("the pool's own URL counts too").isInstanceOf(StartRefusedException.class);
+
         MockEnvironment named = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/r");
         named.setActiveProfiles("postgres");
         assertThatCode(() -> guard.postProcessEnvironment(named, null)).doesNotThrowAnyException();

@@ -19,8 +19,12 @@ import io.reachflow.task.TaskStatus;
 import io.reachflow.support.Engine;
 import io.reachflow.support.HttpJson;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.User;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -135,8 +139,8 @@ class ApiSecurityTest {
         List<String> checked = new ArrayList<>();
         mappings.getHandlerMethods().keySet().forEach(mapping -> mapping.getPatternValues().stream()
                 .filter(pattern -> pattern.startsWith("/api/"))
-                .forEach(pattern -> {
-                    String path = pattern.replaceAll("\\{([^}:]+)(:[^}]*)?}", "1");
+                .flatMap(ApiSecurityTest::paths)
+                .forEach(path -> {
                     Set<RequestMethod> methods = mapping.getMethodsCondition().getMethods();
                     for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
                         ResponseEntity<JsonNode> answer = groupless.method(HttpMethod.valueOf(method.name()))
@@ -146,12 +150,24 @@ class ApiSecurityTest {
                         checked.add(method + " " + path);
                     }
                 }));
-        assertThat(checked).hasSizeGreaterThan(15).contains("GET /api/tasks", "DELETE /api/tasks/1");
+        assertThat(checked).hasSizeGreaterThan(25).contains("GET /api/tasks", "DELETE /api/tasks/1",
+                "POST /api/tasks/1/approve", "POST /api/tasks/1/copy");
 
         ResponseEntity<JsonNode> typo = get(api.as(Fixtures.OPERATOR), "/api/task");
         assertThat(typo.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(typo.getBody().path("detail").asText()).startsWith("No endpoint GET /api/task");
         assertThat(get(api.as("demo"), "/api/foo").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** The paths a mapping's pattern stands for: each variable as 1, each of a variable's alternatives (actions). */
+    private static Stream<String> paths(String pattern) {
+        Matcher choice = Pattern.compile("\\{[^}:]+:([a-z|]+)}").matcher(pattern);
+        if (choice.find()) {
+            String variable = choice.group();
+            return Arrays.stream(choice.group(1).split("\\|"))
+                    .flatMap(alternative -> paths(pattern.replace(variable, alternative)));
+        }
+        return Stream.of(pattern.replaceAll("\\{([^}:]+)(:[^}]*)?}", "1"));
     }
 
     @Test
