@@ -81,10 +81,7 @@ public class TaskCommands {
             // nothing that was tested or approved changed (a form saved again, or only its subgroup, never material):
             // the test round and the approval stand
             if (!Objects.equals(task.getSubgroup(), definition.subgroup())) {
-                audit.record(task, actor.name(), "CHANGE_SUBGROUP", definition.subgroup(),
-                        t -> t.changeSubgroup(definition.subgroup(), clock.instant()));
-                log.info("Task {}: subgroup changed to '{}' by {} (an edit that changed nothing else)", id,
-                        task.getSubgroup(), actor.name());
+                moveToSubgroup(task, definition.subgroup());
             } else {
                 log.info("Task {}: edit by {} changed nothing", id, actor.name());
             }
@@ -121,9 +118,13 @@ public class TaskCommands {
     }
 
     public OperationTask changeSubgroup(long id, String subgroup, Long expectedVersion) {
-        OperationTask task = load(id, expectedVersion, TaskAction.CHANGE_SUBGROUP);
+        return moveToSubgroup(load(id, expectedVersion, TaskAction.CHANGE_SUBGROUP), subgroup);
+    }
+
+    /** Never material: the task keeps its status, approval and test round. */
+    private OperationTask moveToSubgroup(OperationTask task, String subgroup) {
         audit.record(task, actor.name(), "CHANGE_SUBGROUP", subgroup, t -> t.changeSubgroup(subgroup, clock.instant()));
-        log.info("Task {}: subgroup changed to '{}' by {}", id, task.getSubgroup(), actor.name());
+        log.info("Task {}: subgroup changed to '{}' by {}", task.getId(), task.getSubgroup(), actor.name());
         return task;
     }
 

@@ -186,7 +186,8 @@ class SecurityConfiguration {
                 e.getMessage());
     }
 
-    private static void problem(ObjectMapper objectMapper, HttpServletRequest request, HttpServletResponse response,
+    /** A problem detail written by a filter, before any controller (and its advice) is chosen. */
+    static void problem(ObjectMapper objectMapper, HttpServletRequest request, HttpServletResponse response,
                                 HttpStatus status, String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         try {

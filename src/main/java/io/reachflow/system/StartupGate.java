@@ -14,8 +14,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -45,11 +43,9 @@ class StartupGate {
                             chain.doFilter(request, response);
                             return;
                         }
-                        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
                         response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-                        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-                        objectMapper.writeValue(response.getOutputStream(),
-                                ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, STARTING));
+                        SecurityConfiguration.problem(objectMapper, request, response, HttpStatus.SERVICE_UNAVAILABLE,
+                                STARTING);
                     }
                 });
         registration.setName("startupGate");
