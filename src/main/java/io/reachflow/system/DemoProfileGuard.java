@@ -20,11 +20,14 @@ class DemoProfileGuard implements EnvironmentPostProcessor {
         if (environment.getActiveProfiles().length > 0) {
             return;
         }
-        String url = url(environment, "spring.datasource.url");
-        String hikari = url(environment, "spring.datasource.hikari.jdbc-url");
-        String other = !url.startsWith(EMBEDDED_URL_PREFIX) ? url : hikari.isEmpty()
-                || hikari.startsWith(EMBEDDED_URL_PREFIX) ? null : hikari;
-        if (other != null) {
+        String other = url(environment, "spring.datasource.url");
+        boolean elsewhere = !other.startsWith(EMBEDDED_URL_PREFIX);
+        if (!elsewhere) {
+            // the pool's own URL, when it has one, is the database it opens
+            other = url(environment, "spring.datasource.hikari.jdbc-url");
+            elsewhere = !other.isEmpty() && !other.startsWith(EMBEDDED_URL_PREFIX);
+        }
+        if (elsewhere) {
             // the kind of database only: a URL may hold its password
             String kind = other.matches("^jdbc:[a-z0-9]+:.*") ? other.substring(0, other.indexOf(':', 5) + 1) + "…"
                     : "spring.datasource.url";

@@ -10,10 +10,12 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 public class StartRefusedException extends IllegalStateException {
 
+    private final String description;
     private final String action;
 
     public StartRefusedException(String description, String action) {
         super(description + ". " + action);
+        this.description = description;
         this.action = action;
     }
 
@@ -22,8 +24,7 @@ public class StartRefusedException extends IllegalStateException {
 
         @Override
         protected FailureAnalysis analyze(Throwable root, StartRefusedException cause) {
-            return new FailureAnalysis(cause.getMessage().substring(0, cause.getMessage().length()
-                    - cause.action.length() - 2), cause.action, cause);
+            return new FailureAnalysis(cause.description, cause.action, cause);
         }
     }
 }
