@@ -17,6 +17,7 @@ import io.reachflow.task.Schedule;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -210,7 +211,7 @@ class RecipientRetentionTest {
 
     /**
      * The housekeeping process's daily timer starts a round of pruning recipients, a job of its own, then one of
-     * deleting old messages.
+     * deleting old messages, which also forgets the API's old idempotency keys.
      */
     @Test
     void theDailyHousekeepingProcessPrunes() {
@@ -218,6 +219,9 @@ class RecipientRetentionTest {
         Push push = pastTheRetention(task);
         assertThat(inboxMessages(task)).hasSize(2);
         writtenAgo(inboxMessages(task), properties.messagesRetention().plusDays(1));
+        jdbc.update("insert into idempotent_request (caller, idempotency_key, request, fingerprint, created_at, "
+                + "status, task_id) values ('olivia', 'yesterday', 'POST /api/tasks', 'f', ?, 201, ?)",
+                Timestamp.from(Instant.now().minus(Duration.ofHours(25))), task.getId());
         ManagementService management = engine.processEngine().getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
                 .singleResult();
@@ -235,6 +239,8 @@ class RecipientRetentionTest {
         management.executeJob(messages.getId());
 
         assertThat(inboxMessages(task)).isEmpty();
+        assertThat(jdbc.queryForObject("select count(*) from idempotent_request where idempotency_key = 'yesterday'",
+                Integer.class)).as("the old key forgotten").isZero();
         assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
                 .processDefinitionKey("reachflow-housekeeping").count()).as("ended: none left").isZero();
         assertThat(management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers().count())

@@ -1,10 +1,15 @@
 package io.reachflow.task.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.reachflow.lifecycle.LifecycleFacade;
 import io.reachflow.lifecycle.TaskActionPolicy;
 import io.reachflow.lifecycle.TaskCommands;
 import io.reachflow.lifecycle.TaskIncident;
 import io.reachflow.system.EngineConflicts;
+import io.reachflow.system.IdempotentRequests;
+import io.reachflow.system.IdempotentRequests.Answer;
 import io.reachflow.system.InvalidParameter;
 import io.reachflow.system.PageView;
 import io.reachflow.task.ApprovalStatus;
@@ -61,20 +66,29 @@ class TaskController {
      */
     private static final String ACTIONS = "test|submit|withdraw|approve|reject|pause|resume|complete|send|copy";
 
+    private static final String IDEMPOTENCY_KEY = "A key of the caller's choosing (a UUID, say) that makes the request "
+            + "safe to send again: sent again with the same key within 24 hours (the default retention), it is not "
+            + "done again but answered as the first time (with Idempotent-Replayed: true); the key used for another "
+            + "request gets 422";
+
     private final TaskCommands commands;
     private final TaskQueries queries;
     private final TaskActionPolicy policy;
     private final AuditRepository audits;
 
     private final LifecycleFacade lifecycle;
+    private final IdempotentRequests idempotentRequests;
+    private final ObjectMapper json;
 
     TaskController(TaskCommands commands, TaskQueries queries, TaskActionPolicy policy, AuditRepository audits,
-                   LifecycleFacade lifecycle) {
+                   LifecycleFacade lifecycle, IdempotentRequests idempotentRequests, ObjectMapper json) {
         this.commands = commands;
         this.queries = queries;
         this.policy = policy;
         this.audits = audits;
         this.lifecycle = lifecycle;
+        this.idempotentRequests = idempotentRequests;
+        this.json = json;
     }
 
     @PostMapping
@@ -87,9 +101,14 @@ class TaskController {
                                  "link": "https://shop.example.com/sale"},
                      "testers": ["olivia", "una"]}""")))
     @ApiResponse(responseCode = "201", description = "Created: the task, with its Location and its version as ETag")
-    ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request) {
-        OperationTask task = commands.create(request.toDefinition());
-        return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
+    ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request,
+                                    @Parameter(description = IDEMPOTENCY_KEY) @RequestHeader(value = IdempotentRequests.HEADER,
+                                            required = false) String idempotencyKey,
+                                    Authentication caller) {
+        Answer answer = idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks",
+                canonicalJson(request), () -> Answer.of(HttpStatus.CREATED, commands.create(request.toDefinition()).getId()));
+        return answered(answer);
     }
 
     @GetMapping
@@ -170,22 +189,51 @@ class TaskController {
             + "resume, complete, send, copy. An action its state does not allow gets 409 with the allowed ones.")
     @ApiResponse(responseCode = "200", description = "Done: the task as it is now")
     @ApiResponse(responseCode = "201", description = "copy: the new task (DRAFT), with its Location")
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
     ResponseEntity<TaskView> act(@PathVariable long id,
                                  @Parameter(schema = @Schema(allowableValues = {"test", "submit", "withdraw", "approve",
                                          "reject", "pause", "resume", "complete", "send", "copy"}))
                                  @PathVariable String action,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                 @Parameter(description = IDEMPOTENCY_KEY) @RequestHeader(value = IdempotentRequests.HEADER,
+                                         required = false) String idempotencyKey,
                                  @Valid @RequestBody(required = false) ActionRequest request,
                                  Authentication caller) {
         TaskAction taskAction = TaskAction.fromPathSegment(action).orElseThrow(); // one of ACTIONS
         String comment = request == null ? null : request.comment();
         Long expectedVersion = expectedVersion(ifMatch, null);
-        OperationTask task = EngineConflicts.retrying("Task " + id + ": " + taskAction,
-                () -> commands.perform(id, taskAction, comment, expectedVersion, groups(caller)));
-        if (taskAction == TaskAction.COPY) {
-            return ResponseEntity.created(URI.create("/api/tasks/" + task.getId())).eTag(etag(task)).body(view(task));
+        HttpStatus done = taskAction == TaskAction.COPY ? HttpStatus.CREATED : HttpStatus.OK;
+        // the fields are joined by NUL, which no text the API takes may hold
+        String fingerprint = (ifMatch == null ? "" : ifMatch.trim()) + "\0" + (comment == null ? "" : comment);
+        Answer answer = EngineConflicts.retrying("Task " + id + ": " + taskAction,
+                () -> idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks/" + id + "/" + action,
+                        fingerprint, () -> Answer.of(done, commands.perform(id, taskAction, comment, expectedVersion,
+                                groups(caller)).getId())));
+        return answered(answer);
+    }
+
+    /**
+     * The task an answer showed, as it is now: a new one (created, copied) with its Location; a request answered
+     * again for its Idempotency-Key says so in {@code Idempotent-Replayed}.
+     */
+    private ResponseEntity<TaskView> answered(Answer answer) {
+        OperationTask task = queries.get(answer.taskId());
+        ResponseEntity.BodyBuilder response = answer.status() == HttpStatus.CREATED
+                ? ResponseEntity.created(URI.create("/api/tasks/" + task.getId()))
+                : ResponseEntity.status(answer.status());
+        if (answer.replayed()) {
+            response.header("Idempotent-Replayed", "true");
         }
-        return ResponseEntity.ok().eTag(etag(task)).body(view(task));
+        return response.eTag(etag(task)).body(view(task));
+    }
+
+    /** The request as JSON, its maps' keys in order: the same request gives the same text. */
+    private String canonicalJson(TaskRequest request) {
+        try {
+            return json.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A request read from JSON is written as JSON", e);
+        }
     }
 
     @GetMapping("/{id}/incidents")
