@@ -21,11 +21,17 @@ public final class TaskDefinitionRules {
     }
 
     public static void check(TaskDefinition definition) {
-        Map<String, String> errors = problems(definition);
-        unreadFields(definition).forEach(errors::putIfAbsent);
+        Map<String, String> errors = errors(definition);
         if (!errors.isEmpty()) {
             throw new InvalidTaskException(errors);
         }
+    }
+
+    /** What {@link #check} refuses a definition for, as field path to message; empty when it may be saved. */
+    public static Map<String, String> errors(TaskDefinition definition) {
+        Map<String, String> errors = problems(definition);
+        unreadFields(definition).forEach(errors::putIfAbsent);
+        return errors;
     }
 
     /** Field path to message; empty when the definition is consistent. */
@@ -34,7 +40,7 @@ public final class TaskDefinitionRules {
         Schedule schedule = definition.schedule();
         PushType pushType = definition.pushType();
         Audience audience = definition.audience();
-        if (audience != null) {
+        if (audience != null && audience.type() != null) {
             if (audience.type() == AudienceType.TAGS && audience.tags().isEmpty()) {
                 errors.put("audience.tags", "must name at least one tag for a TAGS audience");
             }
@@ -78,6 +84,14 @@ public final class TaskDefinitionRules {
                 == DayOfWeek.values().length) {
             errors.put("schedule.doNotDisturbDays", "must leave at least one day of the week to send on");
         }
+        if (definition.conversion() != null && definition.conversion().window() != null
+                && (!positive(definition.conversion().window())
+                || definition.conversion().window().compareTo(MAX_CONVERSION_WINDOW) > 0)) {
+            errors.put("conversion.window", "must be positive and at most P90D");
+        }
+        if (pushType == null) {
+            return errors; // what each push type needs is said once the type is valid
+        }
         if (pushType == PushType.RECURRING) {
             if (schedule.recurrence() == null || schedule.recurrence().isBlank()) {
                 errors.put("schedule.recurrence", "is required for RECURRING tasks");
@@ -110,11 +124,6 @@ public final class TaskDefinitionRules {
         } else if (definition.trigger() != null) {
             errors.put("trigger", "is only for TRIGGERED tasks");
         }
-        if (definition.conversion() != null && definition.conversion().window() != null
-                && (!positive(definition.conversion().window())
-                || definition.conversion().window().compareTo(MAX_CONVERSION_WINDOW) > 0)) {
-            errors.put("conversion.window", "must be positive and at most P90D");
-        }
         return errors;
     }
 
@@ -128,13 +137,18 @@ public final class TaskDefinitionRules {
     static Map<String, String> unreadFields(TaskDefinition definition) {
         Map<String, String> errors = new LinkedHashMap<>();
         Audience audience = definition.audience();
-        if (audience != null && audience.type() != AudienceType.TAGS && !audience.tags().isEmpty()) {
-            errors.put("audience.tags", "is only for a TAGS audience; use excludeTags to leave users out");
-        }
-        if (audience != null && audience.type() != AudienceType.USERS && !audience.users().isEmpty()) {
-            errors.put("audience.users", "is only for a USERS audience");
+        if (audience != null && audience.type() != null) {
+            if (audience.type() != AudienceType.TAGS && !audience.tags().isEmpty()) {
+                errors.put("audience.tags", "is only for a TAGS audience; use excludeTags to leave users out");
+            }
+            if (audience.type() != AudienceType.USERS && !audience.users().isEmpty()) {
+                errors.put("audience.users", "is only for a USERS audience");
+            }
         }
         Schedule schedule = definition.schedule();
+        if (definition.pushType() == null) {
+            return errors;
+        }
         if (definition.pushType() != PushType.RECURRING && schedule.startAt() != null) {
             errors.put("schedule.startAt", "is only for RECURRING tasks");
         }

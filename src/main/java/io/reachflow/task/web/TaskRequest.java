@@ -23,6 +23,7 @@ import java.util.List;
  */
 @JsonIgnoreProperties({"id", "status", "approvalStatus", "approvalNote", "createdBy", "createdAt", "updatedAt",
         "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
+@ConsistentTask
 record TaskRequest(
         @NotBlank @Size(min = 1, max = OperationTask.MAX_NAME_LENGTH) String name,
         @Size(max = 2000) String description,

@@ -67,6 +67,29 @@ class TaskValidationTest {
         assertThat(errorFields(refusedCreate(body))).containsExactlyInAnyOrder("audience.type", "content.body");
     }
 
+    /** One answer names every invalid field: those invalid alone and those that disagree with others. */
+    @Test
+    void listsInvalidFieldsAndRulesBrokenAtOnce() {
+        ObjectNode body = manualInAppTask("y".repeat(65));
+        body.put("pushType", "RECURRING");
+        body.with("content").put("link", "javascript:alert(1)");
+
+        JsonNode problem = refusedCreate(body);
+
+        assertThat(errorFields(problem)).containsExactly("content.link", "name", "schedule.endAt",
+                "schedule.recurrence");
+    }
+
+    /** A message that quotes what was sent says it as sent, never read as a message template. */
+    @Test
+    void quotesWhatWasSentLiterally() {
+        String zone = "Mars/{jakarta.validation.constraints.NotNull.message}${1+1}";
+
+        JsonNode problem = refusedCreate(recurring("0 9 * * *", zone));
+
+        assertThat(problem.path("errors").get(0).path("message").asText()).endsWith(": " + zone);
+    }
+
     @Test
     void refusesANameOverSixtyFourCharacters() {
         assertThat(errorFields(refusedCreate(manualInAppTask("x".repeat(65))))).containsExactly("name");
