@@ -135,6 +135,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
+    /** A 400 for a body that cannot be read as what the endpoint takes. */
+    static ProblemDetail unreadableBody(String detail) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, detail);
+        typed(problem, "unreadable-body", "Unreadable request body");
+        return problem;
+    }
+
     /** A body of a type the endpoint does not read: which ones it does (a bulk import's NDJSON or CSV, say). */
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,

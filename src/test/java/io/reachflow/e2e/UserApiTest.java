@@ -209,6 +209,8 @@ class UserApiTest {
 
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(refused.getBody().path("detail").asText()).contains("is not the path's '" + id + "'");
+        assertThat(refused.getBody().path("type").asText()).isEqualTo("urn:reachflow:problem:invalid-request");
+        assertThat(errorFields(refused.getBody())).containsExactly("id");
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(put(operator(), "/api/users/{id}", same, id).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }

@@ -241,6 +241,8 @@ abstract class UserImportScenarios {
                     .retrieve().toEntity(JsonNode.class);
             assertThat(refused.getStatusCode()).as(csv).isEqualTo(HttpStatus.BAD_REQUEST);
             assertThat(refused.getHeaders().getContentType()).as(csv).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(refused.getBody().path("type").asText()).as(csv)
+                    .isEqualTo("urn:reachflow:problem:unreadable-body");
             assertThat(refused.getBody().path("detail").asText()).as(csv).contains(problem)
                     .doesNotContain("io.reachflow", "java.", "Source");
         });

@@ -7,6 +7,7 @@ import io.reachflow.audience.ImportStatus;
 import io.reachflow.audience.UserImports;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
+import io.reachflow.system.InvalidParameter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -63,8 +64,8 @@ class UserController {
                                        @Valid @RequestBody UserProfile profile) {
         if (profile.id() != null && !profile.id().equals(id)) {
             // a profile is not renamed by a PUT: one body for two ids is a mistake, not a choice to guess at
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "The body's id '" + profile.id()
-                    + "' is not the path's '" + id + "': leave it out, or make it the same");
+            throw InvalidParameter.of("id", "The body's id '" + profile.id() + "' is not the path's '" + id
+                    + "': leave it out, or make it the same", "must be the path's id, or left out");
         }
         UserProfile stored = profile.withId(id);
         boolean created = users.upsert(stored);
@@ -103,7 +104,7 @@ class UserController {
         try {
             report = imports.run(request.getInputStream(), format, request.getContentLengthLong());
         } catch (ImportRefusedException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+            throw InvalidParameter.unreadableBody(e.getMessage());
         }
         return ResponseEntity.ok().location(URI.create("/api/users/imports/" + report.id())).body(report);
     }
