@@ -7,8 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.SimpleJdbcInsert;
@@ -76,12 +80,21 @@ class ImportRecords {
         return jdbc.query("select * from user_import where id = ?", this::report, id).stream().findFirst();
     }
 
-    /** The newest imports first, of one status or all. */
-    List<ImportReport> latest(ImportStatus status, int size) {
-        return status == null
-                ? jdbc.query("select * from user_import order by id desc fetch first ? rows only", this::report, size)
-                : jdbc.query("select * from user_import where status = ? order by id desc fetch first ? rows only",
-                        this::report, status.name(), size);
+    /** A page of the imports, newest first, of one status or all. */
+    Page<ImportReport> page(ImportStatus status, int page, int size) {
+        String where = status == null ? "" : " where status = ?";
+        Object[] filter = status == null ? new Object[0] : new Object[] {status.name()};
+        List<ImportReport> reports = jdbc.query("select * from user_import" + where
+                        + " order by id desc offset ? rows fetch first ? rows only", this::report,
+                append(filter, (long) page * size, size));
+        Long total = jdbc.queryForObject("select count(*) from user_import" + where, Long.class, filter);
+        return new PageImpl<>(reports, PageRequest.of(page, size), total);
+    }
+
+    private static Object[] append(Object[] values, Object... more) {
+        Object[] all = Arrays.copyOf(values, values.length + more.length);
+        System.arraycopy(more, 0, all, values.length, more.length);
+        return all;
     }
 
     private ImportReport report(ResultSet row, int number) throws SQLException {

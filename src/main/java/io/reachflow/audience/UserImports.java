@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Page;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
@@ -182,9 +183,9 @@ public class UserImports {
         return records.find(id);
     }
 
-    /** The newest imports first, of one status or all. */
-    public List<ImportReport> latest(ImportStatus status, int size) {
-        return records.latest(status, size);
+    /** A page of the imports, newest first, of one status or all. */
+    public Page<ImportReport> page(ImportStatus status, int page, int size) {
+        return records.page(status, page, size);
     }
 
     /**

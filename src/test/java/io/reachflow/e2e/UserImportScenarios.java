@@ -328,6 +328,25 @@ abstract class UserImportScenarios {
         assertThat(profile("bom-n-" + word).path("name").asText()).isEqualTo("Bo");
     }
 
+    /** The imports are listed as every list of the API is: a page at a time, newest first, with the total. */
+    @Test
+    void listsImportsAPageAtATime() {
+        long older = importUsers(NDJSON, "{\"id\":\"pg-1-" + uniqueWord() + "\"}\n").path("id").asLong();
+        long newer = importUsers(NDJSON, "{\"id\":\"pg-2-" + uniqueWord() + "\"}\n").path("id").asLong();
+        long all = jdbc.queryForObject("select count(*) from user_import", Long.class);
+
+        JsonNode first = get(operator(), "/api/users/imports?size=1").getBody();
+        JsonNode second = get(operator(), "/api/users/imports?size=1&page=1&status=COMPLETED").getBody();
+
+        assertThat(first.path("items")).hasSize(1);
+        assertThat(first.path("items").get(0).path("id").asLong()).isEqualTo(newer);
+        assertThat(first.path("total").asLong()).isEqualTo(all);
+        assertThat(second.path("page").asInt()).isEqualTo(1);
+        assertThat(second.path("items").get(0).path("id").asLong()).isEqualTo(older);
+        assertThat(second.path("total").asLong()).isEqualTo(jdbc.queryForObject(
+                "select count(*) from user_import where status = 'COMPLETED'", Long.class));
+    }
+
     /**
      * Imports of the same new profiles at once (a file sent twice, say) all complete: a chunk whose profiles another
      * import created meanwhile is written again, as replacements.
@@ -533,7 +552,7 @@ abstract class UserImportScenarios {
     private JsonNode awaitImport(ImportStatus status, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode latest = get(operator(), "/api/users/imports?size=1").getBody().get(0);
+            JsonNode latest = get(operator(), "/api/users/imports?size=1").getBody().path("items").get(0);
             if (latest.path("status").asText().equals(status.name())) {
                 return latest;
             }
@@ -558,7 +577,7 @@ abstract class UserImportScenarios {
     private JsonNode awaitRunningImportWithRows(long imported) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            for (JsonNode candidate : get(operator(), "/api/users/imports?status=RUNNING").getBody()) {
+            for (JsonNode candidate : get(operator(), "/api/users/imports?status=RUNNING").getBody().path("items")) {
                 if (candidate.path("imported").asLong() >= imported) {
                     return candidate;
                 }
@@ -566,7 +585,7 @@ abstract class UserImportScenarios {
             Thread.sleep(50);
         }
         throw new AssertionError("No running import reached " + imported + " rows within a minute: "
-                + get(operator(), "/api/users/imports?size=3").getBody());
+                + get(operator(), "/api/users/imports?size=3").getBody().path("items"));
     }
 
     private JsonNode importUsers(MediaType type, String body) {

@@ -8,6 +8,7 @@ import io.reachflow.audience.UserImports;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.reachflow.system.InvalidParameter;
+import io.reachflow.system.PageView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -110,10 +111,13 @@ class UserController {
     }
 
     @GetMapping("/imports")
-    @Operation(summary = "Bulk imports, newest first, with their progress (rows, percent of the upload) or outcome")
-    List<ImportReport> imports(@RequestParam(required = false) ImportStatus status,
-                               @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return imports.latest(status, size);
+    @Operation(summary = "Bulk imports, newest first, a page at a time, with their progress (rows, percent of the "
+            + "upload) or outcome")
+    PageView<ImportReport> imports(@RequestParam(required = false) ImportStatus status,
+                                   @RequestParam(defaultValue = "0") @Min(0) int page,
+                                   @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        PageView.requireReachable(page, size);
+        return PageView.of(imports.page(status, page, size), report -> report);
     }
 
     @GetMapping("/imports/{id}")
