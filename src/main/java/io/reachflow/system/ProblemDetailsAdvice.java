@@ -82,11 +82,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = e.getBindingResult().getFieldErrors().stream()
-                .map(error -> new FieldError(error.getField(), error.getDefaultMessage()))
+                .map(error -> new FieldError(error.getField(), elementMessage(error)))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid field(s)",
                 errors));
+    }
+
+    /**
+     * An element of a set ({@code tags[]}) has no index to name it by, so its message quotes it (its first 40
+     * characters): which of a profile's tags is too long.
+     */
+    private static String elementMessage(org.springframework.validation.FieldError error) {
+        if (!error.getField().endsWith("[]") || !(error.getRejectedValue() instanceof String value)) {
+            return error.getDefaultMessage();
+        }
+        String quoted = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        return "'" + quoted + "': " + error.getDefaultMessage();
     }
 
     @Override
@@ -96,7 +108,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .flatMap(result -> result instanceof ParameterErrors body
                         // a body validated with the parameters: its fields, as when it is validated on its own
                         ? body.getFieldErrors().stream()
-                                .map(error -> new FieldError(error.getField(), error.getDefaultMessage()))
+                                .map(error -> new FieldError(error.getField(), elementMessage(error)))
                         : result.getResolvableErrors().stream().map(error -> new FieldError(
                                 parameterName(result.getMethodParameter()), error.getDefaultMessage())))
                 .sorted(Comparator.comparing(FieldError::field))

@@ -115,6 +115,20 @@ class UserApiTest {
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /** A tag, one of a set, has no index: its error quotes which one it is. */
+    @Test
+    void namesTheInvalidTagByItsValue() {
+        ObjectNode invalid = userProfile("Fay", "Graz");
+        invalid.set("tags", array("vip", "t".repeat(65)));
+
+        ResponseEntity<JsonNode> refused = put(operator(), "/api/users/{id}", invalid, "fay-" + uniqueWord());
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(refused.getBody())).containsExactly("tags[]");
+        assertThat(refused.getBody().path("errors").get(0).path("message").asText())
+                .startsWith("'" + "t".repeat(40) + "…': size must be");
+    }
+
     /**
      * What the database could not store is refused naming the field the API knows: a NUL character in a text or an
      * attribute, attributes too long as JSON.
