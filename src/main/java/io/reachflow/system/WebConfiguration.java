@@ -1,5 +1,6 @@
 package io.reachflow.system;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
@@ -11,7 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -19,6 +22,7 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
@@ -71,6 +75,20 @@ class WebConfiguration implements WebMvcConfigurer {
                 return true;
             }
         }).addPathPatterns("/api/**");
+        registry.addInterceptor(new HandlerInterceptor() {
+            @Override
+            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+                    throws NoResourceFoundException {
+                // Spring Boot's error page answers the server's own error dispatches; asked for directly it has no
+                // error to show and answered 500 ("status": 999): it is no endpoint of the application
+                if (request.getDispatcherType() == DispatcherType.REQUEST && handler instanceof HandlerMethod method
+                        && method.getBean() instanceof ErrorController) {
+                    throw new NoResourceFoundException(HttpMethod.valueOf(request.getMethod()),
+                            request.getRequestURI().substring(1));
+                }
+                return true;
+            }
+        });
     }
 
     /** A parameter's name as sent in the query string, decoded; as sent when it is no valid escape. */

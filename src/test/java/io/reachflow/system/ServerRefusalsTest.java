@@ -58,6 +58,15 @@ class ServerRefusalsTest {
         assertThat(get("/api/tasks/" + Long.MAX_VALUE).statusCode()).isEqualTo(404);
     }
 
+    /** Spring Boot's error page, asked for directly, has no error to show: it is no endpoint (it answered 500). */
+    @Test
+    void theErrorPageAskedForDirectlyIsNoEndpoint() throws Exception {
+        HttpResponse<String> direct = get("/error");
+
+        assertThat(direct.statusCode()).isEqualTo(404);
+        assertThat(new ObjectMapper().readTree(direct.body()).path("detail").asText()).startsWith("No endpoint GET /error");
+    }
+
     @Test
     void untilTheApplicationIsReadyARequestIsToldToComeBack() throws Exception {
         AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
