@@ -18,6 +18,7 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.exception.NullValueException;
+import org.camunda.bpm.engine.rest.exception.ExceptionHandlerHelper;
 import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
 import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.camunda.bpm.webapp.impl.security.auth.UserAuthentication;
@@ -214,13 +215,12 @@ final class EngineApiAccess {
                     token.toString().getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** As the engine's REST API answers an error: its type and message. */
+        /** As the engine's REST API answers an error, in Camunda's own format (see {@link EngineRestConflicts}). */
         private static void engineError(HttpServletResponse response, int status, RuntimeException e)
                 throws IOException {
             response.setStatus(status);
             response.setContentType("application/json");
-            JSON.writeValue(response.getWriter(), Map.of("type", e.getClass().getSimpleName(), "message",
-                    String.valueOf(e.getMessage())));
+            JSON.writeValue(response.getWriter(), ExceptionHandlerHelper.getInstance().fromException(e));
         }
     }
 }

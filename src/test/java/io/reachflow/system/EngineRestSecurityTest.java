@@ -439,6 +439,41 @@ class EngineRestSecurityTest {
     }
 
     /**
+     * Work that is gone (decided meanwhile by another reviewer, or never there): its claim, completion, form
+     * submission and unclaim answer 404 in the engine API's error format, not a server error in the log.
+     * (The webapps' copy of the API, which Tasklist calls: TasklistEngineApiTest.)
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void answersWorkDecidedMeanwhileWithNotFound(CapturedOutput output) {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+        claimAndComplete(Fixtures.REVIEWER, work, true, "fine");
+        RestClient rob = api.as("rob");
+
+        ResponseEntity<JsonNode> claim = post(rob, "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work);
+        ResponseEntity<JsonNode> complete = post(rob, "/engine-rest/task/{id}/complete", decision(true, "mine"), work);
+        ResponseEntity<JsonNode> submitted = post(rob, "/engine-rest/task/{id}/submit-form", decision(true, "mine"),
+                work);
+        ResponseEntity<JsonNode> adminsUnclaim = post(api.as("demo"), "/engine-rest/task/{id}/unclaim", null, work);
+        ResponseEntity<JsonNode> unknown = post(rob, "/engine-rest/engine/default/task/{id}/claim",
+                object().put("userId", "rob"), "no-such-work");
+
+        for (ResponseEntity<JsonNode> gone : List.of(claim, complete, submitted, adminsUnclaim, unknown)) {
+            assertThat(gone.getStatusCode()).as("%s", gone.getBody()).isEqualTo(HttpStatus.NOT_FOUND);
+            assertThat(gone.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+            assertThat(gone.getBody().path("message").asText()).contains("Cannot find task with id");
+            assertThat(gone.getBody().has("code")).as("the engine API's error format").isTrue();
+        }
+        assertThat(claim.getBody().path("type").asText()).isEqualTo("NullValueException");
+        assertThat(complete.getBody().path("message").asText()).startsWith("Cannot complete task " + work);
+        assertThat(submitted.getBody().path("message").asText()).startsWith("Cannot submit task form " + work);
+        assertThat(adminsUnclaim.getBody().path("type").asText()).isEqualTo("NotFoundException");
+        assertThat(output.getOut()).doesNotContain("ENGINE-REST-HTTP500");
+    }
+
+    /**
      * Unclaim (Tasklist's button): a reviewer gives back their own claim, not another's, although the engine's own
      * unclaim needs a permission reviewers do not have (it would also let them add candidate groups).
      */

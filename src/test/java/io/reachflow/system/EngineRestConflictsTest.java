@@ -1,0 +1,53 @@
+package io.reachflow.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.ws.rs.core.Response;
+import org.camunda.bpm.engine.exception.NotFoundException;
+import org.camunda.bpm.engine.exception.NullValueException;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
+import org.camunda.bpm.engine.rest.dto.ExceptionDto;
+import org.camunda.bpm.engine.rest.exception.RestException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Only work that is gone becomes a 404: every other exception of the same types is left to Camunda's own mappers.
+ * (Over HTTP, with the engine's own messages: EngineRestSecurityTest and TasklistEngineApiTest.)
+ */
+class EngineRestConflictsTest {
+
+    private static final NullValueException NO_SUCH_TASK =
+            new NullValueException("Cannot find task with id abc: task is null");
+
+    @Test
+    void mapsAMissingTaskOnly() {
+        assertThat(new EngineRestConflicts.NoSuchTaskToClaim().isMappable(NO_SUCH_TASK)).isTrue();
+        assertThat(new EngineRestConflicts.NoSuchTaskToClaim()
+                .isMappable(new NullValueException("Cannot find process definition with id x: definition is null")))
+                .isFalse();
+        assertThat(new EngineRestConflicts.NoSuchTaskToAssign()
+                .isMappable(new NotFoundException("Cannot find task with id abc: task is null"))).isTrue();
+        assertThat(new EngineRestConflicts.NoSuchTaskToAssign().isMappable(new NotFoundException("No user found")))
+                .isFalse();
+        assertThat(new EngineRestConflicts.NoSuchTaskToComplete().isMappable(new RestException(
+                Response.Status.INTERNAL_SERVER_ERROR, NO_SUCH_TASK, "Cannot complete task abc: " + NO_SUCH_TASK
+                .getMessage()))).isTrue();
+        assertThat(new EngineRestConflicts.NoSuchTaskToComplete().isMappable(new RestException(
+                Response.Status.BAD_REQUEST, new FormFieldValidationException("approved", "Cannot find task with id"),
+                "Cannot complete task abc"))).isFalse();
+        assertThat(new EngineRestConflicts.NoSuchTaskToComplete()
+                .isMappable(new RestException(Response.Status.NOT_FOUND, "No matching task"))).isFalse();
+    }
+
+    @Test
+    void answersInTheEngineApisErrorFormat() {
+        Response response = new EngineRestConflicts.NoSuchTaskToClaim().toResponse(NO_SUCH_TASK);
+
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(response.getEntity()).isInstanceOfSatisfying(ExceptionDto.class, error -> {
+            assertThat(error.getType()).isEqualTo("NullValueException");
+            assertThat(error.getMessage()).isEqualTo(NO_SUCH_TASK.getMessage());
+            assertThat(error.getCode()).isEqualTo(NO_SUCH_TASK.getCode());
+        });
+    }
+}
