@@ -3,6 +3,7 @@ package io.reachflow.system;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
@@ -23,7 +24,9 @@ import org.springframework.context.annotation.Configuration;
  * The OpenAPI document of {@code /api} (Swagger UI reads it): HTTP Basic, and on every operation the errors it can
  * answer, as RFC 9457 problem details ({@code Problem}): 400 with the bad fields, 401, 403, 404 for a resource in
  * its path, and on the tasks' changes 409 (a stale version or an action the state does not allow, with the allowed
- * ones) and, where the version is required (an edit, the testers), 428 (no version given).
+ * ones) and, where the version is required (an edit, the testers), 428 (no version given); where an
+ * {@code Idempotency-Key} is taken, 422 (the key used for another request), 409 (its request still being done) and
+ * the {@code Idempotent-Replayed} header of an answer given again.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
@@ -66,9 +69,23 @@ class ApiDocs {
                         + "import");
             }
             boolean changesATask = path.startsWith("/api/tasks/{id}") && method != PathItem.HttpMethod.GET;
+            boolean idempotent = operation.getParameters() != null && operation.getParameters().stream()
+                    .anyMatch(parameter -> IdempotentRequests.HEADER.equals(parameter.getName()));
             if (changesATask) {
                 add(responses, "409", "The task changed since the version given (a stale If-Match or version), "
-                        + "or its state does not allow the action: allowedActions lists the ones it does");
+                        + "or its state does not allow the action: allowedActions lists the ones it does"
+                        + (idempotent ? "; or a request with the Idempotency-Key is still being done" : ""));
+            }
+            if (idempotent) {
+                add(responses, "409", "A request with the Idempotency-Key is still being done: send it again later");
+                add(responses, "422", "The Idempotency-Key was used for another request");
+                responses.forEach((status, response) -> {
+                    if (status.startsWith("2")) {
+                        response.addHeaderObject(IdempotentRequests.REPLAYED, new Header().description("true when "
+                                + "this is the answer of an earlier request with the Idempotency-Key, given again")
+                                .schema(new StringSchema()));
+                    }
+                });
             }
             // the changes that replace what the task holds need its version; the others take it when given
             if (method == PathItem.HttpMethod.PUT && (path.equals("/api/tasks/{id}")

@@ -23,6 +23,8 @@ import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
 import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.camunda.bpm.webapp.impl.security.auth.UserAuthentication;
 import org.camunda.bpm.webapp.impl.security.filter.util.CsrfConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -156,6 +158,8 @@ final class EngineApiAccess {
      */
     static final class UnclaimFilter extends OncePerRequestFilter {
 
+        private static final Logger log = LoggerFactory.getLogger(UnclaimFilter.class);
+
         private final IdentityService identity;
         private final TaskService tasks;
 
@@ -197,6 +201,7 @@ final class EngineApiAccess {
                 if (cause instanceof AuthorizationException) {
                     engineError(response, HttpServletResponse.SC_FORBIDDEN, cause);
                 } else if (cause instanceof NullValueException) {
+                    log.info("Review work is gone: {}", cause.getMessage());
                     engineError(response, HttpServletResponse.SC_NOT_FOUND, cause);
                 } else {
                     throw failed;

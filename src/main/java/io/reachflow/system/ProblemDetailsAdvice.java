@@ -8,6 +8,7 @@ import io.reachflow.task.InvalidTaskException;
 import io.reachflow.task.StaleVersionException;
 import io.reachflow.task.TaskNotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
@@ -16,6 +17,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.AuthorizationException;
@@ -81,12 +83,28 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        List<FieldError> errors = e.getBindingResult().getFieldErrors().stream()
+        List<FieldError> errors = fieldErrors(e.getBindingResult().getFieldErrors());
+        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid field(s)",
+                errors));
+    }
+
+    /**
+     * A body's invalid fields, in the order of their names; a rule between fields ({@link RuleBetweenFields}) about a
+     * field invalid on its own is left out, so that it is named once, for that.
+     */
+    private static List<FieldError> fieldErrors(List<org.springframework.validation.FieldError> errors) {
+        Set<String> invalidAlone = errors.stream().filter(error -> !betweenFields(error))
+                .map(org.springframework.validation.FieldError::getField).collect(Collectors.toSet());
+        return errors.stream()
+                .filter(error -> !(betweenFields(error) && invalidAlone.contains(error.getField())))
                 .map(error -> new FieldError(error.getField(), elementMessage(error)))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        return ResponseEntity.badRequest().body(invalidRequest("The request has " + errors.size() + " invalid field(s)",
-                errors));
+    }
+
+    private static boolean betweenFields(org.springframework.validation.FieldError error) {
+        return error.contains(ConstraintViolation.class) && error.unwrap(ConstraintViolation.class)
+                .getConstraintDescriptor().getPayload().contains(RuleBetweenFields.class);
     }
 
     /**
@@ -107,8 +125,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         List<FieldError> errors = e.getParameterValidationResults().stream()
                 .flatMap(result -> result instanceof ParameterErrors body
                         // a body validated with the parameters: its fields, as when it is validated on its own
-                        ? body.getFieldErrors().stream()
-                                .map(error -> new FieldError(error.getField(), elementMessage(error)))
+                        ? fieldErrors(body.getFieldErrors()).stream()
                         : result.getResolvableErrors().stream().map(error -> new FieldError(
                                 parameterName(result.getMethodParameter()), error.getDefaultMessage())))
                 .sorted(Comparator.comparing(FieldError::field))

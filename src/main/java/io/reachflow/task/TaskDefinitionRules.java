@@ -76,7 +76,7 @@ public final class TaskDefinitionRules {
         }
         for (int i = 0; i < schedule.sendWindows().size(); i++) {
             SendWindow window = schedule.sendWindows().get(i);
-            if (window.from().equals(window.to())) {
+            if (window.from() != null && window.from().equals(window.to())) {
                 errors.put("schedule.sendWindows[" + i + "]", "from and to must differ");
             }
         }

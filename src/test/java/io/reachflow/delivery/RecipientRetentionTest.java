@@ -24,6 +24,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
@@ -219,8 +220,9 @@ class RecipientRetentionTest {
         Push push = pastTheRetention(task);
         assertThat(inboxMessages(task)).hasSize(2);
         writtenAgo(inboxMessages(task), properties.messagesRetention().plusDays(1));
+        String yesterdays = UUID.randomUUID().toString();
         jdbc.update("insert into idempotent_request (caller, idempotency_key, request, fingerprint, created_at, "
-                + "status, task_id) values ('olivia', 'yesterday', 'POST /api/tasks', 'f', ?, 201, ?)",
+                + "status, task_id) values ('olivia', ?, 'POST /api/tasks', 'f', ?, 201, ?)", yesterdays,
                 Timestamp.from(Instant.now().minus(Duration.ofHours(25))), task.getId());
         ManagementService management = engine.processEngine().getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
@@ -239,8 +241,8 @@ class RecipientRetentionTest {
         management.executeJob(messages.getId());
 
         assertThat(inboxMessages(task)).isEmpty();
-        assertThat(jdbc.queryForObject("select count(*) from idempotent_request where idempotency_key = 'yesterday'",
-                Integer.class)).as("the old key forgotten").isZero();
+        assertThat(jdbc.queryForObject("select count(*) from idempotent_request where idempotency_key = ?",
+                Integer.class, yesterdays)).as("the old key forgotten").isZero();
         assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
                 .processDefinitionKey("reachflow-housekeeping").count()).as("ended: none left").isZero();
         assertThat(management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers().count())

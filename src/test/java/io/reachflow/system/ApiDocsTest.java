@@ -52,7 +52,9 @@ class ApiDocsTest {
     @Test
     void documentsTheSuccessCodesTheApiAnswers() {
         JsonNode create = operation("/api/tasks", "post");
-        assertThat(codes(create)).contains("201", "400", "401", "403").doesNotContain("200", "404", "409");
+        assertThat(codes(create)).contains("201", "400", "401", "403", "422").doesNotContain("200", "404");
+        assertThat(create.path("responses").path("422").path("content").has("application/problem+json")).isTrue();
+        assertThat(create.path("responses").path("201").path("headers").has("Idempotent-Replayed")).isTrue();
         assertThat(create.path("responses").path("201").path("content").path("application/json").path("schema")
                 .path("$ref").asText()).endsWith("/TaskView");
         assertThat(codes(operation("/api/tasks/{id}", "delete"))).contains("204", "404", "409")

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.reachflow.support.ReachflowSpringTest;
 import io.reachflow.system.IdempotentRequests.Answer;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.ErrorResponseException;
 
 /** {@link IdempotentRequests}: two requests with one key at once, a failed one, the housekeeping's forgetting. */
@@ -31,6 +35,15 @@ class IdempotentRequestsTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Autowired
+    Database database;
+
+    @Autowired
+    ApiProperties properties;
 
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
@@ -50,22 +63,24 @@ class IdempotentRequestsTest {
         CountDownLatch finish = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();
 
-        Future<Answer> first = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks/7/send", "", () -> {
-            runs.incrementAndGet();
-            working.countDown();
-            await(finish);
-            return Answer.of(HttpStatus.OK, 7);
-        }));
+        Future<Answer<String>> first = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks/7/send",
+                () -> "", () -> {
+                    runs.incrementAndGet();
+                    working.countDown();
+                    await(finish);
+                    return Answer.of(HttpStatus.OK, 7, "first");
+                }));
         assertThat(working.await(10, TimeUnit.SECONDS)).isTrue();
-        Future<Answer> second = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks/7/send", "", () -> {
-            runs.incrementAndGet();
-            return Answer.of(HttpStatus.OK, 8);
-        }));
+        Future<Answer<String>> second = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks/7/send",
+                () -> "", () -> {
+                    runs.incrementAndGet();
+                    return Answer.of(HttpStatus.OK, 8, "second");
+                }));
         awaitBlockedOnALock();
         finish.countDown();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(new Answer(HttpStatus.OK, 7, false));
-        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(new Answer(HttpStatus.OK, 7, true));
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Answer.of(HttpStatus.OK, 7, "first"));
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(new Answer<>(HttpStatus.OK, 7, null, true));
         assertThat(runs).hasValue(1);
     }
 
@@ -76,29 +91,31 @@ class IdempotentRequestsTest {
         CountDownLatch working = new CountDownLatch(1);
         CountDownLatch fail = new CountDownLatch(1);
 
-        Future<Answer> first = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks", "{}", () -> {
-            working.countDown();
-            await(fail);
-            throw new IllegalStateException("refused");
-        }));
+        Future<Answer<String>> first = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks",
+                () -> "{}", () -> {
+                    working.countDown();
+                    await(fail);
+                    throw new IllegalStateException("refused");
+                }));
         assertThat(working.await(10, TimeUnit.SECONDS)).isTrue();
-        Future<Answer> second = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks", "{}",
-                () -> Answer.of(HttpStatus.CREATED, 9)));
+        Future<Answer<String>> second = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks",
+                () -> "{}", () -> Answer.of(HttpStatus.CREATED, 9, "second")));
         awaitBlockedOnALock();
         fail.countDown();
 
         assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("refused");
-        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(new Answer(HttpStatus.CREATED, 9, false));
-        assertThat(requests.once(key, "olivia", "POST /api/tasks", "{}", () -> Answer.of(HttpStatus.CREATED, 10)))
-                .isEqualTo(new Answer(HttpStatus.CREATED, 9, true));
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Answer.of(HttpStatus.CREATED, 9, "second"));
+        assertThat(requests.once(key, "olivia", "POST /api/tasks", () -> "{}",
+                () -> Answer.of(HttpStatus.CREATED, 10, "third")))
+                .isEqualTo(new Answer<>(HttpStatus.CREATED, 9, null, true));
     }
 
     @Test
     void theHousekeepingForgetsKeysPastTheRetentionOnly() {
         String old = UUID.randomUUID().toString();
         String recent = UUID.randomUUID().toString();
-        requests.once(old, "olivia", "POST /api/tasks", "{}", () -> Answer.of(HttpStatus.CREATED, 1));
-        requests.once(recent, "olivia", "POST /api/tasks", "{}", () -> Answer.of(HttpStatus.CREATED, 2));
+        requests.once(old, "olivia", "POST /api/tasks", () -> "{}", () -> Answer.of(HttpStatus.CREATED, 1, "old"));
+        requests.once(recent, "olivia", "POST /api/tasks", () -> "{}", () -> Answer.of(HttpStatus.CREATED, 2, "new"));
         jdbc.update("update idempotent_request set created_at = ? where idempotency_key = ?",
                 Timestamp.from(Instant.now().minus(25, ChronoUnit.HOURS)), old);
 
@@ -111,15 +128,58 @@ class IdempotentRequestsTest {
     @Test
     void theSameKeyForAnotherRequestIs422() {
         String key = UUID.randomUUID().toString();
-        requests.once(key, "olivia", "POST /api/tasks/7/send", "", () -> Answer.of(HttpStatus.OK, 7));
+        requests.once(key, "olivia", "POST /api/tasks/7/send", () -> "", () -> Answer.of(HttpStatus.OK, 7, "sent"));
 
-        assertThatThrownBy(() -> requests.once(key, "olivia", "POST /api/tasks/7/pause", "",
-                () -> Answer.of(HttpStatus.OK, 7)))
+        assertThatThrownBy(() -> requests.once(key, "olivia", "POST /api/tasks/7/pause", () -> "",
+                () -> Answer.of(HttpStatus.OK, 7, "paused")))
                 .isInstanceOfSatisfying(ErrorResponseException.class, e -> assertThat(e.getStatusCode())
                         .isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY));
-        assertThatThrownBy(() -> requests.once(key, "olivia", "POST /api/tasks/7/send", "\"3\"\0",
-                () -> Answer.of(HttpStatus.OK, 7)))
+        assertThatThrownBy(() -> requests.once(key, "olivia", "POST /api/tasks/7/send", () -> "If-Match:3",
+                () -> Answer.of(HttpStatus.OK, 7, "sent")))
                 .as("another If-Match").isInstanceOf(ErrorResponseException.class);
+    }
+
+    /** A second request that waited longer than it may for the first gets 409, and its work never runs. */
+    @Test
+    void aSecondRequestThatWaitedTooLongIsToldItIsInProgress() throws Exception {
+        IdempotentRequests impatient = new IdempotentRequests(jdbc, transactions, database, Clock.systemUTC(),
+                properties, Duration.ofMillis(300));
+        String key = UUID.randomUUID().toString();
+        CountDownLatch working = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        Future<Answer<String>> first = threads.submit(() -> requests.once(key, "olivia", "POST /api/tasks", () -> "{}",
+                () -> {
+                    working.countDown();
+                    await(finish);
+                    return Answer.of(HttpStatus.CREATED, 11, "first");
+                }));
+        assertThat(working.await(10, TimeUnit.SECONDS)).isTrue();
+
+        try {
+            assertThatThrownBy(() -> impatient.once(key, "olivia", "POST /api/tasks", () -> "{}", () -> {
+                runs.incrementAndGet();
+                return Answer.of(HttpStatus.CREATED, 12, "second");
+            })).isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+                assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+                assertThat(e.getBody().getType().toString()).endsWith("idempotent-request-in-progress");
+            });
+        } finally {
+            finish.countDown();
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS).taskId()).isEqualTo(11);
+        assertThat(runs).hasValue(0);
+        assertThat(impatient.once(key, "olivia", "POST /api/tasks", () -> "{}",
+                () -> Answer.of(HttpStatus.CREATED, 13, "third"))).isEqualTo(new Answer<>(HttpStatus.CREATED, 11,
+                null, true));
+    }
+
+    /** The key and the work commit together: not inside a transaction of the caller's. */
+    @Test
+    void refusesToRunInsideAnotherTransaction() {
+        assertThatThrownBy(() -> new TransactionTemplate(transactions).executeWithoutResult(status ->
+                requests.once("inside", "olivia", "POST /api/tasks", () -> "{}",
+                        () -> Answer.of(HttpStatus.CREATED, 1, "x")))).isInstanceOf(IllegalStateException.class);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.reachflow.task.web;
 
+import io.reachflow.system.RuleBetweenFields;
 import io.reachflow.task.TaskDefinitionRules;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -13,9 +14,10 @@ import java.util.Map;
 
 /**
  * A task request whose fields agree with each other ({@link TaskDefinitionRules}: what each push type needs, cron,
- * time zones, templates), checked with its single fields, so that one 400 names every invalid field. Where a field
- * is itself invalid so that the rules cannot be read (a send window without its {@code from}), that field's own
- * error is the answer and the rules are checked again once it is fixed; the service checks them all the same.
+ * time zones, templates), checked with its single fields, so that one 400 names every invalid field (each once: a
+ * field invalid on its own is named for that, {@link RuleBetweenFields}). A rule that needs a field which is itself
+ * invalid (the push type, the audience's type) waits until it is valid; where a field the rules read is missing
+ * inside a list (a tester that is null), they all wait. The service checks them all the same.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -26,6 +28,7 @@ import java.util.Map;
 
     Class<?>[] groups() default {};
 
+    /** {@link RuleBetweenFields}, where it is used (the default must be none). */
     Class<? extends Payload>[] payload() default {};
 
     class Check implements ConstraintValidator<ConsistentTask, TaskRequest> {

@@ -20,6 +20,7 @@ import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskQueries;
+import io.reachflow.task.TaskNotFoundException;
 import io.reachflow.task.TaskStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -101,13 +102,12 @@ class TaskController {
                                  "link": "https://shop.example.com/sale"},
                      "testers": ["olivia", "una"]}""")))
     @ApiResponse(responseCode = "201", description = "Created: the task, with its Location and its version as ETag")
-    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
     ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request,
                                     @Parameter(description = IDEMPOTENCY_KEY) @RequestHeader(value = IdempotentRequests.HEADER,
                                             required = false) String idempotencyKey,
                                     Authentication caller) {
-        Answer answer = idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks",
-                canonicalJson(request), () -> Answer.of(HttpStatus.CREATED, commands.create(request.toDefinition()).getId()));
+        Answer<OperationTask> answer = idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks",
+                () -> canonicalJson(request), () -> created(commands.create(request.toDefinition())));
         return answered(answer);
     }
 
@@ -189,7 +189,6 @@ class TaskController {
             + "resume, complete, send, copy. An action its state does not allow gets 409 with the allowed ones.")
     @ApiResponse(responseCode = "200", description = "Done: the task as it is now")
     @ApiResponse(responseCode = "201", description = "copy: the new task (DRAFT), with its Location")
-    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
     ResponseEntity<TaskView> act(@PathVariable long id,
                                  @Parameter(schema = @Schema(allowableValues = {"test", "submit", "withdraw", "approve",
                                          "reject", "pause", "resume", "complete", "send", "copy"}))
@@ -203,28 +202,45 @@ class TaskController {
         String comment = request == null ? null : request.comment();
         Long expectedVersion = expectedVersion(ifMatch, null);
         HttpStatus done = taskAction == TaskAction.COPY ? HttpStatus.CREATED : HttpStatus.OK;
-        // the fields are joined by NUL, which no text the API takes may hold
-        String fingerprint = (ifMatch == null ? "" : ifMatch.trim()) + "\0" + (comment == null ? "" : comment);
-        Answer answer = EngineConflicts.retrying("Task " + id + ": " + taskAction,
+        // the version as read (W/"3" and "3" alike), and a comment left out told from an empty one
+        String fingerprint = "If-Match:" + (ifMatch == null ? "" : expectedVersion == null ? "*" : expectedVersion)
+                + "\ncomment:" + (comment == null ? "none" : "=" + comment);
+        Answer<OperationTask> answer = EngineConflicts.retrying("Task " + id + ": " + taskAction,
                 () -> idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks/" + id + "/" + action,
-                        fingerprint, () -> Answer.of(done, commands.perform(id, taskAction, comment, expectedVersion,
-                                groups(caller)).getId())));
+                        () -> fingerprint, () -> {
+                            OperationTask task = commands.perform(id, taskAction, comment, expectedVersion,
+                                    groups(caller));
+                            return Answer.of(done, task.getId(), task);
+                        }));
         return answered(answer);
     }
 
+    private static Answer<OperationTask> created(OperationTask task) {
+        return Answer.of(HttpStatus.CREATED, task.getId(), task);
+    }
+
     /**
-     * The task an answer showed, as it is now: a new one (created, copied) with its Location; a request answered
-     * again for its Idempotency-Key says so in {@code Idempotent-Replayed}.
+     * The task of an answer: as the request left it, or, answered again for its Idempotency-Key (which
+     * {@code Idempotent-Replayed} says), as it is now. A new one (created, copied) comes with its Location.
      */
-    private ResponseEntity<TaskView> answered(Answer answer) {
-        OperationTask task = queries.get(answer.taskId());
+    private ResponseEntity<TaskView> answered(Answer<OperationTask> answer) {
+        OperationTask task = answer.replayed() ? replayed(answer) : answer.result();
         ResponseEntity.BodyBuilder response = answer.status() == HttpStatus.CREATED
                 ? ResponseEntity.created(URI.create("/api/tasks/" + task.getId()))
                 : ResponseEntity.status(answer.status());
         if (answer.replayed()) {
-            response.header("Idempotent-Replayed", "true");
+            response.header(IdempotentRequests.REPLAYED, "true");
         }
         return response.eTag(etag(task)).body(view(task));
+    }
+
+    /** The task a request showed, now: a 404 saying so when it has been deleted since. */
+    private OperationTask replayed(Answer<OperationTask> answer) {
+        try {
+            return queries.get(answer.taskId());
+        } catch (TaskNotFoundException deleted) {
+            throw IdempotentRequests.replayedTaskGone(answer);
+        }
     }
 
     /** The request as JSON, its maps' keys in order: the same request gives the same text. */

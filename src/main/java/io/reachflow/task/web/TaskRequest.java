@@ -1,6 +1,7 @@
 package io.reachflow.task.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.reachflow.system.RuleBetweenFields;
 import io.reachflow.task.Audience;
 import io.reachflow.task.Channel;
 import io.reachflow.task.Content;
@@ -23,7 +24,7 @@ import java.util.List;
  */
 @JsonIgnoreProperties({"id", "status", "approvalStatus", "approvalNote", "createdBy", "createdAt", "updatedAt",
         "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
-@ConsistentTask
+@ConsistentTask(payload = RuleBetweenFields.class)
 record TaskRequest(
         @NotBlank @Size(min = 1, max = OperationTask.MAX_NAME_LENGTH) String name,
         @Size(max = 2000) String description,

@@ -102,6 +102,53 @@ class IdempotencyKeyApiTest {
         assertThat(pushes(task)).isEqualTo(1);
     }
 
+    @Test
+    void aCopySentAgainWithItsKeyCopiesOnce() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        String key = UUID.randomUUID().toString();
+
+        ResponseEntity<JsonNode> first = olivia().post().uri("/api/tasks/{id}/copy", task.getId())
+                .header("Idempotency-Key", key).retrieve().toEntity(JsonNode.class);
+        ResponseEntity<JsonNode> again = olivia().post().uri("/api/tasks/{id}/copy", task.getId())
+                .header("Idempotency-Key", key).retrieve().toEntity(JsonNode.class);
+
+        assertThat(first.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(again.getHeaders().getLocation()).isEqualTo(first.getHeaders().getLocation());
+        assertThat(jdbc.queryForObject("select count(*) from task_audit where task_id = ? and action = 'COPY'",
+                Integer.class, task.getId())).isOne();
+    }
+
+    /** The first request was done: a task deleted since is a 404 that says so, not a reason to do it again. */
+    @Test
+    void aTaskDeletedSinceIsA404ThatSaysTheRequestWasDone() {
+        String key = UUID.randomUUID().toString();
+        JsonNode body = manualInAppTask("Deleted after");
+        ResponseEntity<JsonNode> created = create(olivia(), body, key);
+        long id = created.getBody().path("id").asLong();
+        assertThat(olivia().delete().uri("/api/tasks/{id}", id).retrieve().toBodilessEntity().getStatusCode())
+                .isEqualTo(HttpStatus.NO_CONTENT);
+
+        ResponseEntity<JsonNode> again = create(olivia(), body, key);
+
+        assertThat(again.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(again.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.getBody().path("detail").asText()).contains("was done (201)", "task " + id);
+    }
+
+    /** A comment left out and an empty one are two requests (a withdrawal records either). */
+    @Test
+    void aCommentLeftOutIsNotAnEmptyOne() {
+        OperationTask task = fixtures.running(Fixtures.manualInApp());
+        String key = UUID.randomUUID().toString();
+        assertThat(send(olivia(), task.getId(), key).getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        ResponseEntity<JsonNode> empty = olivia().post().uri("/api/tasks/{id}/send", task.getId())
+                .header("Idempotency-Key", key).body(object().put("comment", "")).retrieve().toEntity(JsonNode.class);
+
+        assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+    }
+
     /** A request that failed changed nothing and keeps no key: the same request, allowed later, is done then. */
     @Test
     void aRequestThatFailedKeepsNoKey() {
@@ -136,7 +183,7 @@ class IdempotencyKeyApiTest {
     void aKeyThatIsNoPrintableAsciiIsRefused() {
         OperationTask task = fixtures.running(Fixtures.manualInApp());
 
-        for (String bad : new String[] {"x".repeat(256), "\"\"", "tab\there"}) {
+        for (String bad : new String[] {"x".repeat(256), "\"\"", "tab\there", "one,two", "a\"b"}) {
             ResponseEntity<JsonNode> refused = send(olivia(), task.getId(), bad);
 
             assertThat(refused.getStatusCode()).as(bad).isEqualTo(HttpStatus.BAD_REQUEST);

@@ -80,6 +80,15 @@ class TaskValidationTest {
                 "schedule.recurrence");
     }
 
+    /** A field invalid on its own is named once, for that, not also by a rule between fields that reads it. */
+    @Test
+    void namesAFieldInvalidAloneOnce() {
+        JsonNode problem = refusedCreate(recurring("0 9 * * *", "Zone/" + "z".repeat(60)));
+
+        assertThat(errorFields(problem)).containsExactly("schedule.timeZone");
+        assertThat(problem.path("errors").get(0).path("message").asText()).startsWith("size must be");
+    }
+
     /** A message that quotes what was sent says it as sent, never read as a message template. */
     @Test
     void quotesWhatWasSentLiterally() {
