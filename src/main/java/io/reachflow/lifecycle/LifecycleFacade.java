@@ -1,5 +1,6 @@
 package io.reachflow.lifecycle;
 
+import io.reachflow.delivery.DeliveryDeferredException;
 import io.reachflow.review.ReviewProcess;
 import io.reachflow.review.ReviewVariables;
 import io.reachflow.task.IllegalTransitionException;
@@ -13,6 +14,7 @@ import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
@@ -70,7 +72,7 @@ public class LifecycleFacade {
             for (Incident incident : runtimeService.createIncidentQuery().processInstanceId(stuck.getId()).list()) {
                 if (incident.getId().equals(incident.getRootCauseIncidentId())) {
                     incidents.add(new TaskIncident(incident.getId(), definition.getKey(), incident.getActivityId(),
-                            activityName(definition, incident.getActivityId()), incident.getIncidentMessage(),
+                            activityName(definition, incident.getActivityId()), operatorsMessage(incident),
                             incident.getIncidentTimestamp().toInstant(), (Long) pushId, stuck.getId()));
                 }
             }
@@ -95,6 +97,36 @@ public class LifecycleFacade {
                         stuck.getId(), failed.getId(), failed.getExceptionMessage());
             }
         }
+    }
+
+    /**
+     * The incident's message where it is written for operators: a delivery waiting on its provider
+     * ({@link DeliveryDeferredException}: the task, push, batch, how many wait and why). Any other failure's message
+     * may name the server's insides (an SQL statement, a class), so it is only named by its kind, and an admin reads
+     * it in Cockpit.
+     */
+    private String operatorsMessage(Incident incident) {
+        String trace = null;
+        if (Incident.FAILED_JOB_HANDLER_TYPE.equals(incident.getIncidentType()) && incident.getConfiguration() != null) {
+            try {
+                trace = managementService.getJobExceptionStacktrace(incident.getConfiguration());
+            } catch (ProcessEngineException gone) {
+                // the job is gone (retried meanwhile): its message is said as any other's
+            }
+        }
+        String deferred = DeliveryDeferredException.class.getName() + ": ";
+        if (trace != null && trace.startsWith(deferred + incident.getIncidentMessage())) {
+            return incident.getIncidentMessage();
+        }
+        String kind = trace == null ? incident.getIncidentType() : exceptionName(trace);
+        return "The job failed (" + kind + "); an admin sees its cause in Cockpit, where it is retried";
+    }
+
+    /** The simple name of the exception a stack trace begins with. */
+    private static String exceptionName(String trace) {
+        String first = trace.lines().findFirst().orElse("");
+        String name = first.contains(":") ? first.substring(0, first.indexOf(':')) : first;
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     private String activityName(ProcessDefinition definition, String activityId) {

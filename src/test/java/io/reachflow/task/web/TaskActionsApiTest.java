@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -575,6 +576,32 @@ class TaskActionsApiTest {
                 .isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(get(rita(), recipients + "?size=1001", task.getId(), pushId).getStatusCode())
                 .isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
+    /**
+     * An incident other than a delivery waiting on its provider shows operators its kind, not its message, which may
+     * hold SQL or class names (a delivery's own message is shown: ProviderDeliveryTest).
+     */
+    @Test
+    void anIncidentsInternalMessageIsNotShownToOperators() {
+        OperationTask task = fixtures.running(Fixtures.manualInApp());
+        RuntimeService runtime = engine.processEngine().getRuntimeService();
+        String lifecycle = engine.lifecycle(task.getId()).getId();
+        String waiting = runtime.createExecutionQuery().processInstanceId(lifecycle)
+                .activityId(runtime.getActiveActivityIds(lifecycle).get(0)).list().get(0).getId();
+        runtime.createIncident("failedJob", waiting, null,
+                "PreparedStatementCallback; SQL [select secret from operation_task]");
+        try {
+            JsonNode stuck = get(olivia(), "/api/tasks/{id}/incidents", task.getId()).getBody();
+
+            assertThat(stuck).hasSize(1);
+            assertThat(stuck.get(0).path("message").asText())
+                    .isEqualTo("The job failed (failedJob); an admin sees its cause in Cockpit, where it is retried");
+        } finally {
+            // an incident of a job that never was cannot be resolved: it goes with its process, so that the
+            // engine's count of open incidents stays as other tests expect it
+            runtime.deleteProcessInstance(lifecycle, "the test is over");
+        }
     }
 
     /** A MANUAL IN_APP task pushed to {@code audience}, in which {@code optedOut} opted out of IN_APP. */
