@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.regex.Pattern;
 import org.camunda.bpm.engine.TaskAlreadyClaimedException;
 import org.camunda.bpm.engine.exception.NotFoundException;
 import org.camunda.bpm.engine.exception.NullValueException;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>a claim of work that another reviewer claimed first: 409 ({@link TaskAlreadyClaimedException});</li>
  * <li>a claim, unclaim, completion or form submission of work that is gone (decided by someone else, withdrawn,
- * timed out): 404. Camunda 7.24 says "Cannot find task with id …" for it, in a {@link NullValueException} from
- * claim, complete and submit-form (the latter two wrapped by the REST API in a {@link RestException} with 500) and
- * in a {@link NotFoundException} (400) from unclaim. Every other such exception is left to Camunda's own mapper.</li>
+ * timed out), or a read of its variables: 404. Camunda 7.24 says "Cannot find task with id …" for it, in a
+ * {@link NullValueException} from claim, complete and submit-form (the latter two wrapped by the REST API in a
+ * {@link RestException} with 500) and in a {@link NotFoundException} (400) from unclaim, and "task … doesn't exist"
+ * in a {@link NullValueException} from reading its variables. Every other such exception is left to Camunda's own
+ * mapper.</li>
  * </ul>
  * Both copies of the API get them: {@code /engine-rest} and the webapps' own ({@code /camunda/api/engine}, which
  * Tasklist calls). The latter is a Jersey servlet that Camunda's webapp starter builds from its fixed
@@ -41,8 +44,11 @@ import org.slf4j.LoggerFactory;
 public class EngineRestConflicts implements AutoDiscoverable {
 
     private static final Logger log = LoggerFactory.getLogger(EngineRestConflicts.class);
-    /** How Camunda's message begins when a command names a task that does not exist. */
-    private static final String NO_SUCH_TASK = "Cannot find task with id ";
+    /**
+     * How Camunda's message begins when a command names a task that does not exist: most commands' words, then those of
+     * reading a task's variables.
+     */
+    private static final Pattern NO_SUCH_TASK = Pattern.compile("^(Cannot find task with id |task \\S+ doesn't exist)");
 
     @Override
     public void configure(FeatureContext context) {
@@ -79,7 +85,7 @@ public class EngineRestConflicts implements AutoDiscoverable {
 
         private static boolean noSuchTask(Throwable e) {
             return (e instanceof NullValueException || e instanceof NotFoundException) && e.getMessage() != null
-                    && e.getMessage().startsWith(NO_SUCH_TASK);
+                    && NO_SUCH_TASK.matcher(e.getMessage()).lookingAt();
         }
     }
 

@@ -470,6 +470,9 @@ class EngineRestSecurityTest {
         assertThat(complete.getBody().path("message").asText()).startsWith("Cannot complete task " + work);
         assertThat(submitted.getBody().path("message").asText()).startsWith("Cannot submit task form " + work);
         assertThat(adminsUnclaim.getBody().path("type").asText()).isEqualTo("NotFoundException");
+        ResponseEntity<JsonNode> variables = rob.get().uri("/engine-rest/task/{id}/variables", work).retrieve()
+                .toEntity(JsonNode.class);
+        assertThat(variables.getStatusCode()).as("%s", variables.getBody()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(output.getOut()).doesNotContain("ENGINE-REST-HTTP500");
     }
 
