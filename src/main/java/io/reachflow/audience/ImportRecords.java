@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.domain.Page;
@@ -83,18 +83,16 @@ class ImportRecords {
     /** A page of the imports, newest first, of one status or all. */
     Page<ImportReport> page(ImportStatus status, int page, int size) {
         String where = status == null ? "" : " where status = ?";
-        Object[] filter = status == null ? new Object[0] : new Object[] {status.name()};
+        List<Object> parameters = new ArrayList<>();
+        if (status != null) {
+            parameters.add(status.name());
+        }
+        Long total = jdbc.queryForObject("select count(*) from user_import" + where, Long.class, parameters.toArray());
+        parameters.add((long) page * size);
+        parameters.add(size);
         List<ImportReport> reports = jdbc.query("select * from user_import" + where
-                        + " order by id desc offset ? rows fetch first ? rows only", this::report,
-                append(filter, (long) page * size, size));
-        Long total = jdbc.queryForObject("select count(*) from user_import" + where, Long.class, filter);
+                + " order by id desc offset ? rows fetch first ? rows only", this::report, parameters.toArray());
         return new PageImpl<>(reports, PageRequest.of(page, size), total);
-    }
-
-    private static Object[] append(Object[] values, Object... more) {
-        Object[] all = Arrays.copyOf(values, values.length + more.length);
-        System.arraycopy(more, 0, all, values.length, more.length);
-        return all;
     }
 
     private ImportReport report(ResultSet row, int number) throws SQLException {

@@ -19,8 +19,8 @@ import io.reachflow.task.Channel;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.TaskAction;
-import io.reachflow.task.TaskQueries;
 import io.reachflow.task.TaskNotFoundException;
+import io.reachflow.task.TaskQueries;
 import io.reachflow.task.TaskStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -103,11 +103,13 @@ class TaskController {
                      "testers": ["olivia", "una"]}""")))
     @ApiResponse(responseCode = "201", description = "Created: the task, with its Location and its version as ETag")
     ResponseEntity<TaskView> create(@Valid @RequestBody TaskRequest request,
-                                    @Parameter(description = IDEMPOTENCY_KEY) @RequestHeader(value = IdempotentRequests.HEADER,
-                                            required = false) String idempotencyKey,
+                                    @Parameter(description = IDEMPOTENCY_KEY)
+                                    @RequestHeader(value = IdempotentRequests.HEADER, required = false)
+                                    String idempotencyKey,
                                     Authentication caller) {
         Answer<OperationTask> answer = idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks",
-                () -> canonicalJson(request), () -> created(commands.create(request.toDefinition())));
+                () -> canonicalJson(request),
+                () -> answer(HttpStatus.CREATED, commands.create(request.toDefinition())));
         return answered(answer);
     }
 
@@ -194,8 +196,9 @@ class TaskController {
                                          "reject", "pause", "resume", "complete", "send", "copy"}))
                                  @PathVariable String action,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                 @Parameter(description = IDEMPOTENCY_KEY) @RequestHeader(value = IdempotentRequests.HEADER,
-                                         required = false) String idempotencyKey,
+                                 @Parameter(description = IDEMPOTENCY_KEY)
+                                 @RequestHeader(value = IdempotentRequests.HEADER, required = false)
+                                 String idempotencyKey,
                                  @Valid @RequestBody(required = false) ActionRequest request,
                                  Authentication caller) {
         TaskAction taskAction = TaskAction.fromPathSegment(action).orElseThrow(); // one of ACTIONS
@@ -207,16 +210,13 @@ class TaskController {
                 + "\ncomment:" + (comment == null ? "none" : "=" + comment);
         Answer<OperationTask> answer = EngineConflicts.retrying("Task " + id + ": " + taskAction,
                 () -> idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks/" + id + "/" + action,
-                        () -> fingerprint, () -> {
-                            OperationTask task = commands.perform(id, taskAction, comment, expectedVersion,
-                                    groups(caller));
-                            return Answer.of(done, task.getId(), task);
-                        }));
+                        () -> fingerprint, () -> answer(done, commands.perform(id, taskAction, comment,
+                                expectedVersion, groups(caller)))));
         return answered(answer);
     }
 
-    private static Answer<OperationTask> created(OperationTask task) {
-        return Answer.of(HttpStatus.CREATED, task.getId(), task);
+    private static Answer<OperationTask> answer(HttpStatus status, OperationTask task) {
+        return Answer.of(status, task.getId(), task);
     }
 
     /**
