@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.reachflow.system.CurrentActor;
 import io.reachflow.system.Database;
 import io.reachflow.system.JsonReadProblem;
+import io.reachflow.system.SetElements;
 import io.reachflow.system.StrictJson;
 import io.reachflow.task.Channel;
 import jakarta.validation.ConstraintViolation;
@@ -416,7 +417,10 @@ public class UserImports {
             return null;
         }
         return violations.stream()
-                .map(v -> v.getPropertyPath() + " " + v.getMessage())
+                .map(v -> {
+                    String field = SetElements.field(v.getPropertyPath().toString());
+                    return field + " " + SetElements.message(field, v.getInvalidValue(), v.getMessage());
+                })
                 .sorted()
                 .collect(Collectors.joining("; "));
     }

@@ -97,7 +97,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .map(org.springframework.validation.FieldError::getField).collect(Collectors.toSet());
         return errors.stream()
                 .filter(error -> !(betweenFields(error) && invalidAlone.contains(error.getField())))
-                .map(error -> new FieldError(error.getField(), elementMessage(error)))
+                .map(error -> new FieldError(error.getField(),
+                        SetElements.message(error.getField(), error.getRejectedValue(), error.getDefaultMessage())))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
     }
@@ -105,18 +106,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static boolean betweenFields(org.springframework.validation.FieldError error) {
         return error.contains(ConstraintViolation.class) && error.unwrap(ConstraintViolation.class)
                 .getConstraintDescriptor().getPayload().contains(RuleBetweenFields.class);
-    }
-
-    /**
-     * An element of a set ({@code tags[]}) has no index to name it by, so its message quotes it (its first 40
-     * characters): which of a profile's tags is too long.
-     */
-    private static String elementMessage(org.springframework.validation.FieldError error) {
-        if (!error.getField().endsWith("[]") || !(error.getRejectedValue() instanceof String value)) {
-            return error.getDefaultMessage();
-        }
-        String quoted = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return "'" + quoted + "': " + error.getDefaultMessage();
     }
 
     @Override

@@ -111,6 +111,18 @@ abstract class UserImportScenarios {
         assertThat(get(operator(), "/api/users/{id}", "nd2-" + word).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /** A bad tag of a row, one of a set, is quoted in its error, as a PUT's 400 quotes it. */
+    @Test
+    void namesABadTagByItsValue() {
+        String ndjson = "{\"id\": \"tag-" + uniqueWord() + "\", \"tags\": [\"vip\", \"" + "t".repeat(65) + "\"]}\n";
+
+        JsonNode report = importUsers(NDJSON, ndjson);
+
+        assertThat(report.path("failed").asLong()).isEqualTo(1);
+        assertThat(report.path("errors").get(0).path("message").asText())
+                .isEqualTo("tags[] '" + "t".repeat(40) + "…': size must be between 0 and 64");
+    }
+
     /** An id that no URL can name again (the server refuses %, ; and a backslash in a path) is a bad row. */
     @Test
     void refusesAnIdThatNoUrlCouldReadAgain() {
