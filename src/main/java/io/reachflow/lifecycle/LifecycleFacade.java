@@ -114,8 +114,8 @@ public class LifecycleFacade {
                 // the job is gone (retried meanwhile): its message is said as any other's
             }
         }
-        String deferred = DeliveryDeferredException.class.getName() + ": ";
-        if (trace != null && trace.startsWith(deferred + incident.getIncidentMessage())) {
+        // the exception's class alone tells it: the engine keeps the message cut short in the incident
+        if (trace != null && trace.startsWith(DeliveryDeferredException.class.getName() + ":")) {
             return incident.getIncidentMessage();
         }
         String kind = trace == null ? incident.getIncidentType() : exceptionName(trace);

@@ -24,7 +24,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -117,7 +117,7 @@ class UserController {
                                    @RequestParam(defaultValue = "0") @Min(0) int page,
                                    @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         PageView.requireReachable(page, size);
-        return PageView.of(imports.page(status, page, size), report -> report);
+        return PageView.of(imports.page(status, page, size), Function.identity());
     }
 
     @GetMapping("/imports/{id}")
