@@ -3,15 +3,26 @@ package io.reachflow.audience;
 import jakarta.persistence.EntityManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Single user profiles: {@code PUT} and {@code GET /api/users/{id}}. Bulk imports are {@link UserImports}. */
+/**
+ * Single user profiles: {@code PUT}, {@code GET} and {@code DELETE /api/users/{id}}. Bulk imports are
+ * {@link UserImports}.
+ */
 @Service
 public class UserService {
+
+    private static final Logger log = LoggerFactory.getLogger(UserService.class);
 
     /** How often a creation that met another's creation of the same profile is tried, in all. */
     static final int CONCURRENT_WRITE_ATTEMPTS = 3;
@@ -22,13 +33,15 @@ public class UserService {
     private final EntityManager entities;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final List<UserDataEraser> erasers;
 
     public UserService(AudienceUserRepository users, EntityManager entities, Clock clock,
-                       PlatformTransactionManager transactions) {
+                       PlatformTransactionManager transactions, List<UserDataEraser> erasers) {
         this.users = users;
         this.entities = entities;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactions);
+        this.erasers = erasers;
     }
 
     /**
@@ -77,5 +90,24 @@ public class UserService {
     @Transactional(readOnly = true)
     public Optional<UserProfile> find(String id) {
         return users.findById(id).map(AudienceUser::profile);
+    }
+
+    /**
+     * Erases the user (the right to erasure): the profile with its tags and opt-outs, and what each
+     * {@link UserDataEraser} holds of them, in one transaction; empty when there is no such profile. The profile's row
+     * is locked first, so a replacement of it at the same time waits, and then creates it again. A push's record
+     * that it reached the user (its recipient row: the id and the outcome) is not personal content and stays, for
+     * the push's counts, until the push's recipients are pruned; what a push had yet to send them it skips.
+     */
+    public Optional<ErasedUser> erase(String id) {
+        return transactions.execute(status -> users.findLocked(id).map(user -> {
+            Map<String, Long> erased = new TreeMap<>();
+            erasers.forEach(eraser -> erased.putAll(eraser.erase(id)));
+            users.delete(user);
+            entities.flush();
+            Instant now = clock.instant();
+            log.info("User '{}' erased: profile deleted, with {}", id, erased);
+            return new ErasedUser(id, now, erased);
+        }));
     }
 }

@@ -108,8 +108,9 @@ class ProviderDelivery {
         Timestamp at = Timestamp.from(claimAt);
         Timestamp expired = Timestamp.from(claimAt.minus(properties.claimExpiry()));
         recipients.holdBack(task, batch, claimAt, true);
+        int again = 0;
         if (provider.deduplicates()) {
-            int again = jdbc.update("update push_recipient r set claim = ?, attempts = attempts + 1, updated_at = ? "
+            again = jdbc.update("update push_recipient r set claim = ?, attempts = attempts + 1, updated_at = ? "
                     + "where " + Batch.ROWS + " and r.status = 'SENDING' and r.updated_at < ?",
                     Batch.parameters(claim, at, batch, expired));
             if (again > 0) {
@@ -127,10 +128,14 @@ class ProviderDelivery {
                         provider.channel(), INTERRUPTED, provider.channel());
             }
         }
-        jdbc.update("update push_recipient r set status = 'SENDING', claim = ?, attempts = attempts + 1, updated_at = ? "
-                + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + PushRecipients.DUE,
-                Batch.parameters(claim, at, batch, at));
-        return recipients.renderClaim(task, batch, claim);
+        int claimed = again + jdbc.update("update push_recipient r set status = 'SENDING', claim = ?, "
+                + "attempts = attempts + 1, updated_at = ? where " + Batch.ROWS + " and r.status = 'PLANNED' and "
+                + PushRecipients.DUE, Batch.parameters(claim, at, batch, at));
+        List<RenderedMessage> rendered = recipients.renderClaim(task, batch, claim);
+        if (rendered.size() < claimed) {
+            recipients.skipDeleted(task.getId(), batch, at, "r.status = 'SENDING' and r.claim = ?", claim);
+        }
+        return rendered;
     }
 
     /**

@@ -105,26 +105,57 @@ class PushRecipients {
             // The profiles are joined within the batch's range too: where the batch's users are most users of that
             // range (an audience of most users), the planner reads the range's profiles into a hash at once; where
             // they are few of them, it looks each one up by its key. Without the range, a hash would read them all.
-            List<RenderedMessage> messages = plannedForTheirRange(() -> {
-                List<RenderedMessage> rendered = new ArrayList<>();
+            List<RenderedMessage> rendered = new ArrayList<>();
+            int taken = plannedForTheirRange(() -> {
+                // each row taken, its profile joined where there still is one (left join: see skipDeleted)
+                int[] rows = {0};
+                RowCallbackHandler render = renderer(task, rendered);
                 jdbc.query("with taken as (update push_recipient r set status = 'DELIVERED', reason = null, "
                         + "detail = null, updated_at = ? "
                         + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " and " + STILL_DELIVERING
                         + " returning r.user_id) "
-                        + "select " + PROFILE + " from taken t join audience_user u on u.id = t.user_id "
-                        + "where " + Batch.PROFILES, renderer(task, rendered),
-                        Batch.parameters(now, batch, now, batch.pushId(), deliveryId, batch.profiles()));
-                return rendered;
+                        + "select " + PROFILE + " from taken t left join audience_user u on u.id = t.user_id "
+                        + "and " + Batch.PROFILES, row -> {
+                            rows[0]++;
+                            render.processRow(row);
+                        }, Batch.parameters(now, batch, now, batch.pushId(), deliveryId, batch.profiles()));
+                return rows[0];
             });
-            return new Taken(batch, now, RecipientStatus.DELIVERED, messages);
+            if (rendered.size() < taken) {
+                skipDeleted(task.getId(), batch, now, "r.status = 'DELIVERED' and r.updated_at = ?", now);
+            }
+            return new Taken(batch, now, RecipientStatus.DELIVERED, rendered);
         }
-        if (jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
+        int taken = jdbc.queryForList("select r.user_id from push_recipient r where " + Batch.ROWS
                 + " and r.status = 'PLANNED' and " + DUE + " and " + STILL_DELIVERING + " for update", String.class,
-                Batch.parameters(batch, now, batch.pushId(), deliveryId)).isEmpty()) {
+                Batch.parameters(batch, now, batch.pushId(), deliveryId)).size();
+        if (taken == 0) {
             return new Taken(batch, now, RecipientStatus.PLANNED, List.of());
         }
-        return new Taken(batch, now, RecipientStatus.PLANNED,
-                render(task, batch, "r.status = 'PLANNED' and " + DUE, now));
+        List<RenderedMessage> rendered = render(task, batch, "r.status = 'PLANNED' and " + DUE, now);
+        if (rendered.size() < taken) {
+            skipDeleted(task.getId(), batch, now, "r.status = 'PLANNED' and " + DUE, now);
+        }
+        return new Taken(batch, now, RecipientStatus.PLANNED, rendered);
+    }
+
+    /**
+     * Records the batch's rows chosen by {@code which} (SQL, with its {@code values}) whose profile is gone as SKIPPED
+     * {@link SkipReason#USER_DELETED}: the rows of a plan that read the profile before its deletion committed (the
+     * deletion skips what it finds planned, {@link RecipientErasure}). So no one is counted reached with nothing sent.
+     * Called only when a batch rendered fewer messages than it took.
+     */
+    void skipDeleted(long taskId, Batch batch, Timestamp at, String which, Object... values) {
+        Object[] parameters = new Object[values.length + 3];
+        parameters[0] = SkipReason.USER_DELETED.name();
+        parameters[1] = at;
+        parameters[2] = batch;
+        System.arraycopy(values, 0, parameters, 3, values.length);
+        int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = ?, detail = null, "
+                + "claim = null, updated_at = ? where " + Batch.ROWS + " and " + which
+                + " and not exists (select 1 from audience_user u where u.id = r.user_id)", Batch.parameters(parameters));
+        log.info("Task {}: push {} batch {}: {} recipients skipped as {}: their profiles were deleted after the push "
+                + "was planned", taskId, batch.pushId(), batch.number(), skipped, SkipReason.USER_DELETED);
     }
 
     /** The push's batch {@code number}, with its range. */
@@ -137,8 +168,8 @@ class PushRecipients {
 
     /**
      * Records what the channel made of the messages taken: the failures one by one (they are few), then, where they
-     * are not yet, everyone else taken DELIVERED at once (those are the messages the channel took: profiles are never
-     * deleted, so the join that selected them drops no one).
+     * are not yet, everyone else taken DELIVERED at once (those are the messages the channel took: a row whose profile
+     * the join found gone was skipped when it was taken, {@link #skipDeleted}).
      */
     void record(Taken taken, Map<String, Rejected> failures) {
         List<Map.Entry<String, Rejected>> failed = List.copyOf(failures.entrySet());
@@ -191,6 +222,9 @@ class PushRecipients {
         String link = task.getContent().link();
         return row -> {
             String id = row.getString(ID);
+            if (id == null) {
+                return; // a row taken whose profile is gone (a left join): skipDeleted records it
+            }
             Map<String, Object> context = message.context(id, row.getString(NAME), row.getString(EMAIL),
                     row.getString(PHONE), row.getString(LOCALE), row.getString(TIME_ZONE),
                     message.readsAttributes() ? attributes(id, row.getString(ATTRIBUTES_COLUMN)) : null);

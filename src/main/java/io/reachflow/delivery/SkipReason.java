@@ -8,6 +8,8 @@ public enum SkipReason {
     NO_ADDRESS,
     /** A tester id that matches no user profile. */
     UNKNOWN_USER,
+    /** The user's profile was deleted ({@code DELETE /api/users/{id}}) before the message was handed to the channel. */
+    USER_DELETED,
     /** A ONE_TIME task's earlier push (stopped by a pause) reached the user already. */
     ALREADY_SENT,
     /** The user got the task's frequency cap of messages on its channel in the cap's period already. */

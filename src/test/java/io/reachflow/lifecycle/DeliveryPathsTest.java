@@ -60,6 +60,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -203,6 +205,55 @@ class DeliveryPathsTest {
         assertThat(inboxMessages(task, audience))
                 .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
         assertThat(engine.lifecycle(task.getId())).isWaitingAt(LifecycleProcess.Element.RECEIVE_MANUAL_SENDS.id());
+    }
+
+    /**
+     * Erasing users mid-push ({@code DELETE /api/users/{id}}): one already reached loses their message, the push
+     * keeping its record that it reached them; one the push had yet to reach is skipped (USER_DELETED), never sent
+     * to. Once the push is finished, an erasure deletes the user's recipient row too, and its counts stay.
+     */
+    @Test
+    void anErasedUserLosesTheirMessagesAndIsSkippedWhereThePushHadYetToReachThem() {
+        List<String> audience = audienceOf(5);
+        OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
+        Push push = livePush(task);
+        management().executeJob(batchJobs(deliveryOf(task)).get(0).getId());
+        assertThat(inboxMessages(task, audience)).containsOnlyKeys(audience.get(0), audience.get(1));
+
+        JsonNode reached = HttpJson.delete(api.as(Fixtures.OPERATOR), "/api/users/{id}", audience.get(0)).getBody();
+        JsonNode pending = HttpJson.delete(api.as(Fixtures.OPERATOR), "/api/users/{id}", audience.get(3)).getBody();
+
+        assertThat(reached.path("id").asText()).isEqualTo(audience.get(0));
+        assertThat(reached.path("erased").path("inboxMessages").asLong()).isEqualTo(1);
+        assertThat(reached.path("erased").path("pendingSendsSkipped").asLong()).isZero();
+        assertThat(reached.path("erased").path("finishedPushRecipientRows").asLong())
+                .as("the push is still being delivered: it keeps its record").isZero();
+        assertThat(pending.path("erased").path("inboxMessages").asLong()).isZero();
+        assertThat(pending.path("erased").path("pendingSendsSkipped").asLong()).isEqualTo(1);
+        assertThat(HttpJson.get(api.as(Fixtures.OPERATOR), "/api/users/{id}", audience.get(0)).getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        ResponseEntity<JsonNode> again = HttpJson.delete(api.as(Fixtures.OPERATOR), "/api/users/{id}", audience.get(0));
+        assertThat(again.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(again.getBody().path("detail").asText()).isEqualTo("No user with id " + audience.get(0));
+
+        engine.runDueJobs(task.getId());
+
+        Push delivered = livePush(task);
+        assertThat(delivered.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(delivered.getDelivered()).as("the erased user reached before, and three others").isEqualTo(4);
+        assertThat(delivered.getSkipped()).isEqualTo(1);
+        assertThat(delivery.counts(push.getId()).skippedByReason()).containsExactly(Map.entry("USER_DELETED", 1L));
+        assertThat(inboxMessages(task, audience)).containsOnlyKeys(audience.get(1), audience.get(2), audience.get(4));
+
+        JsonNode afterwards = HttpJson.delete(api.as(Fixtures.OPERATOR), "/api/users/{id}", audience.get(1)).getBody();
+        assertThat(afterwards.path("erased").path("finishedPushRecipientRows").asLong()).isEqualTo(1);
+        assertThat(afterwards.path("erased").path("inboxMessages").asLong()).isEqualTo(1);
+        assertThat(jdbc.queryForList("select user_id from push_recipient where push_id = ?", String.class, push.getId()))
+                .doesNotContain(audience.get(1)).hasSize(4);
+        JsonNode counts = HttpJson.get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/pushes", task.getId()).getBody()
+                .path("items").get(0);
+        assertThat(counts.path("delivered").asLong()).as("a finished push's counts are kept").isEqualTo(4);
+        assertThat(counts.path("skippedByReason").path("USER_DELETED").asLong()).isEqualTo(1);
     }
 
     /**

@@ -190,6 +190,27 @@ class ProviderDeliveryTest {
     }
 
     /**
+     * A recipient whose profile was deleted after the push was planned (a plan that read it before the erasure
+     * committed) is claimed with the batch but cannot be rendered: SKIPPED USER_DELETED, never counted delivered, and
+     * the provider gets the others only.
+     */
+    @Test
+    void aRecipientDeletedAfterThePlanIsSkippedAndNotSentToTheProvider() {
+        List<String> audience = deliveries.audienceOf(3);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        Push push = deliveries.livePush(task);
+        jdbc.update("delete from audience_user where id = ?", audience.get(1));
+
+        engine.runDueJobs(task.getId());
+
+        Push delivered = deliveries.livePush(task);
+        assertThat(delivered.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(delivered.getDelivered()).isEqualTo(2);
+        assertThat(delivery.counts(push.getId()).skippedByReason()).containsExactly(Map.entry("USER_DELETED", 1L));
+        assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrder(audience.get(0), audience.get(2));
+    }
+
+    /**
      * A provider's temporary failure is expected and retried, across every batch of a push in an outage: the failed
      * job's warning, which the job executor logs with the exception (ENGINE-14006), is two lines, with no stack trace.
      */

@@ -1,5 +1,6 @@
 package io.reachflow.audience.web;
 
+import io.reachflow.audience.ErasedUser;
 import io.reachflow.audience.ImportFormat;
 import io.reachflow.audience.ImportRefusedException;
 import io.reachflow.audience.ImportReport;
@@ -27,6 +28,7 @@ import java.net.URI;
 import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -79,6 +81,17 @@ class UserController {
     @Operation(summary = "A user profile")
     UserProfile get(@PathVariable String id) {
         return users.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No user with id " + id));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Erase a user (the right to erasure): the profile with its tags and opt-outs, the user's in-app "
+            + "and outbox messages, and their recipient rows of finished pushes; what pushes being delivered had yet "
+            + "to send them is skipped (USER_DELETED). A push still being delivered keeps its record of what it already "
+            + "did for them (id and outcome) until its recipients are pruned. The same id can be created again later.")
+    @ApiResponse(responseCode = "200", description = "Erased: what was erased with the profile, by kind")
+    @ApiResponse(responseCode = "404", description = "No such user (erased already, or never created)")
+    ErasedUser erase(@PathVariable String id) {
+        return users.erase(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No user with id " + id));
     }
 
     @PostMapping(value = "/import", consumes = {"application/x-ndjson", "text/csv"})
