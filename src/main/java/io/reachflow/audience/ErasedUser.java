@@ -9,6 +9,7 @@ public record ErasedUser(
         String id,
         Instant erasedAt,
         @Schema(description = "How much of the user's data was erased with the profile, by kind",
-                example = "{\"inboxMessages\": 3, \"outboxMessages\": 0, \"pendingSendsSkipped\": 1}")
+                example = "{\"finishedPushRecipientRows\": 2, \"inboxMessages\": 3, \"outboxMessages\": 0, "
+                        + "\"pendingSendsSkipped\": 1}")
         Map<String, Long> erased) {
 }

@@ -94,10 +94,9 @@ public class UserService {
 
     /**
      * Erases the user (the right to erasure): the profile with its tags and opt-outs, and what each
-     * {@link UserDataEraser} holds of them, in one transaction; empty when there is no such profile. The profile's row
-     * is locked first, so a replacement of it at the same time waits, and then creates it again. A push's record
-     * that it reached the user (its recipient row: the id and the outcome) is not personal content and stays, for
-     * the push's counts, until the push's recipients are pruned; what a push had yet to send them it skips.
+     * {@link UserDataEraser} holds of them (delivery: their messages, what pushes had yet to send them), in one
+     * transaction; empty when there is no such profile. The profile's row is locked first, so a replacement of it at
+     * the same time waits, and then creates it anew.
      */
     public Optional<ErasedUser> erase(String id) {
         return transactions.execute(status -> users.findLocked(id).map(user -> {

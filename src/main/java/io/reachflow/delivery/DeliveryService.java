@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,13 @@ public class DeliveryService {
         Timestamp now = Timestamp.from(clock.instant());
         // a task saved before a tester named twice was one still has the name twice: one recipient each
         List<String> testers = TaskDefinition.distinctTesters(task.getTesters());
+        // the round is delivered in this transaction: an erasure of a tester (DELETE /api/users/{id}) that comes
+        // meanwhile waits for it, and then finds the tester's message to delete, rather than miss it
+        if (!testers.isEmpty()) {
+            jdbc.queryForList("select id from audience_user where id in (" + String.join(", ",
+                    Collections.nCopies(testers.size(), "?")) + ") " + database.forShare(), String.class,
+                    testers.toArray());
+        }
         jdbc.batchUpdate("insert into push_recipient (push_id, user_id, status, updated_at) values (?, ?, 'PLANNED', ?)",
                 testers, testers.size(), (statement, tester) -> {
                     statement.setLong(1, push.getId());

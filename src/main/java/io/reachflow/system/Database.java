@@ -34,6 +34,14 @@ public class Database {
     }
 
     /**
+     * The clause that locks a select's rows against changes but not against each other's reads: PostgreSQL's
+     * {@code for share}; H2, which has no shared row locks, locks them for update.
+     */
+    public String forShare() {
+        return postgres ? "for share" : "for update";
+    }
+
+    /**
      * Streams CSV rows into {@code table (columns)} with COPY, in the current transaction (PostgreSQL only);
      * returns how many rows it wrote.
      */

@@ -80,18 +80,22 @@ class UserController {
     @GetMapping("/{id}")
     @Operation(summary = "A user profile")
     UserProfile get(@PathVariable String id) {
-        return users.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No user with id " + id));
+        return users.find(id).orElseThrow(() -> noUser(id));
+    }
+
+    private static ResponseStatusException noUser(String id) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "No user with id " + id);
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Erase a user (the right to erasure): the profile with its tags and opt-outs, the user's in-app "
-            + "and outbox messages, and their recipient rows of finished pushes; what pushes being delivered had yet "
-            + "to send them is skipped (USER_DELETED). A push still being delivered keeps its record of what it already "
-            + "did for them (id and outcome) until its recipients are pruned. The same id can be created again later.")
+    @Operation(summary = "Erase a user (the right to erasure): the profile with its tags and opt-outs, the user's "
+            + "in-app and outbox messages, and their recipient rows of finished live pushes; what pushes being "
+            + "delivered had yet to send them is skipped (USER_DELETED). A push still being delivered keeps its record "
+            + "of what it already did for them (id and outcome) until its recipients are pruned. The same id can be "
+            + "created again later.")
     @ApiResponse(responseCode = "200", description = "Erased: what was erased with the profile, by kind")
-    @ApiResponse(responseCode = "404", description = "No such user (erased already, or never created)")
     ErasedUser erase(@PathVariable String id) {
-        return users.erase(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No user with id " + id));
+        return users.erase(id).orElseThrow(() -> noUser(id));
     }
 
     @PostMapping(value = "/import", consumes = {"application/x-ndjson", "text/csv"})
