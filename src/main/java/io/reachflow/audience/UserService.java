@@ -89,7 +89,7 @@ public class UserService {
 
     @Transactional(readOnly = true)
     public Optional<UserProfile> find(String id) {
-        return users.findById(id).map(AudienceUser::profile);
+        return users.findWhole(id).map(AudienceUser::profile);
     }
 
     /**

@@ -22,6 +22,7 @@ import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.ServiceImpl;
 import org.camunda.bpm.engine.task.IdentityLink;
 import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.camunda.bpm.engine.task.Task;
@@ -207,6 +208,19 @@ public class LifecycleFacade {
     }
 
     /**
+     * Runs the engine calls in one command: they share its entity cache and its flush, so that a claim and the
+     * completion after it read the work, its execution and its identity links once, and the claim's updates of the
+     * work and its history go into the completion's (14 statements fewer than two commands, by
+     * {@code bench/run --parts=c}). A call's exception ends the command as it would have ended its own.
+     */
+    private void inOneCommand(Runnable calls) {
+        ((ServiceImpl) taskService).getCommandExecutor().execute(context -> {
+            calls.run();
+            return null;
+        });
+    }
+
+    /**
      * Decides the open review work as {@code reviewer} would in Tasklist: with the reviewer authenticated to the
      * engine, so its authorizations and the separation-of-duties listener judge this call exactly as they judge
      * Tasklist and {@code /engine-rest}.
@@ -216,12 +230,15 @@ public class LifecycleFacade {
                 .orElseThrow(() -> new IllegalTransitionException("Task " + taskId + " has no open review work"));
         identityService.setAuthentication(reviewer, groups);
         try {
-            if (work.getAssignee() == null) {
-                taskService.claim(work.getId(), reviewer);
-            } else if (!work.getAssignee().equals(reviewer)) {
+            if (work.getAssignee() != null && !work.getAssignee().equals(reviewer)) {
                 throw new IllegalTransitionException("The review of task " + taskId + " is claimed by " + work.getAssignee());
             }
-            taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
+            inOneCommand(() -> {
+                if (work.getAssignee() == null) {
+                    taskService.claim(work.getId(), reviewer);
+                }
+                taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
+            });
         } catch (AuthorizationException e) {
             if (e.getMissingAuthorizations().isEmpty()) {
                 throw e; // the separation-of-duties listener's own refusal, which says why
