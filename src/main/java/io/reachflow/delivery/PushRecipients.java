@@ -140,20 +140,16 @@ class PushRecipients {
     }
 
     /**
-     * Records the batch's rows chosen by {@code which} (SQL, with its {@code values}) whose profile is gone as SKIPPED
-     * {@link SkipReason#USER_DELETED}: the rows of a plan that read the profile before its deletion committed (the
-     * deletion skips what it finds planned, {@link RecipientErasure}). So no one is counted reached with nothing sent.
-     * Called only when a batch rendered fewer messages than it took.
+     * Records the batch's rows chosen by {@code which} (SQL, with the one parameter {@code value}) whose profile is
+     * gone as SKIPPED {@link SkipReason#USER_DELETED}: the rows of a plan that read the profile before its deletion
+     * committed (the deletion skips what it finds planned, {@link RecipientErasure}). So no one is counted reached
+     * with nothing sent. Called only when a batch rendered fewer messages than it took.
      */
-    void skipDeleted(long taskId, Batch batch, Timestamp at, String which, Object... values) {
-        Object[] parameters = new Object[values.length + 3];
-        parameters[0] = SkipReason.USER_DELETED.name();
-        parameters[1] = at;
-        parameters[2] = batch;
-        System.arraycopy(values, 0, parameters, 3, values.length);
+    void skipDeleted(long taskId, Batch batch, Timestamp at, String which, Object value) {
         int skipped = jdbc.update("update push_recipient r set status = 'SKIPPED', reason = ?, detail = null, "
                 + "claim = null, updated_at = ? where " + Batch.ROWS + " and " + which
-                + " and not exists (select 1 from audience_user u where u.id = r.user_id)", Batch.parameters(parameters));
+                + " and not exists (select 1 from audience_user u where u.id = r.user_id)",
+                Batch.parameters(SkipReason.USER_DELETED.name(), at, batch, value));
         log.info("Task {}: push {} batch {}: {} recipients skipped as {}: their profiles were deleted after the push "
                 + "was planned", taskId, batch.pushId(), batch.number(), skipped, SkipReason.USER_DELETED);
     }

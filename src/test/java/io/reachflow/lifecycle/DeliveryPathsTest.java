@@ -47,6 +47,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.camunda.bpm.engine.ManagementService;
@@ -280,16 +281,9 @@ class DeliveryPathsTest {
         OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
         String deliveryId = deliveryOf(task).getId();
         long pushId = livePush(task).getId();
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<BatchResult> runningBatch = CompletableFuture.supplyAsync(() ->
-                new TransactionTemplate(transactions).execute(batch -> {
-                    BatchResult result = delivery.deliverBatch(pushId, 0, deliveryId);
-                    holding.countDown();
-                    awaitQuietly(release);
-                    return result;
-                }));
-        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<BatchResult> runningBatch = heldOpen(() -> delivery.deliverBatch(pushId, 0, deliveryId),
+                release);
 
         CompletableFuture<JsonNode> erasure = CompletableFuture.supplyAsync(() ->
                 HttpJson.delete(api.as(Fixtures.OPERATOR), "/api/users/{id}", audience.get(0)).getBody());
@@ -450,18 +444,13 @@ class DeliveryPathsTest {
         OperationTask task = sentToBatchJobs(audience, PushType.MANUAL);
         String deliveryId = deliveryOf(task).getId();
         long pushId = livePush(task).getId();
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> runningBatch = CompletableFuture.runAsync(() -> new TransactionTemplate(transactions)
-                .executeWithoutResult(batch -> {
-                    Map<String, Object> range = jdbc.queryForMap(
-                            "select first_user_id, last_user_id from push_batch where push_id = ? and batch = 0", pushId);
-                    jdbc.queryForList("select user_id from push_recipient where push_id = ? and user_id between ? and ? "
-                            + "for update", String.class, pushId, range.get("first_user_id"), range.get("last_user_id"));
-                    holding.countDown();
-                    awaitQuietly(release);
-                }));
-        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<List<String>> runningBatch = heldOpen(() -> {
+            Map<String, Object> range = jdbc.queryForMap(
+                    "select first_user_id, last_user_id from push_batch where push_id = ? and batch = 0", pushId);
+            return jdbc.queryForList("select user_id from push_recipient where push_id = ? and user_id between ? and ? "
+                    + "for update", String.class, pushId, range.get("first_user_id"), range.get("last_user_id"));
+        }, release);
 
         CompletableFuture<Void> complete = CompletableFuture.runAsync(
                 () -> fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over"));
@@ -481,6 +470,23 @@ class DeliveryPathsTest {
         engine.runDueJobs(task.getId());
         assertThat(deliveryOf(task)).as("its workers stopped, and the delivery ended").isNull();
         assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.CANCELLED);
+    }
+
+    /**
+     * Runs {@code work} on another thread in a transaction of its own, which stays open (its locks with it) until
+     * {@code release}; returns once the work is done, with the transaction still open.
+     */
+    private <T> CompletableFuture<T> heldOpen(Supplier<T> work, CountDownLatch release) throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        CompletableFuture<T> held = CompletableFuture.supplyAsync(() -> new TransactionTemplate(transactions)
+                .execute(status -> {
+                    T result = work.get();
+                    holding.countDown();
+                    awaitQuietly(release);
+                    return result;
+                }));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        return held;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
