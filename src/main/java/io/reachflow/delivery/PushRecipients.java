@@ -378,12 +378,17 @@ class PushRecipients {
             return;
         }
         Instant until = now.plus(grant.untilMore());
-        int deferred = jdbc.update("update push_recipient r set reason = ?, detail = null, not_before = ? "
-                + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " and r.user_id not in "
-                + "(select d.user_id from push_recipient d where " + Batch.rows("d") + " and d.status = 'PLANNED' "
-                + "and (d.not_before is null or d.not_before <= ?) order by d.user_id limit ?)",
-                Batch.parameters(SkipReason.RATE_LIMITED.name(), Timestamp.from(until), batch, at, batch, at,
-                        grant.granted()));
+        // those granted are the first due by id: the rest, after the last of them, wait. Found first, not as a NOT IN
+        // of the granted ones, which H2 evaluates again for every row of the batch (minutes for a batch of 10,000)
+        String lastGranted = grant.granted() == 0 ? null : jdbc.queryForObject("select r.user_id from push_recipient r "
+                + "where " + Batch.ROWS + " and r.status = 'PLANNED' and " + DUE + " order by r.user_id "
+                + "offset ? rows fetch next 1 rows only", String.class, Batch.parameters(batch, at, grant.granted() - 1));
+        String wait = "update push_recipient r set reason = ?, detail = null, not_before = ? where " + Batch.ROWS
+                + " and r.status = 'PLANNED' and " + DUE;
+        int deferred = lastGranted == null
+                ? jdbc.update(wait, Batch.parameters(SkipReason.RATE_LIMITED.name(), Timestamp.from(until), batch, at))
+                : jdbc.update(wait + " and r.user_id > ?",
+                        Batch.parameters(SkipReason.RATE_LIMITED.name(), Timestamp.from(until), batch, at, lastGranted));
         log.debug("Task {}: push {} batch {}: {} of {} recipients wait for the rate limit ({}/min) until {}",
                 task.getId(), batch.pushId(), batch.number(), deferred, due, perMinute, until);
     }

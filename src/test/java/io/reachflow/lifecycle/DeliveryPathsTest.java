@@ -970,6 +970,38 @@ class DeliveryPathsTest {
     }
 
     /**
+     * Three sends a minute over batches of two: the second batch is granted one of its two, the first by id, and its
+     * other recipient waits; nobody is sent twice when it has room.
+     */
+    @Test
+    void aBatchGrantedPartOfItsRecipientsSendsTheFirstByIdAndTheRestWait() {
+        engine.setTime(Instant.parse("2026-03-02T12:00:00Z"));
+        try {
+            List<String> audience = audienceOf(4).stream().sorted().toList();
+            Schedule threePerMinute = new Schedule(null, null, null, null, null, null, null, 3, null, null);
+            OperationTask task = sentToBatchJobs(audience, PushType.MANUAL, Channel.IN_APP, threePerMinute);
+            ProcessInstance push = deliveryOf(task);
+
+            engine.runDueJobs(task.getId());
+
+            Push limited = livePush(task);
+            assertThat(inboxMessages(task, audience)).containsOnlyKeys(audience.get(0), audience.get(1), audience.get(2));
+            assertThat(delivery.outcomes(limited.getId())).extracting(DeliveryService.RecipientOutcome::reason)
+                    .containsExactly(null, null, null, SkipReason.RATE_LIMITED.name());
+
+            engine.advance(Duration.ofMinutes(1));
+            engine.runDueJobs(task.getId());
+
+            assertThat(push).isEnded();
+            assertThat(livePush(task).getDelivered()).isEqualTo(4);
+            assertThat(inboxMessages(task, audience))
+                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+        } finally {
+            engine.resetClock();
+        }
+    }
+
+    /**
      * A push of one batch paused while a worker waits for the rate limit: the resume's plan delivers the rest in its
      * own job, as soon as there is room, with no worker.
      */
