@@ -3,6 +3,7 @@ package io.reachflow.bench;
 import io.reachflow.ReachflowApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -188,8 +189,10 @@ public final class Bench {
 
         long start = System.nanoTime();
         long cpuBefore = machineCpuMillis();
+        long[] jvmBefore = jitAndGcMillis();
         concurrently(options.clients, options.lifecyclesPerClient, () -> lifecycle(timing));
         long lifecyclesCpu = machineCpuMillis() - cpuBefore;
+        long[] lifecyclesJvm = since(jvmBefore);
         double seconds = (System.nanoTime() - start) / 1e9;
         int total = options.clients * options.lifecyclesPerClient;
         System.out.printf(Locale.ROOT, "    %d lifecycles in %.1f s: %.1f lifecycles/s%n", total, seconds, total / seconds);
@@ -204,8 +207,10 @@ public final class Bench {
                     wait, mean(stepNanos.get(wait)));
         }
         cpuBefore = machineCpuMillis();
+        jvmBefore = jitAndGcMillis();
         List<Long> bareTimes = bareTransactions(engine, Math.max(50, options.lifecyclesPerClient * 5));
         long bareCpu = machineCpuMillis() - cpuBefore;
+        long[] bareJvm = since(jvmBefore);
         double bare = mean(bareTimes);
         double step = mean(allSteps);
         System.out.printf(Locale.ROOT, "    baseline: bare engine transaction (start or complete a one-user-task process), "
@@ -219,6 +224,40 @@ public final class Bench {
                     + "jobs and polls it causes, %.1f ms per bare transaction with its share of the task query between: %.1fx)%n",
                     cpuPerStep, cpuPerBare, cpuPerStep / cpuPerBare);
         }
+        // compiling while measuring means the warm-up was too short for what is measured (--warm-up)
+        System.out.printf(Locale.ROOT, "    (this JVM meanwhile: JIT compiler threads %,d ms of CPU and garbage collection %,d ms during the lifecycles, "
+                + "%,d ms and %,d ms during the bare transactions)%n", lifecyclesJvm[0], lifecyclesJvm[1], bareJvm[0], bareJvm[1]);
+    }
+
+    /**
+     * CPU time this JVM (the application, the clients) has spent so far in its JIT compiler threads (from
+     * {@code /proc/self/task}; 0 where there is none) and elapsed in garbage collection.
+     */
+    private static long[] jitAndGcMillis() {
+        long gc = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, collector.getCollectionTime());
+        }
+        long jitTicks = 0;
+        try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
+            for (Path thread : threads.toList()) {
+                String stat = Files.readString(thread.resolve("stat"));
+                // pid (comm) state ...: the name may hold spaces, the fields after it are separated by one each
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.contains("CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    jitTicks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // a thread ended while listed, or no /proc: what was counted
+        }
+        return new long[] {jitTicks * 10, gc}; // USER_HZ is 100 on Linux
+    }
+
+    private static long[] since(long[] before) {
+        long[] now = jitAndGcMillis();
+        return new long[] {now[0] - before[0], now[1] - before[1]};
     }
 
     /**
