@@ -350,8 +350,9 @@ public class UserImports {
             if (rowsStep || percentStep) {
                 log.info("User import {}: {} rows{}, {} imported, {} failed, {} rows/s", progress.id,
                         String.format(Locale.ROOT, "%,d", progress.processed),
-                        percent == null ? "" : " (" + percent + "% of the upload)", progress.imported, progress.failed,
-                        rate());
+                        percent == null ? "" : " (" + percent + "% of the upload)",
+                        String.format(Locale.ROOT, "%,d", progress.imported),
+                        String.format(Locale.ROOT, "%,d", progress.failed), rate());
                 nextLogAtRows = (progress.processed / LOG_EVERY_ROWS + 1) * LOG_EVERY_ROWS;
                 nextLogAtPercent = percent == null ? nextLogAtPercent : (percent / 10 + 1) * 10;
             } else {

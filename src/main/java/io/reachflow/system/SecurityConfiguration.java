@@ -81,13 +81,14 @@ class SecurityConfiguration {
                 // Reading an inbox message marks it opened, so the inbox counts as a change whatever the method.
                 .addFilterBefore((request, response, chain) -> {
                     HttpServletRequest asked = (HttpServletRequest) request;
+                    boolean inbox = URL_PATHS.getPathWithinApplication(asked).startsWith(INBOX_PATH);
                     if ("cross-site".equals(asked.getHeader("Sec-Fetch-Site"))
-                            && (!SAFE_METHODS.contains(asked.getMethod())
-                                    || URL_PATHS.getPathWithinApplication(asked).startsWith(INBOX_PATH))) {
+                            && (!SAFE_METHODS.contains(asked.getMethod()) || inbox)) {
                         problem(objectMapper, asked, (HttpServletResponse) response, HttpStatus.FORBIDDEN,
-                                "A change from another site's page is refused (Sec-Fetch-Site: cross-site; reading "
-                                        + "an inbox message marks it opened): call the API from its own origin, or "
-                                        + "from a client that is no browser");
+                                (inbox ? "A read of the inbox from another site's page is refused, as reading a "
+                                        + "message marks it opened" : "A change from another site's page is refused")
+                                        + " (Sec-Fetch-Site: cross-site): call the API from its own origin, or from a "
+                                        + "client that is no browser");
                         return;
                     }
                     chain.doFilter(request, response);

@@ -36,7 +36,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -59,7 +58,7 @@ import org.springframework.http.HttpStatus;
 @Tag(name = "Tasks", description = "Operation tasks: create, edit, act on them and read their history")
 class TaskController {
 
-    private static final Set<String> SORTABLE = Set.of("id", "name", "createdAt", "updatedAt", "status", "campaign");
+    private static final List<String> SORTABLE = List.of("id", "name", "campaign", "status", "createdAt", "updatedAt");
 
     /**
      * The actions of {@code POST /{id}/{action}}, as path segments ({@link TaskAction#fromPathSegment}). Any other
@@ -317,8 +316,13 @@ class TaskController {
         if (!SORTABLE.contains(property)) {
             throw InvalidParameter.of("sort", "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
         }
+        if (parts.length > 2) {
+            // two sort parameters arrive joined by a comma
+            throw InvalidParameter.of("sort", "Cannot sort by '" + sort + "': a list sorts by one property (ties newest "
+                    + "first), given once, as in sort=createdAt,desc");
+        }
         String direction = parts.length > 1 ? parts[1].trim() : "asc";
-        if (parts.length > 2 || !(direction.equalsIgnoreCase("asc") || direction.equalsIgnoreCase("desc"))) {
+        if (!(direction.equalsIgnoreCase("asc") || direction.equalsIgnoreCase("desc"))) {
             throw InvalidParameter.of("sort", "Cannot sort '" + sort + "'; the direction after the property is asc or desc, "
                     + "as in sort=createdAt,desc");
         }
