@@ -4,17 +4,26 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.ConstrainedTo;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.RuntimeType;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.TaskAlreadyClaimedException;
 import org.camunda.bpm.engine.exception.NotFoundException;
 import org.camunda.bpm.engine.exception.NullValueException;
+import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.rest.exception.ExceptionHandlerHelper;
+import org.camunda.bpm.engine.rest.exception.InvalidRequestException;
 import org.camunda.bpm.engine.rest.exception.ProcessEngineExceptionHandler;
 import org.camunda.bpm.engine.rest.exception.RestException;
+import org.camunda.bpm.engine.rest.util.EngineUtil;
 import org.glassfish.jersey.internal.spi.AutoDiscoverable;
 import org.glassfish.jersey.spi.ExtendedExceptionMapper;
 import org.slf4j.Logger;
@@ -32,6 +41,15 @@ import org.slf4j.LoggerFactory;
  * {@link RestException} with 500) and in a {@link NotFoundException} (400) from unclaim, and "task … doesn't exist"
  * in a {@link NullValueException} from reading its variables. Every other such exception is left to Camunda's own
  * mapper.</li>
+ * <li>a read of the form of work that is gone ({@code GET …/task/{id}/form}, {@code deployed-form},
+ * {@code rendered-form}, {@code form-variables}, which Tasklist makes as it opens the work): 404 too, where Camunda
+ * answered 500 and 400. It says so in four ways, one of them no message of its own: a {@link NullPointerException}
+ * (deployed-form), a {@link NullValueException} "Task '…' not found" (rendered-form), a
+ * {@link BadUserRequestException} "Cannot find task with id '…'." (form-variables) and a {@link RestException} 400
+ * "Cannot get form for task …" (form). So these reads are not told by the message: any of those exceptions on one of
+ * them is a 404 when the engine has no task of the id, as it sees without the caller's authorizations. Work the
+ * caller may not see exists, and keeps Camunda's 403 (as a read of its variables does); an error on work that exists
+ * keeps Camunda's answer.</li>
  * </ul>
  * Both copies of the API get them: {@code /engine-rest} and the webapps' own ({@code /camunda/api/engine}, which
  * Tasklist calls). The latter is a Jersey servlet that Camunda's webapp starter builds from its fixed
@@ -49,6 +67,12 @@ public class EngineRestConflicts implements AutoDiscoverable {
      * reading a task's variables.
      */
     private static final Pattern NO_SUCH_TASK = Pattern.compile("^(Cannot find task with id |task \\S+ doesn't exist)");
+    /**
+     * A read of a task's form, as a path within either copy of the API (the default engine's, or one it names): the
+     * engine's name in group 1 (none for the default), the task's id in group 2.
+     */
+    private static final Pattern FORM_READ =
+            Pattern.compile("^/?(?:engine/([^/]+)/)?task/([^/]+)/(?:form|deployed-form|rendered-form|form-variables)/?$");
 
     @Override
     public void configure(FeatureContext context) {
@@ -57,6 +81,8 @@ public class EngineRestConflicts implements AutoDiscoverable {
             context.register(NoSuchTaskToClaim.class);
             context.register(NoSuchTaskToAssign.class);
             context.register(NoSuchTaskToComplete.class);
+            context.register(NoSuchTaskForItsDeployedForm.class);
+            context.register(NoSuchTaskForItsFormVariables.class);
         }
     }
 
@@ -69,18 +95,35 @@ public class EngineRestConflicts implements AutoDiscoverable {
         }
     }
 
-    /** A 404 for work that is gone; any other exception of the type goes on to Camunda's mapper. */
+    /**
+     * A 404 for work that is gone; any other exception of the type goes on to Camunda's mapper. A read of a task's form
+     * is told by the task's absence, anything else by the engine's message.
+     */
     abstract static class NoSuchTask<E extends RuntimeException> implements ExtendedExceptionMapper<E> {
+
+        /** The current request's, a proxy Jersey injects; none outside a request. */
+        @Context
+        UriInfo request;
 
         @Override
         public boolean isMappable(E e) {
-            return noSuchTask(e) || noSuchTask(e.getCause());
+            Matcher formRead = formReadRequested();
+            return formRead != null ? !exists(formRead.group(1), formRead.group(2))
+                    : noSuchTask(e) || noSuchTask(e.getCause());
         }
 
         @Override
         public Response toResponse(E e) {
-            log.info("Review work is gone: {}", e.getMessage());
-            return engineError(Response.Status.NOT_FOUND, e);
+            Matcher formRead = formReadRequested();
+            RuntimeException gone = formRead == null ? e
+                    : new InvalidRequestException(Response.Status.NOT_FOUND, "No task with id " + formRead.group(2)
+                            + ": it was completed, deleted, or never existed");
+            log.info("Review work is gone: {}", gone.getMessage());
+            return engineError(Response.Status.NOT_FOUND, gone);
+        }
+
+        private Matcher formReadRequested() {
+            return request == null ? null : formRead(request.getPath());
         }
 
         private static boolean noSuchTask(Throwable e) {
@@ -89,7 +132,34 @@ public class EngineRestConflicts implements AutoDiscoverable {
         }
     }
 
-    /** Claim. */
+    /** The engine's name (null for the default) and the task's id of a read of a task's form; null for another path. */
+    static Matcher formRead(String path) {
+        Matcher matcher = FORM_READ.matcher(path);
+        return matcher.matches() ? matcher : null;
+    }
+
+    /**
+     * Whether the engine has a task of the id, whoever may see it: without the caller's authentication, as Camunda's
+     * own form read looks up what the caller may not read. An engine that cannot be found leaves the answer to Camunda.
+     */
+    private static boolean exists(String engineName, String taskId) {
+        ProcessEngine engine = EngineUtil.lookupProcessEngine(engineName);
+        if (engine == null) {
+            return true;
+        }
+        IdentityService identity = engine.getIdentityService();
+        Authentication caller = identity.getCurrentAuthentication();
+        identity.clearAuthentication();
+        try {
+            return engine.getTaskService().createTaskQuery().taskId(taskId).count() > 0;
+        } finally {
+            if (caller != null) {
+                identity.setAuthentication(caller);
+            }
+        }
+    }
+
+    /** Claim; a read of a gone task's rendered form. */
     static class NoSuchTaskToClaim extends NoSuchTask<NullValueException> {
     }
 
@@ -97,9 +167,20 @@ public class EngineRestConflicts implements AutoDiscoverable {
     static class NoSuchTaskToAssign extends NoSuchTask<NotFoundException> {
     }
 
-    /** Complete and submit-form. Camunda's own mapper of the type comes without a priority: this one goes first. */
+    /**
+     * Complete and submit-form; a read of a gone task's form. Camunda's own mapper of the type comes without a
+     * priority: this one goes first.
+     */
     @Priority(Priorities.USER - 1)
     static class NoSuchTaskToComplete extends NoSuchTask<RestException> {
+    }
+
+    /** A read of a gone task's deployed form, which fails in the engine on the task it did not find. */
+    static class NoSuchTaskForItsDeployedForm extends NoSuchTask<NullPointerException> {
+    }
+
+    /** A read of a gone task's form variables. */
+    static class NoSuchTaskForItsFormVariables extends NoSuchTask<BadUserRequestException> {
     }
 
     private static Response engineError(Response.Status status, RuntimeException e) {

@@ -54,6 +54,14 @@ public final class WebappSession {
         return post("/camunda/api/engine/engine/" + engine + path, "application/json", json);
     }
 
+    /** A GET from the webapps' copy of the engine's API, e.g. {@code /task/{id}/form}, as Tasklist reads. */
+    public HttpResponse<String> getFromEngine(String path) {
+        return send(HttpRequest.newBuilder(uri("/camunda/api/engine/engine/" + engine + path))
+                .header("Referer", baseUrl + "/camunda/app/tasklist/")
+                .header("Accept", "application/json, text/plain, */*")
+                .GET().build());
+    }
+
     private void whoIsLoggedIn() {
         send(HttpRequest.newBuilder(uri("/camunda/api/admin/auth/user/" + engine)).GET().build());
     }

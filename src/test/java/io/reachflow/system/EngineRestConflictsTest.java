@@ -3,6 +3,7 @@ package io.reachflow.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.camunda.bpm.engine.exception.NotFoundException;
 import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
@@ -37,6 +38,21 @@ class EngineRestConflictsTest {
                 "Cannot complete task abc"))).isFalse();
         assertThat(new EngineRestConflicts.NoSuchTaskToComplete()
                 .isMappable(new RestException(Response.Status.NOT_FOUND, "No matching task"))).isFalse();
+    }
+
+    /** Reads of a task's form, which are told by the task's absence: on either copy of the API, for any engine. */
+    @Test
+    void tellsAReadOfATasksForm() {
+        assertThat(EngineRestConflicts.formRead("task/abc/deployed-form").group(2)).isEqualTo("abc");
+        assertThat(EngineRestConflicts.formRead("task/abc/deployed-form").group(1)).as("the default engine").isNull();
+        assertThat(EngineRestConflicts.formRead("/engine/default/task/abc/form").group(1)).isEqualTo("default");
+        assertThat(EngineRestConflicts.formRead("engine/processEngineX/task/abc/rendered-form").group(2))
+                .isEqualTo("abc");
+        assertThat(EngineRestConflicts.formRead("task/abc/form-variables")).isNotNull();
+        for (String other : List.of("task/abc", "task/abc/submit-form", "task/abc/variables", "task/abc/form/x",
+                "process-definition/abc/form", "task/abc/claim")) {
+            assertThat(EngineRestConflicts.formRead(other)).as(other).isNull();
+        }
     }
 
     @Test

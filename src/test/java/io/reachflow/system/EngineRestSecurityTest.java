@@ -477,6 +477,50 @@ class EngineRestSecurityTest {
     }
 
     /**
+     * Tasklist opens work by reading its form. Of work that is gone (or never was), each of those reads answers 404
+     * saying so, in the engine API's error format, where Camunda answered 500 with a stack trace in the log (the
+     * deployed form, the rendered form) or 400 (the form, its variables). Work that its submitter may not see exists,
+     * and stays a 403 for them, as a read of its variables does: nothing tells it apart that did not before.
+     * (The webapps' copy of the API: TasklistEngineApiTest.)
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void answersReadsOfTheFormOfGoneWorkWithNotFound(CapturedOutput output) {
+        long decided = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, decided);
+        String gone = openReviewWork(decided).getId();
+        claimAndComplete(Fixtures.REVIEWER, gone, true, "fine");
+        long unasSubmission = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(UNA, unasSubmission);
+        String unseen = openReviewWork(unasSubmission).getId();
+        RestClient rob = api.as("rob");
+
+        for (String read : List.of("form", "deployed-form", "rendered-form", "form-variables")) {
+            for (String path : List.of("/engine-rest/task/{id}/", "/engine-rest/engine/default/task/{id}/")) {
+                for (String id : List.of(gone, "no-such-work")) {
+                    // any type, as Tasklist asks: the rendered form is XHTML only, and a JSON-only read of it is a 406
+                    ResponseEntity<JsonNode> answer = rob.get().uri(path + read, id).accept(MediaType.ALL).retrieve()
+                            .toEntity(JsonNode.class);
+                    assertThat(answer.getStatusCode()).as("%s%s of %s: %s", path, read, id, answer.getBody())
+                            .isEqualTo(HttpStatus.NOT_FOUND);
+                    assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+                    assertThat(answer.getBody().path("message").asText())
+                            .isEqualTo("No task with id " + id + ": it was completed, deleted, or never existed");
+                    assertThat(answer.getBody().has("code")).as("the engine API's error format").isTrue();
+                }
+            }
+            ResponseEntity<JsonNode> unasRead = api.as(UNA).get().uri("/engine-rest/task/{id}/" + read, unseen)
+                    .accept(MediaType.ALL).retrieve().toEntity(JsonNode.class);
+            assertThat(unasRead.getStatusCode()).as("%s: %s", read, unasRead.getBody()).isEqualTo(HttpStatus.FORBIDDEN);
+        }
+        assertThat(get(api.as(UNA), "/engine-rest/task/{id}/variables", unseen).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(get(rob, "/engine-rest/task/{id}/form", unseen).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get(rob, "/engine-rest/task/{id}/form-variables", unseen).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(output.getOut()).doesNotContain("ENGINE-REST-HTTP500", "NullPointerException");
+    }
+
+    /**
      * Unclaim (Tasklist's button): a reviewer gives back their own claim, not another's, although the engine's own
      * unclaim needs a permission reviewers do not have (it would also let them add candidate groups).
      */

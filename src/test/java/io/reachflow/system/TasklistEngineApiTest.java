@@ -94,6 +94,30 @@ class TasklistEngineApiTest {
         assertThat(output.getOut()).doesNotContain("ENGINE-REST-HTTP500");
     }
 
+    /**
+     * Tasklist opens the work it listed by reading its form: of work decided meanwhile, or unknown, each read answers
+     * 404 saying so, not a 500 (deployed form, rendered form) or a 400 (form, form variables).
+     */
+    @Test
+    void answersReadsOfTheFormOfGoneWorkWithNotFound(CapturedOutput output) {
+        OperationTask task = fixtures.underReview(Fixtures.manualInApp());
+        String work = openReviewWork(task);
+        WebappSession rob = tasklist("rob");
+        assertThat(rob.getFromEngine("/task/" + work + "/form").statusCode()).isEqualTo(200);
+        fixtures.act(Fixtures.REVIEWER, task.getId(), TaskAction.APPROVE, "fine");
+
+        for (String read : List.of("form", "deployed-form", "rendered-form", "form-variables")) {
+            for (String id : List.of(work, "no-such-work")) {
+                HttpResponse<String> gone = rob.getFromEngine("/task/" + id + "/" + read);
+                assertThat(gone.statusCode()).as("%s: %s", gone.request().uri(), gone.body()).isEqualTo(404);
+                assertThat(json(gone).path("message").asText())
+                        .isEqualTo("No task with id " + id + ": it was completed, deleted, or never existed");
+                assertThat(json(gone).has("code")).as("the engine API's error format").isTrue();
+            }
+        }
+        assertThat(output.getOut()).doesNotContain("ENGINE-REST-HTTP500", "NullPointerException");
+    }
+
     private WebappSession tasklist(String user) {
         return WebappSession.tasklist(api.baseUrl(), engine.getName(), user);
     }
