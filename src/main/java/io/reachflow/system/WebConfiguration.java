@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
+import org.springframework.http.converter.yaml.MappingJackson2YamlHttpMessageConverter;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -32,6 +33,13 @@ import org.springframework.web.util.UriUtils;
  * controllers get their own JSON converter, over a strict copy of the application's object mapper; the mapper itself
  * stays lenient, for what is read elsewhere (providers' answers, stored JSON, the engine), and so does the converter
  * bean that HTTP clients may share.
+ *
+ * <p>The API reads and answers JSON only, as its OpenAPI document says (and the import its NDJSON and CSV, which it
+ * reads as a stream). Spring MVC would also have read and written YAML, since the OpenAPI library brings Jackson's
+ * YAML module along: a body in YAML was read by a lenient mapper of its own, past every rule above (a misspelt field
+ * dropped, "10" taken for a number, a field given twice), and {@code Accept: application/yaml} was answered. Without
+ * that converter, such a body is a 415 that names JSON, and such a read a 406. (The OpenAPI document in YAML,
+ * {@code /v3/api-docs.yaml}, is text that springdoc writes itself.)
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
@@ -42,6 +50,7 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+        converters.removeIf(MappingJackson2YamlHttpMessageConverter.class::isInstance);
         converters.replaceAll(converter -> converter.getClass() == MappingJackson2HttpMessageConverter.class
                 ? strict((MappingJackson2HttpMessageConverter) converter) : converter);
     }

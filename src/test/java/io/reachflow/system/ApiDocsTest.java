@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -124,6 +125,17 @@ class ApiDocsTest {
             assertThat(report.path("failed").asLong()).as(type).isZero();
             assertThat(report.path("imported").asLong()).as(type).isPositive();
         }
+    }
+
+    /** The document in YAML too, for tools that read it so: the API reads and answers JSON only, the document not. */
+    @Test
+    void givesTheDocumentInYamlToo() {
+        ResponseEntity<String> yaml = api.as(Fixtures.OPERATOR).get().uri("/v3/api-docs.yaml").accept(MediaType.ALL)
+                .retrieve().toEntity(String.class);
+
+        assertThat(yaml.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(yaml.getHeaders().getContentType().getSubtype()).contains("openapi");
+        assertThat(yaml.getBody()).startsWith("openapi: 3.").contains("\n  /api/tasks:\n");
     }
 
     private static JsonNode example(JsonNode operation, String mediaType) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
@@ -409,6 +410,43 @@ class TaskValidationTest {
                 .contains("sendAt", "timeZone");
         assertThat(problem.path("detail").asText()).startsWith("Field 'schedule.sendat' is unknown");
         assertThat(errorFields(refusedCreate(unknown))).containsExactly("colour");
+    }
+
+    /**
+     * The API reads JSON only: the same misspelt body in YAML, which a YAML converter would read leniently (dropping
+     * the unknown field, converting "10" to a number, taking a field given twice), is a 415 naming what it reads, and
+     * changes nothing; so is a profile in YAML. Nor does it answer in YAML.
+     */
+    @Test
+    void refusesABodyInYamlNamingJson() throws Exception {
+        ObjectNode misspelt = manualInAppTask("Misspelt in YAML");
+        misspelt.put("pushType", "ONE_TIME");
+        misspelt.putObject("schedule").put("sendat", inDays(30)).put("rateLimitPerMinute", "10");
+        String yaml = new YAMLMapper().writeValueAsString(misspelt);
+        MediaType applicationYaml = MediaType.parseMediaType("application/yaml");
+        long before = tasks.count();
+
+        ResponseEntity<JsonNode> refused = olivia().post().uri("/api/tasks").contentType(applicationYaml).body(yaml)
+                .retrieve().toEntity(JsonNode.class);
+        String user = "yaml-" + HttpJson.uniqueWord();
+        ResponseEntity<JsonNode> profile = olivia().put().uri("/api/users/{id}", user).contentType(applicationYaml)
+                .body("name: Yaml\nname: Twice\nnickname: unknown\n").retrieve().toEntity(JsonNode.class);
+
+        for (ResponseEntity<JsonNode> inYaml : List.of(refused, profile)) {
+            assertThat(inYaml.getStatusCode()).as("%s", inYaml.getBody()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+            assertThat(inYaml.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(inYaml.getBody().path("detail").asText())
+                    .startsWith("This endpoint does not read a body with Content-Type 'application/yaml")
+                    .endsWith("; send one of 'application/json', 'application/*+json'");
+        }
+        assertThat(tasks.count()).isEqualTo(before);
+        assertThat(get(olivia(), "/api/users/{id}", user).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        long id = post(olivia(), "/api/tasks", manualInAppTask("Read in JSON")).getBody().path("id").asLong();
+        ResponseEntity<String> asYaml = olivia().get().uri("/api/tasks/{id}", id).accept(applicationYaml).retrieve()
+                .toEntity(String.class);
+        assertThat(asYaml.getStatusCode()).isEqualTo(HttpStatus.NOT_ACCEPTABLE);
+        assertThat(asYaml.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(asYaml.getBody()).contains("application/json");
     }
 
     /**
