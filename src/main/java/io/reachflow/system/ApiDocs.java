@@ -23,10 +23,12 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The OpenAPI document of {@code /api} (Swagger UI reads it): HTTP Basic, and on every operation the errors it can
  * answer, as RFC 9457 problem details ({@code Problem}): 400 with the bad fields, 401, 403, 404 for a resource in
- * its path, and on the tasks' changes 409 (a stale version or an action the state does not allow, with the allowed
+ * its path, 415 where it reads a body (a body of another type than it reads: JSON, or the import's NDJSON and CSV),
+ * and on the tasks' changes 409 (a stale version or an action the state does not allow, with the allowed
  * ones) and, where the version is required (an edit, the testers), 428 (no version given); where an
  * {@code Idempotency-Key} is taken, 422 (the key used for another request), 409 (its request still being done) and
- * the {@code Idempotent-Replayed} header of an answer given again.
+ * the {@code Idempotent-Replayed} header of an answer given again; 410 for a push's recipients deleted after the
+ * retention.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
@@ -67,6 +69,14 @@ class ApiDocs {
             if (path.contains("{")) {
                 add(responses, "404", "Nothing at this path: no such task (or it was deleted), push, user or "
                         + "import");
+            }
+            if (operation.getRequestBody() != null) {
+                add(responses, "415", "The body's Content-Type is not one this endpoint reads: the detail names "
+                        + "those it does");
+            }
+            if (path.equals("/api/tasks/{id}/pushes/{pushId}/recipients")) {
+                add(responses, "410", "The push's recipients were deleted after the retention "
+                        + "(reachflow.delivery.recipients-retention): its counts are kept in the push history");
             }
             boolean changesATask = path.startsWith("/api/tasks/{id}") && method != PathItem.HttpMethod.GET;
             boolean idempotent = operation.getParameters() != null && operation.getParameters().stream()

@@ -70,6 +70,24 @@ class ApiDocsTest {
                 .fieldNames().next()).isEqualTo("application/json");
     }
 
+    /** The errors of one endpoint only: a body of another type where a body is read, recipients pruned. */
+    @Test
+    void documentsTheUnsupportedMediaTypeAndThePrunedRecipients() {
+        JsonNode importUsers = operation("/api/users/import", "post");
+        JsonNode recipients = operation("/api/tasks/{id}/pushes/{pushId}/recipients", "get");
+
+        assertThat(codes(importUsers)).contains("200", "400", "415");
+        assertThat(importUsers.path("responses").path("415").path("content").path("application/problem+json")
+                .path("schema").path("$ref").asText()).endsWith("/Problem");
+        assertThat(codes(operation("/api/tasks", "post"))).contains("415");
+        assertThat(codes(operation("/api/users/{id}", "put"))).contains("415");
+        assertThat(codes(operation("/api/tasks/{id}", "get"))).doesNotContain("415", "410");
+        assertThat(codes(recipients)).contains("200", "404", "410").doesNotContain("415");
+        assertThat(recipients.path("responses").path("410").path("content").path("application/problem+json")
+                .path("schema").path("$ref").asText()).endsWith("/Problem");
+        assertThat(codes(operation("/api/tasks/{id}/pushes", "get"))).doesNotContain("410");
+    }
+
     @Test
     void documentsEveryErrorAsAProblem() {
         paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
