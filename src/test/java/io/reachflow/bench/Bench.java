@@ -187,6 +187,7 @@ public final class Bench {
         bareTransactions(engine, options.warmUp * 5);
         stepNanos.clear();
 
+        long jitSettled = jitSettledMillis();
         long start = System.nanoTime();
         long cpuBefore = machineCpuMillis();
         long[] jvmBefore = jitAndGcMillis();
@@ -206,6 +207,7 @@ public final class Bench {
             System.out.printf(Locale.ROOT, "    (waiting for the %s, asynchronous on the job executor: mean %.1f ms)%n",
                     wait, mean(stepNanos.get(wait)));
         }
+        long jitSettledAgain = jitSettledMillis();
         cpuBefore = machineCpuMillis();
         jvmBefore = jitAndGcMillis();
         List<Long> bareTimes = bareTransactions(engine, Math.max(50, options.lifecyclesPerClient * 5));
@@ -226,7 +228,27 @@ public final class Bench {
         }
         // compiling while measuring means the warm-up was too short for what is measured (--warm-up)
         System.out.printf(Locale.ROOT, "    (this JVM meanwhile: JIT compiler threads %,d ms of CPU and garbage collection %,d ms during the lifecycles, "
-                + "%,d ms and %,d ms during the bare transactions)%n", lifecyclesJvm[0], lifecyclesJvm[1], bareJvm[0], bareJvm[1]);
+                + "%,d ms and %,d ms during the bare transactions; waited %,d ms and %,d ms before them for the JIT to settle)%n",
+                lifecyclesJvm[0], lifecyclesJvm[1], bareJvm[0], bareJvm[1], jitSettled, jitSettledAgain);
+    }
+
+    /**
+     * Waits, at most half a minute, until the JIT compiler threads have been idle for a second (under a tenth of a core
+     * in it), so that a window measures the application, not the compiling of what ran before it (its queue drains
+     * after the load that filled it); how long it waited. No wait where their CPU cannot be read.
+     */
+    private static long jitSettledMillis() throws InterruptedException {
+        long start = System.nanoTime();
+        long jit = jitAndGcMillis()[0];
+        while (System.nanoTime() - start < 30_000_000_000L) {
+            Thread.sleep(1000);
+            long now = jitAndGcMillis()[0];
+            if (now - jit < 100) {
+                break;
+            }
+            jit = now;
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /**
@@ -657,7 +679,7 @@ public final class Bench {
                     given.getOrDefault("parts", "abcd"),
                     Integer.parseInt(given.getOrDefault("clients", "8")),
                     Integer.parseInt(given.getOrDefault("lifecycles", quick ? "10" : "50")),
-                    Integer.parseInt(given.getOrDefault("warm-up", quick ? "3" : "10")),
+                    Integer.parseInt(given.getOrDefault("warm-up", quick ? "3" : "60")),
                     Integer.parseInt(given.getOrDefault("tasks", quick ? "10000" : "100000")),
                     Integer.parseInt(given.getOrDefault("list-requests", quick ? "100" : "400")),
                     Integer.parseInt(given.getOrDefault("delivery-users", quick ? "100000" : "1000000")),
