@@ -349,10 +349,8 @@ public class UserImports {
             boolean percentStep = percent != null && percent >= nextLogAtPercent && percent < 100;
             if (rowsStep || percentStep) {
                 log.info("User import {}: {} rows{}, {} imported, {} failed, {} rows/s", progress.id,
-                        String.format(Locale.ROOT, "%,d", progress.processed),
-                        percent == null ? "" : " (" + percent + "% of the upload)",
-                        String.format(Locale.ROOT, "%,d", progress.imported),
-                        String.format(Locale.ROOT, "%,d", progress.failed), rate());
+                        grouped(progress.processed), percent == null ? "" : " (" + percent + "% of the upload)",
+                        grouped(progress.imported), grouped(progress.failed), grouped(rate()));
                 nextLogAtRows = (progress.processed / LOG_EVERY_ROWS + 1) * LOG_EVERY_ROWS;
                 nextLogAtPercent = percent == null ? nextLogAtPercent : (percent / 10 + 1) * 10;
             } else {
@@ -366,7 +364,8 @@ public class UserImports {
             records.finish(progress, ImportStatus.COMPLETED, null, clock.instant());
             count(ImportStatus.COMPLETED, 1, progress.imported, progress.failed);
             log.info("User import {} completed: {} rows, {} imported, {} failed, in {} s ({} rows/s)", progress.id,
-                    progress.processed, progress.imported, progress.failed, seconds(), rate());
+                    grouped(progress.processed), grouped(progress.imported), grouped(progress.failed), seconds(),
+                    grouped(rate()));
         }
 
         /** Records the import as FAILED (the chunks committed before stay in) and says why. */
@@ -386,16 +385,22 @@ public class UserImports {
                     clock.instant());
             count(ImportStatus.FAILED, 1, progress.imported, progress.failed);
             if (cause instanceof DataAccessException) {
-                log.warn("User import {} failed after {} rows ({} imported): {}", progress.id, progress.processed,
-                        progress.imported, why, cause);
+                log.warn("User import {} failed after {} rows ({} imported): {}", progress.id,
+                        grouped(progress.processed), grouped(progress.imported), why, cause);
             } else {
-                log.warn("User import {} failed after {} rows ({} imported): {}{}", progress.id, progress.processed,
-                        progress.imported, why, cause instanceof IOException ? " (" + cause + ")" : "");
+                log.warn("User import {} failed after {} rows ({} imported): {}{}", progress.id,
+                        grouped(progress.processed), grouped(progress.imported), why,
+                        cause instanceof IOException ? " (" + cause + ")" : "");
             }
         }
 
         private long seconds() {
             return Duration.between(progress.startedAt, clock.instant()).toSeconds();
+        }
+
+        /** A count with its thousands grouped, as the log's other counts of rows. */
+        private static String grouped(long count) {
+            return String.format(Locale.ROOT, "%,d", count);
         }
 
         private long rate() {

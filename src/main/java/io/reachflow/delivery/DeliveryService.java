@@ -219,8 +219,9 @@ public class DeliveryService {
         Integer batches = jdbc.queryForObject("select count(*) from push_batch where push_id = ?", Integer.class,
                 push.getId());
         push.planned(batches);
-        log.info("Task {}: push {} ({}) targets {} users on {}, in {} of up to {}", taskId, push.getId(), trigger,
-                targeted, task.getChannel(), batches == 1 ? "1 batch" : batches + " batches", batchSize);
+        log.info("Task {}: push {} ({}) targets {} on {}, in {} of up to {}", taskId, push.getId(), trigger,
+                targeted == 1 ? "1 user" : targeted + " users", task.getChannel(),
+                batches == 1 ? "1 batch" : batches + " batches", batchSize);
         if (pausedSince) {
             push.pause();
             log.info("Task {} was paused after its push {} was asked for: the push waits for the resume", taskId,

@@ -235,7 +235,8 @@ public final class Bench {
     /**
      * Waits, at most half a minute, until the JIT compiler threads have been idle for a second (under a tenth of a core
      * in it), so that a window measures the application, not the compiling of what ran before it (its queue drains
-     * after the load that filled it); how long it waited. No wait where their CPU cannot be read.
+     * after the load that filled it); how long it waited. Where their CPU cannot be read, a second. HotSpot ends a
+     * compiler thread it added for a long queue once it idles, and its CPU leaves the sum: a drop reads as idle too.
      */
     private static long jitSettledMillis() throws InterruptedException {
         long start = System.nanoTime();
@@ -243,7 +244,7 @@ public final class Bench {
         while (System.nanoTime() - start < 30_000_000_000L) {
             Thread.sleep(1000);
             long now = jitAndGcMillis()[0];
-            if (now - jit < 100) {
+            if (now - jit < 100) { // also when it fell
                 break;
             }
             jit = now;
@@ -261,8 +262,14 @@ public final class Bench {
             gc += Math.max(0, collector.getCollectionTime());
         }
         long jitTicks = 0;
-        try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
-            for (Path thread : threads.toList()) {
+        List<Path> threads;
+        try (Stream<Path> listed = Files.list(Path.of("/proc/self/task"))) {
+            threads = listed.toList();
+        } catch (IOException | RuntimeException notLinux) {
+            threads = List.of();
+        }
+        for (Path thread : threads) {
+            try {
                 String stat = Files.readString(thread.resolve("stat"));
                 // pid (comm) state ...: the name may hold spaces, the fields after it are separated by one each
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -270,9 +277,9 @@ public final class Bench {
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     jitTicks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
                 }
+            } catch (IOException | RuntimeException ended) {
+                // the thread ended since it was listed: the others still count
             }
-        } catch (IOException | RuntimeException notLinux) {
-            // a thread ended while listed, or no /proc: what was counted
         }
         return new long[] {jitTicks * 10, gc}; // USER_HZ is 100 on Linux
     }

@@ -316,10 +316,10 @@ class TaskController {
         if (!SORTABLE.contains(property)) {
             throw InvalidParameter.of("sort", "Cannot sort by '" + property + "'; sortable: " + SORTABLE);
         }
-        if (parts.length > 2) {
+        if (parts.length > 2 || parts.length == 2 && SORTABLE.contains(parts[1].trim())) {
             // two sort parameters arrive joined by a comma
-            throw InvalidParameter.of("sort", "Cannot sort by '" + sort + "': a list sorts by one property (ties newest "
-                    + "first), given once, as in sort=createdAt,desc");
+            throw InvalidParameter.of("sort", "Cannot sort by '" + sort + "': a list sorts by one property, with asc "
+                    + "or desc after it, in one sort parameter (ties newest first), as in sort=createdAt,desc");
         }
         String direction = parts.length > 1 ? parts[1].trim() : "asc";
         if (!(direction.equalsIgnoreCase("asc") || direction.equalsIgnoreCase("desc"))) {
