@@ -851,13 +851,7 @@ class DeliveryPathsTest {
                     .activityId(Element.TIMER_UNTIL_DUE.id()).singleResult().getDuedate().toInstant())
                     .as("Tuesday 00:00 in Tokyo").isEqualTo(Instant.parse("2026-03-02T15:00:00Z"));
 
-            engine.advance(Duration.ofHours(19));
-            engine.runDueJobs(task.getId());
-
-            assertThat(push).isEnded();
-            assertThat(livePush(task).getDelivered()).isEqualTo(2);
-            assertThat(inboxMessages(task, audience))
-                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+            deliversTheRestAfter(Duration.ofHours(19), push, task, audience);
         } finally {
             engine.resetClock();
         }
@@ -957,13 +951,7 @@ class DeliveryPathsTest {
             engine.advance(Duration.ofSeconds(59));
             assertThat(engine.runDueJobs(task.getId())).isZero();
 
-            engine.advance(Duration.ofSeconds(1));
-            engine.runDueJobs(task.getId());
-
-            assertThat(push).isEnded();
-            assertThat(livePush(task).getDelivered()).isEqualTo(4);
-            assertThat(inboxMessages(task, audience))
-                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+            deliversTheRestAfter(Duration.ofSeconds(1), push, task, audience);
         } finally {
             engine.resetClock();
         }
@@ -989,13 +977,7 @@ class DeliveryPathsTest {
             assertThat(delivery.outcomes(limited.getId())).extracting(DeliveryService.RecipientOutcome::reason)
                     .containsExactly(null, null, null, SkipReason.RATE_LIMITED.name());
 
-            engine.advance(Duration.ofMinutes(1));
-            engine.runDueJobs(task.getId());
-
-            assertThat(push).isEnded();
-            assertThat(livePush(task).getDelivered()).isEqualTo(4);
-            assertThat(inboxMessages(task, audience))
-                    .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
+            deliversTheRestAfter(Duration.ofMinutes(1), push, task, audience);
         } finally {
             engine.resetClock();
         }
@@ -1166,6 +1148,16 @@ class DeliveryPathsTest {
     private static TaskDefinition manualInAppTo(List<String> audience) {
         return Fixtures.definition(Channel.IN_APP, PushType.MANUAL, Schedule.immediately(), null,
                 Deliveries.to(audience));
+    }
+
+    /** After {@code wait}, the push that waited delivers the rest: it ends, every recipient reached once. */
+    private void deliversTheRestAfter(Duration wait, ProcessInstance push, OperationTask task, List<String> audience) {
+        engine.advance(wait);
+        engine.runDueJobs(task.getId());
+        assertThat(push).isEnded();
+        assertThat(livePush(task).getDelivered()).isEqualTo(audience.size());
+        assertThat(inboxMessages(task, audience))
+                .isEqualTo(audience.stream().collect(Collectors.toMap(user -> user, user -> 1L)));
     }
 
     private List<String> audienceOf(int size) {
