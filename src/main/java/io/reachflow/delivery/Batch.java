@@ -20,18 +20,13 @@ import java.util.List;
 record Batch(long pushId, int number, String first, String last) {
 
     /** The batch's rows {@code r} (SQL): where a statement names it, {@link #parameters} puts its three parameters. */
-    static final String ROWS = rows("r");
+    static final String ROWS = "r.push_id = ? and r.user_id between ? and ?";
 
     /**
      * The profiles {@code u} in the batch's range (SQL, parameters {@link #profiles}): joined with it, they leave the
      * planner the choice of reading the range's profiles at once, where without it that would be all profiles.
      */
     static final String PROFILES = "u.id between ? and ?";
-
-    /** The batch's rows as {@code alias} (SQL), with the three parameters of {@link #ROWS}. */
-    static String rows(String alias) {
-        return alias + ".push_id = ? and " + alias + ".user_id between ? and ?";
-    }
 
     /** The parameters of {@link #PROFILES}, for {@link #parameters}. */
     Profiles profiles() {
