@@ -81,9 +81,9 @@ class SecurityConfiguration {
                 // Reading an inbox message marks it opened, so the inbox counts as a change whatever the method.
                 .addFilterBefore((request, response, chain) -> {
                     HttpServletRequest asked = (HttpServletRequest) request;
-                    boolean inbox = URL_PATHS.getPathWithinApplication(asked).startsWith(INBOX_PATH);
-                    if ("cross-site".equals(asked.getHeader("Sec-Fetch-Site"))
-                            && (!SAFE_METHODS.contains(asked.getMethod()) || inbox)) {
+                    boolean crossSite = "cross-site".equals(asked.getHeader("Sec-Fetch-Site"));
+                    boolean inbox = crossSite && URL_PATHS.getPathWithinApplication(asked).startsWith(INBOX_PATH);
+                    if (crossSite && (!SAFE_METHODS.contains(asked.getMethod()) || inbox)) {
                         problem(objectMapper, asked, (HttpServletResponse) response, HttpStatus.FORBIDDEN,
                                 (inbox ? "A read of the inbox from another site's page is refused, as reading a "
                                         + "message marks it opened" : "A change from another site's page is refused")

@@ -446,10 +446,7 @@ class EngineRestSecurityTest {
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void answersWorkDecidedMeanwhileWithNotFound(CapturedOutput output) {
-        long id = createdBy(Fixtures.OPERATOR);
-        testedAndSubmittedBy(Fixtures.OPERATOR, id);
-        String work = openReviewWork(id).getId();
-        claimAndComplete(Fixtures.REVIEWER, work, true, "fine");
+        String work = reviewWorkDecided();
         RestClient rob = api.as("rob");
 
         ResponseEntity<JsonNode> claim = post(rob, "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work);
@@ -486,10 +483,7 @@ class EngineRestSecurityTest {
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void answersReadsOfTheFormOfGoneWorkWithNotFound(CapturedOutput output) {
-        long decided = createdBy(Fixtures.OPERATOR);
-        testedAndSubmittedBy(Fixtures.OPERATOR, decided);
-        String gone = openReviewWork(decided).getId();
-        claimAndComplete(Fixtures.REVIEWER, gone, true, "fine");
+        String gone = reviewWorkDecided();
         long unasSubmission = createdBy(Fixtures.OPERATOR);
         testedAndSubmittedBy(UNA, unasSubmission);
         String unseen = openReviewWork(unasSubmission).getId();
@@ -723,6 +717,15 @@ class EngineRestSecurityTest {
     }
 
     /** Straight from the engine, without anyone's authorizations: what is open, whoever may see it. */
+    /** The review work of an operator's task, approved by a reviewer: work that is gone. */
+    private String reviewWorkDecided() {
+        long id = createdBy(Fixtures.OPERATOR);
+        testedAndSubmittedBy(Fixtures.OPERATOR, id);
+        String work = openReviewWork(id).getId();
+        claimAndComplete(Fixtures.REVIEWER, work, true, "fine");
+        return work;
+    }
+
     private Task openReviewWork(long taskId) {
         return engine.processEngine().getTaskService().createTaskQuery()
                 .processDefinitionKey(ReviewProcess.KEY)
