@@ -29,14 +29,21 @@ public class InboxService {
         this.clock = clock;
     }
 
-    /** A page of the user's messages, newest first, with how many the user has and how many of them are unread. */
+    /**
+     * A page of the user's messages, newest first, with how many the user has and how many of them are unread; none
+     * for an id without a profile (one never created, or erased with its messages).
+     */
     @Transactional(readOnly = true)
-    public InboxPage inbox(String userId, int page, int size) {
+    public Optional<InboxPage> inbox(String userId, int page, int size) {
         List<InboxMessage> items = jdbc.query(
                 "select * from inbox_message where user_id = ? order by id desc offset ? rows fetch next ? rows only",
                 INBOX, userId, (long) page * size, size);
-        return jdbc.queryForObject("select count(*), count(opened_at) from inbox_message where user_id = ?",
+        InboxPage inbox = jdbc.queryForObject("select count(*), count(opened_at) from inbox_message where user_id = ?",
                 (row, i) -> new InboxPage(items, page, size, row.getLong(1), row.getLong(1) - row.getLong(2)), userId);
+        // the profile is looked up only for an empty inbox: a user with messages has one
+        boolean noUser = inbox.total() == 0 && jdbc.queryForObject(
+                "select count(*) from audience_user where id = ?", Long.class, userId) == 0;
+        return noUser ? Optional.empty() : Optional.of(inbox);
     }
 
     /** Reads one message; the first read marks it opened and counts an open on its push. */

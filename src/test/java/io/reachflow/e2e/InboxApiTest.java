@@ -1,5 +1,6 @@
 package io.reachflow.e2e;
 
+import static io.reachflow.support.HttpJson.delete;
 import static io.reachflow.support.HttpJson.errorFields;
 import static io.reachflow.support.HttpJson.get;
 import static io.reachflow.support.HttpJson.put;
@@ -103,6 +104,28 @@ class InboxApiTest {
         assertThat(refused.getBody().path("detail").asText()).contains("marks it opened");
         assertThat(onlyMessage(jon).has("openedAt")).isFalse();
         assertThat(push(taskId).path("opened").asLong()).isZero();
+    }
+
+    /** An id without a profile has no inbox (404), be it unknown or erased; a user without messages has an empty one. */
+    @Test
+    void anIdWithoutAProfileHasNoInbox() {
+        String lea = audienceUser("Lea", "Bonn");
+        ResponseEntity<JsonNode> empty = get(app(), "/api/inbox/{user}", lea);
+        assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(empty.getBody().path("items")).isEmpty();
+        assertThat(empty.getBody().path("total").asLong()).isZero();
+
+        ResponseEntity<JsonNode> unknown = get(app(), "/api/inbox/{user}", "nobody-" + uniqueWord());
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(unknown.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(unknown.getBody().path("detail").asText()).startsWith("No user with id nobody-");
+
+        String max = audienceUser("Max", "Graz");
+        sentTo(max);
+        assertThat(unread(max)).isEqualTo(1);
+        assertThat(delete(app(), "/api/users/{id}", max).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get(app(), "/api/inbox/{user}", max).getStatusCode()).as("erased with its messages")
+                .isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     @Test

@@ -308,7 +308,7 @@ abstract class UserImportScenarios {
             ResponseEntity<JsonNode> report = operator().post().uri("/api/users/import").contentType(type)
                     .body(body.toByteArray()).retrieve().toEntity(JsonNode.class);
 
-            assertThat(report.getStatusCode()).as(type.toString()).isEqualTo(HttpStatus.OK);
+            assertThat(report.getStatusCode()).as(type.toString()).isEqualTo(HttpStatus.CREATED);
             assertThat(report.getBody().path("imported").asLong()).as(type.toString()).isEqualTo(2);
             assertThat(report.getBody().path("failed").asLong()).as(type.toString()).isEqualTo(1);
             JsonNode error = report.getBody().path("errors").get(0);
@@ -333,7 +333,7 @@ abstract class UserImportScenarios {
             ResponseEntity<JsonNode> report = operator().post().uri("/api/users/import").contentType(type)
                     .body(file.getBytes(StandardCharsets.UTF_8)).retrieve().toEntity(JsonNode.class);
 
-            assertThat(report.getStatusCode()).as(type + ": " + report.getBody()).isEqualTo(HttpStatus.OK);
+            assertThat(report.getStatusCode()).as(type + ": " + report.getBody()).isEqualTo(HttpStatus.CREATED);
             assertThat(report.getBody().path("imported").asLong()).as(type.toString()).isEqualTo(1);
         });
         assertThat(profile("bom-c-" + word).path("name").asText()).isEqualTo("Bo");
@@ -385,7 +385,7 @@ abstract class UserImportScenarios {
 
         for (CompletableFuture<ResponseEntity<JsonNode>> upload : uploads) {
             ResponseEntity<JsonNode> report = upload.get(2, TimeUnit.MINUTES);
-            assertThat(report.getStatusCode()).as(String.valueOf(report.getBody())).isEqualTo(HttpStatus.OK);
+            assertThat(report.getStatusCode()).as(String.valueOf(report.getBody())).isEqualTo(HttpStatus.CREATED);
             assertThat(report.getBody().path("status").asText()).isEqualTo("COMPLETED");
             assertThat(report.getBody().path("imported").asLong()).isEqualTo(8_000);
         }
@@ -486,7 +486,7 @@ abstract class UserImportScenarios {
         assertThat(running.path("percent").isMissingNode()).as("a chunked upload announces no length").isTrue();
         seen.countDown();
 
-        assertThat(response.get(60, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+        assertThat(response.get(60, TimeUnit.SECONDS)).startsWith("HTTP/1.1 201");
         JsonNode report = get(operator(), "/api/users/imports/{id}", running.path("id").asLong()).getBody();
         assertThat(report.path("status").asText()).isEqualTo("COMPLETED");
         assertThat(report.path("imported").asLong()).isEqualTo(total - 1);
@@ -603,7 +603,7 @@ abstract class UserImportScenarios {
     private JsonNode importUsers(MediaType type, String body) {
         ResponseEntity<JsonNode> report = operator().post().uri("/api/users/import").contentType(type).body(body)
                 .retrieve().toEntity(JsonNode.class);
-        assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(report.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         assertThat(report.getHeaders().getLocation()).hasPath("/api/users/imports/" + report.getBody().path("id").asLong());
         return report.getBody();
     }

@@ -76,7 +76,7 @@ class ApiDocsTest {
         JsonNode importUsers = operation("/api/users/import", "post");
         JsonNode recipients = operation("/api/tasks/{id}/pushes/{pushId}/recipients", "get");
 
-        assertThat(codes(importUsers)).contains("200", "400", "415");
+        assertThat(codes(importUsers)).contains("201", "400", "415");
         assertThat(importUsers.path("responses").path("415").path("content").path("application/problem+json")
                 .path("schema").path("$ref").asText()).endsWith("/Problem");
         assertThat(codes(operation("/api/tasks", "post"))).contains("415");

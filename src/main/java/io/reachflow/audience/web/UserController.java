@@ -114,7 +114,7 @@ class UserController {
                         // over several lines, each then a bad row)
                         examples = @ExampleObject(value = "{\"id\": \"erik\", \"name\": \"Erik\", \"tags\": [\"vip\"]}\n"
                                 + "{\"id\": \"frida\", \"name\": \"Frida\", \"attributes\": {\"city\": \"Oslo\"}}\n"))})
-    @ApiResponse(responseCode = "200", description = "The upload is read: the import's report, with its Location")
+    @ApiResponse(responseCode = "201", description = "The upload is read: the import's report, with its Location")
     ResponseEntity<ImportReport> importUsers(@Parameter(hidden = true) @RequestHeader("Content-Type") String contentType,
                                              HttpServletRequest request) throws IOException {
         ImportFormat format = contentType.startsWith("text/csv") ? ImportFormat.CSV : ImportFormat.NDJSON;
@@ -124,7 +124,7 @@ class UserController {
         } catch (ImportRefusedException e) {
             throw InvalidParameter.unreadableBody(e.getMessage());
         }
-        return ResponseEntity.ok().location(URI.create("/api/users/imports/" + report.id())).body(report);
+        return ResponseEntity.created(URI.create("/api/users/imports/" + report.id())).body(report);
     }
 
     @GetMapping("/imports")

@@ -29,11 +29,12 @@ class InboxController {
 
     @GetMapping("/api/inbox/{userId}")
     @Operation(summary = "A user's in-app messages, newest first, a page at a time, with how many the user has "
-            + "(total) and how many of them are unread (not opened yet)")
+            + "(total) and how many of them are unread (not opened yet); 404 for an id without a profile")
     InboxPage inbox(@PathVariable String userId,
                     @RequestParam(defaultValue = "0") @Min(0) int page,
                     @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return inbox.inbox(userId, page, size);
+        return inbox.inbox(userId, page, size).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "No user with id " + userId));
     }
 
     @GetMapping("/api/inbox/{userId}/{messageId}")
