@@ -14,6 +14,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -85,9 +86,10 @@ public class AudienceUser {
         updatedAt = now;
     }
 
+    /** The profile as stored; its attributes as given, a null value too (free JSON: Map.copyOf would refuse it). */
     public UserProfile profile() {
         return new UserProfile(id, name, email, phone, pushToken, timeZone, locale, Set.copyOf(tags),
-                Map.copyOf(attributes), Set.copyOf(optOut));
+                Collections.unmodifiableMap(new LinkedHashMap<>(attributes)), Set.copyOf(optOut));
     }
 
     public String getId() {

@@ -32,6 +32,17 @@ class TemplateRendererTest {
     }
 
     @Test
+    void aNullAttributeIsMissing() {
+        Map<String, Object> attributes = new java.util.HashMap<>();
+        attributes.put("city", null);
+        TemplateRenderer.Compiled hello = renderer.compile("In {{attributes.city|your city}}[{{attributes.city}}]");
+        assertThat(hello.render(user("Bo", attributes))).isEqualTo("In your city[]");
+        TemplateRenderer.Message message = new TemplateRenderer.Message(hello, hello);
+        assertThat(message.title(message.context("u1", "Bo", null, null, null, null, attributes)))
+                .as("a push's recipient").isEqualTo("In your city[]");
+    }
+
+    @Test
     void rendersMissingValuesWithoutDefaultAsEmpty() {
         assertThat(renderer.compile("[{{attributes.unknown}}]").render(user("Bo", Map.of()))).isEqualTo("[]");
     }

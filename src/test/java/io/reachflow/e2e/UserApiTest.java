@@ -172,6 +172,21 @@ class UserApiTest {
         assertThat(stored.path("attributes").path("city").asText()).isEqualTo("Porto");
     }
 
+    /** Attributes are free JSON: one set to null is taken, and reads as no value (the API writes no nulls). */
+    @Test
+    void takesANullAttribute() {
+        String id = "ivo-" + uniqueWord();
+        ObjectNode profile = userProfile("Ivo", "Porto");
+        ((ObjectNode) profile.path("attributes")).putNull("nickname");
+
+        ResponseEntity<JsonNode> created = put(operator(), "/api/users/{id}", profile, id);
+
+        assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        JsonNode stored = get(operator(), "/api/users/{id}", id).getBody();
+        assertThat(stored.path("attributes").has("nickname")).isFalse();
+        assertThat(stored.path("attributes").path("city").asText()).isEqualTo("Porto");
+    }
+
     /** What is wrong with a profile's body or path is said in the API's words, not Jackson's or a method's. */
     @Test
     void refusesAttributesThatAreNoObjectAndABadIdInTheApisWords() {
