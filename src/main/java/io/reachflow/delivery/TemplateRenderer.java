@@ -3,6 +3,7 @@ package io.reachflow.delivery;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import io.reachflow.audience.UserProfile;
+import io.reachflow.system.Texts;
 import io.reachflow.task.ContentTemplate;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,22 +35,6 @@ public class TemplateRenderer {
     public static final int MAX_TITLE = 1000;
     /** The longest rendered body a message keeps, in characters. */
     public static final int MAX_BODY = 20_000;
-
-    /**
-     * The text, cut to {@code max} characters with "…" at the end when longer (never within a surrogate pair): a
-     * long value in one profile shortens that recipient's message rather than failing the batch it is in, again on
-     * every retry.
-     */
-    public static String fitted(String text, int max) {
-        if (text == null || text.length() <= max) {
-            return text;
-        }
-        int cut = max - 1;
-        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
-            cut--;
-        }
-        return text.substring(0, cut) + "…";
-    }
 
     /**
      * What a template can use of a recipient: {@code id}, {@code name}, {@code email}, {@code phone},
@@ -200,11 +185,11 @@ public class TemplateRenderer {
         }
 
         String title(Map<String, Object> context) {
-            return fitted(title.render(context), MAX_TITLE);
+            return Texts.fitted(title.render(context), MAX_TITLE);
         }
 
         String body(Map<String, Object> context) {
-            return fitted(body.render(context), MAX_BODY);
+            return Texts.fitted(body.render(context), MAX_BODY);
         }
 
         /** The value at the keys, through nested objects; null when there is none (JMustache then looks it up). */

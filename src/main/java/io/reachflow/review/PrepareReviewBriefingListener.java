@@ -11,6 +11,7 @@ import io.reachflow.delivery.TemplateRenderer;
 import io.reachflow.delivery.TestRoundResult;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
+import io.reachflow.system.Texts;
 import io.reachflow.task.OperationTask;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public class PrepareReviewBriefingListener implements TaskListener {
         // a text longer than a string variable holds would fail the review's start (a long body, rendered longer
         // still; fifty testers with their reasons): the form shows it cut, the task itself is whole
         briefing.replaceAll((name, value) -> value instanceof String text
-                ? TemplateRenderer.fitted(text, VARIABLE_TEXT) : value);
+                ? Texts.fitted(text, VARIABLE_TEXT) : value);
         work.setVariablesLocal(briefing);
     }
 

@@ -11,6 +11,8 @@ public final class ReviewVariables {
     /** The reviewer's decision, set when review work is completed (Tasklist form, engine REST or our API). */
     public static final String APPROVED = "approved";
     public static final String REVIEW_COMMENT = "reviewComment";
+    /** The longest comment a reviewer may give, as the API's actions take it. */
+    public static final int MAX_COMMENT = 2000;
     /** Outputs of {@code dmn/review-routing.dmn}. */
     public static final String REVIEW_LEVELS = "reviewLevels";
     public static final String LEVEL1_GROUP = "level1Group";

@@ -138,6 +138,11 @@ public class SeparationOfDutiesListener implements TaskListener {
             throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT,
                     "A rejection needs a comment in '" + ReviewVariables.REVIEW_COMMENT + "'");
         }
+        if (comment != null && comment.length() > ReviewVariables.MAX_COMMENT) {
+            // longer, it would fail the completion's write (a 500) or be cut in the task's history
+            throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT, "The comment in '"
+                    + ReviewVariables.REVIEW_COMMENT + "' may be at most 2,000 characters; it has " + comment.length());
+        }
         work.setVariable(ReviewVariables.REVIEWER, decider);
         if (ReviewProcess.Element.USER_TASK_REVIEW.id().equals(work.getTaskDefinitionKey())) {
             work.setVariable(ReviewVariables.LEVEL1_REVIEWER, decider);

@@ -14,6 +14,9 @@ import java.time.Instant;
 @Table(name = "task_audit")
 public class AuditEntry {
 
+    /** The longest comment a line keeps (its column's length). */
+    public static final int MAX_COMMENT = 4000;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;

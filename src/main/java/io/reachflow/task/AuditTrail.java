@@ -1,5 +1,6 @@
 package io.reachflow.task;
 
+import io.reachflow.system.Texts;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
@@ -19,13 +20,16 @@ public class AuditTrail {
         this.clock = clock;
     }
 
-    /** Applies {@code change} to the task and writes the audit line for it. */
+    /**
+     * Applies {@code change} to the task and writes the audit line for it; a comment longer than the line keeps (the
+     * fifty testers of a change of testers) is cut to fit.
+     */
     public void record(OperationTask task, String actor, String action, String comment, Consumer<OperationTask> change) {
         TaskStatus statusBefore = task.getStatus();
         ApprovalStatus approvalBefore = task.getApprovalStatus();
         change.accept(task);
         audits.save(new AuditEntry(task.getId(), clock.instant(), actor, action, statusBefore, task.getStatus(),
-                approvalBefore, task.getApprovalStatus(), comment));
+                approvalBefore, task.getApprovalStatus(), Texts.fitted(comment, AuditEntry.MAX_COMMENT)));
     }
 
     /** An event that changes no state, such as a reviewer's first-level approval. */

@@ -11,10 +11,12 @@ import static io.reachflow.support.HttpJson.userProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -153,6 +155,38 @@ abstract class LifecycleOverHttpScenarios {
         UserEntity stored = (UserEntity) engine.processEngine().getIdentityService().createUserQuery().userId(user).singleResult();
         assertThat(stored.getAttempts()).isEqualTo(1);
         assertThat(stored.getLockExpirationTime()).isNotNull();
+    }
+
+    /**
+     * The largest a task's lists may be, each item as long as it may be, is stored whole: 10,000 listed users of 128
+     * characters (their JSON over a million characters), and fifty testers of 128, whose change the history records.
+     */
+    @Test
+    void storesTheLargestAudienceAndTestersTheRulesAllow() {
+        String[] users = new String[10_000];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = String.format("%05d", i) + "u".repeat(123);
+        }
+        ResponseEntity<JsonNode> created = post(operator(), "/api/tasks", manualInAppTask("Listed " + uniqueWord(), users));
+        assertThat(created.getStatusCode()).as(String.valueOf(created.getBody())).isEqualTo(HttpStatus.CREATED);
+        long id = created.getBody().path("id").asLong();
+        JsonNode audience = task(id).path("audience").path("users");
+        assertThat(audience).hasSize(10_000);
+        assertThat(audience.get(9_999).asText()).isEqualTo(users[9_999]);
+
+        ArrayNode testers = HttpJson.MAPPER.createArrayNode();
+        for (int i = 0; i < 50; i++) {
+            testers.add(String.format("%02d", i) + "t".repeat(126));
+        }
+        ResponseEntity<JsonNode> changed = operator().put().uri("/api/tasks/{id}/testers", id)
+                .header(HttpHeaders.IF_MATCH, "\"" + task(id).path("version").asLong() + "\"")
+                .body(object().<ObjectNode>set("testers", testers)).retrieve().toEntity(JsonNode.class);
+        assertThat(changed.getStatusCode()).as(String.valueOf(changed.getBody())).isEqualTo(HttpStatus.OK);
+        assertThat(changed.getBody().path("testers")).hasSize(50);
+        JsonNode history = get(operator(), "/api/tasks/{id}/history", id).getBody();
+        String recorded = history.get(history.size() - 1).path("comment").asText();
+        assertThat(recorded).as("the testers, cut to the length a history line keeps").hasSize(4000).endsWith("…")
+                .startsWith(testers.get(0).asText() + ", " + testers.get(1).asText());
     }
 
     /** A fresh audience profile, so that no other test's users are in the audience. */

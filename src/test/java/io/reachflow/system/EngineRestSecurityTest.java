@@ -334,6 +334,11 @@ class EngineRestSecurityTest {
                     .doesNotContain("ENGINE-03051");
         }
         assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+        ResponseEntity<JsonNode> tooLong = post(rita(), "/engine-rest/task/{id}/complete",
+                decision(false, "x".repeat(2001)), work);
+        assertThat(tooLong.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(tooLong.getBody().path("message").asText()).contains("may be at most 2,000 characters; it has 2001");
+        assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
 
         ResponseEntity<JsonNode> withComment = post(rita(), "/engine-rest/task/{id}/complete",
                 decision(false, "Wrong audience"), work);
