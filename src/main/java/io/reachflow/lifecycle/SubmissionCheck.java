@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.camunda.bpm.model.dmn.HitPolicy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,10 @@ public class SubmissionCheck {
 
     public static final String DECISION_KEY = "submission-check";
     public static final String OUTPUT_REASON = "reason";
+    /** The failure reasons of the rules that match the facts {@link #facts} gathers. */
+    static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(Set.of(HitPolicy.COLLECT),
+            Set.of("testRoundExists", "testedCurrentVersion", "allTestersReached", "scheduleValid", "scheduleInFuture",
+                    "audienceSize"), Set.of(OUTPUT_REASON));
 
     private final DecisionTables decisionTables;
     private final PushRepository pushes;
@@ -44,6 +49,7 @@ public class SubmissionCheck {
         this.delivery = delivery;
         this.audiences = audiences;
         this.clock = clock;
+        decisionTables.check(DECISION_KEY, (decision, evaluate) -> SHAPE.verify(decision));
     }
 
     public Verdict judge(OperationTask task) {

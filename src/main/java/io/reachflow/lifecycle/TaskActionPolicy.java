@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
+import org.camunda.bpm.model.dmn.HitPolicy;
 import org.springframework.stereotype.Component;
 
 /** Asks {@code dmn/task-actions.dmn} which actions a task allows. The API and {@code allowedActions} both use it. */
@@ -24,9 +25,16 @@ public class TaskActionPolicy {
 
     private final DecisionTables decisionTables;
 
+    /** A list of actions for a task's status, approval status and push type. */
+    static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(Set.of(HitPolicy.COLLECT),
+            Set.of("status", "approvalStatus", "pushType"), Set.of(OUTPUT_ACTION));
+
     public TaskActionPolicy(DecisionTables decisionTables) {
         this.decisionTables = decisionTables;
-        decisionTables.check(DECISION_KEY, TaskActionPolicy::namesOurActions);
+        decisionTables.check(DECISION_KEY, (decision, evaluate) -> {
+            SHAPE.verify(decision);
+            namesOurActions(evaluate);
+        });
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +16,14 @@ import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.dmn.engine.DmnEngine;
 import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
+import org.camunda.bpm.dmn.engine.impl.DmnDecisionTableImpl;
+import org.camunda.bpm.dmn.engine.impl.DmnDecisionTableInputImpl;
+import org.camunda.bpm.dmn.engine.impl.DmnDecisionTableOutputImpl;
+import org.camunda.bpm.dmn.engine.impl.hitpolicy.HitPolicyEntry;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
+import org.camunda.bpm.model.dmn.HitPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -176,7 +182,7 @@ public class DecisionTables {
         }
         try {
             DmnDecision decision = parsed(decisionKey, definition.getId());
-            check.verify(inputs -> dmnEngine.evaluateDecisionTable(decision, inputs));
+            check.verify(decision, inputs -> dmnEngine.evaluateDecisionTable(decision, inputs));
             return true;
         } catch (RuntimeException wrong) {
             rejected.add(definition.getId());
@@ -203,8 +209,51 @@ public class DecisionTables {
     @FunctionalInterface
     public interface Check {
 
-        /** Checks the decision, evaluated by {@code evaluate} for the inputs given to it. */
-        void verify(Function<Map<String, Object>, DmnDecisionTableResult> evaluate);
+        /** Checks the decision as parsed, and as evaluated by {@code evaluate} for the inputs given to it. */
+        void verify(DmnDecision decision, Function<Map<String, Object>, DmnDecisionTableResult> evaluate);
+    }
+
+    /**
+     * What the code that asks a table relies on, which Modeler lets a process owner change: the hit policy it reads
+     * the answer by, the facts it gives (an input column naming any other is null at every evaluation, so its rules
+     * never match), and the outputs it reads (one renamed is absent from every answer: a task with no allowed actions,
+     * a submission that never fails). The rows, their conditions and their output values are the owner's.
+     */
+    public record Shape(Set<HitPolicy> hitPolicies, Set<String> facts, Set<String> outputs) {
+
+        /** Throws, saying what is wrong in the table's own words, when the decision does not have this shape. */
+        public void verify(DmnDecision decision) {
+            if (!(decision.getDecisionLogic() instanceof DmnDecisionTableImpl table)) {
+                throw new IllegalStateException("it is not a decision table");
+            }
+            HitPolicyEntry hitPolicy = table.getHitPolicyHandler().getHitPolicyEntry();
+            if (!hitPolicies.contains(hitPolicy.getHitPolicy()) || hitPolicy.getAggregator() != null) {
+                throw new IllegalStateException("its hit policy is " + hitPolicy.getHitPolicy()
+                        + (hitPolicy.getAggregator() == null ? "" : " " + hitPolicy.getAggregator())
+                        + "; it must be " + String.join(" or ", sorted(hitPolicies.stream().map(HitPolicy::name).toList()))
+                        + " (without an aggregator)");
+            }
+            for (DmnDecisionTableInputImpl input : table.getInputs()) {
+                String expression = input.getExpression() == null ? null : input.getExpression().getExpression();
+                if (expression == null || !facts.contains(expression.trim())) {
+                    throw new IllegalStateException("its input '" + (input.getName() == null ? input.getId()
+                            : input.getName()) + "' reads '" + expression + "', which is none of the facts it is "
+                            + "given: " + String.join(", ", sorted(facts)));
+                }
+            }
+            List<String> named = table.getOutputs().stream().map(DmnDecisionTableOutputImpl::getOutputName).toList();
+            for (String output : sorted(outputs)) {
+                if (!named.contains(output)) {
+                    throw new IllegalStateException("it has no output named '" + output + "' (its outputs: "
+                            + String.join(", ", named) + "); the outputs read from it are "
+                            + String.join(", ", sorted(outputs)));
+                }
+            }
+        }
+
+        private static List<String> sorted(Collection<String> names) {
+            return names.stream().sorted().toList();
+        }
     }
 
     private record Evaluation(String definitionId, String outputName, Map<String, Object> inputs) {

@@ -2,7 +2,9 @@ package io.reachflow.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachflow.lifecycle.SubmissionCheck;
 import io.reachflow.lifecycle.TaskActionPolicy;
+import io.reachflow.review.ReviewRouting;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
@@ -14,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,6 +91,57 @@ class DecisionTablesTest {
     }
 
     /**
+     * What Modeler lets a process owner change but the code reads in a set way: a renamed output, another hit policy,
+     * an input the code does not give, a route the review cannot run. Such a version is not used, with an ERROR
+     * saying why; the one before it stays.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aVersionOfAnotherShapeIsNotUsed(CapturedOutput output) {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        Map<String, Object> untested = Map.of("testRoundExists", false, "testedCurrentVersion", false,
+                "allTestersReached", false, "scheduleValid", true, "scheduleInFuture", true, "audienceSize", 1L);
+        Map<String, Object> sms = Map.of("channel", "SMS", "pushType", "MANUAL", "audienceSize", 1L);
+        String actions = shipped("dmn/task-actions.dmn");
+        String check = shipped("dmn/submission-check.dmn");
+        String routing = shipped("dmn/review-routing.dmn");
+        // what is logged for each: the file, and the table as deployed
+        Map<String, List<String>> wrong = new LinkedHashMap<>();
+        wrong.put("has no output named 'action' (its outputs: actions)", List.of("task-actions.dmn",
+                actions.replace("name=\"action\"", "name=\"actions\"")));
+        wrong.put("its hit policy is FIRST; it must be COLLECT", List.of("task-actions.dmn",
+                actions.replace("hitPolicy=\"COLLECT\"", "hitPolicy=\"FIRST\"")));
+        wrong.put("has no output named 'reason' (its outputs: failureReason)", List.of("submission-check.dmn",
+                check.replace("name=\"reason\"", "name=\"failureReason\"")));
+        wrong.put("its input 'Estimated audience size' reads 'audience', which is none of the facts", List.of(
+                "submission-check.dmn", check.replace("<text>audienceSize</text>", "<text>audience</text>")));
+        wrong.put("has no output named 'reviewTimeout'", List.of("review-routing.dmn",
+                routing.replace("name=\"reviewTimeout\"", "name=\"reviewTimeOut\"")));
+        wrong.put("for IN_APP, ONE_TIME, audience 1000000: 'level2Group' is empty for a review of two levels",
+                List.of("review-routing.dmn", routing.replace("<text>&quot;senior-reviewers&quot;</text>", "<text></text>")));
+        wrong.put("for IN_APP, ONE_TIME, audience 0: 'reviewTimeout' is '3 days', not an ISO-8601 duration",
+                List.of("review-routing.dmn", routing.replace("<text>&quot;P3D&quot;</text>", "<text>&quot;3 days&quot;</text>")));
+        for (Map.Entry<String, List<String>> version : wrong.entrySet()) {
+            Deployment deployed = engine.processEngine().getRepositoryService().createDeployment()
+                    .name("another shape (test)").addString(version.getValue().get(0), version.getValue().get(1))
+                    .deploy();
+            try {
+                decisionTables.refresh();
+                assertThat(policy.allowedActions(draft)).as(version.getKey())
+                        .contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
+                assertThat(decisionTables.collect(SubmissionCheck.DECISION_KEY, SubmissionCheck.OUTPUT_REASON, untested))
+                        .as(version.getKey()).singleElement().asString().startsWith("No test round");
+                assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, sms).getSingleResult()
+                        .<String>getEntry("level2Group")).as(version.getKey()).isEqualTo("senior-reviewers");
+                assertThat(output.getOut()).as(version.getKey()).contains(version.getKey()).contains("is not used");
+            } finally {
+                engine.processEngine().getRepositoryService().deleteDeployment(deployed.getId(), true);
+                decisionTables.refresh();
+            }
+        }
+    }
+
+    /**
      * After a start every request finds no version yet: one of them checks the table, the others wait for it, where
      * before each checked it on its own (seconds of CPU at once while the FEEL engine was cold).
      */
@@ -94,7 +149,7 @@ class DecisionTablesTest {
     void theFirstRequestsAtOnceCheckTheTableOnce() throws Exception {
         OperationTask draft = fixtures.draft(Fixtures.manualInApp());
         AtomicInteger checks = new AtomicInteger();
-        decisionTables.check(TaskActionPolicy.DECISION_KEY, evaluate -> {
+        decisionTables.check(TaskActionPolicy.DECISION_KEY, (decision, evaluate) -> {
             checks.incrementAndGet();
             sleep(Duration.ofMillis(100));
         });
@@ -124,7 +179,11 @@ class DecisionTablesTest {
     }
 
     private String shippedActionsTable() {
-        try (InputStream shipped = getClass().getClassLoader().getResourceAsStream("dmn/task-actions.dmn")) {
+        return shipped("dmn/task-actions.dmn");
+    }
+
+    private String shipped(String model) {
+        try (InputStream shipped = getClass().getClassLoader().getResourceAsStream(model)) {
             return new String(shipped.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
