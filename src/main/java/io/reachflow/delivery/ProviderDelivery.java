@@ -1,6 +1,7 @@
 package io.reachflow.delivery;
 
 import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.ProviderChannel.HandOver;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
@@ -86,9 +87,20 @@ class ProviderDelivery {
         if (claimed.isEmpty()) {
             return newTransaction.execute(status -> recipients.result(batch, clock.instant(), 0, 0, List.of()));
         }
-        Instant handOverUntil = clock.instant().plus(properties.providerBatchTime());
-        Map<String, SendOutcome> outcomes = provider.send(task.getId(), batch.pushId(), claimed, handOverUntil);
+        HandOver handOver = new HandOver(clock.instant().plus(properties.providerBatchTime()),
+                () -> stillSends(batch.pushId(), deliveryId));
+        Map<String, SendOutcome> outcomes = provider.send(task.getId(), batch.pushId(), claimed, handOver);
         return newTransaction.execute(status -> record(task, batch, claimed, outcomes, claim));
+    }
+
+    /**
+     * Whether the push is still this delivery's to send, asked between the messages of a provider that takes them
+     * one by one: a pause or complete then stops them within a message (an unlocked read of the push's row, which
+     * the pause or complete has committed).
+     */
+    private boolean stillSends(long pushId, String deliveryId) {
+        return jdbc.queryForObject("select count(*) from push where id = ? and status = 'DELIVERING' "
+                + "and delivery_id = ? and cancel_reason is null", Long.class, pushId, deliveryId) == 1;
     }
 
     /**

@@ -7,7 +7,6 @@ import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.support.Logs;
 import io.reachflow.task.Channel;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class ChannelRoutesTest {
 
             @Override
             public Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages,
-                                                 Instant handOverUntil) {
+                                                 ProviderChannel.HandOver handOver) {
                 throw new UnsupportedOperationException("not sent in this test");
             }
 

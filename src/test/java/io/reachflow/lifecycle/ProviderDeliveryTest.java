@@ -569,6 +569,51 @@ class ProviderDeliveryTest {
     }
 
     /**
+     * A provider that takes messages one by one (an SMS gateway) stops getting them when the operator pauses, within
+     * the message it has, rather than going through the rest of the claim; the resume reaches the rest, each
+     * recipient once. A complete cancels what was not handed over.
+     */
+    @Test
+    void aPauseOrCompleteStopsAProviderThatTakesMessagesOneByOne() throws Exception {
+        for (TaskAction stop : List.of(TaskAction.PAUSE, TaskAction.COMPLETE)) {
+            List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, number(id), null));
+            OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
+            CountDownLatch arrived = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            providers.script(SMS, Answer.heldUntil(arrived, release));
+            Job batch = onlyBatchJob(task);
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> management().executeJob(batch.getId()));
+            try {
+                assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the gateway has the first message").isTrue();
+                fixtures.act(Fixtures.OPERATOR, task.getId(), stop, null);
+            } finally {
+                release.countDown();
+            }
+            sending.get(10, TimeUnit.SECONDS);
+            engine.runDueJobs(task.getId());
+
+            Push stopped = deliveries.livePush(task);
+            assertThat(bodies(SMS, stopped.getId())).as(stop + ": the message the gateway had, and no more").hasSize(1);
+            assertThat(stopped.getDelivered()).as(stop.name()).isEqualTo(1);
+            if (stop == TaskAction.PAUSE) {
+                assertThat(stopped.getStatus()).isEqualTo(PushStatus.PAUSED);
+                assertThat(delivery.counts(stopped.getId()).planned()).as("left for the resume").isEqualTo(1);
+                fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+                engine.runDueJobs(task.getId());
+                Push resumed = deliveries.livePush(task);
+                assertThat(resumed.getStatus()).isEqualTo(PushStatus.DELIVERED);
+                assertThat(resumed.getDelivered()).isEqualTo(2);
+                assertThat(bodies(SMS, resumed.getId())).extracting(body -> body.path("to").asText())
+                        .as("each recipient once").containsExactlyInAnyOrderElementsOf(
+                                audience.stream().map(ProviderDeliveryTest::number).toList());
+            } else {
+                assertThat(stopped.getStatus()).isEqualTo(PushStatus.CANCELLED);
+                assertThat(delivery.counts(stopped.getId()).cancelled()).as("not handed over").isEqualTo(1);
+            }
+        }
+    }
+
+    /**
      * Paused and resumed while the receiver holds the first delivery's batch: the resume's delivery leaves that
      * claim to its attempt (neither sends it again nor takes it for interrupted) and waits for the claim to expire;
      * the held attempt records its answer, and each recipient is in one request.

@@ -4,6 +4,7 @@ import io.reachflow.task.Channel;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Hands rendered messages to a real provider of one channel and reports, per recipient, what the provider answered.
@@ -21,15 +22,16 @@ public interface ProviderChannel {
 
     /**
      * Sends the messages of one push, one after the other, and returns the outcome of each message handed over.
-     * It stops handing over, leaving the rest without an outcome (for a later attempt), once {@code handOverUntil}
-     * has passed or the provider is plainly not taking messages now: it asked to wait (a temporary failure with
-     * {@code Retry-After}) or failed temporarily several times in a row.
+     * It stops handing over, leaving the rest without an outcome (for a later attempt), once {@code handOver} says
+     * so (time is up, or the push was paused or stopped meanwhile) or the provider is plainly not taking messages
+     * now: it asked to wait (a temporary failure with {@code Retry-After}) or failed temporarily several times in a
+     * row.
      */
-    Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages, Instant handOverUntil);
+    Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages, HandOver handOver);
 
     /** Sends all the messages, however long it takes (a test round's handful). */
     default Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages) {
-        return send(taskId, pushId, messages, Instant.MAX);
+        return send(taskId, pushId, messages, HandOver.ALL);
     }
 
     /**
@@ -38,6 +40,17 @@ public interface ProviderChannel {
      * not, such a message is recorded as failed rather than risk sending it twice.
      */
     boolean deduplicates();
+
+    /**
+     * How long a channel that sends message by message goes on handing them over: until {@code until}, and while
+     * {@code wanted} holds (asked before each message after the first: the push is still to be sent, not paused or
+     * stopped since its messages were claimed).
+     */
+    record HandOver(Instant until, BooleanSupplier wanted) {
+
+        /** Every message, however long it takes. */
+        public static final HandOver ALL = new HandOver(Instant.MAX, () -> true);
+    }
 
     /** The key under which a provider may recognise a message it has already taken: one per push and user. */
     static String idempotencyKey(long pushId, String userId) {

@@ -1,12 +1,12 @@
 package io.reachflow.delivery.channels.providers;
 
+import io.reachflow.delivery.channels.ProviderChannel.HandOver;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.Channel;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +31,25 @@ final class Outcomes {
     }
 
     /**
-     * Sends each message on its own, until {@code handOverUntil} or the provider is not taking messages now (it
-     * asked to wait, or failed temporarily {@value #TEMPORARY_FAILURES_IN_A_ROW} times in a row); the messages not
-     * handed over get no outcome.
+     * Sends each message on its own, as long as {@code handOver} allows (time, and the push still to be sent) and the
+     * provider takes messages (it did not ask to wait, nor fail temporarily {@value #TEMPORARY_FAILURES_IN_A_ROW}
+     * times in a row); the messages not handed over get no outcome.
      */
     static Map<String, SendOutcome> eachMessage(Channel channel, long taskId, long pushId,
-            List<RenderedMessage> messages, Instant handOverUntil, Clock clock,
+            List<RenderedMessage> messages, HandOver handOver, Clock clock,
             Function<RenderedMessage, SendOutcome> send) {
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
         Map<String, Integer> rejections = new TreeMap<>();
         int temporaryInARow = 0;
         for (RenderedMessage message : messages) {
-            if (!outcomes.isEmpty() && clock.instant().isAfter(handOverUntil)) {
+            if (!outcomes.isEmpty() && clock.instant().isAfter(handOver.until())) {
                 log.debug("{} push {}: time is up after {} of {} messages", channel, pushId, outcomes.size(),
                         messages.size());
+                break;
+            }
+            if (!outcomes.isEmpty() && !handOver.wanted().getAsBoolean()) {
+                log.info("Task {}: push {} was paused or stopped while {} took its messages: {} of {} handed over, "
+                        + "the rest not", taskId, pushId, channel, outcomes.size(), messages.size());
                 break;
             }
             SendOutcome outcome = send.apply(message);

@@ -1,13 +1,13 @@
 package io.reachflow.delivery.channels.providers;
 
 import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.ProviderChannel.HandOver;
 import io.reachflow.delivery.SkipReason;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.task.Channel;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.util.StringUtils;
@@ -30,8 +30,8 @@ abstract class PerRecipientChannel implements ProviderChannel {
 
     @Override
     public final Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages,
-                                               Instant handOverUntil) {
-        return Outcomes.eachMessage(channel, taskId, pushId, messages, handOverUntil, clock,
+                                               HandOver handOver) {
+        return Outcomes.eachMessage(channel, taskId, pushId, messages, handOver, clock,
                 message -> StringUtils.hasText(message.address())
                         ? send(pushId, message)
                         : new Rejected(SkipReason.NO_ADDRESS.name(), "no " + channel + " address in the profile"));

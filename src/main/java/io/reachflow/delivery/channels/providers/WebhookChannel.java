@@ -1,13 +1,13 @@
 package io.reachflow.delivery.channels.providers;
 
 import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.ProviderChannel.HandOver;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.task.Channel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +60,14 @@ class WebhookChannel implements ProviderChannel {
 
     @Override
     public Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages,
-                                         Instant handOverUntil) {
+                                         HandOver handOver) {
         if (messages.isEmpty()) {
             return Map.of();
         }
         return switch (properties.mode()) {
             case BATCH -> Outcomes.allMessages(Channel.WEBHOOK, taskId, pushId, messages,
                     post(Payload.of(taskId, pushId, messages), null));
-            case SINGLE -> Outcomes.eachMessage(Channel.WEBHOOK, taskId, pushId, messages, handOverUntil, clock,
+            case SINGLE -> Outcomes.eachMessage(Channel.WEBHOOK, taskId, pushId, messages, handOver, clock,
                     message -> post(Payload.of(taskId, pushId, List.of(message)),
                             ProviderChannel.idempotencyKey(pushId, message.userId())));
         };
