@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @ConditionalOnProperty(prefix = PushProperties.PREFIX, name = "endpoint")
 @Validated
 record PushProperties(
-        @NotNull URI endpoint,
+        @NotNull @HttpUrl URI endpoint,
         String accessToken,
         Resource serviceAccount,
         @DefaultValue @NotNull @Valid HttpTimeouts timeouts) {

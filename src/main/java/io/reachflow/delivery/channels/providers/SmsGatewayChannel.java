@@ -3,10 +3,12 @@ package io.reachflow.delivery.channels.providers;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
 import io.reachflow.delivery.channels.ProviderChannel;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
+import io.reachflow.system.StartRefusedException;
 import io.reachflow.task.Channel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +34,29 @@ class SmsGatewayChannel extends PerRecipientChannel {
     SmsGatewayChannel(SmsProperties properties, Clock clock) {
         super(Channel.SMS, clock);
         this.properties = properties;
-        this.requestTemplate = Mustache.compiler().withEscaper(escaperFor(properties.contentType()))
-                .compile(properties.requestTemplate());
+        this.requestTemplate = checked(Mustache.compiler().withEscaper(escaperFor(properties.contentType())),
+                properties.requestTemplate());
         this.http = new ProviderHttp(properties.url(), properties.timeouts(), clock);
+    }
+
+    /**
+     * The request template, compiled and rendered once for a sample message: one that does not compile or names
+     * a value there is not ({@code {{phone}}}) is refused on start, where each send would fail until an incident.
+     */
+    private static Template checked(Mustache.Compiler compiler, String requestTemplate) {
+        try {
+            Template template = compiler.compile(requestTemplate);
+            template.execute(values("+4915100000000", "Hello", "1:sample", "sample"));
+            return template;
+        } catch (MustacheException e) {
+            throw new StartRefusedException("The SMS gateway's request template (" + SmsProperties.PREFIX
+                    + ".request-template) cannot be used: " + e.getMessage(), "Name only {{to}}, {{text}}, "
+                    + "{{idempotencyKey}} and {{userId}} in it, each in double braces");
+        }
+    }
+
+    private static Map<String, String> values(String to, String text, String idempotencyKey, String userId) {
+        return Map.of("to", to, "text", text, "idempotencyKey", idempotencyKey, "userId", userId);
     }
 
     @Override
@@ -51,8 +73,8 @@ class SmsGatewayChannel extends PerRecipientChannel {
     @Override
     SendOutcome send(long pushId, RenderedMessage message) {
         String idempotencyKey = ProviderChannel.idempotencyKey(pushId, message.userId());
-        String body = requestTemplate.execute(Map.of("to", message.address(), "text", text(message),
-                "idempotencyKey", idempotencyKey, "userId", message.userId()));
+        String body = requestTemplate.execute(values(message.address(), text(message), idempotencyKey,
+                message.userId()));
         return http.send("push " + pushId + ", user " + message.userId(), client -> client.method(properties.method())
                 .uri(properties.url())
                 .contentType(properties.contentType())

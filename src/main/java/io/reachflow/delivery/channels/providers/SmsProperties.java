@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @ConditionalOnProperty(prefix = SmsProperties.PREFIX, name = "url")
 @Validated
 record SmsProperties(
-        @NotNull URI url,
+        @NotNull @HttpUrl URI url,
         @DefaultValue("POST") @NotNull HttpMethod method,
         @DefaultValue("application/json") @NotNull MediaType contentType,
         @NotBlank String requestTemplate,

@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 @ConditionalOnProperty(prefix = WebhookProperties.PREFIX, name = "url")
 @Validated
 record WebhookProperties(
-        @NotNull URI url,
+        @NotNull @HttpUrl URI url,
         @NotBlank String secret,
         @DefaultValue("BATCH") @NotNull Mode mode,
         @DefaultValue @NotNull @Valid HttpTimeouts timeouts) {

@@ -3,6 +3,7 @@ package io.reachflow.delivery.channels.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.system.StartRefusedException;
 import io.reachflow.task.Channel;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +93,36 @@ class ProviderChannelsConfigurationTest {
         context.withPropertyValues("reachflow.channels.push.endpoint=https://push.example.com/send")
                 .run(started -> assertThat(started).hasFailed()
                         .getFailure().rootCause().hasMessageContaining("service-account or .access-token"));
+    }
+
+    /** An address without a scheme is a URI too: refused on start, naming the setting, rather than failing each send. */
+    @Test
+    void aProviderAddressThatIsNoHttpUrlDoesNotStart() {
+        context.withPropertyValues("reachflow.channels.webhook.url=localhost:19001/webhook",
+                        "reachflow.channels.webhook.secret=s3cret")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("reachflow.channels.webhook.url")
+                        .hasMessageContaining("must be an absolute http or https URL"));
+        context.withPropertyValues("reachflow.channels.sms.url=sms.example.com/send",
+                        "reachflow.channels.sms.request-template=to={{to}}")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("reachflow.channels.sms.url"));
+        context.withPropertyValues("reachflow.channels.push.endpoint=ftp://push.example.com/send",
+                        "reachflow.channels.push.access-token=token")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("reachflow.channels.push.endpoint"));
+    }
+
+    /** A request template naming a value the gateway's requests do not have is refused on start, saying which. */
+    @Test
+    void anSmsTemplateWithAnUnknownValueDoesNotStart() {
+        context.withPropertyValues("reachflow.channels.sms.url=https://sms.example.com/send",
+                        "reachflow.channels.sms.request-template={\"to\":\"{{to}}\",\"phone\":\"{{phone}}\"}")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
+                        .isInstanceOf(StartRefusedException.class)
+                        .hasMessageContaining("reachflow.channels.sms.request-template")
+                        .hasMessageContaining("phone")
+                        .hasMessageContaining("{{to}}, {{text}}, {{idempotencyKey}} and {{userId}}"));
     }
 
     @Configuration(proxyBeanMethods = false)
