@@ -4,6 +4,7 @@ import io.reachflow.delivery.DeliveryDeferredException;
 import io.reachflow.review.ReviewProcess;
 import io.reachflow.review.ReviewVariables;
 import io.reachflow.task.IllegalTransitionException;
+import io.reachflow.task.TaskAction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
@@ -83,19 +84,21 @@ public class LifecycleFacade {
     }
 
     /**
-     * After an operator's complete, which called off the task's pushes: its deliveries stuck in an incident (a job
-     * that failed through all its retries) get one more try, as an admin's retry in Cockpit would. They find their
-     * push called off, send nothing and end; left alone they would wait in Cockpit, and count as open incidents, for
-     * a task that is over. Takes effect when the complete commits.
+     * After an operator's pause or complete, which stopped the task's pushes: its deliveries stuck in an incident (a
+     * job that failed through all its retries) get one more try, as an admin's retry in Cockpit would. They find
+     * their push paused or called off, send nothing and end (a resume sends the rest in a delivery of its own); left
+     * alone they would wait in Cockpit, and count as open incidents, for deliveries that are over. Takes effect when
+     * the pause or complete commits.
      */
-    public void retryStuckDeliveries(long taskId) {
+    public void retryStuckDeliveries(long taskId, TaskAction stoppedBy) {
         for (ProcessInstance stuck : runtimeService.createProcessInstanceQuery().processDefinitionKey(DeliveryProcess.KEY)
                 .processInstanceBusinessKey(String.valueOf(taskId)).withIncident().list()) {
             for (Job failed : managementService.createJobQuery().processInstanceId(stuck.getId()).noRetriesLeft().list()) {
                 // due now: its last failure left it due at the next retry's time, minutes or hours away
                 managementService.setJobRetries(1).jobId(failed.getId()).dueDate(Date.from(clock.instant())).execute();
-                log.info("Task {} completed: its delivery {} stuck at job {} ({}) tries once more, to end", taskId,
-                        stuck.getId(), failed.getId(), failed.getExceptionMessage());
+                log.info("Task {} {}: its delivery {} stuck at job {} ({}) tries once more, to end", taskId,
+                        stoppedBy == TaskAction.PAUSE ? "paused" : "completed", stuck.getId(), failed.getId(),
+                        failed.getExceptionMessage());
             }
         }
     }

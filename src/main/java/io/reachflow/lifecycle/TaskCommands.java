@@ -175,6 +175,7 @@ public class TaskCommands {
                 audit.record(task, who, "PAUSE", comment, t -> t.pause(clock.instant()));
                 lifecycle.send(id, Message.PAUSED);
                 delivery.pausePushes(id);
+                lifecycle.retryStuckDeliveries(id, TaskAction.PAUSE);
             }
             case RESUME -> {
                 audit.record(task, who, "RESUME", comment, t -> t.resume(clock.instant()));
@@ -187,7 +188,7 @@ public class TaskCommands {
                 if (delivery.callOffPushes(id, "TASK_COMPLETED")) {
                     AfterCommit.run(() -> cancelCalledOff(id));
                 }
-                lifecycle.retryStuckDeliveries(id);
+                lifecycle.retryStuckDeliveries(id, TaskAction.COMPLETE);
             }
             case SEND -> {
                 task.requireManualSendable();

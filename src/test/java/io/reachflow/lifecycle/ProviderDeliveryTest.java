@@ -321,6 +321,42 @@ class ProviderDeliveryTest {
                 .isEmpty();
     }
 
+    /**
+     * An operator's way out of an outage without an admin: pause, and resume once the provider is back. The delivery
+     * stuck in an incident ends with the pause (it tries once more and finds the push paused), so no incident stays
+     * open; the resume's delivery reaches every recipient once.
+     */
+    @Test
+    void aPauseEndsADeliveryStuckInAnIncidentAndTheResumeReachesEveryone() {
+        List<String> audience = deliveries.audienceOf(2);
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
+        providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
+        Job batch = onlyBatchJob(task);
+        for (Duration backoff : List.of(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2))) {
+            engine.advance(backoff.plusSeconds(1));
+            assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 503");
+        }
+        String stuck = deliveries.deliveryOf(task).getId();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "provider down");
+        engine.runDueJobs(task.getId());
+
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().processInstanceId(stuck).count())
+                .isZero();
+        assertThat(HttpJson.get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/incidents", task.getId()).getBody())
+                .isEmpty();
+        assertThat(webhookRequests(deliveries.livePush(task))).as("nothing sent while paused").hasSize(3);
+
+        engine.advance(Duration.ofMinutes(5)); // the provider is back
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.RESUME, null);
+        engine.runDueJobs(task.getId());
+
+        Push push = deliveries.livePush(task);
+        assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(usersAnsweredOk(push)).containsExactlyInAnyOrderElementsOf(audience);
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().count()).isZero();
+    }
+
     /** The rejections are in the log by reason; what the provider said is each recipient's detail, not logged above DEBUG. */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
