@@ -3,6 +3,7 @@ package io.reachflow.delivery;
 import io.reachflow.audience.AudienceResolver;
 import io.reachflow.delivery.channels.ChannelAdapter;
 import io.reachflow.delivery.channels.ProviderChannel;
+import io.reachflow.delivery.channels.ProviderChannel.HandOver;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
@@ -539,13 +540,17 @@ public class DeliveryService {
     }
 
     /**
-     * A test round through a provider: every tester at once, in the round's transaction (a handful of requests).
-     * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason.
+     * A test round through a provider: every tester at once, in the round's transaction (a handful of requests),
+     * for at most {@link DeliveryProperties#providerBatchTime()}, as a live batch: a slow provider must not keep the
+     * round's job past its lock (another node would send the round again) nor the testers' rows locked for long.
+     * A test round reports rather than retries: a temporary failure is the tester's failure, with its reason, and so
+     * is a message not handed over in time.
      */
     private void sendTestRound(Push push, OperationTask task, Batch round, ProviderChannel provider) {
         PushRecipients.Taken taken = recipients.takeDue(task, round, clock.instant(), null);
         List<RenderedMessage> messages = taken.messages();
-        Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages);
+        Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages,
+                new HandOver(clock.instant().plus(properties.providerBatchTime()), () -> true));
         Map<String, Rejected> failures = new LinkedHashMap<>();
         for (RenderedMessage message : messages) {
             SendOutcome outcome = outcomes.get(message.userId());
@@ -556,7 +561,8 @@ public class DeliveryService {
                         + "test round" + (deferred.detail() == null ? "" : ": " + deferred.detail())));
             } else if (outcome == null) {
                 failures.put(message.userId(), new Rejected("NOT_SENT", provider.channel()
-                        + " is not taking messages now"));
+                        + " was not taking messages, or took too long for the round ("
+                        + properties.providerBatchTime().toSeconds() + " s)"));
             }
         }
         recipients.record(taken, failures);

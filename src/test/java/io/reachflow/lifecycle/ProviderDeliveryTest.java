@@ -423,6 +423,33 @@ class ProviderDeliveryTest {
                         + round + " done: 2 targeted, 0 delivered, 2 failed {HTTP 422=1, HTTP 503=1}, 0 skipped");
     }
 
+    /**
+     * A test round through a provider that takes its time stops handing over when the round's time is up (the
+     * provider batch time), so that its job never outlives its lock: the testers not reached fail with NOT_SENT.
+     */
+    @Test
+    void aTestRoundThroughASlowProviderEndsWhenItsTimeIsUp() throws Exception {
+        OperationTask task = fixtures.draft(Fixtures.definition(Channel.SMS, PushType.MANUAL, Schedule.immediately(),
+                null));
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        providers.script(SMS, Answer.heldUntil(arrived, release));
+        CompletableFuture<Push> sending = CompletableFuture.supplyAsync(() -> delivery.sendTestRound(task.getId()));
+        try {
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the gateway has the first tester's message").isTrue();
+            engine.advance(Duration.ofMinutes(3)); // it took longer than a round may (2 minutes)
+        } finally {
+            release.countDown();
+        }
+        Push round = sending.get(10, TimeUnit.SECONDS);
+
+        assertThat(delivery.outcomes(round.getId())).extracting(DeliveryService.RecipientOutcome::userId,
+                DeliveryService.RecipientOutcome::status, DeliveryService.RecipientOutcome::reason).containsExactly(
+                        tuple(Fixtures.OPERATOR, RecipientStatus.DELIVERED, null),
+                        tuple(Fixtures.OPERATOR_AND_REVIEWER, RecipientStatus.FAILED, "NOT_SENT"));
+        assertThat(bodies(SMS, round.getId())).as("the first tester's message only").hasSize(1);
+    }
+
     @Test
     void smsGoesThroughTheGatewayRenderedPerRecipient() throws Exception {
         List<String> audience = deliveries.audienceOf(3, id -> profile(id, null, "+4915100" + id.hashCode(), null));
