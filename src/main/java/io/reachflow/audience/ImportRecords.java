@@ -65,7 +65,6 @@ class ImportRecords {
                 progress.failed, json(progress.errors), progress.id);
     }
 
-    /** RUNNING imports whose progress was last written before {@code staleBefore} become FAILED with the reason. */
     /** Ends as FAILED the imports RUNNING with no chunk committed since {@code staleBefore}; returns their ids. */
     List<Long> failStale(Instant staleBefore, String failure, Instant now) {
         List<Long> stale = jdbc.queryForList("select id from user_import where status = ? and updated_at < ?",

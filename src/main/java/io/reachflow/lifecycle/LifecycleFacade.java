@@ -83,6 +83,11 @@ public class LifecycleFacade {
         return incidents;
     }
 
+    /** How many incidents one of a task's process instances (a push's delivery, say) has open. */
+    public long openIncidents(String processInstanceId) {
+        return runtimeService.createIncidentQuery().processInstanceId(processInstanceId).count();
+    }
+
     /**
      * After an operator's pause or complete, which stopped the task's pushes: its deliveries stuck in an incident (a
      * job that failed through all its retries) get one more try, as an admin's retry in Cockpit would. They find

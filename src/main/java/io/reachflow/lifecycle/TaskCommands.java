@@ -195,7 +195,6 @@ public class TaskCommands {
                 audit.note(task, who, "SEND", comment);
                 lifecycle.send(id, Message.SEND_REQUESTED);
             }
-            case DELETE -> delete(id, expectedVersion);
             default -> throw new IllegalArgumentException(action + " is not performed through POST /{action}");
         }
         OperationTask after = tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));

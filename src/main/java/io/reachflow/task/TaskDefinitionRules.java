@@ -6,7 +6,6 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The rules of a task definition beyond single fields' bounds: what each push type needs in its schedule, valid
@@ -80,7 +79,7 @@ public final class TaskDefinitionRules {
                 errors.put("schedule.sendWindows[" + i + "]", "from and to must differ");
             }
         }
-        if (schedule.doNotDisturbDays().stream().filter(Objects::nonNull).distinct().count()
+        if (schedule.doNotDisturbDays().stream().distinct().count()
                 == DayOfWeek.values().length) {
             errors.put("schedule.doNotDisturbDays", "must leave at least one day of the week to send on");
         }

@@ -115,6 +115,8 @@ class ReviewPathsTest {
         assertThat(due).as("due when the review times out").isEqualTo(timeoutOf(review));
         assertThat(Duration.between(submitted, due.toInstant())).isBetween(Duration.ofDays(3),
                 Duration.ofDays(3).plusMinutes(1));
+        assertThat(taskService.createTaskQuery().taskId(openWork(task).getId()).initializeFormKeys().singleResult()
+                .getCamundaFormRef().getKey()).as("the form Tasklist shows").isEqualTo(ReviewProcess.FORM_KEY);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.reachflow.delivery.web;
 
-import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.DeliveryService.RecipientOutcome;
+import io.reachflow.delivery.DeliveryService;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushKind;
 import io.reachflow.delivery.PushRepository;
@@ -10,6 +10,7 @@ import io.reachflow.delivery.PushTrigger;
 import io.reachflow.delivery.RecipientCounts;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.delivery.TestRoundResult;
+import io.reachflow.lifecycle.LifecycleFacade;
 import io.reachflow.system.PageView;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TaskQueries;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.http.HttpStatus;
@@ -43,16 +43,15 @@ class PushController {
     private final PushRepository pushes;
     private final DeliveryService delivery;
     private final Clock clock;
-
-    private final RuntimeService runtime;
+    private final LifecycleFacade lifecycle;
 
     PushController(TaskQueries queries, PushRepository pushes, DeliveryService delivery, Clock clock,
-                   RuntimeService runtime) {
+                   LifecycleFacade lifecycle) {
         this.queries = queries;
         this.pushes = pushes;
         this.delivery = delivery;
         this.clock = clock;
-        this.runtime = runtime;
+        this.lifecycle = lifecycle;
     }
 
     @GetMapping("/test-rounds")
@@ -124,7 +123,7 @@ class PushController {
         if (push.getStatus() != PushStatus.DELIVERING || push.getDeliveryId() == null) {
             return 0;
         }
-        return runtime.createIncidentQuery().processInstanceId(push.getDeliveryId()).count();
+        return lifecycle.openIncidents(push.getDeliveryId());
     }
 
     /** The share of its recipients a push is done with (sent to, skipped or cancelled), in percent, to a tenth. */

@@ -75,7 +75,7 @@ class EmailChannel extends PerRecipientChannel {
         } catch (AddressException e) {
             return new Rejected("INVALID_ADDRESS", e.getMessage() + (e.getRef() == null ? "" : ": " + e.getRef()));
         } catch (MessagingException e) {
-            return new Deferred("INVALID_MESSAGE", e.getMessage(), null);
+            return new Rejected("INVALID_MESSAGE", e.getMessage()); // the message itself cannot be made: never retried
         } catch (MailException e) {
             return outcome(e);
         }
