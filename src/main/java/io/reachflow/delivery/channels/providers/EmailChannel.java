@@ -6,6 +6,7 @@ import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Delivered;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
+import io.reachflow.system.StartRefusedException;
 import io.reachflow.task.Channel;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailException;
@@ -44,9 +46,14 @@ class EmailChannel extends PerRecipientChannel {
     private final JavaMailSender mailSender;
     private final EmailProperties properties;
 
-    EmailChannel(JavaMailSender mailSender, EmailProperties properties, Clock clock) {
+    EmailChannel(ObjectProvider<JavaMailSender> mailSender, EmailProperties properties, Clock clock) {
         super(Channel.EMAIL, clock);
-        this.mailSender = mailSender;
+        this.mailSender = mailSender.getIfAvailable(() -> {
+            throw new StartRefusedException(EmailProperties.PREFIX + ".from is set, so EMAIL goes through SMTP, but no "
+                    + "SMTP server is configured", "Set spring.mail.host (SPRING_MAIL_HOST), and .port, .username and "
+                    + ".password as the server needs; or leave " + EmailProperties.PREFIX + ".from unset for the "
+                    + "local outbox");
+        });
         this.properties = properties;
     }
 

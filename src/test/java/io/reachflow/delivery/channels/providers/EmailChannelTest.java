@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /** Against GreenMail, a real SMTP server in the test JVM, and a scripted one that refuses recipients. */
@@ -102,7 +104,7 @@ class EmailChannelTest {
         timeouts.put("mail.smtp.connectiontimeout", "5000");
         timeouts.put("mail.smtp.timeout", "5000");
         mailSender.setJavaMailProperties(timeouts);
-        return new EmailChannel(mailSender,
-                new EmailProperties(new InternetAddress("Reachflow News <news@example.com>")), TestProviders.CLOCK);
+        return new EmailChannel(new StaticListableBeanFactory(Map.of("mailSender", mailSender))
+                .getBeanProvider(JavaMailSender.class), new EmailProperties(new InternetAddress("Reachflow News <news@example.com>")), TestProviders.CLOCK);
     }
 }

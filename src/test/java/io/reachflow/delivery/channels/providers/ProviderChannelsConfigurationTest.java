@@ -113,6 +113,16 @@ class ProviderChannelsConfigurationTest {
                         .hasMessageContaining("reachflow.channels.push.endpoint"));
     }
 
+    /** A sender without an SMTP server is refused on start, saying what to set (not "define a bean"). */
+    @Test
+    void anEmailSenderWithoutSmtpServerDoesNotStart() {
+        context.withPropertyValues("reachflow.channels.email.from=Reachflow <news@example.com>")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
+                        .isInstanceOf(StartRefusedException.class)
+                        .hasMessageContaining("no SMTP server is configured")
+                        .hasMessageContaining("spring.mail.host (SPRING_MAIL_HOST)"));
+    }
+
     /** A request template naming a value the gateway's requests do not have is refused on start, saying which. */
     @Test
     void anSmsTemplateWithAnUnknownValueDoesNotStart() {
