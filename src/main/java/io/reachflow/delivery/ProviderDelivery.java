@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -99,8 +100,15 @@ class ProviderDelivery {
      * the pause or complete has committed).
      */
     private boolean stillSends(long pushId, String deliveryId) {
-        return jdbc.queryForObject("select count(*) from push where id = ? and status = 'DELIVERING' "
-                + "and delivery_id = ? and cancel_reason is null", Long.class, pushId, deliveryId) == 1;
+        try {
+            return jdbc.queryForObject("select count(*) from push where id = ? and status = 'DELIVERING' "
+                    + "and delivery_id = ? and cancel_reason is null", Long.class, pushId, deliveryId) == 1;
+        } catch (DataAccessException unreadable) {
+            // stop handing over: the messages sent are recorded, the rest stays for a later attempt
+            log.warn("Push {}: cannot tell whether it is still to be sent ({}); no more of its messages handed over "
+                    + "now", pushId, unreadable.getMessage());
+            return false;
+        }
     }
 
     /**

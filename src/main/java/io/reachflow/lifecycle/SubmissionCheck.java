@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.camunda.bpm.model.dmn.HitPolicy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,10 +30,17 @@ public class SubmissionCheck {
 
     public static final String DECISION_KEY = "submission-check";
     public static final String OUTPUT_REASON = "reason";
-    /** The failure reasons of the rules that match the facts {@link #facts} gathers. */
-    static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(Set.of(HitPolicy.COLLECT),
-            Set.of("testRoundExists", "testedCurrentVersion", "allTestersReached", "scheduleValid", "scheduleInFuture",
-                    "audienceSize"), Set.of(OUTPUT_REASON));
+    /** The facts {@link #facts} gathers for the table. */
+    static final String TEST_ROUND_EXISTS = "testRoundExists";
+    static final String TESTED_CURRENT_VERSION = "testedCurrentVersion";
+    static final String ALL_TESTERS_REACHED = "allTestersReached";
+    static final String SCHEDULE_VALID = "scheduleValid";
+    static final String SCHEDULE_IN_FUTURE = "scheduleInFuture";
+    static final String AUDIENCE_SIZE = "audienceSize";
+    /** The failure reasons of the rules that match the facts. */
+    static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(DecisionTables.Shape.LISTS,
+            Set.of(TEST_ROUND_EXISTS, TESTED_CURRENT_VERSION, ALL_TESTERS_REACHED, SCHEDULE_VALID, SCHEDULE_IN_FUTURE,
+                    AUDIENCE_SIZE), Set.of(OUTPUT_REASON));
 
     private final DecisionTables decisionTables;
     private final PushRepository pushes;
@@ -49,23 +55,23 @@ public class SubmissionCheck {
         this.delivery = delivery;
         this.audiences = audiences;
         this.clock = clock;
-        decisionTables.check(DECISION_KEY, (decision, evaluate) -> SHAPE.verify(decision));
+        decisionTables.check(DECISION_KEY, (table, evaluate) -> SHAPE.verify(table));
     }
 
     public Verdict judge(OperationTask task) {
         Map<String, Object> facts = facts(task);
-        return new Verdict(decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts), (Long) facts.get("audienceSize"));
+        return new Verdict(decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts), (Long) facts.get(AUDIENCE_SIZE));
     }
 
     Map<String, Object> facts(OperationTask task) {
         Optional<Push> lastRound = pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST);
         Map<String, Object> facts = new HashMap<>();
-        facts.put("testRoundExists", lastRound.isPresent());
-        facts.put("testedCurrentVersion", lastRound.map(round -> round.getTaskRevision() == task.getRevision()).orElse(false));
-        facts.put("allTestersReached", lastRound.map(round -> reachedEveryTester(task, round)).orElse(false));
-        facts.put("scheduleValid", TaskDefinitionRules.problems(task.definition()).isEmpty());
-        facts.put("scheduleInFuture", scheduleInFuture(task, clock.instant()));
-        facts.put("audienceSize", audiences.estimateSize(task.getAudience()));
+        facts.put(TEST_ROUND_EXISTS, lastRound.isPresent());
+        facts.put(TESTED_CURRENT_VERSION, lastRound.map(round -> round.getTaskRevision() == task.getRevision()).orElse(false));
+        facts.put(ALL_TESTERS_REACHED, lastRound.map(round -> reachedEveryTester(task, round)).orElse(false));
+        facts.put(SCHEDULE_VALID, TaskDefinitionRules.problems(task.definition()).isEmpty());
+        facts.put(SCHEDULE_IN_FUTURE, scheduleInFuture(task, clock.instant()));
+        facts.put(AUDIENCE_SIZE, audiences.estimateSize(task.getAudience()));
         return facts;
     }
 

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
-import org.camunda.bpm.model.dmn.HitPolicy;
 import org.springframework.stereotype.Component;
 
 /** Asks {@code dmn/task-actions.dmn} which actions a task allows. The API and {@code allowedActions} both use it. */
@@ -25,14 +24,18 @@ public class TaskActionPolicy {
 
     private final DecisionTables decisionTables;
 
+    /** The facts the table is given. */
+    static final String STATUS = "status";
+    static final String APPROVAL_STATUS = "approvalStatus";
+    static final String PUSH_TYPE = "pushType";
     /** A list of actions for a task's status, approval status and push type. */
-    static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(Set.of(HitPolicy.COLLECT),
-            Set.of("status", "approvalStatus", "pushType"), Set.of(OUTPUT_ACTION));
+    static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(DecisionTables.Shape.LISTS,
+            Set.of(STATUS, APPROVAL_STATUS, PUSH_TYPE), Set.of(OUTPUT_ACTION));
 
     public TaskActionPolicy(DecisionTables decisionTables) {
         this.decisionTables = decisionTables;
-        decisionTables.check(DECISION_KEY, (decision, evaluate) -> {
-            SHAPE.verify(decision);
+        decisionTables.check(DECISION_KEY, (table, evaluate) -> {
+            SHAPE.verify(table);
             namesOurActions(evaluate);
         });
     }
@@ -45,8 +48,8 @@ public class TaskActionPolicy {
         for (TaskStatus status : TaskStatus.values()) {
             for (ApprovalStatus approval : ApprovalStatus.values()) {
                 for (PushType pushType : PushType.values()) {
-                    for (Object action : evaluate.apply(Map.of("status", status.name(), "approvalStatus",
-                            approval.name(), "pushType", pushType.name())).collectEntries(OUTPUT_ACTION)) {
+                    for (Object action : evaluate.apply(Map.of(STATUS, status.name(), APPROVAL_STATUS,
+                            approval.name(), PUSH_TYPE, pushType.name())).collectEntries(OUTPUT_ACTION)) {
                         if (!(action instanceof String name) || Arrays.stream(TaskAction.values())
                                 .noneMatch(known -> known.name().equals(name))) {
                             throw new IllegalStateException("its output '" + OUTPUT_ACTION + "' is " + action + " for "
@@ -62,9 +65,9 @@ public class TaskActionPolicy {
     public Set<TaskAction> allowedActions(OperationTask task) {
         Set<TaskAction> actions = EnumSet.noneOf(TaskAction.class);
         decisionTables.collectMemoized(DECISION_KEY, OUTPUT_ACTION, Map.of(
-                        "status", task.getStatus().name(),
-                        "approvalStatus", task.getApprovalStatus().name(),
-                        "pushType", task.getPushType().name()))
+                        STATUS, task.getStatus().name(),
+                        APPROVAL_STATUS, task.getApprovalStatus().name(),
+                        PUSH_TYPE, task.getPushType().name()))
                 .forEach(action -> actions.add(TaskAction.valueOf(action)));
         return actions;
     }

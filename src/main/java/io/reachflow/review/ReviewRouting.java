@@ -3,15 +3,23 @@ package io.reachflow.review;
 import io.reachflow.system.DecisionTables;
 import io.reachflow.task.Channel;
 import io.reachflow.task.PushType;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
-import javax.xml.datatype.DatatypeConfigurationException;
-import javax.xml.datatype.DatatypeFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.camunda.bpm.dmn.engine.DmnDecisionRuleResult;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
+import org.camunda.bpm.engine.impl.calendar.DurationHelper;
 import org.camunda.bpm.model.dmn.HitPolicy;
+import org.camunda.bpm.model.dmn.instance.DecisionTable;
+import org.camunda.bpm.model.dmn.instance.Input;
+import org.camunda.bpm.model.dmn.instance.InputEntry;
+import org.camunda.bpm.model.dmn.instance.Rule;
 import org.springframework.stereotype.Component;
 
 /** Asks {@code dmn/review-routing.dmn} how many review levels a task needs, by whom, and how long they have. */
@@ -19,34 +27,65 @@ import org.springframework.stereotype.Component;
 public class ReviewRouting {
 
     public static final String DECISION_KEY = "review-routing";
-    /** One route for a task's channel, push type and estimated audience size. */
+    /** The facts the table is given. */
+    static final String CHANNEL = "channel";
+    static final String PUSH_TYPE = "pushType";
+    static final String AUDIENCE_SIZE = "audienceSize";
+    /** One route for a task's channel, push type and estimated audience size (PRIORITY is not Camunda 7's). */
     static final DecisionTables.Shape SHAPE = new DecisionTables.Shape(
-            Set.of(HitPolicy.UNIQUE, HitPolicy.FIRST, HitPolicy.PRIORITY, HitPolicy.ANY),
-            Set.of("channel", "pushType", "audienceSize"),
+            Set.of(HitPolicy.UNIQUE, HitPolicy.FIRST, HitPolicy.ANY),
+            Set.of(CHANNEL, PUSH_TYPE, AUDIENCE_SIZE),
             Set.of(ReviewVariables.REVIEW_LEVELS, ReviewVariables.LEVEL1_GROUP, ReviewVariables.LEVEL2_GROUP,
                     ReviewVariables.REVIEW_TIMEOUT));
-    /** Audience sizes a version is tried with before it is used, besides its shape: from none to a hundred million. */
-    private static final long[] SIZES = {0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+    /** Audience sizes every version is tried with, from none to a hundred million, besides the bounds its rows name. */
+    private static final List<Long> SIZES = List.of(0L, 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
+            10_000_000L, 100_000_000L);
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
 
     private final DecisionTables decisionTables;
 
     public ReviewRouting(DecisionTables decisionTables) {
         this.decisionTables = decisionTables;
-        decisionTables.check(DECISION_KEY, (decision, evaluate) -> {
-            SHAPE.verify(decision);
-            routesEveryTask(evaluate);
+        decisionTables.check(DECISION_KEY, (table, evaluate) -> {
+            SHAPE.verify(table);
+            routesEveryTask(evaluate, sizesToTry(table));
         });
     }
 
     /**
-     * A version is used only when it routes every channel and push type, at audience sizes from none to a hundred
-     * million, to a route the review process can run: otherwise a submission would fail with a 500, or review work
-     * would wait for a group with no name, or never time out.
+     * The audience sizes a version is tried with: {@link #SIZES}, and each number its rows' audience size conditions
+     * name, with the one before and after it ({@code > 50000} and {@code < 50000} leave 50,000 without a route).
      */
-    static void routesEveryTask(Function<Map<String, Object>, DmnDecisionTableResult> evaluate) {
+    static SortedSet<Long> sizesToTry(DecisionTable table) {
+        SortedSet<Long> sizes = new TreeSet<>(SIZES);
+        List<Input> inputs = List.copyOf(table.getInputs());
+        for (Rule rule : table.getRules()) {
+            List<InputEntry> entries = List.copyOf(rule.getInputEntries());
+            for (int column = 0; column < Math.min(inputs.size(), entries.size()); column++) {
+                String fact = DecisionTables.Shape.expression(inputs.get(column));
+                String condition = entries.get(column).getText() == null ? null
+                        : entries.get(column).getText().getTextContent();
+                if (fact != null && AUDIENCE_SIZE.equals(fact.trim()) && condition != null) {
+                    Matcher number = NUMBER.matcher(condition.replace("_", ""));
+                    while (number.find() && number.group().length() < 18) {
+                        long bound = Long.parseLong(number.group());
+                        sizes.addAll(bound == 0 ? List.of(0L, 1L) : List.of(bound - 1, bound, bound + 1));
+                    }
+                }
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * A version is used only when it routes every channel and push type, at each of {@code sizes}, to a route the
+     * review process can run: otherwise a submission would fail with a 500, or review work would wait for a group
+     * with no name, or never time out.
+     */
+    static void routesEveryTask(Function<Map<String, Object>, DmnDecisionTableResult> evaluate, Set<Long> sizes) {
         for (Channel channel : Channel.values()) {
             for (PushType pushType : PushType.values()) {
-                for (long size : SIZES) {
+                for (long size : sizes) {
                     String task = channel + ", " + pushType + ", audience " + size;
                     Route route;
                     try {
@@ -72,7 +111,7 @@ public class ReviewRouting {
     }
 
     private static Map<String, Object> facts(Channel channel, PushType pushType, long audienceSize) {
-        return Map.of("channel", channel.name(), "pushType", pushType.name(), "audienceSize", audienceSize);
+        return Map.of(CHANNEL, channel.name(), PUSH_TYPE, pushType.name(), AUDIENCE_SIZE, audienceSize);
     }
 
     private static Route route(DmnDecisionTableResult answer, String task) {
@@ -113,17 +152,16 @@ public class ReviewRouting {
             return Optional.empty();
         }
 
+        /** As the engine reads a timer's duration: ISO-8601, weeks ({@code P2W}) too, with no blanks around. */
         private static boolean isDuration(String text) {
             if (text == null || text.isBlank()) {
                 return false;
             }
             try {
-                DatatypeFactory.newInstance().newDuration(text); // as the engine reads it: no blanks around
+                new DurationHelper(text);
                 return true;
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            } catch (Exception notADuration) {
                 return false;
-            } catch (DatatypeConfigurationException e) {
-                throw new IllegalStateException(e);
             }
         }
     }

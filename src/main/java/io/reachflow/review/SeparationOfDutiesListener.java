@@ -8,6 +8,7 @@ import io.reachflow.task.OperationTask;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -140,8 +141,9 @@ public class SeparationOfDutiesListener implements TaskListener {
         }
         if (comment != null && comment.length() > ReviewVariables.MAX_COMMENT) {
             // longer, it would fail the completion's write (a 500) or be cut in the task's history
-            throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT, "The comment in '"
-                    + ReviewVariables.REVIEW_COMMENT + "' may be at most 2,000 characters; it has " + comment.length());
+            throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT, String.format(Locale.ROOT,
+                    "The comment in '%s' may be at most %,d characters; it has %d", ReviewVariables.REVIEW_COMMENT,
+                    ReviewVariables.MAX_COMMENT, comment.length()));
         }
         work.setVariable(ReviewVariables.REVIEWER, decider);
         if (ReviewProcess.Element.USER_TASK_REVIEW.id().equals(work.getTaskDefinitionKey())) {

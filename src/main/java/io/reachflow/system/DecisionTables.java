@@ -16,14 +16,16 @@ import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.dmn.engine.DmnEngine;
 import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
-import org.camunda.bpm.dmn.engine.impl.DmnDecisionTableImpl;
-import org.camunda.bpm.dmn.engine.impl.DmnDecisionTableInputImpl;
-import org.camunda.bpm.dmn.engine.impl.DmnDecisionTableOutputImpl;
-import org.camunda.bpm.dmn.engine.impl.hitpolicy.HitPolicyEntry;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
+import org.camunda.bpm.model.dmn.Dmn;
+import org.camunda.bpm.model.dmn.DmnModelInstance;
 import org.camunda.bpm.model.dmn.HitPolicy;
+import org.camunda.bpm.model.dmn.instance.Decision;
+import org.camunda.bpm.model.dmn.instance.DecisionTable;
+import org.camunda.bpm.model.dmn.instance.Input;
+import org.camunda.bpm.model.dmn.instance.Output;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -182,7 +184,8 @@ public class DecisionTables {
         }
         try {
             DmnDecision decision = parsed(decisionKey, definition.getId());
-            check.verify(decision, inputs -> dmnEngine.evaluateDecisionTable(decision, inputs));
+            check.verify(table(decisionKey, definition.getId()), inputs -> dmnEngine.evaluateDecisionTable(decision,
+                    inputs));
             return true;
         } catch (RuntimeException wrong) {
             rejected.add(definition.getId());
@@ -190,6 +193,20 @@ public class DecisionTables {
                     + "then the previous version that passed stays in use", decisionKey, definition.getVersion(),
                     definition.getResourceName(), definition.getDeploymentId(), wrong.getMessage());
             return false;
+        }
+    }
+
+    /** The decision's table as modelled (Modeler's view of it: columns, hit policy, rules). */
+    private DecisionTable table(String decisionKey, String definitionId) {
+        try (InputStream model = repositoryService.getDecisionModel(definitionId)) {
+            DmnModelInstance instance = Dmn.readModelFromStream(model);
+            Decision decision = instance.getModelElementById(decisionKey);
+            if (decision == null || !(decision.getExpression() instanceof DecisionTable table)) {
+                throw new IllegalStateException("it has no decision table '" + decisionKey + "'");
+            }
+            return table;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -209,8 +226,8 @@ public class DecisionTables {
     @FunctionalInterface
     public interface Check {
 
-        /** Checks the decision as parsed, and as evaluated by {@code evaluate} for the inputs given to it. */
-        void verify(DmnDecision decision, Function<Map<String, Object>, DmnDecisionTableResult> evaluate);
+        /** Checks the decision's table as modelled, and as evaluated by {@code evaluate} for the inputs given to it. */
+        void verify(DecisionTable table, Function<Map<String, Object>, DmnDecisionTableResult> evaluate);
     }
 
     /**
@@ -221,27 +238,27 @@ public class DecisionTables {
      */
     public record Shape(Set<HitPolicy> hitPolicies, Set<String> facts, Set<String> outputs) {
 
-        /** Throws, saying what is wrong in the table's own words, when the decision does not have this shape. */
-        public void verify(DmnDecision decision) {
-            if (!(decision.getDecisionLogic() instanceof DmnDecisionTableImpl table)) {
-                throw new IllegalStateException("it is not a decision table");
+        /** The hit policies of a table read as the list of its matching rules' outputs. */
+        public static final Set<HitPolicy> LISTS = Set.of(HitPolicy.COLLECT, HitPolicy.RULE_ORDER,
+                HitPolicy.OUTPUT_ORDER);
+
+        /** Throws, saying what is wrong in the table's own words, when the table does not have this shape. */
+        public void verify(DecisionTable table) {
+            if (!hitPolicies.contains(table.getHitPolicy()) || table.getAggregation() != null) {
+                throw new IllegalStateException("its hit policy is " + table.getHitPolicy()
+                        + (table.getAggregation() == null ? "" : " " + table.getAggregation())
+                        + "; it must be " + String.join(" or ", sorted(hitPolicies.stream().map(HitPolicy::name)
+                        .toList())) + " (without an aggregator)");
             }
-            HitPolicyEntry hitPolicy = table.getHitPolicyHandler().getHitPolicyEntry();
-            if (!hitPolicies.contains(hitPolicy.getHitPolicy()) || hitPolicy.getAggregator() != null) {
-                throw new IllegalStateException("its hit policy is " + hitPolicy.getHitPolicy()
-                        + (hitPolicy.getAggregator() == null ? "" : " " + hitPolicy.getAggregator())
-                        + "; it must be " + String.join(" or ", sorted(hitPolicies.stream().map(HitPolicy::name).toList()))
-                        + " (without an aggregator)");
-            }
-            for (DmnDecisionTableInputImpl input : table.getInputs()) {
-                String expression = input.getExpression() == null ? null : input.getExpression().getExpression();
+            for (Input input : table.getInputs()) {
+                String expression = expression(input);
                 if (expression == null || !facts.contains(expression.trim())) {
-                    throw new IllegalStateException("its input '" + (input.getName() == null ? input.getId()
-                            : input.getName()) + "' reads '" + expression + "', which is none of the facts it is "
+                    throw new IllegalStateException("its input '" + (input.getLabel() == null ? input.getId()
+                            : input.getLabel()) + "' reads '" + expression + "', which is none of the facts it is "
                             + "given: " + String.join(", ", sorted(facts)));
                 }
             }
-            List<String> named = table.getOutputs().stream().map(DmnDecisionTableOutputImpl::getOutputName).toList();
+            List<String> named = table.getOutputs().stream().map(Output::getName).toList();
             for (String output : sorted(outputs)) {
                 if (!named.contains(output)) {
                     throw new IllegalStateException("it has no output named '" + output + "' (its outputs: "
@@ -249,6 +266,12 @@ public class DecisionTables {
                             + String.join(", ", sorted(outputs)));
                 }
             }
+        }
+
+        /** The text of an input column's expression: the fact it reads. */
+        public static String expression(Input input) {
+            return input.getInputExpression() == null || input.getInputExpression().getText() == null ? null
+                    : input.getInputExpression().getText().getTextContent();
         }
 
         private static List<String> sorted(Collection<String> names) {

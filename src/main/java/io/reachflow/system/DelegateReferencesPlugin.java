@@ -1,5 +1,6 @@
 package io.reachflow.system;
 
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -9,27 +10,28 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
-import org.camunda.bpm.engine.impl.util.xml.Element;
-import org.camunda.bpm.engine.impl.util.xml.Namespace;
+import org.camunda.bpm.engine.impl.persistence.deploy.Deployer;
+import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.ResourceEntity;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.xml.instance.DomElement;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses a process model whose {@code camunda:delegateExpression="${name}"} names no delegate of the application,
- * when it is deployed: on start for the models under {@code bpmn/}, at once for one deployed from Modeler or through
- * the engine's API. Otherwise a misspelt delegate deploys without a word and fails only when a task first takes
- * that path (a rejection answering 500, say). The message names the model, the element and its line, and the
- * delegates there are. Expressions of another form ({@code ${bean.method()}}, a variable) are not checked.
+ * Refuses a new deployment whose process model names, in {@code delegateExpression="${name}"}, a delegate the
+ * application does not have: on start for the models under {@code bpmn/}, at once for one deployed from Modeler or
+ * through the engine's API. Otherwise a misspelt delegate deploys without a word and fails only when a task first
+ * takes that path (a rejection answering 500, say). The message names the model, the element and the delegates there
+ * are. Only new deployments are checked: a version deployed before, which the engine parses again after a restart,
+ * is left to run its instances as it can. Expressions of another form ({@code ${bean.method()}}) are not checked.
  */
 @Component
 public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
 
+    private static final String CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn";
     private static final Pattern BEAN_NAME = Pattern.compile("\\$\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}");
 
     private final ListableBeanFactory beans;
@@ -40,38 +42,43 @@ public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        List<BpmnParseListener> listeners = new ArrayList<>();
-        listeners.add(new AbstractBpmnParseListener() {
-            @Override
-            public void parseProcess(Element process, ProcessDefinitionEntity definition) {
-                check(process, definition.getKey(), definition.getKey());
-            }
-        });
-        if (configuration.getCustomPreBPMNParseListeners() != null) {
-            listeners.addAll(configuration.getCustomPreBPMNParseListeners());
+        List<Deployer> deployers = new ArrayList<>();
+        deployers.add(this::check);
+        if (configuration.getCustomPreDeployers() != null) {
+            deployers.addAll(configuration.getCustomPreDeployers());
         }
-        configuration.setCustomPreBPMNParseListeners(listeners);
+        configuration.setCustomPreDeployers(deployers);
+    }
+
+    private void check(DeploymentEntity deployment) {
+        if (!deployment.isNew() || deployment.getResources() == null) {
+            return;
+        }
+        for (ResourceEntity resource : deployment.getResources().values()) {
+            if (resource.getName().endsWith(".bpmn") || resource.getName().endsWith(".bpmn20.xml")) {
+                DomElement definitions = Bpmn.readModelFromStream(new ByteArrayInputStream(resource.getBytes()))
+                        .getDocument().getRootElement();
+                check(definitions, resource.getName(), null);
+            }
+        }
     }
 
     /** Checks the element and those within it; {@code within} is the id of the nearest element that has one. */
-    private void check(Element element, String processKey, String within) {
-        String id = element.attribute("id") != null ? element.attribute("id") : within;
-        Namespace camunda = BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS;
+    private void check(DomElement element, String model, String within) {
+        String id = element.hasAttribute("id") ? element.getAttribute("id") : within;
         // camunda:delegateExpression on a BPMN element; delegateExpression on a camunda: listener
-        String expression = camunda.getNamespaceUri().equals(element.getUri())
-                || camunda.getAlternativeUri() != null && camunda.getAlternativeUri().equals(element.getUri())
-                ? element.attribute("delegateExpression")
-                : element.attributeNS(camunda, "delegateExpression");
+        String expression = CAMUNDA_NS.equals(element.getNamespaceURI()) ? element.getAttribute("delegateExpression")
+                : element.getAttribute(CAMUNDA_NS, "delegateExpression");
         if (expression != null) {
             Matcher name = BEAN_NAME.matcher(expression.trim());
             if (name.matches() && !beans.containsBean(name.group(1))) {
-                throw new ProcessEngineException("Process " + processKey + ": the " + element.getTagName() + " of '"
-                        + id + "' (line " + element.getLine() + ") names the delegate '" + name.group(1)
-                        + "', which the application does not have. Its delegates: " + delegates());
+                throw new ProcessEngineException(model + ": the " + element.getLocalName() + " of '" + id
+                        + "' names the delegate '" + name.group(1) + "', which the application does not have. Its "
+                        + "delegates: " + delegates());
             }
         }
-        for (Element child : element.elements()) {
-            check(child, processKey, id);
+        for (DomElement child : element.getChildElements()) {
+            check(child, model, id);
         }
     }
 

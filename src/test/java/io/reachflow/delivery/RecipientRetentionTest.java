@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.audience.UserProfile;
+import io.reachflow.lifecycle.HousekeepingProcess;
 import io.reachflow.support.Api;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
@@ -225,27 +226,27 @@ class RecipientRetentionTest {
                 + "status, task_id) values ('olivia', ?, 'POST /api/tasks', 'f', ?, 201, ?)", yesterdays,
                 Timestamp.from(Instant.now().minus(Duration.ofHours(25))), task.getId());
         ManagementService management = engine.processEngine().getManagementService();
-        Job timer = management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers()
+        Job timer = management.createJobQuery().processDefinitionKey(HousekeepingProcess.KEY).timers()
                 .singleResult();
         assertThat(LocalDateTime.ofInstant(timer.getDuedate().toInstant(), ZoneId.systemDefault()).toLocalTime())
                 .as("03:00 in the server's time zone").isEqualTo(LocalTime.of(3, 0));
 
         management.executeJob(timer.getId());
-        List<Job> rounds = management.createJobQuery().processDefinitionKey("reachflow-housekeeping")
-                .activityId("service_prune_recipients").list();
+        List<Job> rounds = management.createJobQuery().processDefinitionKey(HousekeepingProcess.KEY)
+                .activityId(HousekeepingProcess.Element.SERVICE_PRUNE_RECIPIENTS.id()).list();
         assertThat(rounds).hasSize(1);
         management.executeJob(rounds.get(0).getId());
         assertThat(rows(push.getId())).isZero();
-        Job messages = management.createJobQuery().processDefinitionKey("reachflow-housekeeping")
-                .activityId("service_prune_messages").singleResult();
+        Job messages = management.createJobQuery().processDefinitionKey(HousekeepingProcess.KEY)
+                .activityId(HousekeepingProcess.Element.SERVICE_PRUNE_MESSAGES.id()).singleResult();
         management.executeJob(messages.getId());
 
         assertThat(inboxMessages(task)).isEmpty();
         assertThat(jdbc.queryForObject("select count(*) from idempotent_request where idempotency_key = ?",
                 Integer.class, yesterdays)).as("the old key forgotten").isZero();
         assertThat(engine.processEngine().getRuntimeService().createProcessInstanceQuery()
-                .processDefinitionKey("reachflow-housekeeping").count()).as("ended: none left").isZero();
-        assertThat(management.createJobQuery().processDefinitionKey("reachflow-housekeeping").timers().count())
+                .processDefinitionKey(HousekeepingProcess.KEY).count()).as("ended: none left").isZero();
+        assertThat(management.createJobQuery().processDefinitionKey(HousekeepingProcess.KEY).timers().count())
                 .as("the next day's timer").isEqualTo(1);
     }
 
@@ -254,17 +255,18 @@ class RecipientRetentionTest {
     void theProcessLoopsWhileARoundLeftPushes() {
         RuntimeService runtime = engine.processEngine().getRuntimeService();
         ManagementService management = engine.processEngine().getManagementService();
-        String instance = runtime.createProcessInstanceByKey("reachflow-housekeeping").startBeforeActivity("gateway_more")
-                .setVariable("morePushesToPrune", true).setVariable("pruneAfter", 0L).execute().getId();
+        String instance = runtime.createProcessInstanceByKey(HousekeepingProcess.KEY)
+                .startBeforeActivity(HousekeepingProcess.Element.GATEWAY_MORE.id())
+                .setVariable(HousekeepingProcess.MORE_PUSHES, true).setVariable(HousekeepingProcess.PRUNE_AFTER, 0L).execute().getId();
 
         Job round = management.createJobQuery().processInstanceId(instance).singleResult();
         assertThat(round.getExecutionId()).isNotNull();
         assertThat(management.createJobDefinitionQuery().jobDefinitionId(round.getJobDefinitionId()).singleResult()
-                .getActivityId()).isEqualTo("service_prune_recipients");
+                .getActivityId()).isEqualTo(HousekeepingProcess.Element.SERVICE_PRUNE_RECIPIENTS.id());
         management.executeJob(round.getId());
         Job messages = management.createJobQuery().processInstanceId(instance).singleResult();
         assertThat(management.createJobDefinitionQuery().jobDefinitionId(messages.getJobDefinitionId()).singleResult()
-                .getActivityId()).as("then the messages").isEqualTo("service_prune_messages");
+                .getActivityId()).as("then the messages").isEqualTo(HousekeepingProcess.Element.SERVICE_PRUNE_MESSAGES.id());
         management.executeJob(messages.getId());
 
         assertThat(runtime.createProcessInstanceQuery().processInstanceId(instance).count()).as("none left: ended")

@@ -117,7 +117,7 @@ class DecisionTablesTest {
                 "submission-check.dmn", check.replace("<text>audienceSize</text>", "<text>audience</text>")));
         wrong.put("has no output named 'reviewTimeout'", List.of("review-routing.dmn",
                 routing.replace("name=\"reviewTimeout\"", "name=\"reviewTimeOut\"")));
-        wrong.put("for IN_APP, ONE_TIME, audience 1000000: 'level2Group' is empty for a review of two levels",
+        wrong.put("for IN_APP, ONE_TIME, audience 100001: 'level2Group' is empty for a review of two levels",
                 List.of("review-routing.dmn", routing.replace("<text>&quot;senior-reviewers&quot;</text>", "<text></text>")));
         wrong.put("for IN_APP, ONE_TIME, audience 0: 'reviewTimeout' is '3 days', not an ISO-8601 duration",
                 List.of("review-routing.dmn", routing.replace("<text>&quot;P3D&quot;</text>", "<text>&quot;3 days&quot;</text>")));
@@ -142,6 +142,52 @@ class DecisionTablesTest {
     }
 
     /**
+     * A gap between two rows' audience sizes ({@code < 50000} and {@code > 50000}) is found, since the rows' own
+     * bounds are tried; what a process owner may change is used: a list table in RULE ORDER, a timeout in weeks.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void theBoundsARoutingNamesAreTriedAndWhatFitsIsUsed(CapturedOutput output) {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        String routing = shipped("dmn/review-routing.dmn");
+        Map<String, Object> sms = Map.of("channel", "SMS", "pushType", "MANUAL", "audienceSize", 1L);
+        Map<String, Object> fiftyThousand = Map.of("channel", "EMAIL", "pushType", "MANUAL", "audienceSize", 50_000L);
+        String gap = routing.replace("<text>&gt; 100000</text>", "<text>&gt; 50000</text>")
+                .replace("rule_default_one_level_in_2\">\n          <text></text>",
+                        "rule_default_one_level_in_2\">\n          <text>&lt; 50000</text>");
+        assertThat(gap).as("the default row now ends below 50,000").contains("<text>&lt; 50000</text>");
+        Deployment gapped = engine.processEngine().getRepositoryService().createDeployment()
+                .name("routing with a gap (test)").addString("review-routing.dmn", gap).deploy();
+        try {
+            decisionTables.refresh();
+            assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, fiftyThousand).getSingleResult()
+                    .<Integer>getEntry("reviewLevels")).as("the shipped routing still").isEqualTo(1);
+            assertThat(output.getOut()).contains("audience 50000: review-routing has no rule");
+        } finally {
+            engine.processEngine().getRepositoryService().deleteDeployment(gapped.getId(), true);
+            decisionTables.refresh();
+        }
+
+        Deployment fitting = engine.processEngine().getRepositoryService().createDeployment()
+                .name("what fits (test)")
+                .addString("review-routing.dmn", routing.replace("<text>&quot;P3D&quot;</text>",
+                        "<text>&quot;P2W&quot;</text>"))
+                .addString("task-actions.dmn", shippedActionsTable().replace("hitPolicy=\"COLLECT\"",
+                        "hitPolicy=\"RULE ORDER\"").replace("<text>&quot;COPY&quot;</text>",
+                        "<text>&quot;EDIT&quot;</text>"))
+                .deploy();
+        try {
+            decisionTables.refresh();
+            assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, sms).getSingleResult()
+                    .<String>getEntry("reviewTimeout")).isEqualTo("P2W");
+            assertThat(policy.allowedActions(draft)).doesNotContain(TaskAction.COPY).contains(TaskAction.EDIT);
+        } finally {
+            engine.processEngine().getRepositoryService().deleteDeployment(fitting.getId(), true);
+            decisionTables.refresh();
+        }
+    }
+
+    /**
      * After a start every request finds no version yet: one of them checks the table, the others wait for it, where
      * before each checked it on its own (seconds of CPU at once while the FEEL engine was cold).
      */
@@ -149,7 +195,7 @@ class DecisionTablesTest {
     void theFirstRequestsAtOnceCheckTheTableOnce() throws Exception {
         OperationTask draft = fixtures.draft(Fixtures.manualInApp());
         AtomicInteger checks = new AtomicInteger();
-        decisionTables.check(TaskActionPolicy.DECISION_KEY, (decision, evaluate) -> {
+        decisionTables.check(TaskActionPolicy.DECISION_KEY, (table, evaluate) -> {
             checks.incrementAndGet();
             sleep(Duration.ofMillis(100));
         });

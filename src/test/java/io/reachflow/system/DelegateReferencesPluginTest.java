@@ -31,7 +31,7 @@ class DelegateReferencesPluginTest {
                         shipped.replace("${recordRejectionDelegate}", "${recordRejectDelegate}")).deploy())
                 .isInstanceOf(ProcessEngineException.class)
                 .hasMessageContaining("names the delegate 'recordRejectDelegate', which the application does not have")
-                .hasMessageContaining("Process operation-task-lifecycle: the serviceTask of 'service_record_rejection'")
+                .hasMessageContaining("operation-task-lifecycle.bpmn: the serviceTask of 'service_record_rejection'")
                 .hasMessageContaining("recordRejectionDelegate");
         assertThatThrownBy(() -> repository.createDeployment().name("misspelt listener (test)")
                 .addString("operation-task-review.bpmn", shipped("bpmn/operation-task-review.bpmn")

@@ -12,6 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachflow.lifecycle.DeliveryProcess;
+import io.reachflow.lifecycle.HousekeepingProcess;
+import io.reachflow.lifecycle.LifecycleProcess;
 import io.reachflow.review.ReviewProcess;
 import io.reachflow.support.Api;
 import io.reachflow.support.Engine;
@@ -143,8 +146,8 @@ class EngineRestSecurityTest {
         JsonNode startable = get(api.as("demo"),
                 "/engine-rest/process-definition?latestVersion=true&startableInTasklist=true").getBody();
 
-        assertThat(texts(all, "key")).contains(ReviewProcess.KEY, "operation-task-lifecycle", "operation-task-delivery",
-                "reachflow-housekeeping");
+        assertThat(texts(all, "key")).contains(ReviewProcess.KEY, LifecycleProcess.KEY, DeliveryProcess.KEY,
+                HousekeepingProcess.KEY);
         assertThat(startable).isEmpty();
     }
 

@@ -6,6 +6,7 @@ import io.reachflow.support.Engine;
 import io.reachflow.support.ReachflowSpringTest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ class ModelDeploymentTest {
         }
 
         assertThat(listed()).as("META-INF/processes.xml").containsExactlyInAnyOrderElementsOf(files);
+        assertThat(processesXml()).as("listed, not scanned: a scan names a model by where it found it")
+                .contains("<property name=\"isScanForProcessDefinitions\">false</property>");
     }
 
     /**
@@ -71,13 +74,17 @@ class ModelDeploymentTest {
     }
 
     private List<String> listed() throws IOException {
+        Matcher resource = LISTED.matcher(processesXml());
+        List<String> names = new ArrayList<>();
+        while (resource.find()) {
+            names.add(resource.group(1).trim());
+        }
+        return names;
+    }
+
+    private String processesXml() throws IOException {
         try (InputStream xml = getClass().getClassLoader().getResourceAsStream("META-INF/processes.xml")) {
-            Matcher resource = LISTED.matcher(new String(xml.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            List<String> names = new ArrayList<>();
-            while (resource.find()) {
-                names.add(resource.group(1).trim());
-            }
-            return names;
+            return new String(xml.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -29,7 +29,7 @@ public interface ProviderChannel {
      */
     Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages, HandOver handOver);
 
-    /** Sends all the messages, however long it takes (a test round's handful). */
+    /** Sends all the messages, however long it takes. */
     default Map<String, SendOutcome> send(long taskId, long pushId, List<RenderedMessage> messages) {
         return send(taskId, pushId, messages, HandOver.ALL);
     }

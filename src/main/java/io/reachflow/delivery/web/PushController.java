@@ -1,7 +1,7 @@
 package io.reachflow.delivery.web;
 
-import io.reachflow.delivery.DeliveryService.RecipientOutcome;
 import io.reachflow.delivery.DeliveryService;
+import io.reachflow.delivery.DeliveryService.RecipientOutcome;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushKind;
 import io.reachflow.delivery.PushRepository;

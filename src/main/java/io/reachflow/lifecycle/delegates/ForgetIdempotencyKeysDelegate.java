@@ -6,7 +6,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * The housekeeping process's last step ({@code bpmn/reachflow-housekeeping.bpmn}): the API's idempotency keys older
+ * The housekeeping process's last step ({@link io.reachflow.lifecycle.HousekeepingProcess}): the API's idempotency keys older
  * than their retention are forgotten, in one statement (a day's keys at most).
  */
 @Component

@@ -1,19 +1,17 @@
 package io.reachflow.lifecycle.delegates;
 
 import io.reachflow.delivery.MessageRetention;
+import io.reachflow.lifecycle.HousekeepingProcess;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * The housekeeping process's round of deleting old inbox and outbox messages ({@code bpmn/reachflow-housekeeping.bpmn}):
- * about {@link PruneRecipientsDelegate#ROUND} of it; the process loops while some are left
- * ({@code moreMessagesToPrune}).
+ * The housekeeping process's round of deleting old inbox and outbox messages ({@link HousekeepingProcess}): about
+ * {@link HousekeepingProcess#ROUND} of it; the process loops while some are left.
  */
 @Component
 public class PruneMessagesDelegate implements JavaDelegate {
-
-    static final String MORE = "moreMessagesToPrune";
 
     private final MessageRetention retention;
 
@@ -23,6 +21,6 @@ public class PruneMessagesDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        execution.setVariable(MORE, retention.prune(PruneRecipientsDelegate.ROUND));
+        HousekeepingProcess.setMessagesLeft(execution, retention.prune(HousekeepingProcess.ROUND));
     }
 }
