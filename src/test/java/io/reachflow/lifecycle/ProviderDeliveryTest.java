@@ -295,15 +295,7 @@ class ProviderDeliveryTest {
     void aCompleteEndsADeliveryStuckInAnIncident() {
         List<String> audience = deliveries.audienceOf(2);
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
-        providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
-        Job batch = onlyBatchJob(task);
-        for (Duration backoff : List.of(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2))) {
-            engine.advance(backoff.plusSeconds(1));
-            assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 503");
-        }
-        String stuck = deliveries.deliveryOf(task).getId();
-        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().processInstanceId(stuck).count())
-                .isEqualTo(1);
+        String stuck = stuckInAnIncident(task);
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.COMPLETE, "campaign over");
         engine.runDueJobs(task.getId());
@@ -330,13 +322,7 @@ class ProviderDeliveryTest {
     void aPauseEndsADeliveryStuckInAnIncidentAndTheResumeReachesEveryone() {
         List<String> audience = deliveries.audienceOf(2);
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.WEBHOOK, Schedule.immediately());
-        providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
-        Job batch = onlyBatchJob(task);
-        for (Duration backoff : List.of(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2))) {
-            engine.advance(backoff.plusSeconds(1));
-            assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 503");
-        }
-        String stuck = deliveries.deliveryOf(task).getId();
+        String stuck = stuckInAnIncident(task);
 
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, "provider down");
         engine.runDueJobs(task.getId());
@@ -727,6 +713,20 @@ class ProviderDeliveryTest {
         Push push = deliveries.livePush(task);
         assertThat(push.getStatus()).isEqualTo(PushStatus.DELIVERED);
         return push;
+    }
+
+    /** The task's one batch, its webhook answering 503 through all its retries: its delivery, in an incident. */
+    private String stuckInAnIncident(OperationTask task) {
+        providers.script(WEBHOOK, Answer.status(503), Answer.status(503), Answer.status(503));
+        Job batch = onlyBatchJob(task);
+        for (Duration backoff : List.of(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(2))) {
+            engine.advance(backoff.plusSeconds(1));
+            assertThatThrownBy(() -> management().executeJob(batch.getId())).hasMessageContaining("HTTP 503");
+        }
+        String stuck = deliveries.deliveryOf(task).getId();
+        assertThat(engine.processEngine().getRuntimeService().createIncidentQuery().processInstanceId(stuck).count())
+                .isEqualTo(1);
+        return stuck;
     }
 
     /** As if the node had died while the provider had the user's message: claimed, never answered. */

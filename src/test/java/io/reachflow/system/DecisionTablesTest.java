@@ -25,7 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.Deployment;
+import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -54,18 +57,12 @@ class DecisionTablesTest {
         assertThat(policy.allowedActions(draft)).contains(TaskAction.COPY);
         assertThat(policy.allowedActions(draft)).as("asked again, remembered").contains(TaskAction.COPY);
 
-        Deployment withoutCopy = engine.processEngine().getRepositoryService().createDeployment()
+        whileDeployed(repository -> repository.createDeployment()
                 .name("task-actions without COPY in DRAFT (test)")
                 .addString("task-actions.dmn", shippedActionsTable().replace(
-                        "<text>&quot;COPY&quot;</text>", "<text>&quot;EDIT&quot;</text>"))
-                .deploy();
-        try {
-            decisionTables.refresh();
+                        "<text>&quot;COPY&quot;</text>", "<text>&quot;EDIT&quot;</text>")), () -> {
             assertThat(policy.allowedActions(draft)).doesNotContain(TaskAction.COPY).contains(TaskAction.EDIT, TaskAction.TEST);
-        } finally {
-            engine.processEngine().getRepositoryService().deleteDeployment(withoutCopy.getId(), true);
-            decisionTables.refresh();
-        }
+        });
         assertThat(policy.allowedActions(draft)).as("the shipped table again").contains(TaskAction.COPY);
     }
 
@@ -74,20 +71,14 @@ class DecisionTablesTest {
     @ExtendWith(OutputCaptureExtension.class)
     void aVersionWithAnUnknownActionIsNotUsed(CapturedOutput output) {
         OperationTask draft = fixtures.draft(Fixtures.manualInApp());
-        Deployment typo = engine.processEngine().getRepositoryService().createDeployment()
+        whileDeployed(repository -> repository.createDeployment()
                 .name("task-actions with a typo (test)")
                 .addString("task-actions.dmn", shippedActionsTable().replace(
-                        "<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>"))
-                .deploy();
-        try {
-            decisionTables.refresh();
+                        "<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>")), () -> {
             assertThat(policy.allowedActions(draft)).contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
             assertThat(output.getOut()).contains("ERROR").contains("Decision task-actions version")
                     .contains("PAUZE").contains("is not used");
-        } finally {
-            engine.processEngine().getRepositoryService().deleteDeployment(typo.getId(), true);
-            decisionTables.refresh();
-        }
+        });
     }
 
     /**
@@ -122,11 +113,8 @@ class DecisionTablesTest {
         wrong.put("for IN_APP, ONE_TIME, audience 0: 'reviewTimeout' is '3 days', not an ISO-8601 duration",
                 List.of("review-routing.dmn", routing.replace("<text>&quot;P3D&quot;</text>", "<text>&quot;3 days&quot;</text>")));
         for (Map.Entry<String, List<String>> version : wrong.entrySet()) {
-            Deployment deployed = engine.processEngine().getRepositoryService().createDeployment()
-                    .name("another shape (test)").addString(version.getValue().get(0), version.getValue().get(1))
-                    .deploy();
-            try {
-                decisionTables.refresh();
+            whileDeployed(repository -> repository.createDeployment()
+                    .name("another shape (test)").addString(version.getValue().get(0), version.getValue().get(1)), () -> {
                 assertThat(policy.allowedActions(draft)).as(version.getKey())
                         .contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
                 assertThat(decisionTables.collect(SubmissionCheck.DECISION_KEY, SubmissionCheck.OUTPUT_REASON, untested))
@@ -134,10 +122,7 @@ class DecisionTablesTest {
                 assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, sms).getSingleResult()
                         .<String>getEntry("level2Group")).as(version.getKey()).isEqualTo("senior-reviewers");
                 assertThat(output.getOut()).as(version.getKey()).contains(version.getKey()).contains("is not used");
-            } finally {
-                engine.processEngine().getRepositoryService().deleteDeployment(deployed.getId(), true);
-                decisionTables.refresh();
-            }
+            });
         }
     }
 
@@ -156,35 +141,24 @@ class DecisionTablesTest {
                 .replace("rule_default_one_level_in_2\">\n          <text></text>",
                         "rule_default_one_level_in_2\">\n          <text>&lt; 50000</text>");
         assertThat(gap).as("the default row now ends below 50,000").contains("<text>&lt; 50000</text>");
-        Deployment gapped = engine.processEngine().getRepositoryService().createDeployment()
-                .name("routing with a gap (test)").addString("review-routing.dmn", gap).deploy();
-        try {
-            decisionTables.refresh();
+        whileDeployed(repository -> repository.createDeployment()
+                .name("routing with a gap (test)").addString("review-routing.dmn", gap), () -> {
             assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, fiftyThousand).getSingleResult()
                     .<Integer>getEntry("reviewLevels")).as("the shipped routing still").isEqualTo(1);
             assertThat(output.getOut()).contains("audience 50000: review-routing has no rule");
-        } finally {
-            engine.processEngine().getRepositoryService().deleteDeployment(gapped.getId(), true);
-            decisionTables.refresh();
-        }
+        });
 
-        Deployment fitting = engine.processEngine().getRepositoryService().createDeployment()
+        whileDeployed(repository -> repository.createDeployment()
                 .name("what fits (test)")
                 .addString("review-routing.dmn", routing.replace("<text>&quot;P3D&quot;</text>",
                         "<text>&quot;P2W&quot;</text>"))
                 .addString("task-actions.dmn", shippedActionsTable().replace("hitPolicy=\"COLLECT\"",
                         "hitPolicy=\"RULE ORDER\"").replace("<text>&quot;COPY&quot;</text>",
-                        "<text>&quot;EDIT&quot;</text>"))
-                .deploy();
-        try {
-            decisionTables.refresh();
+                        "<text>&quot;EDIT&quot;</text>")), () -> {
             assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, sms).getSingleResult()
                     .<String>getEntry("reviewTimeout")).isEqualTo("P2W");
             assertThat(policy.allowedActions(draft)).doesNotContain(TaskAction.COPY).contains(TaskAction.EDIT);
-        } finally {
-            engine.processEngine().getRepositoryService().deleteDeployment(fitting.getId(), true);
-            decisionTables.refresh();
-        }
+        });
     }
 
     /**
@@ -212,6 +186,22 @@ class DecisionTablesTest {
         } finally {
             requests.shutdownNow();
             new TaskActionPolicy(decisionTables); // registers the shipped check again
+        }
+    }
+
+    /**
+     * Runs {@code check} while the deployment {@code deployment} builds is the latest (the tables looked up again),
+     * then deletes it: the shipped tables are the latest again for the tests after.
+     */
+    private void whileDeployed(Function<RepositoryService, DeploymentBuilder> deployment, Runnable check) {
+        RepositoryService repository = engine.processEngine().getRepositoryService();
+        Deployment deployed = deployment.apply(repository).deploy();
+        try {
+            decisionTables.refresh();
+            check.run();
+        } finally {
+            repository.deleteDeployment(deployed.getId(), true);
+            decisionTables.refresh();
         }
     }
 
