@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.Problem;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
@@ -16,6 +17,7 @@ import org.camunda.bpm.engine.impl.persistence.deploy.Deployer;
 import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ResourceEntity;
 import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.xml.ModelException;
 import org.camunda.bpm.model.xml.instance.DomElement;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.stereotype.Component;
@@ -23,9 +25,9 @@ import org.springframework.stereotype.Component;
 /**
  * Refuses a new deployment whose process model names, in {@code delegateExpression="${name}"}, a delegate the
  * application does not have: on start for the models under {@code bpmn/}, at once for one deployed from Modeler or
- * through the engine's API. Otherwise a misspelt delegate deploys without a word and fails only when a task first
- * takes that path (a rejection answering 500, say). The message names the model, the element and the delegates there
- * are. Only new deployments are checked: a version deployed before, which the engine parses again after a restart,
+ * through the engine's API (a parse error, as the engine's own: 400). Otherwise a misspelt delegate deploys without a
+ * word and fails only when a task first takes that path (a rejection answering 500, say). The message names the
+ * model, the element and the delegates there are. A model that is not BPMN at all is left to the engine's parse. Only new deployments are checked: a version deployed before, which the engine parses again after a restart,
  * is left to run its instances as it can. Expressions of another form ({@code ${bean.method()}}) are not checked.
  */
 @Component
@@ -55,16 +57,31 @@ public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
             return;
         }
         for (ResourceEntity resource : deployment.getResources().values()) {
-            if (resource.getName().endsWith(".bpmn") || resource.getName().endsWith(".bpmn20.xml")) {
-                DomElement definitions = Bpmn.readModelFromStream(new ByteArrayInputStream(resource.getBytes()))
-                        .getDocument().getRootElement();
-                check(definitions, resource.getName(), null);
+            if (!resource.getName().endsWith(".bpmn") && !resource.getName().endsWith(".bpmn20.xml")) {
+                continue;
+            }
+            DomElement definitions;
+            try {
+                definitions = Bpmn.readModelFromStream(new ByteArrayInputStream(resource.getBytes())).getDocument()
+                        .getRootElement();
+            } catch (ModelException unreadable) {
+                continue; // the engine's own parse says what is wrong with it, where
+            }
+            List<Problem> problems = new ArrayList<>();
+            check(definitions, null, problems);
+            if (!problems.isEmpty()) {
+                // a parse error, as the engine's own: the engine API answers 400 with it, Modeler shows it
+                throw new ParseException(resource.getName() + ": " + problems.get(0).getMessage(), resource.getName(),
+                        problems, List.of());
             }
         }
     }
 
-    /** Checks the element and those within it; {@code within} is the id of the nearest element that has one. */
-    private void check(DomElement element, String model, String within) {
+    /**
+     * Adds a problem for each delegate the element and those within it name that the application does not have;
+     * {@code within} is the id of the nearest element that has one.
+     */
+    private void check(DomElement element, String within, List<Problem> problems) {
         String id = element.hasAttribute("id") ? element.getAttribute("id") : within;
         // camunda:delegateExpression on a BPMN element; delegateExpression on a camunda: listener
         String expression = CAMUNDA_NS.equals(element.getNamespaceURI()) ? element.getAttribute("delegateExpression")
@@ -72,13 +89,42 @@ public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
         if (expression != null) {
             Matcher name = BEAN_NAME.matcher(expression.trim());
             if (name.matches() && !beans.containsBean(name.group(1))) {
-                throw new ProcessEngineException(model + ": the " + element.getLocalName() + " of '" + id
-                        + "' names the delegate '" + name.group(1) + "', which the application does not have. Its "
-                        + "delegates: " + delegates());
+                problems.add(new UnknownDelegate("the " + element.getLocalName() + " of '" + id + "' names the "
+                        + "delegate '" + name.group(1) + "', which the application does not have. Its delegates: "
+                        + delegates(), id));
             }
         }
         for (DomElement child : element.getChildElements()) {
-            check(child, model, id);
+            check(child, id, problems);
+        }
+    }
+
+    /** A delegate named that is not there, at the element {@code elementId} (its line is not known here). */
+    private record UnknownDelegate(String message, String elementId) implements Problem {
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+
+        @Override
+        public int getLine() {
+            return 0;
+        }
+
+        @Override
+        public int getColumn() {
+            return 0;
+        }
+
+        @Override
+        public String getMainElementId() {
+            return elementId;
+        }
+
+        @Override
+        public List<String> getElementIds() {
+            return elementId == null ? List.of() : List.of(elementId);
         }
     }
 

@@ -8,7 +8,7 @@ import io.reachflow.support.ReachflowSpringTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +29,7 @@ class DelegateReferencesPluginTest {
         assertThatThrownBy(() -> repository.createDeployment().name("misspelt delegate (test)")
                 .addString("operation-task-lifecycle.bpmn",
                         shipped.replace("${recordRejectionDelegate}", "${recordRejectDelegate}")).deploy())
-                .isInstanceOf(ProcessEngineException.class)
+                .isInstanceOf(ParseException.class)
                 .hasMessageContaining("names the delegate 'recordRejectDelegate', which the application does not have")
                 .hasMessageContaining("operation-task-lifecycle.bpmn: the serviceTask of 'service_record_rejection'")
                 .hasMessageContaining("recordRejectionDelegate");
@@ -38,6 +38,11 @@ class DelegateReferencesPluginTest {
                         .replace("${prepareReviewBriefingListener}", "${prepareBriefingListener}")).deploy())
                 .hasMessageContaining("the taskListener of 'user_task_review'")
                 .hasMessageContaining("'prepareBriefingListener'");
+        assertThatThrownBy(() -> repository.createDeployment().name("not BPMN (test)")
+                .addString("operation-task-lifecycle.bpmn", shipped.replace("<bpmn:process ", "<bpmn:processx "))
+                .deploy()).as("a model that is not BPMN gets the engine's own error, with the file and the cause")
+                .hasMessageContaining("Could not parse 'operation-task-lifecycle.bpmn'")
+                .hasMessageContaining("bpmn:processx");
         assertThat(repository.createProcessDefinitionQuery().count()).as("nothing deployed").isEqualTo(definitions);
     }
 
