@@ -51,7 +51,8 @@ class SmsGatewayChannel extends PerRecipientChannel {
         } catch (MustacheException e) {
             throw new StartRefusedException("The SMS gateway's request template (" + SmsProperties.PREFIX
                     + ".request-template) cannot be used: " + e.getMessage(), "Name only {{to}}, {{text}}, "
-                    + "{{idempotencyKey}} and {{userId}} in it, each in double braces");
+                    + "{{idempotencyKey}} and {{userId}} in it: in double braces escaped for the content type, in "
+                    + "triple braces as they are");
         }
     }
 
