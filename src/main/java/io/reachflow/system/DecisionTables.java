@@ -1,5 +1,6 @@
 package io.reachflow.system;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.dmn.engine.DmnEngine;
 import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
+import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
@@ -26,6 +28,7 @@ import org.camunda.bpm.model.dmn.instance.Decision;
 import org.camunda.bpm.model.dmn.instance.DecisionTable;
 import org.camunda.bpm.model.dmn.instance.Input;
 import org.camunda.bpm.model.dmn.instance.Output;
+import org.camunda.bpm.model.xml.ModelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -105,6 +108,38 @@ public class DecisionTables {
     public void check(String decisionKey, Check check) {
         checks.put(decisionKey, check);
         latestByKey.remove(decisionKey);
+    }
+
+    /**
+     * Refuses a DMN file being deployed when a decision in it that has a check does not pass it: a parse error, as
+     * the engine's own (the engine API answers 400 with it, which Modeler shows), so that a process owner learns at
+     * the deploy what is wrong, where a version deployed so would only be left unused. A file that is not DMN at all
+     * is left to the engine's own parse.
+     */
+    public void refuseUnfit(String resourceName, byte[] model) {
+        DmnModelInstance instance;
+        try {
+            instance = Dmn.readModelFromStream(new ByteArrayInputStream(model));
+        } catch (ModelException unreadable) {
+            return;
+        }
+        for (Decision decision : instance.getModelElementsByType(Decision.class)) {
+            Check check = checks.get(decision.getId());
+            if (check == null) {
+                continue;
+            }
+            try {
+                if (!(decision.getExpression() instanceof DecisionTable table)) {
+                    throw new IllegalStateException("it is not a decision table");
+                }
+                DmnDecision parsed = dmnEngine.parseDecision(decision.getId(), new ByteArrayInputStream(model));
+                check.verify(table, inputs -> dmnEngine.evaluateDecisionTable(parsed, inputs));
+            } catch (RuntimeException wrong) {
+                String message = "decision " + decision.getId() + " cannot be used: " + wrong.getMessage();
+                throw new ParseException(resourceName + ": " + message, resourceName,
+                        List.of(new ModelProblem(message, decision.getId())), List.of());
+            }
+        }
     }
 
     /** Forgets which versions are the latest, so the next evaluation looks them up again (after a deployment). */

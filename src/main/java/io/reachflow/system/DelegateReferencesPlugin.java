@@ -89,42 +89,13 @@ public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
         if (expression != null) {
             Matcher name = BEAN_NAME.matcher(expression.trim());
             if (name.matches() && !beans.containsBean(name.group(1))) {
-                problems.add(new UnknownDelegate("the " + element.getLocalName() + " of '" + id + "' names the "
+                problems.add(new ModelProblem("the " + element.getLocalName() + " of '" + id + "' names the "
                         + "delegate '" + name.group(1) + "', which the application does not have. Its delegates: "
                         + delegates(), id));
             }
         }
         for (DomElement child : element.getChildElements()) {
             check(child, id, problems);
-        }
-    }
-
-    /** A delegate named that is not there, at the element {@code elementId} (its line is not known here). */
-    private record UnknownDelegate(String message, String elementId) implements Problem {
-
-        @Override
-        public String getMessage() {
-            return message;
-        }
-
-        @Override
-        public int getLine() {
-            return 0;
-        }
-
-        @Override
-        public int getColumn() {
-            return 0;
-        }
-
-        @Override
-        public String getMainElementId() {
-            return elementId;
-        }
-
-        @Override
-        public List<String> getElementIds() {
-            return elementId == null ? List.of() : List.of(elementId);
         }
     }
 

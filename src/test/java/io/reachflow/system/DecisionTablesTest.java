@@ -1,6 +1,7 @@
 package io.reachflow.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reachflow.lifecycle.SubmissionCheck;
 import io.reachflow.lifecycle.TaskActionPolicy;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.camunda.bpm.engine.repository.DeploymentBuilder;
@@ -66,29 +68,38 @@ class DecisionTablesTest {
         assertThat(policy.allowedActions(draft)).as("the shipped table again").contains(TaskAction.COPY);
     }
 
-    /** A version naming an action the code does not know is not used: the one before it stays, with an ERROR. */
-    @Test
-    @ExtendWith(OutputCaptureExtension.class)
-    void aVersionWithAnUnknownActionIsNotUsed(CapturedOutput output) {
-        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
-        whileDeployed(repository -> repository.createDeployment()
-                .name("task-actions with a typo (test)")
-                .addString("task-actions.dmn", shippedActionsTable().replace(
-                        "<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>")), () -> {
-            assertThat(policy.allowedActions(draft)).contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
-            assertThat(output.getOut()).contains("ERROR").contains("Decision task-actions version")
-                    .contains("PAUZE").contains("is not used");
-        });
-    }
-
     /**
-     * What Modeler lets a process owner change but the code reads in a set way: a renamed output, another hit policy,
-     * an input the code does not give, a route the review cannot run. Such a version is not used, with an ERROR
-     * saying why; the one before it stays.
+     * A version deployed without its check (an earlier release's, which had none) that names an action the code does
+     * not know is not used once the check is there: the one before it stays, with an ERROR.
      */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void aVersionOfAnotherShapeIsNotUsed(CapturedOutput output) {
+    void aVersionDeployedBeforeItsCheckIsNotUsedWhenItFailsIt(CapturedOutput output) {
+        OperationTask draft = fixtures.draft(Fixtures.manualInApp());
+        decisionTables.check(TaskActionPolicy.DECISION_KEY, (table, evaluate) -> { });
+        try {
+            whileDeployed(repository -> repository.createDeployment()
+                    .name("task-actions with a typo (test)")
+                    .addString("task-actions.dmn", shippedActionsTable().replace(
+                            "<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>")), () -> {
+                new TaskActionPolicy(decisionTables); // registers the shipped check again
+                assertThat(policy.allowedActions(draft)).contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
+                assertThat(output.getOut()).contains("ERROR").contains("Decision task-actions version")
+                        .contains("PAUZE").contains("is not used");
+            });
+        } finally {
+            new TaskActionPolicy(decisionTables);
+        }
+    }
+
+    /**
+     * What Modeler lets a process owner change but the code reads in a set way: a value that is no action, a renamed
+     * output, another hit policy, an input the code does not give, a route the review cannot run. Such a version is
+     * refused at the deploy, as a parse error saying why (the engine API's 400, which Modeler shows); the version
+     * before it stays the one used.
+     */
+    @Test
+    void aVersionThatDoesNotFitIsRefusedAtTheDeploy() {
         OperationTask draft = fixtures.draft(Fixtures.manualInApp());
         Map<String, Object> untested = Map.of("testRoundExists", false, "testedCurrentVersion", false,
                 "allTestersReached", false, "scheduleValid", true, "scheduleInFuture", true, "audienceSize", 1L);
@@ -96,8 +107,10 @@ class DecisionTablesTest {
         String actions = shipped("dmn/task-actions.dmn");
         String check = shipped("dmn/submission-check.dmn");
         String routing = shipped("dmn/review-routing.dmn");
-        // what is logged for each: the file, and the table as deployed
+        // what the refusal says for each: the file, and the table as deployed
         Map<String, List<String>> wrong = new LinkedHashMap<>();
+        wrong.put("its output 'action' is PAUZE for", List.of("task-actions.dmn",
+                actions.replace("<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>")));
         wrong.put("has no output named 'action' (its outputs: actions)", List.of("task-actions.dmn",
                 actions.replace("name=\"action\"", "name=\"actions\"")));
         wrong.put("its hit policy is FIRST; it must be COLLECT", List.of("task-actions.dmn",
@@ -112,18 +125,24 @@ class DecisionTablesTest {
                 List.of("review-routing.dmn", routing.replace("<text>&quot;senior-reviewers&quot;</text>", "<text></text>")));
         wrong.put("for IN_APP, ONE_TIME, audience 0: 'reviewTimeout' is '3 days', not an ISO-8601 duration",
                 List.of("review-routing.dmn", routing.replace("<text>&quot;P3D&quot;</text>", "<text>&quot;3 days&quot;</text>")));
+        RepositoryService repository = engine.processEngine().getRepositoryService();
+        long definitions = repository.createDecisionDefinitionQuery().count();
         for (Map.Entry<String, List<String>> version : wrong.entrySet()) {
-            whileDeployed(repository -> repository.createDeployment()
-                    .name("another shape (test)").addString(version.getValue().get(0), version.getValue().get(1)), () -> {
-                assertThat(policy.allowedActions(draft)).as(version.getKey())
-                        .contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
-                assertThat(decisionTables.collect(SubmissionCheck.DECISION_KEY, SubmissionCheck.OUTPUT_REASON, untested))
-                        .as(version.getKey()).singleElement().asString().startsWith("No test round");
-                assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, sms).getSingleResult()
-                        .<String>getEntry("level2Group")).as(version.getKey()).isEqualTo("senior-reviewers");
-                assertThat(output.getOut()).as(version.getKey()).contains(version.getKey()).contains("is not used");
-            });
+            String file = version.getValue().get(0);
+            assertThatThrownBy(() -> repository.createDeployment().name("another shape (test)")
+                    .addString(file, version.getValue().get(1)).deploy()).as(version.getKey())
+                    .isInstanceOf(ParseException.class)
+                    .hasMessageStartingWith(file + ": decision " + file.replace(".dmn", "") + " cannot be used: ")
+                    .hasMessageContaining(version.getKey());
         }
+        decisionTables.refresh();
+
+        assertThat(repository.createDecisionDefinitionQuery().count()).as("nothing deployed").isEqualTo(definitions);
+        assertThat(policy.allowedActions(draft)).contains(TaskAction.EDIT, TaskAction.TEST, TaskAction.COPY);
+        assertThat(decisionTables.collect(SubmissionCheck.DECISION_KEY, SubmissionCheck.OUTPUT_REASON, untested))
+                .singleElement().asString().startsWith("No test round");
+        assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, sms).getSingleResult()
+                .<String>getEntry("level2Group")).isEqualTo("senior-reviewers");
     }
 
     /**
@@ -131,8 +150,7 @@ class DecisionTablesTest {
      * bounds are tried; what a process owner may change is used: a list table in RULE ORDER, a timeout in weeks.
      */
     @Test
-    @ExtendWith(OutputCaptureExtension.class)
-    void theBoundsARoutingNamesAreTriedAndWhatFitsIsUsed(CapturedOutput output) {
+    void theBoundsARoutingNamesAreTriedAndWhatFitsIsUsed() {
         OperationTask draft = fixtures.draft(Fixtures.manualInApp());
         String routing = shipped("dmn/review-routing.dmn");
         Map<String, Object> sms = Map.of("channel", "SMS", "pushType", "MANUAL", "audienceSize", 1L);
@@ -141,12 +159,11 @@ class DecisionTablesTest {
                 .replace("rule_default_one_level_in_2\">\n          <text></text>",
                         "rule_default_one_level_in_2\">\n          <text>&lt; 50000</text>");
         assertThat(gap).as("the default row now ends below 50,000").contains("<text>&lt; 50000</text>");
-        whileDeployed(repository -> repository.createDeployment()
-                .name("routing with a gap (test)").addString("review-routing.dmn", gap), () -> {
-            assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, fiftyThousand).getSingleResult()
-                    .<Integer>getEntry("reviewLevels")).as("the shipped routing still").isEqualTo(1);
-            assertThat(output.getOut()).contains("audience 50000: review-routing has no rule");
-        });
+        assertThatThrownBy(() -> engine.processEngine().getRepositoryService().createDeployment()
+                .name("routing with a gap (test)").addString("review-routing.dmn", gap).deploy())
+                .isInstanceOf(ParseException.class).hasMessageContaining("audience 50000: review-routing has no rule");
+        assertThat(decisionTables.evaluate(ReviewRouting.DECISION_KEY, fiftyThousand).getSingleResult()
+                .<Integer>getEntry("reviewLevels")).as("the shipped routing still").isEqualTo(1);
 
         whileDeployed(repository -> repository.createDeployment()
                 .name("what fits (test)")
