@@ -2,7 +2,6 @@ package io.reachflow.lifecycle;
 
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
-import io.reachflow.task.Recurrence;
 import io.reachflow.task.Schedule;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,12 +42,7 @@ public class LifecycleSchedule {
      */
     public Date nextOccurrence(DelegateExecution execution) {
         Schedule schedule = schedule(execution);
-        Instant now = clock.instant();
-        Instant from = schedule.startAt() != null && schedule.startAt().isAfter(now) ? schedule.startAt().minusSeconds(1) : now;
-        Instant endAt = schedule.endAt();
-        Date next = Date.from(Recurrence.next(schedule.recurrence(), schedule.zone(), from)
-                .filter(occurrence -> !occurrence.isAfter(endAt))
-                .orElse(endAt.plus(AFTER_END)));
+        Date next = Date.from(schedule.nextOccurrence(clock.instant()).orElse(schedule.endAt().plus(AFTER_END)));
         LifecycleVariables.setOccurrenceAt(execution, next);
         return next;
     }

@@ -8,7 +8,6 @@ import io.reachflow.delivery.PushRepository;
 import io.reachflow.delivery.RecipientStatus;
 import io.reachflow.system.DecisionTables;
 import io.reachflow.task.OperationTask;
-import io.reachflow.task.Recurrence;
 import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskDefinitionRules;
 import java.time.Clock;
@@ -89,14 +88,9 @@ public class SubmissionCheck {
             case ONE_TIME -> schedule.sendAt() == null || schedule.sendAt().isAfter(now);
             case MANUAL -> schedule.endAt() == null || schedule.endAt().isAfter(now);
             case TRIGGERED -> schedule.endAt() != null && schedule.endAt().isAfter(now);
-            case RECURRING -> schedule.endAt() != null && schedule.endAt().isAfter(now) && schedule.recurrence() != null
-                    && Recurrence.next(schedule.recurrence(), schedule.zone(), laterOf(now, schedule.startAt()))
-                    .filter(next -> next.isBefore(schedule.endAt())).isPresent();
+            case RECURRING -> schedule.endAt() != null && schedule.endAt().isAfter(now)
+                    && schedule.nextOccurrence(now).isPresent();
         };
-    }
-
-    private static Instant laterOf(Instant now, Instant startAt) {
-        return startAt != null && startAt.isAfter(now) ? startAt : now;
     }
 
     /** The check's failure reasons (none: the task may go to review) and the audience size it saw. */

@@ -2,6 +2,7 @@ package io.reachflow.task;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -19,6 +20,11 @@ public final class Recurrence {
      * cap holds it back only per recipient).
      */
     public static final Duration MIN_INTERVAL = Duration.ofHours(1);
+    /**
+     * How many local times {@link #next} passes over that came before {@code after} (those of the hour that comes
+     * twice, when {@code after} is in its second time): an hour's worth of an expression recurring at least hourly.
+     */
+    private static final int OCCURRENCES_BEHIND_AT_MOST = 100;
     /** How many of an expression's gaps {@link #shortestGap} looks at: an hourly one's whole first 20 days. */
     static final int GAPS_LOOKED_AT = 500;
 
@@ -54,9 +60,28 @@ public final class Recurrence {
         return Optional.ofNullable(shortest);
     }
 
-    /** The first occurrence strictly after {@code after}, in {@code zone}, if the expression has one. */
+    /**
+     * The first occurrence strictly after {@code after}, in {@code zone}, if the expression has one. The expression
+     * is read on the zone's wall clock, once per local time, as a person reads "every day at 02:30": on the night the
+     * clocks spring forward, an occurrence in the hour that does not exist comes when it ends (02:30 at 03:30), not a
+     * day later; on the night they fall back, one in the hour that comes twice comes the first time only, not twice.
+     * (Spring's {@link CronExpression} on zoned times does the opposite: it skips the first and repeats the second.)
+     */
     public static Optional<Instant> next(String expression, ZoneId zone, Instant after) {
-        ZonedDateTime next = parse(expression).next(after.atZone(zone));
-        return Optional.ofNullable(next).map(ZonedDateTime::toInstant);
+        CronExpression cron = parse(expression);
+        LocalDateTime local = after.atZone(zone).toLocalDateTime();
+        for (int tried = 0; tried < OCCURRENCES_BEHIND_AT_MOST; tried++) {
+            LocalDateTime next = cron.next(local);
+            if (next == null) {
+                return Optional.empty();
+            }
+            // a local time in a gap is moved forward by the gap's length; one that comes twice takes the earlier
+            Instant at = ZonedDateTime.ofLocal(next, zone, null).toInstant();
+            if (at.isAfter(after)) {
+                return Optional.of(at);
+            }
+            local = next; // its first time has passed (after is in the hour that came again): the next local time
+        }
+        return Optional.empty();
     }
 }

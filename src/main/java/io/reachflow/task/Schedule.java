@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * When a task sends. {@code sendAt} for ONE_TIME (absent: at once on approval); {@code startAt}, {@code endAt}
@@ -30,6 +31,8 @@ public record Schedule(
         Duration lateSendGrace) {
 
     public static final Duration DEFAULT_LATE_SEND_GRACE = Duration.ofHours(1);
+    /** The least grace a send has, whatever the task says (see {@link #effectiveLateSendGrace}). */
+    public static final Duration MIN_LATE_SEND_GRACE = Duration.ofMinutes(1);
 
     /**
      * The schedule as a request (or the stored task) gives it: {@code sendAt}, {@code startAt} and {@code endAt} with
@@ -62,7 +65,27 @@ public record Schedule(
         return timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone);
     }
 
+    /**
+     * How late a send may still go out: the task's {@code lateSendGrace}, {@link #DEFAULT_LATE_SEND_GRACE} without
+     * one, and never under {@link #MIN_LATE_SEND_GRACE}: the engine's timers fire a few seconds after their time (the
+     * job executor looks for them every 0.5 to 2 s, and a push starts in a job after the timer's), so "PT0S" would
+     * make every send expire.
+     */
     public Duration effectiveLateSendGrace() {
-        return lateSendGrace == null ? DEFAULT_LATE_SEND_GRACE : lateSendGrace;
+        Duration grace = lateSendGrace == null ? DEFAULT_LATE_SEND_GRACE : lateSendGrace;
+        return grace.compareTo(MIN_LATE_SEND_GRACE) < 0 ? MIN_LATE_SEND_GRACE : grace;
+    }
+
+    /**
+     * A RECURRING schedule's next occurrence after {@code now}, in its time zone: one at {@code startAt} counts, as
+     * does one at {@code endAt}; empty when none is left (or the schedule does not recur). The lifecycle's timer and
+     * the submission check both ask it, so that what is checked is what is sent.
+     */
+    public Optional<Instant> nextOccurrence(Instant now) {
+        if (recurrence == null || endAt == null) {
+            return Optional.empty();
+        }
+        Instant from = startAt != null && startAt.isAfter(now) ? startAt.minusSeconds(1) : now;
+        return Recurrence.next(recurrence, zone(), from).filter(occurrence -> !occurrence.isAfter(endAt));
     }
 }
