@@ -2,10 +2,12 @@ package io.reachflow.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushKind;
 import io.reachflow.delivery.PushRepository;
 import io.reachflow.lifecycle.LifecycleProcess.Element;
+import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.ReachflowSpringTest;
@@ -15,12 +17,17 @@ import io.reachflow.task.CompletionReason;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
+import io.reachflow.task.SendWindow;
+import io.reachflow.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +48,9 @@ class LifecycleTimeTest {
 
     @Autowired
     PushRepository pushes;
+
+    @Autowired
+    Deliveries deliveries;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -133,5 +143,40 @@ class LifecycleTimeTest {
 
         assertThat(fixtures.reload(task).getCompletionReason()).isNotEqualTo(CompletionReason.EXPIRED);
         assertThat(livePushes(task)).hasSize(1);
+    }
+
+    /**
+     * "Every day at 20:00 UTC until 20:30", only 09:00–21:00 in each recipient's time zone. At 20:00 UTC it is 05:00
+     * in Tokyo: the Tokyo audience waits for 09:00 JST (00:00 UTC), after the task's end. The task completes at its
+     * end (END_TIME_REACHED) and, as a task paused at its end, sends nothing after it: what waited is cancelled, not
+     * delivered into the next morning of a campaign that is over.
+     */
+    @Test
+    void aRecurringTaskSendsNothingAfterItsEndTime() {
+        engine.setTime(Instant.parse("2026-03-02T19:30:00Z"));
+        List<String> tokyo = deliveries.audienceOf(2, id -> new UserProfile(id, id, null, null, null, "Asia/Tokyo",
+                null, Set.of(), Map.of(), Set.of()));
+        Schedule evenings = new Schedule(null, null, Instant.parse("2026-03-02T20:30:00Z"), "0 0 20 * * *", "UTC",
+                List.of(new SendWindow(LocalTime.of(9, 0), LocalTime.of(21, 0))), null, null, null, null);
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING, evenings, null,
+                Deliveries.to(tokyo)));
+
+        engine.setTime(Instant.parse("2026-03-02T20:00:01Z"));
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).as("the occurrence's push").hasSize(1);
+        assertThat(deliveredTo(task, tokyo)).as("05:00 in Tokyo: they wait for 09:00").isZero();
+        engine.setTime(Instant.parse("2026-03-02T20:30:01Z"));
+        engine.runDueJobs(task.getId());
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        engine.setTime(Instant.parse("2026-03-03T00:00:01Z")); // 09:00 in Tokyo
+        engine.runDueJobs(task.getId());
+
+        assertThat(deliveredTo(task, tokyo)).as("messages delivered after the task's end").isZero();
+    }
+
+    /** How many in-app messages of the task these users got (not its testers'). */
+    private long deliveredTo(OperationTask task, List<String> users) {
+        return jdbc.queryForList("select user_id from inbox_message where task_id = ?", String.class, task.getId())
+                .stream().filter(users::contains).count();
     }
 }

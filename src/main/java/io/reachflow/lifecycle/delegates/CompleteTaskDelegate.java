@@ -13,12 +13,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * The run ended by itself: a one-time task after its push, a recurring or triggered one at its end time, also while
- * paused. Then what the pause stopped mid-way is not sent after the end: its recipients are cancelled.
+ * paused. Nothing of a recurring or triggered task is sent after its end: what a pause stopped mid-way is cancelled,
+ * and so is what its pushes being delivered have not sent yet (recipients waiting for their send window, say), once
+ * their workers see the call-off. A one-time task's push, which is the task, goes on to its end.
  */
 @Component
 public class CompleteTaskDelegate implements JavaDelegate {
 
-    static final String ENDED_WHILE_PAUSED = "TASK_COMPLETED";
+    /** The cancel reason of what is not sent after the end. */
+    static final String ENDED = "TASK_COMPLETED";
 
     private final LifecycleTransitions transitions;
     private final DeliveryService delivery;
@@ -36,7 +39,9 @@ public class CompleteTaskDelegate implements JavaDelegate {
         transitions.completed(taskId,
                 task.getPushType() == PushType.ONE_TIME ? CompletionReason.DELIVERED : CompletionReason.END_TIME_REACHED);
         if (paused) {
-            delivery.stopPushes(taskId, ENDED_WHILE_PAUSED);
+            delivery.stopPushes(taskId, ENDED);
+        } else if (task.getPushType() != PushType.ONE_TIME) {
+            delivery.callOffPushes(taskId, ENDED);
         }
     }
 }
