@@ -8,6 +8,8 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -54,8 +56,13 @@ final class SendWindows {
         LocalDate today = local.toLocalDate();
         for (int day = 0; day <= DAYS_AHEAD && next == null; day++) {
             LocalDate date = today.plusDays(day);
+            List<Instant> candidates = new ArrayList<>();
             for (LocalTime start : starts()) {
-                Instant candidate = ZonedDateTime.of(date, start, zone).toInstant();
+                candidates.add(ZonedDateTime.of(date, start, zone).toInstant());
+            }
+            // the clocks spring forward over a window's opening: the window opens when the skipped hour ends
+            gapEnd(date, zone).ifPresent(candidates::add);
+            for (Instant candidate : candidates) {
                 if (candidate.isAfter(now) && reasonAt(candidate.atZone(zone)) == null
                         && (next == null || candidate.isBefore(next))) {
                     next = candidate;
@@ -67,6 +74,14 @@ final class SendWindows {
                     + "do-not-disturb days " + doNotDisturbDays + " and in the windows " + windows);
         }
         return Optional.of(new Deferral(reason, next));
+    }
+
+    /** When the local times the clocks skip on {@code date} end (spring forward), if they skip any that day. */
+    private static Optional<Instant> gapEnd(LocalDate date, ZoneId zone) {
+        ZoneOffsetTransition transition = zone.getRules()
+                .nextTransition(date.atStartOfDay(zone).toInstant().minusSeconds(1));
+        return transition != null && transition.isGap() && transition.getDateTimeAfter().toLocalDate().equals(date)
+                ? Optional.of(transition.getInstant()) : Optional.empty();
     }
 
     /** What keeps a message back at this local time; null when nothing does. */
