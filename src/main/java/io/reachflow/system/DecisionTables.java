@@ -48,7 +48,7 @@ import org.springframework.stereotype.Component;
  * which a page of twenty tasks would otherwise pay twenty times.
  *
  * <p>A table the code reads in a set way (its outputs name our actions, say) may come with a {@link Check}. A new
- * version that fails it is refused at the deploy ({@link #refuseUnfit}, through {@link DecisionChecksPlugin}); one
+ * version that fails it is refused at the deploy ({@link #refuseUnfit}, through {@link ModelChecksPlugin}); one
  * deployed before the check was there is not used when it fails it, with an ERROR naming the version and what is
  * wrong, and the previous version that passed stays in use (across restarts too: the latest that passes is used). A
  * typo a process owner deploys thus never breaks every read of a task.

@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /** A process model that names a delegate the application does not have is refused when it is deployed. */
 @ReachflowSpringTest
-class DelegateReferencesPluginTest {
+class ModelChecksPluginTest {
 
     @Autowired
     Engine engine;

@@ -20,26 +20,37 @@ import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.xml.ModelException;
 import org.camunda.bpm.model.xml.instance.DomElement;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses a new deployment whose process model names, in {@code delegateExpression="${name}"}, a delegate the
- * application does not have: on start for the models under {@code bpmn/}, at once for one deployed from Modeler or
- * through the engine's API (a parse error, as the engine's own: 400). Otherwise a misspelt delegate deploys without a
- * word and fails only when a task first takes that path (a rejection answering 500, say). The message names the
- * model, the element and the delegates there are. A model that is not BPMN at all is left to the engine's parse. Only new deployments are checked: a version deployed before, which the engine parses again after a restart,
- * is left to run its instances as it can. Expressions of another form ({@code ${bean.method()}}) are not checked.
+ * Checks the models of every new deployment before they are deployed, on start for those under {@code bpmn/} and
+ * {@code dmn/}, at once for one deployed from Modeler or through the engine's API, and refuses one that would fail
+ * later, as a parse error (as the engine's own: the engine API answers 400 with it, and Modeler shows it):
+ * <ul>
+ *   <li>a process model whose {@code delegateExpression="${name}"} names a delegate the application does not have,
+ *       which would deploy without a word and fail only when a task first takes that path (a rejection answering
+ *       500, say); the message names the model, the element and the delegates there are. Expressions of another
+ *       form ({@code ${bean.method()}}) are not checked;</li>
+ *   <li>a decision table the code reads in a set way that does not fit it ({@link DecisionTables#refuseUnfit}).</li>
+ * </ul>
+ * Only new deployments are checked: a version deployed before, which the engine parses again after a restart, is
+ * left to run its instances as it can (its tables are checked when first used). A model that is not BPMN or DMN at
+ * all is left to the engine's own parse.
  */
 @Component
-public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
+public class ModelChecksPlugin extends AbstractProcessEnginePlugin {
 
     private static final String CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn";
     private static final Pattern BEAN_NAME = Pattern.compile("\\$\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}");
 
     private final ListableBeanFactory beans;
+    private final ObjectProvider<DecisionTables> decisionTables;
 
-    public DelegateReferencesPlugin(ListableBeanFactory beans) {
+    /** The tables' checks are the application's (its beans register them), known once the engine runs. */
+    public ModelChecksPlugin(ListableBeanFactory beans, ObjectProvider<DecisionTables> decisionTables) {
         this.beans = beans;
+        this.decisionTables = decisionTables;
     }
 
     @Override
@@ -57,6 +68,10 @@ public class DelegateReferencesPlugin extends AbstractProcessEnginePlugin {
             return;
         }
         for (ResourceEntity resource : deployment.getResources().values()) {
+            if (resource.getName().endsWith(".dmn") || resource.getName().endsWith(".dmn11.xml")) {
+                decisionTables.getObject().refuseUnfit(resource.getName(), resource.getBytes());
+                continue;
+            }
             if (!resource.getName().endsWith(".bpmn") && !resource.getName().endsWith(".bpmn20.xml")) {
                 continue;
             }
