@@ -130,11 +130,7 @@ public class DecisionTables {
                 continue;
             }
             try {
-                if (!(decision.getExpression() instanceof DecisionTable table)) {
-                    throw new IllegalStateException("it is not a decision table");
-                }
-                DmnDecision parsed = dmnEngine.parseDecision(decision.getId(), new ByteArrayInputStream(model));
-                check.verify(table, inputs -> dmnEngine.evaluateDecisionTable(parsed, inputs));
+                verified(decision.getId(), instance, check);
             } catch (RuntimeException wrong) {
                 String message = "decision " + decision.getId() + " cannot be used: " + wrong.getMessage();
                 throw new ParseException(resourceName + ": " + message, resourceName,
@@ -219,9 +215,7 @@ public class DecisionTables {
             return false;
         }
         try {
-            DmnDecision decision = parsed(decisionKey, definition.getId());
-            check.verify(table(decisionKey, definition.getId()), inputs -> dmnEngine.evaluateDecisionTable(decision,
-                    inputs));
+            parsedByDefinitionId.put(definition.getId(), verified(decisionKey, model(definition.getId()), check));
             return true;
         } catch (RuntimeException wrong) {
             rejected.add(definition.getId());
@@ -232,23 +226,28 @@ public class DecisionTables {
         }
     }
 
-    /** The decision's table as modelled (Modeler's view of it: columns, hit policy, rules). */
-    private DecisionTable table(String decisionKey, String definitionId) {
-        try (InputStream model = repositoryService.getDecisionModel(definitionId)) {
-            DmnModelInstance instance = Dmn.readModelFromStream(model);
-            Decision decision = instance.getModelElementById(decisionKey);
-            if (decision == null || !(decision.getExpression() instanceof DecisionTable table)) {
-                throw new IllegalStateException("it has no decision table '" + decisionKey + "'");
-            }
-            return table;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The decision {@code decisionKey} of the model, parsed, once it has passed {@code check}: its table as modelled
+     * (Modeler's view of it: columns, hit policy, rules) and as evaluated. Throws, saying why, when it does not.
+     */
+    private DmnDecision verified(String decisionKey, DmnModelInstance model, Check check) {
+        Decision decision = model.getModelElementById(decisionKey);
+        if (decision == null || !(decision.getExpression() instanceof DecisionTable table)) {
+            throw new IllegalStateException("it has no decision table '" + decisionKey + "'");
         }
+        DmnDecision parsed = dmnEngine.parseDecision(decisionKey, model);
+        check.verify(table, inputs -> dmnEngine.evaluateDecisionTable(parsed, inputs));
+        return parsed;
     }
 
     private DmnDecision parse(String decisionKey, String definitionId) {
+        return dmnEngine.parseDecision(decisionKey, model(definitionId));
+    }
+
+    /** A deployed decision definition's model, read once for both its parse and its check. */
+    private DmnModelInstance model(String definitionId) {
         try (InputStream model = repositoryService.getDecisionModel(definitionId)) {
-            return dmnEngine.parseDecision(decisionKey, model);
+            return Dmn.readModelFromStream(model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
