@@ -8,6 +8,7 @@ import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
+import io.reachflow.system.AfterCommit;
 import io.reachflow.system.Database;
 import io.reachflow.system.SqlQuery;
 import io.reachflow.task.Channel;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one delivery path for test rounds and live pushes: snapshot the recipients, record who must not get it
@@ -65,12 +68,14 @@ public class DeliveryService {
     private final Database database;
     private final DeliveryProperties properties;
     private final DeliveryMetrics metrics;
+    private final TransactionTemplate newTransaction;
     private final Clock clock;
 
     DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
                     PushRecipients recipients, List<ChannelAdapter> channels, ChannelRoutes routes,
                     ProviderDelivery providerDelivery, JdbcTemplate jdbc, Database database,
-                    DeliveryProperties properties, DeliveryMetrics metrics, Clock clock) {
+                    DeliveryProperties properties, DeliveryMetrics metrics, PlatformTransactionManager transactions,
+                    Clock clock) {
         this.tasks = tasks;
         this.pushes = pushes;
         this.audiences = audiences;
@@ -82,6 +87,8 @@ public class DeliveryService {
         this.database = database;
         this.properties = properties;
         this.metrics = metrics;
+        this.newTransaction = new TransactionTemplate(transactions);
+        this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
     }
 
@@ -344,13 +351,15 @@ public class DeliveryService {
 
     /**
      * Calls off the task's pushes (its task was completed): a paused one at once, as {@link #stopPushes} does; one
-     * being delivered is marked, so that its workers take no one more once this commits, and
-     * {@link #cancelCalledOff} then cancels what is left (true when there is such a push). Cancelling it here would
-     * wait for the batches taking its recipients, while workers that do not see the uncommitted stop go on starting
-     * new ones: a complete mid-push waited for the whole push to be delivered.
+     * being delivered is marked, so that its workers take no one more once this commits, and what is left of it is
+     * then cancelled, in a transaction of its own. Cancelling it here would wait for the batches taking its
+     * recipients, while workers that do not see the uncommitted stop go on starting new ones: a complete mid-push
+     * waited for the whole push to be delivered. After the commit, it waits only for the batches already taking
+     * recipients; the push's delivery does the same when its workers are done, whichever comes first, so a push
+     * whose rest waits for a send window reads CANCELLED at once, not DELIVERING until the window opens.
      */
     @Transactional
-    public boolean callOffPushes(long taskId, String reason) {
+    public void callOffPushes(long taskId, String reason) {
         boolean calledOff = false;
         for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING, PushStatus.PAUSED))) {
             if (push.getStatus() == PushStatus.PAUSED) {
@@ -362,20 +371,24 @@ public class DeliveryService {
                         reason);
             }
         }
-        return calledOff;
+        if (calledOff) {
+            AfterCommit.run(() -> cancelCalledOff(taskId));
+        }
     }
 
-    /**
-     * Cancels what is left of the task's pushes called off while being delivered ({@link #callOffPushes}), in a
-     * transaction of its own, after the call-off committed: it waits only for the batches already taking recipients.
-     * Their delivery does the same when its workers are done, whichever comes first.
-     */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public void cancelCalledOff(long taskId) {
-        for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING))) {
-            if (push.getCancelReason() != null) {
-                cancelRest(push, push.getCancelReason());
-            }
+    private void cancelCalledOff(long taskId) {
+        try {
+            newTransaction.executeWithoutResult(status -> {
+                for (Push push : pushes.findLiveLocked(taskId, List.of(PushStatus.DELIVERING))) {
+                    if (push.getCancelReason() != null) {
+                        cancelRest(push, push.getCancelReason());
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            // the task is completed all the same
+            log.warn("Task {}: what is left of its called-off pushes is not cancelled yet; their delivery does it "
+                    + "when its workers stop", taskId, e);
         }
     }
 

@@ -2,7 +2,6 @@ package io.reachflow.lifecycle;
 
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleProcess.Message;
-import io.reachflow.system.AfterCommit;
 import io.reachflow.system.CurrentActor;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.CompletionReason;
@@ -64,16 +63,6 @@ public class TaskCommands {
     }
 
     /** Cancels what is left of the task's pushes called off by its complete, now that workers see the call-off. */
-    private void cancelCalledOff(long id) {
-        try {
-            delivery.cancelCalledOff(id);
-        } catch (RuntimeException e) {
-            // the task is completed all the same; the push's delivery cancels the rest when its workers stop
-            log.warn("Task {}: what is left of its pushes is not cancelled yet; their delivery does it when its "
-                    + "workers stop", id, e);
-        }
-    }
-
     public OperationTask edit(long id, TaskDefinition definition, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
         TaskDefinitionRules.check(definition);
@@ -185,9 +174,7 @@ public class TaskCommands {
                 audit.record(task, who, "COMPLETE", comment,
                         t -> t.complete(CompletionReason.COMPLETED_BY_OPERATOR, clock.instant()));
                 lifecycle.send(id, Message.COMPLETED);
-                if (delivery.callOffPushes(id, "TASK_COMPLETED")) {
-                    AfterCommit.run(() -> cancelCalledOff(id));
-                }
+                delivery.callOffPushes(id, "TASK_COMPLETED");
                 lifecycle.retryStuckDeliveries(id, TaskAction.COMPLETE);
             }
             case SEND -> {

@@ -6,6 +6,7 @@ import io.reachflow.audience.UserProfile;
 import io.reachflow.delivery.Push;
 import io.reachflow.delivery.PushKind;
 import io.reachflow.delivery.PushRepository;
+import io.reachflow.delivery.PushStatus;
 import io.reachflow.lifecycle.LifecycleProcess.Element;
 import io.reachflow.support.Deliveries;
 import io.reachflow.support.Engine;
@@ -168,6 +169,11 @@ class LifecycleTimeTest {
         engine.setTime(Instant.parse("2026-03-02T20:30:01Z"));
         engine.runDueJobs(task.getId());
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(livePushes(task)).as("the push once the task has ended, before the window opens")
+                .singleElement().satisfies(push -> {
+                    assertThat(push.getStatus()).isEqualTo(PushStatus.CANCELLED);
+                    assertThat(push.getCancelReason()).isEqualTo("TASK_COMPLETED");
+                });
         engine.setTime(Instant.parse("2026-03-03T00:00:01Z")); // 09:00 in Tokyo
         engine.runDueJobs(task.getId());
 

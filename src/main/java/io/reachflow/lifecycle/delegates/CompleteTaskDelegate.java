@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The run ended by itself: a one-time task after its push, a recurring or triggered one at its end time, also while
  * paused. Nothing of a recurring or triggered task is sent after its end: what a pause stopped mid-way is cancelled,
- * and so is what its pushes being delivered have not sent yet (recipients waiting for their send window, say), once
- * their workers see the call-off. A one-time task's push, which is the task, goes on to its end.
+ * and so is what its pushes being delivered have not sent yet (recipients waiting for their send window, say), as
+ * soon as the end commits ({@link DeliveryService#callOffPushes}). A one-time task's push, which is the task, goes on to its end.
  */
 @Component
 public class CompleteTaskDelegate implements JavaDelegate {
