@@ -77,15 +77,17 @@ public record Schedule(
     }
 
     /**
-     * A RECURRING schedule's next occurrence after {@code now}, in its time zone: one at {@code startAt} counts, as
-     * does one at {@code endAt}; empty when none is left (or the schedule does not recur). The lifecycle's timer and
-     * the submission check both ask it, so that what is checked is what is sent.
+     * A RECURRING schedule's next occurrence after {@code now}, in its time zone: one at {@code startAt} counts, one
+     * at {@code endAt} does not (the task ends then, and what it has not sent by its end is called off, so that push
+     * would reach no one, or a few, as the end timer and the occurrence's happened to fire); empty when none is left
+     * (or the schedule does not recur). The lifecycle's timer and the submission check both ask it, so that what is
+     * checked is what is sent.
      */
     public Optional<Instant> nextOccurrence(Instant now) {
         if (recurrence == null || endAt == null) {
             return Optional.empty();
         }
         Instant from = startAt != null && startAt.isAfter(now) ? startAt.minusSeconds(1) : now;
-        return Recurrence.next(recurrence, zone(), from).filter(occurrence -> !occurrence.isAfter(endAt));
+        return Recurrence.next(recurrence, zone(), from).filter(occurrence -> occurrence.isBefore(endAt));
     }
 }

@@ -128,6 +128,29 @@ class LifecycleTimeTest {
     }
 
     /**
+     * "Every day at 09:00 UTC" until tomorrow 09:00: tomorrow's occurrence falls at the end, when the task completes
+     * and calls off what its pushes have not sent. Its timer and the end's would both be due, and a push started by
+     * the first of them would reach no one or a few; the occurrence at the end is not sent, whichever fires first.
+     */
+    @Test
+    void anOccurrenceAtTheEndTimeIsNotSent() {
+        engine.setTime(Instant.parse("2026-12-01T08:00:00Z"));
+        Instant end = Instant.parse("2026-12-02T09:00:00Z");
+        OperationTask task = fixtures.running(Fixtures.definition(Channel.IN_APP, PushType.RECURRING,
+                daily("0 0 9 * * *", "UTC", null, end), null));
+        engine.setTime(Instant.parse("2026-12-01T09:00:01Z"));
+        engine.runDueJobs(task.getId());
+        assertThat(livePushes(task)).as("today's occurrence").hasSize(1);
+
+        assertThat(engine.lifecycleTimerDue(task.getId(), Element.TIMER_NEXT_OCCURRENCE.id()))
+                .as("the next occurrence's timer").isAfter(end);
+        engine.setTime(end.plusSeconds(1));
+        engine.runDueJobs(task.getId());
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(livePushes(task)).as("pushes by the end").hasSize(1);
+    }
+
+    /**
      * A ONE_TIME task with {@code "lateSendGrace": "PT0S"} (accepted: "no late sends") whose timer fires on time, as
      * the job executor fires one: a second after its due date (it acquires jobs every 0.5 to 2 seconds, and the
      * start of the push is a job of its own after the timer's). It is sent; a grace the validation accepts must not
