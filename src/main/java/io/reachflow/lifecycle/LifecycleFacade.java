@@ -22,6 +22,7 @@ import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.runtime.TransitionInstance;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.impl.ServiceImpl;
 import org.camunda.bpm.engine.task.IdentityLink;
@@ -106,6 +107,36 @@ public class LifecycleFacade {
                         failed.getExceptionMessage());
             }
         }
+    }
+
+    /**
+     * Before a new test round, a submission or a delete: an earlier test round stuck in an incident (its job failed
+     * through all its retries) is superseded, and cancelled. Left alone it would stay an open incident after the new
+     * round reached the testers, and a token that keeps the lifecycle from ending; retried by an admin, it would send
+     * the testers a round nobody asked for any more. Takes effect when the action commits.
+     */
+    public void supersedeStuckTestRounds(long taskId) {
+        ProcessInstance lifecycle = runtimeService.createProcessInstanceQuery()
+                .processDefinitionKey(LifecycleProcess.KEY).processInstanceBusinessKey(String.valueOf(taskId))
+                .withIncident().singleResult();
+        if (lifecycle == null) {
+            return;
+        }
+        String sendTestRound = LifecycleProcess.Element.SERVICE_SEND_TEST_ROUND.id();
+        List<String> stuck = managementService.createJobQuery().processInstanceId(lifecycle.getId())
+                .activityId(sendTestRound).noRetriesLeft().list().stream().map(Job::getExecutionId).toList();
+        if (stuck.isEmpty()) {
+            return;
+        }
+        var modification = runtimeService.createProcessInstanceModification(lifecycle.getId());
+        for (TransitionInstance waiting : runtimeService.getActivityInstance(lifecycle.getId())
+                .getTransitionInstances(sendTestRound)) {
+            if (stuck.contains(waiting.getExecutionId())) {
+                modification.cancelTransitionInstance(waiting.getId());
+            }
+        }
+        modification.execute();
+        log.info("Task {}: {} test round(s) stuck in an incident superseded and cancelled", taskId, stuck.size());
     }
 
     /**

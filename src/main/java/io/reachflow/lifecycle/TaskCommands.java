@@ -120,6 +120,7 @@ public class TaskCommands {
     public void delete(long id, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.DELETE);
         audit.record(task, actor.name(), "DELETE", null, t -> t.delete(clock.instant()));
+        lifecycle.supersedeStuckTestRounds(id);
         lifecycle.send(id, Message.DELETED);
         log.info("Task {} deleted by {}", id, actor.name());
     }
@@ -145,9 +146,13 @@ public class TaskCommands {
         switch (action) {
             case TEST -> {
                 audit.record(task, who, "TEST", comment, t -> t.startTesting(clock.instant()));
+                lifecycle.supersedeStuckTestRounds(id);
                 lifecycle.send(id, Message.TEST_REQUESTED);
             }
-            case SUBMIT -> lifecycle.send(id, Message.SUBMITTED, comment);
+            case SUBMIT -> {
+                lifecycle.supersedeStuckTestRounds(id);
+                lifecycle.send(id, Message.SUBMITTED, comment);
+            }
             case WITHDRAW -> {
                 audit.record(task, who, "WITHDRAW", comment,
                         t -> t.withdraw(comment == null ? "withdrawn by " + who : comment, clock.instant()));

@@ -139,6 +139,41 @@ class LifecyclePathsTest {
         assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id());
     }
 
+    /**
+     * A test round stuck in an incident (its job failed through all its retries: the database was away, say) is
+     * superseded by the next one the operator asks for: it is cancelled, not left an open incident after the new
+     * round reached the testers, nor a token that keeps the lifecycle from ending when the task is deleted.
+     */
+    @Test
+    void aRetestSupersedesATestRoundStuckInAnIncident() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        ManagementService management = engine.processEngine().getManagementService();
+        Job stuck = management.createJobQuery().processInstanceId(lifecycleOf(task).getId())
+                .activityId(Element.SERVICE_SEND_TEST_ROUND.id()).singleResult();
+        management.setJobRetries(stuck.getId(), 0);
+        assertThat(openIncidents(task)).as("the stuck round's incident").isOne();
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(task.getId());
+
+        assertThat(openIncidents(task)).isZero();
+        assertThat(lifecycleOf(task)).isWaitingAtExactly(Element.RECEIVE_PREPARE.id());
+        assertThat(pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST)).as("the new round")
+                .hasSize(1);
+        ProcessInstance lifecycle = lifecycleOf(task);
+        fixtures.as(Fixtures.OPERATOR, () -> {
+            commands.delete(task.getId(), null);
+            return null;
+        });
+        assertThat(lifecycle).isEnded();
+    }
+
+    private long openIncidents(OperationTask task) {
+        return engine.processEngine().getRuntimeService().createIncidentQuery()
+                .processInstanceId(lifecycleOf(task).getId()).count();
+    }
+
     @Test
     void submissionWithOutdatedTestRoundFailsAndStaysTesting() {
         OperationTask task = fixtures.testing(Fixtures.manualInApp());
