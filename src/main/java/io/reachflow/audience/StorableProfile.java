@@ -9,6 +9,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,6 +55,10 @@ public @interface StorableProfile {
                     problems.put(field, StrictJson.NUL_MESSAGE);
                 }
             });
+            if (nulInAName(profile.attributes())) {
+                // the JSON escapes it (a name's NUL is no NUL in the text above), and PostgreSQL refuses it all the same
+                problems.put("attributes", StrictJson.NUL_MESSAGE);
+            }
             if (attributes.length() > MAX_ATTRIBUTES_JSON) {
                 problems.put("attributes", "must be at most 100,000 characters as JSON");
             }
@@ -61,6 +66,15 @@ public @interface StorableProfile {
             problems.forEach((field, message) -> context.buildConstraintViolationWithTemplate(message)
                     .addPropertyNode(field).addConstraintViolation());
             return problems.isEmpty();
+        }
+
+        /** Whether an attribute's name, or a name in an attribute's object, at any depth, holds a NUL character. */
+        private static boolean nulInAName(Object value) {
+            if (value instanceof Map<?, ?> object) {
+                return object.entrySet().stream().anyMatch(entry -> StrictJson.hasNul(String.valueOf(entry.getKey()))
+                        || nulInAName(entry.getValue()));
+            }
+            return value instanceof Collection<?> list && list.stream().anyMatch(Check::nulInAName);
         }
     }
 }

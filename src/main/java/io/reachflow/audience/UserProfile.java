@@ -1,5 +1,6 @@
 package io.reachflow.audience;
 
+import io.reachflow.system.PlainText;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TimeZoneId;
 import jakarta.validation.constraints.Email;
@@ -16,7 +17,7 @@ import java.util.Set;
 @StorableProfile
 public record UserProfile(
         @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = ID_RULE) String id,
-        @Size(max = 200) String name,
+        @PlainText @Size(max = 200) String name,
         @Email @Size(max = 320) String email,
         @Size(max = 32) @Pattern(regexp = "\\+?[0-9 ()-]{3,32}", message = "must be a phone number") String phone,
         @Size(max = 4096) String pushToken,

@@ -3,6 +3,7 @@ package io.reachflow.lifecycle;
 import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleProcess.Message;
 import io.reachflow.system.CurrentActor;
+import io.reachflow.system.PlainText;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.InvalidTaskException;
@@ -125,8 +126,9 @@ public class TaskCommands {
         log.info("Task {} deleted by {}", id, actor.name());
     }
 
-    public OperationTask copy(long id, String comment) {
-        OperationTask original = load(id, null, TaskAction.COPY);
+    /** A copy of the task as it is at {@code expectedVersion} (any, when null): a stale one is a 409, as for edits. */
+    public OperationTask copy(long id, String comment, Long expectedVersion) {
+        OperationTask original = load(id, expectedVersion, TaskAction.COPY);
         OperationTask copy = tasks.save(original.copy(actor.name(), clock.instant()));
         audit.note(copy, actor.name(), "CREATE", "copy of task " + id + (comment == null ? "" : ": " + comment));
         audit.note(original, actor.name(), "COPY", "copied to task " + copy.getId());
@@ -138,7 +140,7 @@ public class TaskCommands {
     /** Performs an action of {@code POST /api/tasks/{id}/{action}}. */
     public OperationTask perform(long id, TaskAction action, String comment, Long expectedVersion, List<String> groups) {
         if (action == TaskAction.COPY) {
-            return copy(id, comment);
+            return copy(id, comment, expectedVersion);
         }
         OperationTask task = load(id, expectedVersion, action);
         TaskStatus before = task.getStatus();
@@ -160,7 +162,7 @@ public class TaskCommands {
             }
             case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment);
             case REJECT -> {
-                if (comment == null || comment.isBlank()) {
+                if (comment == null || comment.isBlank() || PlainText.Validator.showsNothing(comment)) {
                     throw new InvalidTaskException(Map.of("comment", "is required to reject"));
                 }
                 lifecycle.decideReview(id, who, groups, false, comment);

@@ -30,6 +30,11 @@ public record JsonReadProblem(String field, String message, String sentence) {
 
     public static JsonReadProblem of(JsonMappingException e) {
         String field = fieldPath(e);
+        if (e instanceof MismatchedInputException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Trailing token")) {
+            // StrictJson: "{…} x", or two objects on one NDJSON line
+            return about("", "has more after its JSON value" + where(e));
+        }
         if (e instanceof UnrecognizedPropertyException unknown) {
             String known = unknown.getKnownPropertyIds() == null ? "" : "; known fields: "
                     + String.join(", ", unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
@@ -42,6 +47,10 @@ public record JsonReadProblem(String field, String message, String sentence) {
         if (e instanceof InvalidFormatException invalid && invalid.getValue() instanceof String text
                 && StrictJson.hasNul(text)) {
             return about(field, StrictJson.NUL_MESSAGE);
+        }
+        if (e instanceof ValueInstantiationException refused
+                && refused.getCause() instanceof NoNulls.NullElementException element) {
+            return about(field.isEmpty() ? element.field() : field + "." + element.field(), "must not be null");
         }
         if (e instanceof ValueInstantiationException refused && refused.getCause() instanceof IllegalArgumentException
                 && refused.getCause().getMessage() != null) {
@@ -71,11 +80,15 @@ public record JsonReadProblem(String field, String message, String sentence) {
      * "… at line 1, column 10".
      */
     public static String syntax(JacksonException e) {
-        JsonLocation location = e.getLocation();
-        String where = location == null || location.getLineNr() < 1 ? ""
-                : " at line " + location.getLineNr() + (location.getColumnNr() < 1 ? "" : ", column " + location.getColumnNr());
         return Objects.requireNonNullElse(e.getOriginalMessage(), "unexpected text")
-                .replaceAll("\\[Source: .*?; line: ", "[line: ") + where;
+                .replaceAll("\\[Source: .*?; line: ", "[line: ") + where(e);
+    }
+
+    /** " at line 1, column 10", or nothing when Jackson does not know. */
+    private static String where(JacksonException e) {
+        JsonLocation location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + (location.getColumnNr() < 1 ? "" : ", column " + location.getColumnNr());
     }
 
     private static JsonReadProblem about(String field, String message) {

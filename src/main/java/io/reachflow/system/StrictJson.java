@@ -18,7 +18,8 @@ import java.util.List;
  * naming it, not silently dropped (a misspelt {@code sendat} would have sent at once); a value of the wrong JSON type
  * is an error too, not converted ({@code 1.5} for a whole number, {@code 5} for a text, {@code "10"} for a number,
  * {@code 3} or {@code "3"} for an enum's value),
- * and so is a field given twice. No text may hold a NUL character: PostgreSQL stores none, so it would fail there as a
+ * and so is a field given twice, or anything after the value ({@code {…} x}, or a second object on an NDJSON line,
+ * which was dropped). No text may hold a NUL character: PostgreSQL stores none, so it would fail there as a
  * 500 (H2 takes it).
  */
 public final class StrictJson {
@@ -35,6 +36,7 @@ public final class StrictJson {
     public static ObjectMapper of(ObjectMapper lenient) {
         ObjectMapper strict = lenient.copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

@@ -1,5 +1,6 @@
 package io.reachflow.task;
 
+import io.reachflow.system.NoNulls;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
@@ -15,8 +16,8 @@ public record Audience(
         @Size(max = 100) List<@Size(min = 1, max = 64) String> excludeTags) {
 
     public Audience {
-        tags = tags == null ? List.of() : List.copyOf(tags);
-        users = users == null ? List.of() : List.copyOf(users);
-        excludeTags = excludeTags == null ? List.of() : List.copyOf(excludeTags);
+        tags = NoNulls.copy("tags", tags);
+        users = NoNulls.copy("users", users);
+        excludeTags = NoNulls.copy("excludeTags", excludeTags);
     }
 }

@@ -2,6 +2,7 @@ package io.reachflow.task;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.reachflow.system.NoNulls;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -57,8 +58,8 @@ public record Schedule(
     }
 
     public Schedule {
-        sendWindows = sendWindows == null ? List.of() : List.copyOf(sendWindows);
-        doNotDisturbDays = doNotDisturbDays == null ? List.of() : List.copyOf(doNotDisturbDays);
+        sendWindows = NoNulls.copy("sendWindows", sendWindows);
+        doNotDisturbDays = NoNulls.copy("doNotDisturbDays", doNotDisturbDays);
     }
 
     public ZoneId zone() {

@@ -40,10 +40,23 @@ record ScheduleTime(Instant instant, LocalDateTime local) {
         } catch (DateTimeParseException withoutOffset) {
             try {
                 return new ScheduleTime(null, LocalDateTime.parse(text));
-            } catch (DateTimeParseException unreadable) {
-                throw new IllegalArgumentException("'" + text + "' is not a date and time such as 2026-12-01T09:00:00 "
-                        + "(in the task's time zone) or 2026-12-01T09:00:00Z");
+            } catch (DateTimeParseException notLocal) {
+                return instantBeyondYear999999999(text);
             }
+        }
+    }
+
+    /**
+     * An instant as a task saved before schedule times were bounded may hold one: past the years an offset date and
+     * time reads (999,999,999), as {@link Instant#toString} wrote it; readable, so that the task can be shown, edited
+     * or deleted.
+     */
+    private static ScheduleTime instantBeyondYear999999999(String text) {
+        try {
+            return new ScheduleTime(Instant.parse(text), null);
+        } catch (DateTimeParseException unreadable) {
+            throw new IllegalArgumentException("'" + text + "' is not a date and time such as 2026-12-01T09:00:00 "
+                    + "(in the task's time zone) or 2026-12-01T09:00:00Z");
         }
     }
 

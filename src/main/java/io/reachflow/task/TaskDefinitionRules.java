@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,6 +16,13 @@ public final class TaskDefinitionRules {
 
     static final Duration MAX_TRIGGER_DELAY = Duration.ofDays(30);
     static final Duration MAX_CONVERSION_WINDOW = Duration.ofDays(90);
+    static final Duration MAX_LATE_SEND_GRACE = Duration.ofDays(30);
+    /**
+     * The times a schedule may name: a four-digit year, which every reader of the task (and its database) reads back;
+     * a number of milliseconds read as seconds lands tens of thousands of years away.
+     */
+    static final Instant EARLIEST_TIME = Instant.parse("2000-01-01T00:00:00Z");
+    static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
     private TaskDefinitionRules() {
     }
@@ -60,11 +68,16 @@ public final class TaskDefinitionRules {
         if (schedule.timeZone() != null && !TimeZoneId.Validator.known(schedule.timeZone())) {
             errors.put("schedule.timeZone", "is not an IANA time zone: " + schedule.timeZone());
         }
+        requireYearInRange(errors, "schedule.sendAt", schedule.sendAt());
+        requireYearInRange(errors, "schedule.startAt", schedule.startAt());
+        requireYearInRange(errors, "schedule.endAt", schedule.endAt());
         if (schedule.startAt() != null && schedule.endAt() != null && !schedule.startAt().isBefore(schedule.endAt())) {
             errors.put("schedule.endAt", "must be after schedule.startAt");
         }
         if (schedule.lateSendGrace() != null && schedule.lateSendGrace().isNegative()) {
             errors.put("schedule.lateSendGrace", "must not be negative");
+        } else if (schedule.lateSendGrace() != null && schedule.lateSendGrace().compareTo(MAX_LATE_SEND_GRACE) > 0) {
+            errors.put("schedule.lateSendGrace", "must be at most " + MAX_LATE_SEND_GRACE.toDays() + " days");
         }
         if (schedule.frequencyCap() != null && schedule.frequencyCap().period() != null
                 && !positive(schedule.frequencyCap().period())) {
@@ -176,5 +189,12 @@ public final class TaskDefinitionRules {
 
     private static boolean positive(Duration duration) {
         return !duration.isNegative() && !duration.isZero();
+    }
+
+    private static void requireYearInRange(Map<String, String> errors, String field, Instant time) {
+        if (time != null && (time.isBefore(EARLIEST_TIME) || time.isAfter(LATEST_TIME))) {
+            errors.put(field, "must be between 2000-01-01 and 9999-12-31; a number is read as seconds since the epoch, "
+                    + "not milliseconds");
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.reachflow.system.IdempotentRequests;
 import io.reachflow.system.IdempotentRequests.Answer;
 import io.reachflow.system.InvalidParameter;
 import io.reachflow.system.PageView;
+import io.reachflow.system.PlainText;
 import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.AuditEntry;
 import io.reachflow.task.AuditRepository;
@@ -337,6 +338,6 @@ class TaskController {
     record TestersRequest(@NotNull @Size(max = 50) List<@jakarta.validation.constraints.NotBlank @Size(max = 128) String> testers) {
     }
 
-    record ActionRequest(@Size(max = 2000) String comment) {
+    record ActionRequest(@PlainText(multiLine = true) @Size(max = 2000) String comment) {
     }
 }

@@ -1,6 +1,7 @@
 package io.reachflow.task.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.reachflow.system.PlainText;
 import io.reachflow.system.RuleBetweenFields;
 import io.reachflow.task.Audience;
 import io.reachflow.task.Channel;
@@ -26,11 +27,11 @@ import java.util.List;
         "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
 @ConsistentTask(payload = RuleBetweenFields.class)
 record TaskRequest(
-        @NotBlank @Size(min = 1, max = OperationTask.MAX_NAME_LENGTH) String name,
-        @Size(max = 2000) String description,
-        @Size(max = 128) String campaign,
-        @Size(max = 128) String miniProgram,
-        @Size(max = 128) String subgroup,
+        @NotBlank @PlainText @Size(max = OperationTask.MAX_NAME_LENGTH) String name,
+        @PlainText(multiLine = true) @Size(max = 2000) String description,
+        @PlainText @Size(max = 128) String campaign,
+        @PlainText @Size(max = 128) String miniProgram,
+        @PlainText @Size(max = 128) String subgroup,
         @NotNull Channel channel,
         @NotNull PushType pushType,
         @NotNull @Valid Audience audience,
