@@ -364,8 +364,8 @@ class ProviderDeliveryTest {
         assertThat(delivery.recipients(push.getId(), RecipientStatus.FAILED, "HTTP 422", null, 10))
                 .extracting(DeliveryService.RecipientOutcome::detail).containsOnly("unknown audience");
         assertThat(webhookRequests(push)).hasSize(1);
-        assertThat(output.getOut()).contains("WEBHOOK rejected all 2 messages of push " + push.getId() + " (task "
-                + task.getId() + "): HTTP 422").doesNotContain("unknown audience");
+        assertThat(output.getOut()).contains("Task " + task.getId() + ": push " + push.getId()
+                + ": WEBHOOK rejected all 2 messages: HTTP 422").doesNotContain("unknown audience");
     }
 
     @Test

@@ -56,22 +56,21 @@ final class Outcomes {
             outcomes.put(message.userId(), outcome);
             if (outcome instanceof Rejected rejected) {
                 rejections.merge(rejected.reason(), 1, Integer::sum);
-                log.debug("{} rejected user {} of push {} (task {}): {}", channel, message.userId(), pushId, taskId,
+                log.debug("Task {}: push {}: {} rejected user {}: {}", taskId, pushId, channel, message.userId(),
                         rejected);
             }
             temporaryInARow = outcome instanceof Deferred ? temporaryInARow + 1 : 0;
             if (outcome instanceof Deferred deferred
                     && (deferred.retryAfter() != null || temporaryInARow >= TEMPORARY_FAILURES_IN_A_ROW)) {
                 long answered = outcomes.values().stream().filter(sent -> !(sent instanceof Deferred)).count();
-                log.info("{} is not taking messages of push {} (task {}) now: {}; {} of {} handed over, the rest "
-                        + "tried again later", channel, pushId, taskId, deferred.describe(), answered, messages.size());
+                log.info("Task {}: push {}: {} is not taking messages now: {}; {} of {} handed over, the rest "
+                        + "tried again later", taskId, pushId, channel, deferred.describe(), answered, messages.size());
                 break;
             }
         }
         if (!rejections.isEmpty()) {
-            log.warn("{} rejected {} of {} messages of push {} (task {}), by reason: {}", channel,
-                    rejections.values().stream().mapToInt(Integer::intValue).sum(), outcomes.size(), pushId, taskId,
-                    rejections);
+            log.warn("Task {}: push {}: {} rejected {} of {} messages, by reason: {}", taskId, pushId, channel,
+                    rejections.values().stream().mapToInt(Integer::intValue).sum(), outcomes.size(), rejections);
         }
         return outcomes;
     }
@@ -80,7 +79,7 @@ final class Outcomes {
     static Map<String, SendOutcome> allMessages(Channel channel, long taskId, long pushId,
             List<RenderedMessage> messages, SendOutcome outcome) {
         if (outcome instanceof Rejected rejected) {
-            log.warn("{} rejected all {} messages of push {} (task {}): {}", channel, messages.size(), pushId, taskId,
+            log.warn("Task {}: push {}: {} rejected all {} messages: {}", taskId, pushId, channel, messages.size(),
                     rejected.reason());
         }
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
