@@ -45,6 +45,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
@@ -87,11 +89,13 @@ public class UserImports {
     private final Clock clock;
     private final Instant startedAt;
     private final MeterRegistry meters;
+    private final ApplicationAvailability availability;
 
     UserImports(ProfileBulkWriter writer, ImportRecords records, Validator validator, ObjectMapper objectMapper,
                 PlatformTransactionManager transactionManager, CurrentActor actor, Database database, Clock clock,
-                MeterRegistry meters) {
+                MeterRegistry meters, ApplicationAvailability availability) {
         this.writer = writer;
+        this.availability = availability;
         this.meters = meters;
         this.database = database;
         // before the web server takes uploads: an import that moved since is this run's own
@@ -301,6 +305,10 @@ public class UserImports {
             chunkRows++;
             if (chunkRows == CHUNK) {
                 flush();
+                // a graceful stop refuses new requests first (readiness), and waits for this one
+                if (availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
+                    throw new ImportCutOffException();
+                }
             }
         }
 

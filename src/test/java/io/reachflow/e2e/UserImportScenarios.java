@@ -32,6 +32,9 @@ import java.util.function.LongFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -62,6 +65,9 @@ abstract class UserImportScenarios {
 
     @Autowired
     UserImports imports;
+
+    @Autowired
+    ApplicationContext context;
 
     /** Each import ends counted, with its rows, for dashboards: a metric per outcome. */
     @Test
@@ -516,6 +522,44 @@ abstract class UserImportScenarios {
                 + "file again (rows are upserts)");
         assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "cut-" + word))
                 .isEqualTo(5_000);
+    }
+
+    /**
+     * A graceful stop while an upload runs (the readiness refuses traffic, and the stop waits for running requests):
+     * the import stops at its next chunk's end, keeps the chunks before, is recorded FAILED while the database is
+     * still there, and answers 503. It held the stop for its whole timeout, and then wrote into a closed database.
+     */
+    @Test
+    void aGracefulStopEndsARunningImportAtItsNextChunk() throws Exception {
+        String word = uniqueWord();
+        LongFunction<String> line = i -> "{\"id\": \"stop" + i + "-" + word + "\", \"tags\": [\"stop-" + word + "\"]}\n";
+        String answer;
+        long id;
+        try (Socket socket = new Socket("localhost", URI.create(api.baseUrl()).getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/users/import HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Authorization: Basic " + Base64.getEncoder().encodeToString(
+                            (Fixtures.OPERATOR + ":demo").getBytes(StandardCharsets.UTF_8)) + "\r\n"
+                    + "Content-Type: " + NDJSON + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            writeChunk(out, line, 1, 5_200);
+            id = awaitRunningImportWithRows(5_000).path("id").asLong();
+            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+            try {
+                writeChunk(out, line, 5_201, 12_000);
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } finally {
+                AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+            }
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 30", "the application stopped");
+        JsonNode failed = get(operator(), "/api/users/imports/{id}", id).getBody();
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("imported").asLong()).as("its chunks to the stop").isEqualTo(10_000);
+        assertThat(failed.path("failure").asText()).startsWith("the application stopped while the file was read");
+        assertThat(jdbc.queryForObject("select count(*) from audience_user_tag where tag = ?", Long.class, "stop-" + word))
+                .isEqualTo(10_000);
     }
 
     /** An import whose node stopped (no chunk for 20 minutes) ends FAILED; one that moved a minute ago runs on. */

@@ -2,6 +2,7 @@ package io.reachflow.audience.web;
 
 import io.reachflow.audience.ErasedUser;
 import io.reachflow.audience.ImportFormat;
+import io.reachflow.audience.ImportCutOffException;
 import io.reachflow.audience.ImportRefusedException;
 import io.reachflow.audience.ImportReport;
 import io.reachflow.audience.ImportStatus;
@@ -26,8 +27,11 @@ import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.net.URI;
 import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -123,6 +127,12 @@ class UserController {
             report = imports.run(request.getInputStream(), format, request.getContentLengthLong());
         } catch (ImportRefusedException e) {
             throw InvalidParameter.unreadableBody(e.getMessage());
+        } catch (ImportCutOffException e) {
+            ErrorResponseException stopping = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
+                    ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "The import " + e.getMessage()),
+                    null);
+            stopping.getHeaders().set(HttpHeaders.RETRY_AFTER, "30");
+            throw stopping;
         }
         return ResponseEntity.created(URI.create("/api/users/imports/" + report.id())).body(report);
     }
