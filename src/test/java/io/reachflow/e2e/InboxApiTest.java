@@ -75,6 +75,20 @@ class InboxApiTest {
         assertThat(onlyMessage(gus).has("openedAt")).isFalse();
     }
 
+    /** A page past 2,147,483,647 rows is a 400 on {@code page}, as on every other list (it answered 200, empty). */
+    @Test
+    void refusesAPageNoListCanReach() {
+        String ivy = audienceUser("Ivy", "Kiel");
+
+        ResponseEntity<JsonNode> inbox = get(app(), "/api/inbox/{user}?page=2147483647&size=200", ivy);
+        ResponseEntity<JsonNode> outbox = get(app(), "/api/outbox?page=2147483647&size=200");
+
+        assertThat(inbox.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(inbox.getBody())).containsExactly("page");
+        assertThat(outbox.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(outbox.getBody())).containsExactly("page");
+    }
+
     @Test
     void answersNotFoundForAMessageOfAnotherUserAndCountsNoOpen() {
         String hal = audienceUser("Hal", "Trier");

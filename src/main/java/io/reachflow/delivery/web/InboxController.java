@@ -33,6 +33,7 @@ class InboxController {
     InboxPage inbox(@PathVariable String userId,
                     @RequestParam(defaultValue = "0") @Min(0) int page,
                     @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        PageView.requireReachable(page, size);
         return inbox.inbox(userId, page, size).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                 "No user with id " + userId));
     }
@@ -52,6 +53,7 @@ class InboxController {
                                    @RequestParam(required = false) String userId,
                                    @RequestParam(defaultValue = "0") @Min(0) int page,
                                    @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        PageView.requireReachable(page, size);
         return inbox.outbox(channel == null ? null : channel.name(), taskId, userId, page, size);
     }
 }
