@@ -99,12 +99,16 @@ public class LifecycleFacade {
     public void retryStuckDeliveries(long taskId, TaskAction stoppedBy) {
         for (ProcessInstance stuck : runtimeService.createProcessInstanceQuery().processDefinitionKey(DeliveryProcess.KEY)
                 .processInstanceBusinessKey(String.valueOf(taskId)).withIncident().list()) {
-            for (Job failed : managementService.createJobQuery().processInstanceId(stuck.getId()).noRetriesLeft().list()) {
+            List<Job> failed = managementService.createJobQuery().processInstanceId(stuck.getId()).noRetriesLeft().list();
+            for (Job job : failed) {
                 // due now: its last failure left it due at the next retry's time, minutes or hours away
-                managementService.setJobRetries(1).jobId(failed.getId()).dueDate(Date.from(clock.instant())).execute();
-                log.info("Task {} {}: its delivery {} stuck at job {} ({}) tries once more, to end", taskId,
-                        stoppedBy == TaskAction.PAUSE ? "paused" : "completed", stuck.getId(), failed.getId(),
-                        failed.getExceptionMessage());
+                managementService.setJobRetries(1).jobId(job.getId()).dueDate(Date.from(clock.instant())).execute();
+            }
+            // one line per delivery, not per stuck batch (a push through a provider that is down may have many)
+            if (!failed.isEmpty()) {
+                log.info("Task {} {}: its delivery {} had {} job(s) stuck in an incident (the first: {}); they try "
+                        + "once more, to end", taskId, stoppedBy == TaskAction.PAUSE ? "paused" : "completed",
+                        stuck.getId(), failed.size(), failed.get(0).getExceptionMessage());
             }
         }
     }

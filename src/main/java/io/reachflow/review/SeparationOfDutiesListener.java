@@ -189,6 +189,9 @@ public class SeparationOfDutiesListener implements TaskListener {
 
     private void requireAllowed(DelegateTask work, String user, String what) {
         if (excludedUsers(work).contains(user)) {
+            // a refusal an admin may be asked about ("why can't I claim it?"): said once, where it is decided
+            log.info("Task {}: {} may not {} '{}' (separation of duties: creator, submitter or first-level reviewer)",
+                    LifecycleVariables.taskId(work), user, what, work.getName());
             throw new AuthorizationException("Separation of duties: " + user + " may not " + what + " the review of task "
                     + LifecycleVariables.taskId(work) + " (creator, submitter or first-level reviewer)");
         }
@@ -208,6 +211,8 @@ public class SeparationOfDutiesListener implements TaskListener {
                     + "candidate group: nobody may " + what + " it (the model must name the reviewers' group)");
         }
         if (Collections.disjoint(candidateGroups, groupsOf(work, user))) {
+            log.info("Task {}: {} may not {} '{}': not in {}", LifecycleVariables.taskId(work), user, what,
+                    work.getName(), String.join(", ", candidateGroups));
             throw new AuthorizationException(user + " may not " + what + " the review of task "
                     + LifecycleVariables.taskId(work) + ": only members of " + String.join(", ", candidateGroups)
                     + " decide it");
