@@ -7,6 +7,8 @@ import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cmd.DefaultJobRetryCmd;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.jobexecutor.ExecuteJobHelper;
+import org.camunda.bpm.engine.impl.jobexecutor.ExecuteJobHelper.ExceptionLoggingHandler;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.slf4j.Logger;
@@ -26,6 +28,24 @@ public class RetryAfterPlugin extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         configuration.setFailedJobCommandFactory(RetryAfterCommand::new);
+        // the job executor's own warning of a failed job (ENGINE-14006) names only the job, over several lines; of a
+        // delivery waiting on its provider the line below says it all, with the task: one line per attempt, not two
+        // (a provider outage logged two warnings per batch per attempt). Any other failure keeps the engine's.
+        ExceptionLoggingHandler engines = ExecuteJobHelper.LOGGING_HANDLER;
+        if (!(engines instanceof OneLinePerDeferral)) {
+            ExecuteJobHelper.LOGGING_HANDLER = new OneLinePerDeferral(engines);
+        }
+    }
+
+    /** The engine's logging of failed jobs, but for deliveries deferred by their provider. */
+    record OneLinePerDeferral(ExceptionLoggingHandler engines) implements ExceptionLoggingHandler {
+
+        @Override
+        public void exceptionWhileExecutingJob(String jobId, Throwable exception) {
+            if (RetryAfterCommand.deferred(exception) == null) {
+                engines.exceptionWhileExecutingJob(jobId, exception);
+            }
+        }
     }
 
     static final class RetryAfterCommand extends DefaultJobRetryCmd {
@@ -51,7 +71,7 @@ public class RetryAfterPlugin extends AbstractProcessEnginePlugin {
                     job.setDuedate(earliest);
                 }
             }
-            // one line per attempt, with the task: the engine's own warning spreads over lines with its stack trace
+            // one line per attempt, with the task (the engine's own warning is not logged: OneLinePerDeferral)
             if (job.getRetries() > 0) {
                 log.warn("{}; tried again {} ({} {} left)", deferred.getMessage(), job.getDuedate() == null
                                 ? "when a job executor takes it" : "at " + job.getDuedate().toInstant(),
