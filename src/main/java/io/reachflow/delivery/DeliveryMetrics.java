@@ -66,7 +66,7 @@ class DeliveryMetrics {
         AfterCommit.run(() -> {
             Counter.builder("reachflow.pushes").description("Pushes and test rounds finished")
                     .tag("channel", channel.name()).tag("kind", kind.name()).tag("outcome", outcome.name())
-                    .register(registry).increment();
+                    .tag("reached", reached(counts)).register(registry).increment();
             if (kind == PushKind.TEST) {
                 recipients(channel, PushKind.TEST, "delivered", counts.delivered());
                 recipients(channel, PushKind.TEST, "failed", counts.failed());
@@ -75,6 +75,18 @@ class DeliveryMetrics {
                 recipients(channel, PushKind.LIVE, "cancelled", counts.cancelled());
             }
         });
+    }
+
+    /**
+     * Whom a finished push reached: {@code all} it targeted, {@code some}, or {@code none} (every message rejected,
+     * say): a push whose provider refused all its messages is DELIVERED (done), and an alert on pushes that reached
+     * nobody needs to tell it from one that reached everyone.
+     */
+    static String reached(RecipientCounts counts) {
+        if (counts.delivered() == 0) {
+            return "none";
+        }
+        return counts.delivered() == counts.total() ? "all" : "some";
     }
 
     /** Recipients of a live push called off while a provider had its batch, cancelled after the push was counted. */

@@ -154,6 +154,7 @@ class DeliveryPathsTest {
         long batches = registry.find("reachflow.delivery.batch").tag("channel", "IN_APP").timers().stream()
                 .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
         double pushes = meter("reachflow.pushes", "outcome", "DELIVERED");
+        double reachedAll = meter("reachflow.pushes", "reached", "all");
 
         OperationTask task = sentToBatchJobs(audienceOf(5), PushType.MANUAL);
         engine.runDueJobs(task.getId());
@@ -163,6 +164,22 @@ class DeliveryPathsTest {
         assertThat(registry.find("reachflow.delivery.batch").tag("channel", "IN_APP").timers().stream()
                 .mapToLong(io.micrometer.core.instrument.Timer::count).sum()).as("3 batches of 2").isEqualTo(batches + 3);
         assertThat(meter("reachflow.pushes", "outcome", "DELIVERED")).isEqualTo(pushes + 1);
+        assertThat(meter("reachflow.pushes", "reached", "all")).isEqualTo(reachedAll + 1);
+    }
+
+    /** A push done without reaching anyone (each recipient opted out) counts as such: DELIVERED, reached none. */
+    @Test
+    void countsAPushThatReachedNobody() {
+        double reachedNone = meter("reachflow.pushes", "reached", "none");
+        List<String> optedOut = deliveries.audienceOf(2, id -> new UserProfile(id, id, null, null, null, null, null,
+                Set.of(), Map.of(), Set.of(Channel.IN_APP)));
+
+        OperationTask task = sentToBatchJobs(optedOut, PushType.MANUAL);
+        engine.runDueJobs(task.getId());
+
+        assertThat(livePush(task).getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(livePush(task).getDelivered()).isZero();
+        assertThat(meter("reachflow.pushes", "reached", "none")).isEqualTo(reachedNone + 1);
     }
 
     /** The sum of the live IN_APP counters with the tag. */

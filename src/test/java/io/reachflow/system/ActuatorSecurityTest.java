@@ -103,7 +103,7 @@ class ActuatorSecurityTest {
         assertThat(scraped.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(scraped.getBody())
                 .contains("reachflow_recipients_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"delivered\"} 3.0")
-                .contains("reachflow_pushes_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"DELIVERED\"} 1.0")
+                .contains("reachflow_pushes_total{channel=\"IN_APP\",kind=\"LIVE\",outcome=\"DELIVERED\",reached=\"all\"} 1.0")
                 .contains("reachflow_delivery_batch_seconds_count{channel=\"IN_APP\"} 2")
                 .containsPattern("reachflow_incidents_open \\d+\\.0")
                 .contains("http_server_requests_seconds_count");
