@@ -24,10 +24,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -589,14 +591,26 @@ public class DeliveryService {
         // failures and skips by reason, never a recipient's detail; a test round that did not reach a tester is
         // worth a warning, and so is a live push that reached nobody it was sent to; otherwise failures are counts
         boolean warn = counts.failed() > 0 && (push.getKind() == PushKind.TEST || counts.delivered() == 0);
+        Duration took = Duration.between(push.getCreatedAt(), push.getFinishedAt());
         log.atLevel(warn ? Level.WARN : Level.INFO)
-                .log("Task {}: {} push {} {}{}: {} targeted, {} delivered, {} failed{}, {} skipped{}", task.getId(),
+                .log("Task {}: {} push {} {}{}: {} targeted, {} delivered, {} failed{}, {} skipped{}, in {}", task.getId(),
                         push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled",
                         routes.toOutbox(push.getChannel()) ? " (" + push.getChannel() + " into the local outbox)" : "",
                         counts.total(), counts.delivered(), counts.failed(),
                         counts.failedByReason().isEmpty() ? "" : " " + counts.failedByReason(), counts.skipped(),
-                        counts.skippedByReason().isEmpty() ? "" : " " + counts.skippedByReason());
+                        counts.skippedByReason().isEmpty() ? "" : " " + counts.skippedByReason(), took(took));
         return push;
+    }
+
+    /** "850 ms", "12.3 s", "4 min 10 s": how long a push took, from its start to its end (waits included). */
+    private static String took(Duration took) {
+        if (took.toMillis() < 1_000) {
+            return took.toMillis() + " ms";
+        }
+        if (took.toSeconds() < 60) {
+            return String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1_000.0);
+        }
+        return took.toMinutes() + " min " + took.toSecondsPart() + " s";
     }
 
     /** The channel's provider, when one is configured; otherwise the channel is written in the database. */

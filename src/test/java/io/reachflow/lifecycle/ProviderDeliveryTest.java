@@ -361,8 +361,8 @@ class ProviderDeliveryTest {
         assertThat(push.getFailed()).isEqualTo(2);
         assertThat(output.getOut().lines().filter(line -> line.contains(": LIVE push " + push.getId() + " done: ")))
                 .as("a live push that reached nobody is worth a warning").singleElement().asString().contains(" WARN ")
-                .endsWith("Task " + task.getId() + ": LIVE push " + push.getId() + " done: 2 targeted, 0 delivered, "
-                        + "2 failed {HTTP 422=2}, 0 skipped");
+                .contains("Task " + task.getId() + ": LIVE push " + push.getId() + " done: 2 targeted, 0 delivered, "
+                        + "2 failed {HTTP 422=2}, 0 skipped, in ").containsPattern("in \\d+(\\.\\d)? m?s$");
         assertThat(delivery.counts(push.getId()).failedByReason()).containsExactly(Map.entry("HTTP 422", 2L));
         assertThat(delivery.recipients(push.getId(), RecipientStatus.FAILED, "HTTP 422", null, 10))
                 .extracting(DeliveryService.RecipientOutcome::detail).containsOnly("unknown audience");
@@ -408,8 +408,8 @@ class ProviderDeliveryTest {
                         tuple("una", RecipientStatus.FAILED, "HTTP 503", "a temporary failure, not retried in a test round"));
         assertThat(bodies(SMS, round)).as("one request per tester").hasSize(2);
         assertThat(output.getOut().lines().filter(line -> line.contains(": TEST push " + round + " done: ")))
-                .singleElement().asString().contains(" WARN ").endsWith("Task " + task.getId() + ": TEST push "
-                        + round + " done: 2 targeted, 0 delivered, 2 failed {HTTP 422=1, HTTP 503=1}, 0 skipped");
+                .singleElement().asString().contains(" WARN ").contains("Task " + task.getId() + ": TEST push "
+                        + round + " done: 2 targeted, 0 delivered, 2 failed {HTTP 422=1, HTTP 503=1}, 0 skipped, in ");
     }
 
     /**
