@@ -19,6 +19,8 @@ import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -62,12 +64,14 @@ class ProviderDelivery {
     private final TransactionTemplate newTransaction;
     private final DeliveryProperties properties;
     private final DeliveryMetrics metrics;
+    private final ApplicationAvailability availability;
     private final Clock clock;
 
     ProviderDelivery(JdbcTemplate jdbc, PushRepository pushes, PushRecipients recipients,
                      PlatformTransactionManager transactions, DeliveryProperties properties, DeliveryMetrics metrics,
-                     Clock clock) {
+                     ApplicationAvailability availability, Clock clock) {
         this.jdbc = jdbc;
+        this.availability = availability;
         this.pushes = pushes;
         this.recipients = recipients;
         this.newTransaction = new TransactionTemplate(transactions);
@@ -100,6 +104,14 @@ class ProviderDelivery {
      * the pause or complete has committed).
      */
     private boolean stillSends(long pushId, String deliveryId) {
+        if (availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
+            // a graceful stop (it refuses new requests first): what was handed over is recorded while the database is
+            // still there, and the rest goes on in a new job, after the restart or on another node. Handing over on,
+            // a batch outlasted the stop's wait for running jobs (30 s), and what it sent was sent again
+            log.info("Push {}: the application is stopping: no more of its messages handed over on this node, the "
+                    + "rest goes on after the restart", pushId);
+            return false;
+        }
         try {
             return jdbc.queryForObject("select count(*) from push where id = ? and status = 'DELIVERING' "
                     + "and delivery_id = ? and cancel_reason is null", Long.class, pushId, deliveryId) == 1;

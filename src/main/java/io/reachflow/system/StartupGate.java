@@ -6,11 +6,15 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,6 +33,20 @@ class StartupGate {
     static final String STARTING = "Reachflow is not ready: it is starting (its users, groups and authorizations "
             + "are being set up) or stopping. Try again in a few seconds";
     private static final String RETRY_AFTER_SECONDS = "3";
+    private static final Logger log = LoggerFactory.getLogger(StartupGate.class);
+
+    /**
+     * The line to wait for: "Started ReachflowApplication" comes before the users, groups and authorizations are set
+     * up, and requests until then get 503.
+     */
+    @EventListener
+    void readiness(AvailabilityChangeEvent<ReadinessState> change) {
+        if (change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+            log.info("Reachflow is ready: it takes requests");
+        } else {
+            log.info("Reachflow refuses new requests (503): it is stopping");
+        }
+    }
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> startupGateFilter(ApplicationAvailability availability,

@@ -57,6 +57,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.RestClient;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -104,6 +107,9 @@ class ProviderDeliveryTest {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
     }
+
+    @Autowired
+    ApplicationContext context;
 
     @Autowired
     Deliveries deliveries;
@@ -663,6 +669,45 @@ class ProviderDeliveryTest {
                 assertThat(delivery.counts(stopped.getId()).cancelled()).as("not handed over").isEqualTo(1);
             }
         }
+    }
+
+    /**
+     * A graceful stop (SIGTERM, a deploy: the application refuses new requests first) while a provider that takes
+     * messages one by one has a batch: it gets no message after the one it has, as on a pause; what it took is
+     * recorded while the database is there, and the rest goes on in a new job, after the restart. It handed over on
+     * past the stop's 30-second wait for running jobs, and what it had sent was sent again after the restart.
+     */
+    @Test
+    void aGracefulStopStopsAProviderThatTakesMessagesOneByOneWithinAMessage() throws Exception {
+        List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, number(id), null));
+        OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        providers.script(SMS, Answer.heldUntil(arrived, release));
+        Job batch = onlyBatchJob(task);
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> management().executeJob(batch.getId()));
+        try {
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the gateway has the first message").isTrue();
+            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+            release.countDown();
+            sending.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+
+        Push stopped = deliveries.livePush(task);
+        assertThat(bodies(SMS, stopped.getId())).as("the message the gateway had, and no more").hasSize(1);
+        assertThat(delivery.counts(stopped.getId()).delivered()).as("recorded").isEqualTo(1);
+        assertThat(delivery.counts(stopped.getId()).planned()).as("left for after the restart").isEqualTo(1);
+        assertThat(onlyBatchJob(task).getId()).as("the batch goes on in a job of its own").isNotEqualTo(batch.getId());
+
+        engine.runDueJobs(task.getId()); // the restart
+        Push delivered = deliveries.livePush(task);
+        assertThat(delivered.getStatus()).isEqualTo(PushStatus.DELIVERED);
+        assertThat(bodies(SMS, delivered.getId())).extracting(body -> body.path("to").asText())
+                .as("each recipient once").containsExactlyInAnyOrderElementsOf(
+                        audience.stream().map(ProviderDeliveryTest::number).toList());
     }
 
     /**
