@@ -304,11 +304,12 @@ public class UserImports {
             chunk.put(profile.id(), profile);
             chunkRows++;
             if (chunkRows == CHUNK) {
-                flush();
-                // a graceful stop refuses new requests first (readiness), and waits for this one
+                // a graceful stop refuses new requests first (readiness), and waits for this one: the chunk read is
+                // not written, those before are kept
                 if (availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
                     throw new ImportCutOffException();
                 }
+                flush();
             }
         }
 

@@ -636,18 +636,7 @@ class ProviderDeliveryTest {
         for (TaskAction stop : List.of(TaskAction.PAUSE, TaskAction.COMPLETE)) {
             List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, number(id), null));
             OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
-            CountDownLatch arrived = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            providers.script(SMS, Answer.heldUntil(arrived, release));
-            Job batch = onlyBatchJob(task);
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> management().executeJob(batch.getId()));
-            try {
-                assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the gateway has the first message").isTrue();
-                fixtures.act(Fixtures.OPERATOR, task.getId(), stop, null);
-            } finally {
-                release.countDown();
-            }
-            sending.get(10, TimeUnit.SECONDS);
+            whileTheGatewayHoldsTheFirstMessage(task, () -> fixtures.act(Fixtures.OPERATOR, task.getId(), stop, null));
             engine.runDueJobs(task.getId());
 
             Push stopped = deliveries.livePush(task);
@@ -681,18 +670,11 @@ class ProviderDeliveryTest {
     void aGracefulStopStopsAProviderThatTakesMessagesOneByOneWithinAMessage() throws Exception {
         List<String> audience = deliveries.audienceOf(2, id -> profile(id, null, number(id), null));
         OperationTask task = deliveries.sentToBatchJobs(audience, PushType.MANUAL, Channel.SMS, Schedule.immediately());
-        CountDownLatch arrived = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        providers.script(SMS, Answer.heldUntil(arrived, release));
-        Job batch = onlyBatchJob(task);
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> management().executeJob(batch.getId()));
+        Job batch;
         try {
-            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the gateway has the first message").isTrue();
-            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
-            release.countDown();
-            sending.get(10, TimeUnit.SECONDS);
+            batch = whileTheGatewayHoldsTheFirstMessage(task,
+                    () -> AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC));
         } finally {
-            release.countDown();
             AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
         }
 
@@ -708,6 +690,26 @@ class ProviderDeliveryTest {
         assertThat(bodies(SMS, delivered.getId())).extracting(body -> body.path("to").asText())
                 .as("each recipient once").containsExactlyInAnyOrderElementsOf(
                         audience.stream().map(ProviderDeliveryTest::number).toList());
+    }
+
+    /**
+     * Runs the task's one batch to the SMS gateway while the gateway holds its first message, {@code meanwhile} then,
+     * and lets the gateway answer; the batch's job.
+     */
+    private Job whileTheGatewayHoldsTheFirstMessage(OperationTask task, Runnable meanwhile) throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        providers.script(SMS, Answer.heldUntil(arrived, release));
+        Job batch = onlyBatchJob(task);
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> management().executeJob(batch.getId()));
+        try {
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the gateway has the first message").isTrue();
+            meanwhile.run();
+        } finally {
+            release.countDown();
+        }
+        sending.get(10, TimeUnit.SECONDS);
+        return batch;
     }
 
     /**
