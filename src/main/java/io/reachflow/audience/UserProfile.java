@@ -1,6 +1,7 @@
 package io.reachflow.audience;
 
 import io.reachflow.system.PlainText;
+import io.reachflow.system.UserIds;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TimeZoneId;
 import jakarta.validation.constraints.Email;
@@ -27,13 +28,9 @@ public record UserProfile(
         Map<String, Object> attributes,
         Set<Channel> optOut) {
 
-    /**
-     * An id is a path segment of {@code /api/users/{id}} and {@code /api/inbox/{userId}}: what the server refuses in
-     * a URL ({@code %}, {@code ;} and a backslash, even encoded), or a segment that is no name ({@code .}, {@code ..}),
-     * would make a profile that nobody can read again.
-     */
-    public static final String ID_PATTERN = "(?!\\.{1,2}$)[^/\\\\\\s%;]+";
-    public static final String ID_RULE = "must not contain spaces, '/', '\\', '%' or ';', nor be '.' or '..'";
+    /** What an id may be ({@link UserIds}). */
+    public static final String ID_PATTERN = UserIds.PATTERN;
+    public static final String ID_RULE = UserIds.RULE;
 
     private static final AudienceUser.AttributesColumn ATTRIBUTES_COLUMN = new AudienceUser.AttributesColumn();
 

@@ -134,6 +134,26 @@ class BadInputTest {
         assertThat(errorFields(answer.getBody())).containsExactly("name");
     }
 
+    /**
+     * A tester or a USERS audience's user is named by an id a profile could have: one no profile can have ("a/b",
+     * "../x") was saved, and found only when the test round failed that tester. Nor may a profile's id hold a control
+     * character.
+     */
+    @Test
+    void refusesUserIdsNoProfileCanHave() {
+        ObjectNode testers = manualInAppTask("Bad tester");
+        testers.putArray("testers").add("olivia").add("a/b");
+        assertThat(errorFields(refusedCreate(testers))).containsExactly("testers[1]");
+
+        ObjectNode users = manualInAppTask("Bad user");
+        users.putObject("audience").put("type", "USERS").putArray("users").add("../x");
+        assertThat(errorFields(refusedCreate(users))).containsExactly("audience.users[0]");
+
+        ResponseEntity<JsonNode> control = olivia().put().uri("/api/users/a\u0001b")
+                .contentType(MediaType.APPLICATION_JSON).body("{}").retrieve().toEntity(JsonNode.class);
+        assertThat(control.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
     /** A null in a list reads "Field 'schedule' cannot be read from the given JSON": which element, and what is wrong? */
     @Test
     void namesTheElementThatIsNull() {
