@@ -97,6 +97,11 @@ class EmailChannel extends PerRecipientChannel {
         String body = Objects.requireNonNullElse(message.body(), "");
         helper.setText(message.link() == null ? body : body + "\n\n" + message.link());
         mimeMessage.setHeader(IDEMPOTENCY_KEY_HEADER, ProviderChannel.idempotencyKey(pushId, message.userId()));
+        String unsubscribe = properties.unsubscribeUrl(message.userId());
+        if (unsubscribe != null) {
+            mimeMessage.setHeader("List-Unsubscribe", "<" + unsubscribe + ">");
+            mimeMessage.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         return mimeMessage;
     }
 

@@ -50,6 +50,23 @@ class EmailChannelTest {
         assertThat(GreenMailUtil.getBody(alice)).isEqualToNormalizingNewlines(
                 "20% off \"this\" week\nin Lisbon & Porto\n\nhttps://shop.example.com/sale?u=alice");
         assertThat(alice.getHeader("X-Idempotency-Key")).containsExactly("7:alice");
+        assertThat(alice.getHeader("List-Unsubscribe")).as("none configured").isNull();
+    }
+
+    /**
+     * With an unsubscribe URL, each mail offers one-click unsubscription (RFC 8058), as the large mailbox providers
+     * ask of bulk senders: its recipient's own URL, the id encoded.
+     */
+    @Test
+    void offersOneClickUnsubscriptionWhereConfigured() throws Exception {
+        var outcomes = email(smtp.getSmtp().getPort(), "https://shop.example.com/unsubscribe?user={userId}")
+                .send(3, 7, List.of(message("anna+1@x", "anna@example.com")));
+
+        assertThat(outcomes).containsOnly(Map.entry("anna+1@x", new Delivered()));
+        MimeMessage anna = smtp.getReceivedMessages()[0];
+        assertThat(anna.getHeader("List-Unsubscribe"))
+                .containsExactly("<https://shop.example.com/unsubscribe?user=anna%2B1%40x>");
+        assertThat(anna.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
     }
 
     @Test
@@ -97,6 +114,10 @@ class EmailChannelTest {
     }
 
     private static EmailChannel email(int port) throws AddressException {
+        return email(port, null);
+    }
+
+    private static EmailChannel email(int port, String unsubscribeUrl) throws AddressException {
         JavaMailSenderImpl mailSender = new JavaMailSenderImpl();
         mailSender.setHost("127.0.0.1");
         mailSender.setPort(port);
@@ -105,6 +126,7 @@ class EmailChannelTest {
         timeouts.put("mail.smtp.timeout", "5000");
         mailSender.setJavaMailProperties(timeouts);
         return new EmailChannel(new StaticListableBeanFactory(Map.of("mailSender", mailSender))
-                .getBeanProvider(JavaMailSender.class), new EmailProperties(new InternetAddress("Reachflow News <news@example.com>")), TestProviders.CLOCK);
+                .getBeanProvider(JavaMailSender.class), new EmailProperties(new InternetAddress(
+                        "Reachflow News <news@example.com>"), unsubscribeUrl), TestProviders.CLOCK);
     }
 }

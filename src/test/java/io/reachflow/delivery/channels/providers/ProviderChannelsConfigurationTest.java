@@ -111,6 +111,12 @@ class ProviderChannelsConfigurationTest {
                         "reachflow.channels.push.access-token=token")
                 .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("reachflow.channels.push.endpoint"));
+        context.withPropertyValues("reachflow.channels.email.from=Reachflow <news@example.com>",
+                        "spring.mail.host=localhost",
+                        "reachflow.channels.email.unsubscribe-url=https://shop.example.com/unsubscribe")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("reachflow.channels.email.unsubscribe-url")
+                        .hasMessageContaining("naming {userId}"));
     }
 
     /** A sender without an SMTP server is refused on start, saying what to set (not "define a bean"). */
