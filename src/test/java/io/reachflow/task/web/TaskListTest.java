@@ -166,6 +166,22 @@ class TaskListTest {
         assertThat(ids("campaign=" + campaign + "&sort=name")).containsExactly(alpha, bravo, charlie);
     }
 
+    /**
+     * A task without a campaign sorts after those with one by campaign ascending, and before them descending, on H2
+     * as on PostgreSQL (H2 put it first either way, PostgreSQL last then first: one product, two orders).
+     */
+    @Test
+    void sortsTasksWithoutACampaignLastAscendingAndFirstDescending() {
+        String word = uniqueWord();
+        ObjectNode withoutCampaign = manualInAppTask("Nulls " + word);
+        withoutCampaign.remove("campaign");
+        long none = create(Fixtures.OPERATOR, withoutCampaign);
+        long some = create(Fixtures.OPERATOR, task("Nulls " + word, "list-" + word));
+
+        assertThat(ids("q=" + word + "&sort=campaign,asc")).containsExactly(some, none);
+        assertThat(ids("q=" + word + "&sort=campaign,desc")).containsExactly(none, some);
+    }
+
     private static ObjectNode task(String name, String campaign) {
         ObjectNode body = manualInAppTask(name);
         body.put("campaign", campaign);
