@@ -115,6 +115,9 @@ public class DeliveryService {
                     statement.setString(2, tester);
                     statement.setTimestamp(3, now);
                 });
+        // A tester is staff: a user of the identity service (one an admin added), never a customer's profile
+        markWhere(push, RecipientStatus.FAILED, SkipReason.NOT_STAFF,
+                "not exists (select 1 from ACT_ID_USER staff where staff.ID_ = push_recipient.user_id)");
         // A tester must be reached: what would be a skip for an audience is a failure of the test.
         markWhere(push, RecipientStatus.FAILED, SkipReason.UNKNOWN_USER,
                 "not exists (select 1 from audience_user u where u.id = push_recipient.user_id)");

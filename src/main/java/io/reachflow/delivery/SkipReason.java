@@ -8,6 +8,12 @@ public enum SkipReason {
     NO_ADDRESS,
     /** A tester id that matches no user profile. */
     UNKNOWN_USER,
+    /**
+     * A tester who is no Reachflow user (of the identity service, which only an admin adds to): testers are staff. A
+     * test round skips opt-outs and send windows, and its content was never reviewed, so it must never reach a
+     * customer named as a tester.
+     */
+    NOT_STAFF,
     /** The user's profile was deleted ({@code DELETE /api/users/{id}}) before the message was handed to the channel. */
     USER_DELETED,
     /** A ONE_TIME task's earlier push (stopped by a pause) reached the user already. */

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Every path of {@code bpmn/operation-task-lifecycle.bpmn}, with the real delegates and database. */
 @ReachflowSpringTest
@@ -68,6 +69,9 @@ class LifecyclePathsTest {
 
     @Autowired
     AuditRepository audits;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @BeforeEach
     void initAssertions() {
@@ -112,6 +116,29 @@ class LifecyclePathsTest {
                 .extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("olivia", RecipientStatus.DELIVERED),
                         org.assertj.core.groups.Tuple.tuple("una", RecipientStatus.DELIVERED));
+    }
+
+    /**
+     * Testers are staff: a customer's profile named as a tester ("alice") gets nothing. A test round skips opt-outs
+     * and send windows, and its content was never reviewed: an operator could otherwise have sent anything to any
+     * customer, as many times as it liked, without a review.
+     */
+    @Test
+    void aTestRoundNeverReachesACustomerNamedAsATester() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR, () -> commands.changeTesters(task.getId(), List.of("alice", "olivia"), null));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+
+        engine.runDueJobs(task.getId());
+
+        Push round = pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST).orElseThrow();
+        assertThat(delivery.outcomes(round.getId()))
+                .extracting(DeliveryService.RecipientOutcome::userId, DeliveryService.RecipientOutcome::status,
+                        DeliveryService.RecipientOutcome::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", RecipientStatus.FAILED, "NOT_STAFF"),
+                        org.assertj.core.groups.Tuple.tuple("olivia", RecipientStatus.DELIVERED, null));
+        assertThat(jdbc.queryForObject("select count(*) from inbox_message where task_id = ? and user_id = 'alice'",
+                Long.class, task.getId())).isZero();
     }
 
     @Test

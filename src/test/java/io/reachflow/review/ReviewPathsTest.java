@@ -72,12 +72,12 @@ class ReviewPathsTest {
                 Map.of(), Set.of()));
     }
 
-    /** An SMS task (two review levels) whose tester has a phone. */
+    /** An SMS task (two review levels) whose audience has a phone, and so does its tester, a demo operator. */
     private static TaskDefinition smsTask() {
         return new TaskDefinition("SMS flash sale", null, "flash", null, null, Channel.SMS, PushType.MANUAL,
                 new Audience(AudienceType.TAGS, List.of("staff"), List.of(), List.of()),
                 new Content(null, "Flash sale today, {{name|friend}}!", null), Schedule.immediately(), null, null,
-                List.of("sms-tester"));
+                List.of(Fixtures.OPERATOR));
     }
 
     private Task openWork(OperationTask task) {

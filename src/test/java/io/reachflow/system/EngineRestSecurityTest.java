@@ -667,18 +667,21 @@ class EngineRestSecurityTest {
                 .retrieve().toEntity(JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
     }
 
-    /** An SMS task under review: two levels, reviewers then senior-reviewers. Its testers have phone numbers. */
+    /**
+     * An SMS task under review: two levels, reviewers then senior-reviewers. Its audience has phone numbers, and so do
+     * its testers, the demo's operators (testers are staff).
+     */
     private long underReviewSms() {
         String word = uniqueWord();
-        List<String> testers = List.of("sms-one-" + word, "sms-two-" + word);
-        for (String tester : testers) {
-            ObjectNode profile = object().put("name", "SMS tester").put("phone", "+49 170 1234567");
-            assertThat(put(api.as(Fixtures.OPERATOR), "/api/users/{id}", profile, tester).getStatusCode())
+        List<String> audience = List.of("sms-one-" + word, "sms-two-" + word);
+        for (String user : audience) {
+            ObjectNode profile = object().put("name", "SMS user").put("phone", "+49 170 1234567");
+            assertThat(put(api.as(Fixtures.OPERATOR), "/api/users/{id}", profile, user).getStatusCode())
                     .isEqualTo(HttpStatus.CREATED);
         }
-        ObjectNode sms = manualInAppTask("Text message", testers.toArray(String[]::new));
+        ObjectNode sms = manualInAppTask("Text message", audience.toArray(String[]::new));
         sms.put("channel", "SMS");
-        sms.set("testers", array(testers.toArray(String[]::new)));
+        sms.set("testers", array(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER));
         long id = post(api.as(Fixtures.OPERATOR), "/api/tasks", sms).getBody().path("id").asLong();
         testedAndSubmittedBy(Fixtures.OPERATOR, id);
         return id;

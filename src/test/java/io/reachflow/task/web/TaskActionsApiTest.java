@@ -410,7 +410,7 @@ class TaskActionsApiTest {
         }
         assertThat(unknownTester).isNotNull();
         assertThat(unknownTester.path("status").asText()).isEqualTo("FAILED");
-        assertThat(unknownTester.path("reason").asText()).isEqualTo("UNKNOWN_USER");
+        assertThat(unknownTester.path("reason").asText()).isEqualTo("NOT_STAFF");
         assertThat(oldest.path("number").asInt()).isEqualTo(1);
         assertThat(oldest.path("result").asText()).as("it reached every tester").isEqualTo("PASSED");
         assertThat(newest.path("number").asInt()).isEqualTo(2);
