@@ -70,10 +70,14 @@ public record Schedule(
      * How late a send may still go out: the task's {@code lateSendGrace}, {@link #DEFAULT_LATE_SEND_GRACE} without
      * one, and never under {@link #MIN_LATE_SEND_GRACE}: the engine's timers fire a few seconds after their time (the
      * job executor looks for them every 0.5 to 2 s, and a push starts in a job after the timer's), so "PT0S" would
-     * make every send expire.
+     * make every send expire; and never over {@link TaskDefinitionRules#MAX_LATE_SEND_GRACE}.
      */
     public Duration effectiveLateSendGrace() {
         Duration grace = lateSendGrace == null ? DEFAULT_LATE_SEND_GRACE : lateSendGrace;
+        if (grace.compareTo(TaskDefinitionRules.MAX_LATE_SEND_GRACE) > 0) {
+            // a task saved before the grace was bounded may have more: added to its sendAt it overflowed
+            return TaskDefinitionRules.MAX_LATE_SEND_GRACE;
+        }
         return grace.compareTo(MIN_LATE_SEND_GRACE) < 0 ? MIN_LATE_SEND_GRACE : grace;
     }
 

@@ -221,6 +221,18 @@ class OperationTaskTest {
         assertThat(task.sendExpired(sendAt.plus(Duration.ofMinutes(31)))).isTrue();
     }
 
+    /**
+     * A grace saved before it was bounded (an earlier release took any): counted as the longest the rules allow, 30
+     * days, rather than overflowing when added to the send time (the start of the push failed into an incident).
+     */
+    @Test
+    void aGraceSavedBeyondTheLongestCountsAsTheLongest() {
+        OperationTask task = OperationTask.create(definition(PushType.ONE_TIME, new Schedule(NOW, null, null, null,
+                null, null, null, null, null, Duration.ofSeconds(Long.MAX_VALUE))), "olivia", NOW);
+        assertThat(task.sendExpired(NOW.plus(Duration.ofDays(30)))).isFalse();
+        assertThat(task.sendExpired(NOW.plus(Duration.ofDays(30)).plusSeconds(1))).isTrue();
+    }
+
     @Test
     void oneTimeSendGraceDefaultsToOneHour() {
         OperationTask task = OperationTask.create(definition(PushType.ONE_TIME, Fixture.oneTimeAt(NOW)), "olivia", NOW);
