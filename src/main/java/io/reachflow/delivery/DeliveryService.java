@@ -11,6 +11,7 @@ import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.system.AfterCommit;
 import io.reachflow.system.Database;
 import io.reachflow.system.SqlQuery;
+import io.reachflow.system.Staff;
 import io.reachflow.task.Channel;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.FrequencyCap;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -71,13 +73,14 @@ public class DeliveryService {
     private final DeliveryProperties properties;
     private final DeliveryMetrics metrics;
     private final TransactionTemplate newTransaction;
+    private final Staff staff;
     private final Clock clock;
 
     DeliveryService(OperationTaskRepository tasks, PushRepository pushes, AudienceResolver audiences,
                     PushRecipients recipients, List<ChannelAdapter> channels, ChannelRoutes routes,
                     ProviderDelivery providerDelivery, JdbcTemplate jdbc, Database database,
                     DeliveryProperties properties, DeliveryMetrics metrics, PlatformTransactionManager transactions,
-                    Clock clock) {
+                    Staff staff, Clock clock) {
         this.tasks = tasks;
         this.pushes = pushes;
         this.audiences = audiences;
@@ -91,6 +94,7 @@ public class DeliveryService {
         this.metrics = metrics;
         this.newTransaction = new TransactionTemplate(transactions);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.staff = staff;
         this.clock = clock;
     }
 
@@ -115,9 +119,13 @@ public class DeliveryService {
                     statement.setString(2, tester);
                     statement.setTimestamp(3, now);
                 });
-        // A tester is staff: a user of the identity service (one an admin added), never a customer's profile
-        markWhere(push, RecipientStatus.FAILED, SkipReason.NOT_STAFF,
-                "not exists (select 1 from ACT_ID_USER staff where staff.ID_ = push_recipient.user_id)");
+        // A tester is staff (a user of the identity service), never a customer's profile
+        Set<String> staffTesters = staff.among(testers);
+        List<String> notStaff = testers.stream().filter(tester -> !staffTesters.contains(tester)).toList();
+        if (!notStaff.isEmpty()) {
+            markWhere(push, RecipientStatus.FAILED, SkipReason.NOT_STAFF, "user_id in ("
+                    + String.join(", ", Collections.nCopies(notStaff.size(), "?")) + ")", notStaff.toArray());
+        }
         // A tester must be reached: what would be a skip for an audience is a failure of the test.
         markWhere(push, RecipientStatus.FAILED, SkipReason.UNKNOWN_USER,
                 "not exists (select 1 from audience_user u where u.id = push_recipient.user_id)");
@@ -522,10 +530,16 @@ public class DeliveryService {
         }
     }
 
-    private void markWhere(Push push, RecipientStatus status, SkipReason reason, String condition) {
+    private void markWhere(Push push, RecipientStatus status, SkipReason reason, String condition,
+                           Object... conditionParameters) {
+        Object[] parameters = new Object[4 + conditionParameters.length];
+        parameters[0] = status.name();
+        parameters[1] = reason.name();
+        parameters[2] = Timestamp.from(clock.instant());
+        parameters[3] = push.getId();
+        System.arraycopy(conditionParameters, 0, parameters, 4, conditionParameters.length);
         int count = jdbc.update("update push_recipient set status = ?, reason = ?, detail = null, updated_at = ? "
-                        + "where push_id = ? and status = 'PLANNED' and " + condition,
-                status.name(), reason.name(), Timestamp.from(clock.instant()), push.getId());
+                        + "where push_id = ? and status = 'PLANNED' and " + condition, parameters);
         if (count > 0) {
             log.debug("Push {}: {} recipients {} ({})", push.getId(), count, status, reason);
         }

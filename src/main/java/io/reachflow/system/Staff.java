@@ -1,0 +1,32 @@
+package io.reachflow.system;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who is staff: a user of the identity service, which only an admin adds to (in Admin, or an LDAP directory behind
+ * the identity service). Testers must be: a test round's content has not been reviewed, and it skips opt-outs and send
+ * windows, so it must never reach a customer's profile named as a tester.
+ */
+@Component
+public class Staff {
+
+    private final IdentityService identityService;
+
+    Staff(IdentityService identityService) {
+        this.identityService = identityService;
+    }
+
+    /** Those of {@code ids} who are staff. */
+    public Set<String> among(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return identityService.createUserQuery().userIdIn(ids.toArray(String[]::new)).list().stream()
+                .map(User::getId).collect(Collectors.toSet());
+    }
+}
