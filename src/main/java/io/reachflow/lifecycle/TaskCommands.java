@@ -162,7 +162,8 @@ public class TaskCommands {
             }
             case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment);
             case REJECT -> {
-                if (comment == null || comment.isBlank() || PlainText.Validator.showsNothing(comment)) {
+                // blank, or only spaces that show nothing (a no-break space)
+                if (comment == null || PlainText.Validator.showsNothing(comment)) {
                     throw new InvalidTaskException(Map.of("comment", "is required to reject"));
                 }
                 lifecycle.decideReview(id, who, groups, false, comment);

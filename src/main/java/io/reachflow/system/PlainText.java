@@ -47,7 +47,7 @@ public @interface PlainText {
             return !showsNothing(text) && wellFormed(text, multiLine);
         }
 
-        /** Whether the text, not empty, is only characters that show nothing: spaces of any kind, format characters. */
+        /** Whether the text is only characters that show nothing (spaces of any kind, format characters), or empty. */
         public static boolean showsNothing(String text) {
             return text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
                     || Character.getType(c) == Character.FORMAT);
