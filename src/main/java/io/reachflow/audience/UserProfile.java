@@ -1,7 +1,7 @@
 package io.reachflow.audience;
 
 import io.reachflow.system.PlainText;
-import io.reachflow.system.UserIds;
+import io.reachflow.system.UserId;
 import io.reachflow.task.Channel;
 import io.reachflow.task.TimeZoneId;
 import jakarta.validation.constraints.Email;
@@ -17,7 +17,7 @@ import java.util.Set;
  */
 @StorableProfile
 public record UserProfile(
-        @Size(max = 128) @Pattern(regexp = ID_PATTERN, message = ID_RULE) String id,
+        @UserId String id,
         @PlainText @Size(max = 200) String name,
         @Email @Size(max = 320) String email,
         @Size(max = 32) @Pattern(regexp = "\\+?[0-9 ()-]{3,32}", message = "must be a phone number") String phone,
@@ -28,9 +28,6 @@ public record UserProfile(
         Map<String, Object> attributes,
         Set<Channel> optOut) {
 
-    /** What an id may be ({@link UserIds}). */
-    public static final String ID_PATTERN = UserIds.PATTERN;
-    public static final String ID_RULE = UserIds.RULE;
 
     private static final AudienceUser.AttributesColumn ATTRIBUTES_COLUMN = new AudienceUser.AttributesColumn();
 

@@ -27,6 +27,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -532,14 +534,11 @@ public class DeliveryService {
 
     private void markWhere(Push push, RecipientStatus status, SkipReason reason, String condition,
                            Object... conditionParameters) {
-        Object[] parameters = new Object[4 + conditionParameters.length];
-        parameters[0] = status.name();
-        parameters[1] = reason.name();
-        parameters[2] = Timestamp.from(clock.instant());
-        parameters[3] = push.getId();
-        System.arraycopy(conditionParameters, 0, parameters, 4, conditionParameters.length);
+        List<Object> parameters = new ArrayList<>(List.of(status.name(), reason.name(),
+                Timestamp.from(clock.instant()), push.getId()));
+        parameters.addAll(Arrays.asList(conditionParameters));
         int count = jdbc.update("update push_recipient set status = ?, reason = ?, detail = null, updated_at = ? "
-                        + "where push_id = ? and status = 'PLANNED' and " + condition, parameters);
+                        + "where push_id = ? and status = 'PLANNED' and " + condition, parameters.toArray());
         if (count > 0) {
             log.debug("Push {}: {} recipients {} ({})", push.getId(), count, status, reason);
         }

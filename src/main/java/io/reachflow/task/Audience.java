@@ -1,9 +1,8 @@
 package io.reachflow.task;
 
 import io.reachflow.system.NoNulls;
-import io.reachflow.system.UserIds;
+import io.reachflow.system.UserId;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 
@@ -14,8 +13,7 @@ import java.util.List;
 public record Audience(
         @NotNull AudienceType type,
         @Size(max = 100) List<@Size(min = 1, max = 64) String> tags,
-        @Size(max = 10_000) List<@Size(min = 1, max = 128) @Pattern(regexp = UserIds.PATTERN, message = UserIds.RULE)
-                String> users,
+        @Size(max = 10_000) List<@Size(min = 1) @UserId String> users,
         @Size(max = 100) List<@Size(min = 1, max = 64) String> excludeTags) {
 
     public Audience {

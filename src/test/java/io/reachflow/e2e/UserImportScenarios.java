@@ -13,7 +13,7 @@ import io.reachflow.audience.UserImports;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import io.reachflow.system.Database;
-import io.reachflow.system.UserIds;
+import io.reachflow.system.UserId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -148,7 +148,7 @@ abstract class UserImportScenarios {
         assertThat(report.path("failed").asLong()).isEqualTo(4);
         assertThat(report.path("errors")).extracting(error -> error.path("line").asLong()).containsExactly(1L, 2L, 3L, 4L);
         assertThat(report.path("errors")).allSatisfy(error -> assertThat(error.path("message").asText())
-                .contains(UserIds.RULE));
+                .contains(UserId.RULE));
         assertThat(profile("ok.id-" + word).path("id").asText()).isEqualTo("ok.id-" + word);
     }
 

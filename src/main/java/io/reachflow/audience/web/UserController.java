@@ -10,6 +10,7 @@ import io.reachflow.audience.UserImports;
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.reachflow.system.InvalidParameter;
+import io.reachflow.system.UserId;
 import io.reachflow.system.PageView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -22,8 +23,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.net.URI;
 import java.util.function.Function;
@@ -66,8 +65,7 @@ class UserController {
                      "tags": ["vip"], "attributes": {"city": "Lisbon"}, "optOut": []}""")))
     @ApiResponse(responseCode = "200", description = "Replaced")
     @ApiResponse(responseCode = "201", description = "Created, with its Location")
-    ResponseEntity<UserProfile> upsert(@PathVariable @Size(max = 128) @Pattern(regexp = UserProfile.ID_PATTERN,
-            message = UserProfile.ID_RULE) String id,
+    ResponseEntity<UserProfile> upsert(@PathVariable @UserId String id,
                                        @Valid @RequestBody UserProfile profile) {
         if (profile.id() != null && !profile.id().equals(id)) {
             // a profile is not renamed by a PUT: one body for two ids is a mistake, not a choice to guess at

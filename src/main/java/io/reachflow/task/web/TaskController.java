@@ -13,7 +13,7 @@ import io.reachflow.system.IdempotentRequests.Answer;
 import io.reachflow.system.InvalidParameter;
 import io.reachflow.system.PageView;
 import io.reachflow.system.PlainText;
-import io.reachflow.system.UserIds;
+import io.reachflow.system.UserId;
 import io.reachflow.task.ApprovalStatus;
 import io.reachflow.task.AuditEntry;
 import io.reachflow.task.AuditRepository;
@@ -35,7 +35,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
@@ -337,8 +336,7 @@ class TaskController {
     record SubgroupRequest(@Size(max = 128) String subgroup) {
     }
 
-    record TestersRequest(@NotNull @Size(max = 50) List<@jakarta.validation.constraints.NotBlank @Size(max = 128)
-            @Pattern(regexp = UserIds.PATTERN, message = UserIds.RULE) String> testers) {
+    record TestersRequest(@NotNull @Size(max = 50) List<@jakarta.validation.constraints.NotBlank @UserId String> testers) {
     }
 
     record ActionRequest(@PlainText(multiLine = true) @Size(max = 2000) String comment) {

@@ -3,7 +3,7 @@ package io.reachflow.task.web;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.reachflow.system.PlainText;
 import io.reachflow.system.RuleBetweenFields;
-import io.reachflow.system.UserIds;
+import io.reachflow.system.UserId;
 import io.reachflow.task.Audience;
 import io.reachflow.task.Channel;
 import io.reachflow.task.Content;
@@ -16,7 +16,6 @@ import io.reachflow.task.Trigger;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 
@@ -41,8 +40,7 @@ record TaskRequest(
         @Valid Schedule schedule,
         @Valid Trigger trigger,
         @Valid Conversion conversion,
-        @Size(max = 50) List<@NotBlank @Size(max = 128) @Pattern(regexp = UserIds.PATTERN, message = UserIds.RULE)
-                String> testers,
+        @Size(max = 50) List<@NotBlank @UserId String> testers,
         Long version) {
 
     TaskDefinition toDefinition() {
