@@ -1,12 +1,14 @@
 package io.reachflow.task;
 
-import com.samskivert.mustache.DefaultCollector;
+import com.samskivert.mustache.BasicCollector;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,15 +28,24 @@ public final class ContentTemplate {
      * Sections are conditions, never loops: a list does not repeat its section but reads as its items joined by
      * ", ", and is false when empty. So rendering takes time in proportion to the template, whatever a profile
      * holds: a section over a list of twenty, nested six deep, repeated its text 20^6 times for each recipient.
+     * <p>
+     * A name is a key of an object or an index of a list, never a method or field of a value: JMustache's default
+     * collector would run {@code {{name.bytes}}} or {@code {{attributes.city.toUpperCase}}} by reflection on the
+     * profile's values, code that an operator's template has no business calling.
      */
     private static final Mustache.Compiler COMPILER = Mustache.compiler()
             .escapeHTML(false)
             .emptyStringIsFalse(true)
             .defaultValue("")
-            .withCollector(new DefaultCollector() {
+            .withCollector(new BasicCollector() {
                 @Override
                 public Iterator<?> toIterator(Object value) {
                     return null;
+                }
+
+                @Override
+                public <K, V> Map<K, V> createFetcherCache() {
+                    return new ConcurrentHashMap<>();
                 }
             })
             .withFormatter(ContentTemplate::format)

@@ -47,6 +47,18 @@ class TemplateRendererTest {
         assertThat(renderer.compile("[{{attributes.unknown}}]").render(user("Bo", Map.of()))).isEqualTo("[]");
     }
 
+    /** A template reads keys and list items, and calls nothing on a value, whichever way the push renders it. */
+    @Test
+    void aNameNeverCallsAMethodOrReadsAFieldOfAValue() {
+        Map<String, Object> attributes = Map.of("city", "Porto", "tags", List.of("a", "b"), "visits", 3);
+        String template = "[{{name.bytes}}|{{name.length}}|{{attributes.city.toUpperCase}}|{{attributes.tags.size}}"
+                + "|{{attributes.visits.class}}|{{attributes.city.hash}}|{{attributes.tags.0}}|{{attributes.city}}]";
+        String expected = "[||||||a|Porto]";
+        assertThat(renderer.compile(template).render(user("Ana", attributes))).isEqualTo(expected);
+        TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile(template), renderer.compile(null));
+        assertThat(message.title(message.context("u1", "Ana", null, null, null, null, attributes))).isEqualTo(expected);
+    }
+
     @Test
     void doesNotEscapeHtml() {
         assertThat(renderer.compile("{{name}} & co").render(user("<Tom & Jerry>", Map.of()))).isEqualTo("<Tom & Jerry> & co");
