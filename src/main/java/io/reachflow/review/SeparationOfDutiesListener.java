@@ -36,8 +36,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Separation of duties, enforced by the engine for Tasklist, {@code /engine-rest} and our API alike: the reviewer
- * at any level is a member of the work's candidate group, neither the task's creator nor its submitter, and the
- * second level is not the first.
+ * at any level is a member of the work's candidate group, neither the task's creator, its submitter nor anyone who
+ * edited it since it was last approved (an author of what is reviewed), and the second level is not the first.
  *
  * <ul>
  *   <li>{@code create}: revokes the excluded users' access to this review work, so Tasklist never shows them
@@ -190,10 +190,10 @@ public class SeparationOfDutiesListener implements TaskListener {
     private void requireAllowed(DelegateTask work, String user, String what) {
         if (excludedUsers(work).contains(user)) {
             // a refusal an admin may be asked about ("why can't I claim it?"): said once, where it is decided
-            log.info("Task {}: {} may not {} '{}' (separation of duties: creator, submitter or first-level reviewer)",
+            log.info("Task {}: {} may not {} '{}' (separation of duties: creator, submitter, editor or first-level reviewer)",
                     LifecycleVariables.taskId(work), user, what, work.getName());
             throw new AuthorizationException("Separation of duties: " + user + " may not " + what + " the review of task "
-                    + LifecycleVariables.taskId(work) + " (creator, submitter or first-level reviewer)");
+                    + LifecycleVariables.taskId(work) + " (creator, submitter, editor or first-level reviewer)");
         }
     }
 
@@ -230,7 +230,10 @@ public class SeparationOfDutiesListener implements TaskListener {
                 identity.createGroupQuery().groupMember(user).list().stream().map(Group::getId).toList());
     }
 
-    /** The creator and the submitter; at the second level also whoever decided the first. */
+    /**
+     * The creator, the submitter and whoever edited the task since it was last approved; at the second level also
+     * whoever decided the first.
+     */
     private Set<String> excludedUsers(DelegateTask work) {
         OperationTask task = transitions.load(LifecycleVariables.taskId(work));
         Set<String> excluded = new LinkedHashSet<>();
@@ -238,6 +241,7 @@ public class SeparationOfDutiesListener implements TaskListener {
         if (task.getSubmittedBy() != null) {
             excluded.add(task.getSubmittedBy());
         }
+        excluded.addAll(audit.editorsSinceLastApproval(task));
         if (ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id().equals(work.getTaskDefinitionKey())) {
             String first = ReviewVariables.level1Reviewer(work);
             if (first != null) {

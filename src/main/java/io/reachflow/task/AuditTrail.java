@@ -2,6 +2,7 @@ package io.reachflow.task;
 
 import io.reachflow.system.Texts;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
@@ -30,6 +31,11 @@ public class AuditTrail {
         change.accept(task);
         audits.save(new AuditEntry(task.getId(), clock.instant(), actor, action, statusBefore, task.getStatus(),
                 approvalBefore, task.getApprovalStatus(), Texts.fitted(comment, AuditEntry.MAX_COMMENT)));
+    }
+
+    /** Who edited the task since it was last approved, or since it was created: the authors of what is reviewed. */
+    public List<String> editorsSinceLastApproval(OperationTask task) {
+        return audits.editorsSinceLastApproval(task.getId());
     }
 
     /** An event that changes no state, such as a reviewer's first-level approval. */

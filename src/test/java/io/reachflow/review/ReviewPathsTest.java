@@ -7,6 +7,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import io.reachflow.audience.UserProfile;
 import io.reachflow.audience.UserService;
 import io.reachflow.lifecycle.LifecycleProcess;
+import io.reachflow.lifecycle.TaskCommands;
 import io.reachflow.review.ReviewProcess.Element;
 import io.reachflow.support.Engine;
 import io.reachflow.support.Fixtures;
@@ -59,6 +60,9 @@ class ReviewPathsTest {
 
     @Autowired
     DecisionTables decisionTables;
+
+    @Autowired
+    TaskCommands commands;
 
     TaskService taskService;
     IdentityService identityService;
@@ -228,6 +232,38 @@ class ReviewPathsTest {
         }
         assertThatThrownBy(() -> decideAs(Fixtures.OPERATOR_AND_REVIEWER, work, true, "mine"))
                 .isInstanceOf(AuthorizationException.class);
+    }
+
+    /** An editor is an author of what is reviewed: excluded until the task is approved, not after. */
+    @Test
+    void refusesReviewByWhoeverEditedTheTaskSinceItsLastApproval() {
+        OperationTask task = fixtures.draft(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR_AND_REVIEWER,
+                () -> commands.edit(task.getId(), Fixtures.edited(Fixtures.manualInApp()), null));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(task.getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+        Task work = openWork(task);
+
+        assertThat(revokedUsers(work)).containsExactlyInAnyOrder(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER);
+        assertThatThrownBy(() -> decideAs(Fixtures.OPERATOR_AND_REVIEWER, work, true, "my own edit"))
+                .isInstanceOf(AuthorizationException.class);
+        assertThatThrownBy(() -> taskService.setAssignee(work.getId(), Fixtures.OPERATOR_AND_REVIEWER))
+                .as("an admin's assignment").isInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("Separation of duties").hasMessageContaining("editor");
+        decideAs(Fixtures.REVIEWER, work, true, "fine");
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        // approved since: an edit of the paused task by its creator excludes only the creator
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.PAUSE, null);
+        fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(), Fixtures.manualInApp(), null));
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(task.getId());
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+        Task again = openWork(task);
+        assertThat(revokedUsers(again)).containsExactly(Fixtures.OPERATOR);
+        decideAs(Fixtures.OPERATOR_AND_REVIEWER, again, true, "their edit, reviewed");
+        assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
     }
 
     @Test
