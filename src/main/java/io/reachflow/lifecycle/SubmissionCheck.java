@@ -12,6 +12,7 @@ import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskDefinitionRules;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,18 +58,29 @@ public class SubmissionCheck {
         decisionTables.check(DECISION_KEY, (table, evaluate) -> SHAPE.verify(table));
     }
 
+    /**
+     * The table's reasons, followed, when it refuses, by what today's rules find wrong with the definition, field by
+     * field: a task saved under a release's earlier rules would otherwise fail with the table's one line for them
+     * ("The schedule is not valid for the push type") when its link or its audience is what is wrong.
+     */
     public Verdict judge(OperationTask task) {
-        Map<String, Object> facts = facts(task);
-        return new Verdict(decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts), (Long) facts.get(AUDIENCE_SIZE));
+        Map<String, String> problems = TaskDefinitionRules.problems(task.definition());
+        Map<String, Object> facts = facts(task, problems);
+        List<String> failures = new ArrayList<>(decisionTables.collect(DECISION_KEY, OUTPUT_REASON, facts));
+        if (!failures.isEmpty()) {
+            problems.forEach((field, problem) -> failures.add(field + " " + problem));
+        }
+        return new Verdict(List.copyOf(failures), (Long) facts.get(AUDIENCE_SIZE));
     }
 
-    Map<String, Object> facts(OperationTask task) {
+    /** {@code scheduleValid}: the definition passes today's rules, its schedule's and the rest's. */
+    private Map<String, Object> facts(OperationTask task, Map<String, String> problems) {
         Optional<Push> lastRound = pushes.findFirstByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST);
         Map<String, Object> facts = new HashMap<>();
         facts.put(TEST_ROUND_EXISTS, lastRound.isPresent());
         facts.put(TESTED_CURRENT_VERSION, lastRound.map(round -> round.getTaskRevision() == task.getRevision()).orElse(false));
         facts.put(ALL_TESTERS_REACHED, lastRound.map(round -> reachedEveryTester(task, round)).orElse(false));
-        facts.put(SCHEDULE_VALID, TaskDefinitionRules.problems(task.definition()).isEmpty());
+        facts.put(SCHEDULE_VALID, problems.isEmpty());
         facts.put(SCHEDULE_IN_FUTURE, scheduleInFuture(task, clock.instant()));
         facts.put(AUDIENCE_SIZE, audiences.estimateSize(task.getAudience()));
         return facts;
