@@ -4,6 +4,7 @@ import io.reachflow.delivery.DeliveryService;
 import io.reachflow.lifecycle.LifecycleProcess.Message;
 import io.reachflow.system.CurrentActor;
 import io.reachflow.system.PlainText;
+import io.reachflow.system.Staff;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.InvalidTaskException;
@@ -18,6 +19,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -40,21 +43,24 @@ public class TaskCommands {
     private final DeliveryService delivery;
     private final AuditTrail audit;
     private final CurrentActor actor;
+    private final Staff staff;
     private final Clock clock;
 
     public TaskCommands(OperationTaskRepository tasks, TaskActionPolicy policy, LifecycleFacade lifecycle,
-                        DeliveryService delivery, AuditTrail audit, CurrentActor actor, Clock clock) {
+                        DeliveryService delivery, AuditTrail audit, CurrentActor actor, Staff staff, Clock clock) {
         this.tasks = tasks;
         this.policy = policy;
         this.lifecycle = lifecycle;
         this.delivery = delivery;
         this.audit = audit;
         this.actor = actor;
+        this.staff = staff;
         this.clock = clock;
     }
 
     public OperationTask create(TaskDefinition definition) {
         TaskDefinitionRules.check(definition);
+        requireStaff(definition.testers());
         OperationTask task = tasks.save(OperationTask.create(definition, actor.name(), clock.instant()));
         audit.note(task, actor.name(), "CREATE", null);
         lifecycle.start(task.getId());
@@ -67,6 +73,7 @@ public class TaskCommands {
     public OperationTask edit(long id, TaskDefinition definition, Long expectedVersion) {
         OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
         TaskDefinitionRules.check(definition);
+        requireStaff(definition.testers());
         if (task.definition().equals(definition.withSubgroup(task.getSubgroup()))) {
             // nothing that was tested or approved changed (a form saved again, or only its subgroup, never material):
             // the test round and the approval stand
@@ -94,6 +101,7 @@ public class TaskCommands {
         OperationTask task = load(id, expectedVersion, TaskAction.EDIT);
         boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
         List<String> distinct = TaskDefinition.distinctTesters(testers);
+        requireStaff(distinct);
         audit.record(task, actor.name(), "CHANGE_TESTERS", String.join(", ", distinct),
                 t -> t.changeTesters(distinct, clock.instant()));
         if (wasPaused) {
@@ -105,6 +113,20 @@ public class TaskCommands {
             log.info("Task {}: testers changed by {} ({} testers)", id, actor.name(), distinct.size());
         }
         return task;
+    }
+
+    /**
+     * Testers are staff, users of the identity service ({@link Staff}): a customer's id is refused when it is saved,
+     * not found out when the test round fails it ({@code NOT_STAFF}, for a tester who has left since).
+     */
+    private void requireStaff(List<String> testers) {
+        Set<String> staffTesters = staff.among(testers);
+        List<String> others = testers.stream().filter(tester -> !staffTesters.contains(tester)).toList();
+        if (!others.isEmpty()) {
+            throw new InvalidTaskException(Map.of("testers", others.stream().map(tester -> "'" + tester + "'")
+                    .collect(Collectors.joining(", ")) + (others.size() == 1 ? " is not a user" : " are not users")
+                    + " of Reachflow: testers are staff, whom an admin adds (a test round's content is not reviewed)"));
+        }
     }
 
     public OperationTask changeSubgroup(long id, String subgroup, Long expectedVersion) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
+import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +114,27 @@ class UserApiTest {
         assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(errorFields(refused.getBody())).containsExactlyInAnyOrder("email", "phone", "timeZone", "locale");
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** A null opt-out is named (it was dropped, and the profile stored without it); an empty address is none. */
+    @Test
+    void refusesANullOptOutAndTakesAnEmptyAddressForNone() {
+        String id = "gil-" + uniqueWord();
+        ObjectNode nullOptOut = userProfile("Gil", "Ulm");
+        nullOptOut.set("optOut", HttpJson.MAPPER.createArrayNode().add("SMS").addNull());
+
+        ResponseEntity<JsonNode> refused = put(operator(), "/api/users/{id}", nullOptOut, id);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(refused.getBody())).containsExactly("optOut[]");
+        assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+
+        ObjectNode emptyAddresses = userProfile("Gil", "Ulm").put("email", "").put("phone", "").put("pushToken", "");
+        assertThat(put(operator(), "/api/users/{id}", emptyAddresses, id).getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        JsonNode stored = get(operator(), "/api/users/{id}", id).getBody();
+        for (String address : List.of("email", "phone", "pushToken")) {
+            assertThat(stored.path(address).isNull() || stored.path(address).isMissingNode()).as(address).isTrue();
+        }
     }
 
     /** A tag, one of a set, has no index: its error quotes which one it is. */

@@ -22,10 +22,12 @@ import io.reachflow.task.AuditRepository;
 import io.reachflow.task.Channel;
 import io.reachflow.task.CompletionReason;
 import io.reachflow.task.IllegalTransitionException;
+import io.reachflow.task.InvalidTaskException;
 import io.reachflow.task.OperationTask;
 import io.reachflow.task.PushType;
 import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskAction;
+import io.reachflow.task.TaskDefinition;
 import io.reachflow.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,14 +121,25 @@ class LifecyclePathsTest {
     }
 
     /**
-     * Testers are staff: a customer's profile named as a tester ("alice") gets nothing. A test round skips opt-outs
-     * and send windows, and its content was never reviewed: an operator could otherwise have sent anything to any
-     * customer, as many times as it liked, without a review.
+     * Testers are staff: a customer's profile named as a tester ("alice") is refused when saved, and gets nothing
+     * when a task has one all the same (saved by an earlier release, or a tester who has left since). A test round
+     * skips opt-outs and send windows, and its content was never reviewed: an operator could otherwise have sent
+     * anything to any customer, as many times as it liked, without a review.
      */
     @Test
     void aTestRoundNeverReachesACustomerNamedAsATester() {
         OperationTask task = fixtures.draft(Fixtures.manualInApp());
-        fixtures.as(Fixtures.OPERATOR, () -> commands.changeTesters(task.getId(), List.of("alice", "olivia"), null));
+        assertThatThrownBy(() -> fixtures.as(Fixtures.OPERATOR,
+                () -> commands.changeTesters(task.getId(), List.of("alice", "olivia"), null)))
+                .isInstanceOfSatisfying(InvalidTaskException.class, refused -> assertThat(refused.errors())
+                        .containsOnlyKeys("testers").hasValueSatisfying(new org.assertj.core.api.Condition<>(
+                                message -> message.startsWith("'alice' is not a user of Reachflow"), "names alice")));
+        assertThatThrownBy(() -> fixtures.as(Fixtures.OPERATOR, () -> commands.edit(task.getId(),
+                testedBy(Fixtures.manualInApp(), "olivia", "alice", "bob"), null)))
+                .isInstanceOf(InvalidTaskException.class).hasMessageContaining("'alice', 'bob' are not users");
+        assertThat(fixtures.reload(task).getTesters()).containsExactly("olivia", "una");
+
+        jdbc.update("update operation_task set testers = '[\"alice\", \"olivia\"]' where id = ?", task.getId());
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
 
         engine.runDueJobs(task.getId());
@@ -139,6 +152,13 @@ class LifecyclePathsTest {
                         org.assertj.core.groups.Tuple.tuple("olivia", RecipientStatus.DELIVERED, null));
         assertThat(jdbc.queryForObject("select count(*) from inbox_message where task_id = ? and user_id = 'alice'",
                 Long.class, task.getId())).isZero();
+    }
+
+    private static TaskDefinition testedBy(TaskDefinition definition, String... testers) {
+        return new TaskDefinition(definition.name(), definition.description(), definition.campaign(),
+                definition.miniProgram(), definition.subgroup(), definition.channel(), definition.pushType(),
+                definition.audience(), definition.content(), definition.schedule(), definition.trigger(),
+                definition.conversion(), List.of(testers));
     }
 
     @Test
@@ -164,6 +184,25 @@ class LifecyclePathsTest {
 
         assertThat(pushes.findByTaskIdAndKindOrderByIdDesc(task.getId(), PushKind.TEST)).hasSize(2);
         assertThat(lifecycleOf(task)).isWaitingAt(Element.RECEIVE_PREPARE.id());
+    }
+
+    /**
+     * A task saved under an earlier release's rules, which today's refuse (here its link), fails its submission with
+     * what is wrong, field by field, after the table's reason: the table's one line for such tasks speaks of the
+     * schedule, which is not what is wrong.
+     */
+    @Test
+    void aSubmissionOfATaskTheRulesNowRefuseSaysWhatIsWrong() {
+        OperationTask task = fixtures.testing(Fixtures.manualInApp());
+        jdbc.update("update operation_task set content = replace(content, 'https://example.com/sale', "
+                + "'ftp://example.com/sale') where id = ?", task.getId());
+
+        fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+
+        OperationTask refused = fixtures.reload(task);
+        assertThat(refused.getApprovalStatus()).isEqualTo(ApprovalStatus.SUBMISSION_FAILED);
+        assertThat(refused.getApprovalNote()).isEqualTo("The schedule is not valid for the push type; "
+                + "content.link must be an absolute http or https URL, such as https://shop.example.com/sale");
     }
 
     /**
@@ -218,8 +257,9 @@ class LifecyclePathsTest {
     @Test
     void submissionFailsWhenATesterWasNotReached() {
         OperationTask task = fixtures.draft(Fixtures.definition(Channel.SMS, PushType.MANUAL, Schedule.immediately(), null));
-        // carol's demo profile has no phone (the operators' have one)
-        fixtures.as(Fixtures.OPERATOR, () -> commands.changeTesters(task.getId(), List.of("olivia", "carol"), null));
+        // a colleague without a profile, so without a phone (the demo operators' profiles have one)
+        String colleague = fixtures.newOperator("no-phone", "secret");
+        fixtures.as(Fixtures.OPERATOR, () -> commands.changeTesters(task.getId(), List.of("olivia", colleague), null));
         fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
         engine.runDueJobs(task.getId());
         OperationTask submitted = fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
