@@ -1,8 +1,11 @@
 package io.reachflow.system;
 
+import java.time.Instant;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -24,10 +27,13 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
 
     private final IdentityService identityService;
     private final TransactionTemplate transaction;
+    private final int loginMaxAttempts;
 
-    CamundaIdentityAuthenticationProvider(IdentityService identityService, PlatformTransactionManager transactions) {
+    CamundaIdentityAuthenticationProvider(IdentityService identityService, PlatformTransactionManager transactions,
+                                          int loginMaxAttempts) {
         this.identityService = identityService;
         this.transaction = new TransactionTemplate(transactions);
+        this.loginMaxAttempts = loginMaxAttempts;
     }
 
     @Override
@@ -39,8 +45,8 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
             // for whoever watches for guessing: who and from where, never with what
             String from = authentication.getDetails() instanceof WebAuthenticationDetails web
                     ? " from " + web.getRemoteAddress() : "";
-            log.info("HTTP Basic login of '{}'{} refused: unknown user, wrong password, or locked after failed "
-                    + "logins", authentication.getName(), from);
+            log.info("HTTP Basic login of '{}'{} refused: {}", authentication.getName(), from,
+                    why(authentication.getName()));
             throw new BadCredentialsException("Bad user name or password");
         }
         return authenticated;
@@ -58,6 +64,33 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
                 .map(group -> new SimpleGrantedAuthority(Groups.authority(group)))
                 .toList();
         return UsernamePasswordAuthenticationToken.authenticated(user, null, authorities);
+    }
+
+    /**
+     * Why a login was refused, as far as the user's record tells after it: the engine neither counts nor says a try
+     * while locked, so a wrong password and a try while locked read alike, with the lock that follows either.
+     */
+    private String why(String user) {
+        if (user == null || user.isEmpty()) {
+            return "no user name";
+        }
+        Object found = identityService.createUserQuery().userId(user).singleResult();
+        if (found == null) {
+            return "no such user";
+        }
+        if (!(found instanceof UserEntity entity) || entity.getAttempts() == 0) {
+            // a directory's user (LDAP), whose locks are its own
+            return "wrong password, or locked";
+        }
+        String attempts = entity.getAttempts() + " failed login(s) in a row";
+        if (entity.getAttempts() >= loginMaxAttempts) {
+            return "wrong password, or locked (" + attempts + ": locked until an admin unlocks it in Admin)";
+        }
+        if (entity.getLockExpirationTime() != null && entity.getLockExpirationTime().after(ClockUtil.getCurrentTime())) {
+            return "wrong password, or locked (" + attempts + ": locked until "
+                    + Instant.ofEpochMilli(entity.getLockExpirationTime().getTime()) + ")";
+        }
+        return "wrong password (" + attempts + ")";
     }
 
     @Override

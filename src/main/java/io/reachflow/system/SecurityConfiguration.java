@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
@@ -54,8 +55,10 @@ class SecurityConfiguration {
     private static final String ADMINS = Groups.authority(Groups.ADMINS);
 
     @Bean
-    AuthenticationManager authenticationManager(IdentityService identityService, PlatformTransactionManager transactions) {
-        return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService, transactions));
+    AuthenticationManager authenticationManager(IdentityService identityService, PlatformTransactionManager transactions,
+                                                ProcessEngineConfigurationImpl engineConfiguration) {
+        return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService, transactions,
+                engineConfiguration.getLoginMaxAttempts()));
     }
 
     /**

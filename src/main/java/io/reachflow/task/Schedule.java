@@ -11,6 +11,7 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,7 +60,8 @@ public record Schedule(
 
     public Schedule {
         sendWindows = NoNulls.copy("sendWindows", sendWindows);
-        doNotDisturbDays = NoNulls.copy("doNotDisturbDays", doNotDisturbDays);
+        // a set, in the order given: a day named twice is the day once
+        doNotDisturbDays = List.copyOf(new LinkedHashSet<>(NoNulls.copy("doNotDisturbDays", doNotDisturbDays)));
     }
 
     public ZoneId zone() {

@@ -92,8 +92,7 @@ public final class TaskDefinitionRules {
                 errors.put("schedule.sendWindows[" + i + "]", "from and to must differ");
             }
         }
-        if (schedule.doNotDisturbDays().stream().distinct().count()
-                == DayOfWeek.values().length) {
+        if (schedule.doNotDisturbDays().size() == DayOfWeek.values().length) {
             errors.put("schedule.doNotDisturbDays", "must leave at least one day of the week to send on");
         }
         if (definition.conversion() != null && definition.conversion().window() != null

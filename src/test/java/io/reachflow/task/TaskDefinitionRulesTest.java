@@ -115,6 +115,17 @@ class TaskDefinitionRulesTest {
                 .containsEntry("schedule.doNotDisturbDays", "must leave at least one day of the week to send on");
     }
 
+    /** The days are a set: one named twice is kept once, where first named (it was stored as often as named). */
+    @Test
+    void aDayNamedTwiceIsOneDay() {
+        Schedule twice = new Schedule(null, null, null, null, null, null,
+                List.of(DayOfWeek.SUNDAY, DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), null, null, null);
+
+        assertThat(twice.doNotDisturbDays()).containsExactly(DayOfWeek.SUNDAY, DayOfWeek.SATURDAY);
+        assertThat(twice).isEqualTo(new Schedule(null, null, null, null, null, null,
+                List.of(DayOfWeek.SUNDAY, DayOfWeek.SATURDAY), null, null, null));
+    }
+
     @Test
     void limitsTheFrequencyCapPeriodToThirtyDays() {
         Schedule monthly = new Schedule(null, null, null, null, null, null, null, null,

@@ -305,11 +305,18 @@ class TaskController {
             return bodyVersion;
         }
         String value = ifMatch.trim().replace("W/", "").replace("\"", "");
+        long expected;
         try {
-            return Long.parseLong(value);
+            expected = Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw InvalidParameter.of("If-Match", "If-Match must be the task's version, such as \"3\"");
         }
+        if (bodyVersion != null && bodyVersion != expected) {
+            // which of the two the caller read is anyone's guess: either could undo a change it has not seen
+            throw InvalidParameter.of("If-Match", "If-Match names version " + expected + " and the request version "
+                    + bodyVersion + ": send the version the change was made from once, or twice the same");
+        }
+        return expected;
     }
 
     private static Sort sort(String sort) {

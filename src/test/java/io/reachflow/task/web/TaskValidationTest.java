@@ -536,6 +536,28 @@ class TaskValidationTest {
         assertThat(get(olivia(), "/api/tasks/{id}", id).getBody().path("name").asText()).isEqualTo("Versioned");
     }
 
+    /** An If-Match and a body's version that disagree: which one the caller read is unknown, so neither is taken. */
+    @Test
+    void refusesAnIfMatchThatDisagreesWithTheBodysVersion() {
+        JsonNode created = post(olivia(), "/api/tasks", manualInAppTask("Versioned twice")).getBody();
+        long id = created.path("id").asLong();
+        long version = created.path("version").asLong();
+
+        ResponseEntity<JsonNode> refused = olivia().put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, "\"" + version + "\"")
+                .body(manualInAppTask("Renamed").put("version", version + 1)).retrieve().toEntity(JsonNode.class);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errorFields(refused.getBody())).containsExactly("If-Match");
+        assertThat(refused.getBody().path("detail").asText()).contains("version " + version)
+                .contains("version " + (version + 1));
+        assertThat(get(olivia(), "/api/tasks/{id}", id).getBody().path("name").asText()).isEqualTo("Versioned twice");
+        ResponseEntity<JsonNode> agreed = olivia().put().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.IF_MATCH, "\"" + version + "\"")
+                .body(manualInAppTask("Renamed").put("version", version)).retrieve().toEntity(JsonNode.class);
+        assertThat(agreed.getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
     private JsonNode refusedList(String uri, Object... variables) {
         ResponseEntity<JsonNode> refused = get(olivia(), uri, variables);
         assertThat(refused.getStatusCode()).as(uri).isEqualTo(HttpStatus.BAD_REQUEST);
