@@ -16,7 +16,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,13 +32,34 @@ import org.springframework.context.annotation.Configuration;
  * ones) and, where the version is required (an edit, the testers), 428 (no version given); where an
  * {@code Idempotency-Key} is taken, 422 (the key used for another request), 409 (its request still being done) and
  * the {@code Idempotent-Replayed} header of an answer given again; 410 for a push's recipients deleted after the
- * retention.
+ * retention; 503 with {@code Retry-After} while the application starts or stops. The headers of a success: a task's
+ * {@code ETag} (its version, for {@code If-Match}) and a created resource's {@code Location}. A user id's rule is
+ * written as a pattern a browser's regular expressions read (Swagger UI checks a path with it before it sends it).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
 
     private static final String PROBLEM = "Problem";
     private static final String PROBLEM_JSON = "application/problem+json";
+    /**
+     * {@link UserId#PATTERN} for ECMAScript without the {@code u} flag, anchored (a schema's pattern is not): no
+     * {@code \p{…}} classes, so control and format characters are written as ranges. The server's rule decides.
+     */
+    static final String USER_ID_PATTERN = "^(?!\\.{1,2}$)[^/\\\\\\s%;\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u0600-\\u0605"
+            + "\\u061c\\u06dd\\u070f\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]+$";
+    /** Where a user id is a schema's property, or the items of one, which springdoc documents without its rule. */
+    private static final Map<String, String> USER_ID_PROPERTIES = Map.of("UserProfile", "id", "Audience", "users",
+            "TaskRequest", "testers", "TestersRequest", "testers");
+
+    static {
+        // as Jackson reads and writes them, with examples that Swagger UI's "Try it out" can send as they are
+        SpringDocUtils.getConfig()
+                .replaceWithSchema(Duration.class, new StringSchema().format("duration").example("PT1H")
+                        .description("An ISO-8601 duration, such as PT1H or P1D (written back in hours: PT24H); a "
+                                + "number is seconds"))
+                .replaceWithSchema(LocalTime.class, new StringSchema().format("partial-time").example("09:00")
+                        .description("A time of day, HH:mm or HH:mm:ss"));
+    }
 
     @Bean
     OpenAPI reachflowOpenApi() {
@@ -54,7 +79,58 @@ class ApiDocs {
         return openApi -> {
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
             openApi.getPaths().forEach((path, item) -> addProblems(path, item));
+            openApi.getPaths().forEach((path, item) -> addSuccessHeaders(path, item));
+            documentUserIds(openApi);
         };
+    }
+
+    private static void addSuccessHeaders(String path, PathItem item) {
+        if (!path.startsWith("/api/")) {
+            return;
+        }
+        item.readOperationsMap().forEach((method, operation) -> operation.getResponses().forEach((status, response) -> {
+            if (!status.startsWith("2")) {
+                return;
+            }
+            boolean task = response.getContent() != null && response.getContent().values().stream()
+                    .anyMatch(media -> media.getSchema() != null && media.getSchema().get$ref() != null
+                            && media.getSchema().get$ref().endsWith("/TaskView"));
+            if (task) {
+                response.addHeaderObject("ETag", new Header().description("The task's version, quoted: send it in "
+                        + "If-Match with a change made from this task").schema(new StringSchema().example("\"3\"")));
+            }
+            if (status.equals("201")) {
+                response.addHeaderObject("Location", new Header().description("Where the created resource is read")
+                        .schema(new StringSchema().format("uri-reference")));
+            }
+        }));
+    }
+
+    private static void documentUserIds(OpenAPI openApi) {
+        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+        USER_ID_PROPERTIES.forEach((component, property) -> {
+            Schema<?> schema = schemas == null || schemas.get(component) == null || schemas.get(component).getProperties() == null
+                    ? null : (Schema<?>) schemas.get(component).getProperties().get(property);
+            if (schema == null) {
+                return;
+            }
+            userId(schema.getItems() != null ? schema.getItems() : schema);
+        });
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            if (operation.getParameters() != null) {
+                operation.getParameters().stream()
+                        .filter(parameter -> parameter.getSchema() != null
+                                && UserId.PATTERN.equals(parameter.getSchema().getPattern()))
+                        .forEach(parameter -> userId(parameter.getSchema()));
+            }
+        }));
+    }
+
+    private static void userId(Schema<?> schema) {
+        schema.setPattern(USER_ID_PATTERN);
+        schema.setMaxLength(128);
+        schema.setDescription(schema.getDescription() == null ? "A user id: " + UserId.RULE
+                : schema.getDescription());
     }
 
     private static void addProblems(String path, PathItem item) {
@@ -63,9 +139,13 @@ class ApiDocs {
         }
         item.readOperationsMap().forEach((method, operation) -> {
             ApiResponses responses = operation.getResponses();
-            add(responses, "400", "A parameter or the body is invalid: errors names each bad field");
-            add(responses, "401", "No credentials, or wrong ones");
-            add(responses, "403", "The caller's groups may not do this");
+            add(responses, "400", "A parameter or the body is invalid: errors names each bad field where the problem "
+                    + "is a field's (a body that is no JSON, or no CSV, is one detail)");
+            add(responses, "401", "No credentials, or wrong ones; failed logins lock the user, for seconds at first "
+                    + "and longer with each, until an admin unlocks it after ten in a row");
+            add(responses, "403", "The caller's groups may not do this, separation of duties forbids it (a review "
+                    + "by its task's creator, submitter or editor), or a browser sent the change from another site's "
+                    + "page");
             if (path.contains("{")) {
                 add(responses, "404", "Nothing at this path: no such task (or it was deleted), push, user or "
                         + "import");
@@ -97,6 +177,13 @@ class ApiDocs {
                     }
                 });
             }
+            ApiResponse unavailable = new ApiResponse().description("The application is starting or stopping "
+                    + (path.equals("/api/users/import") ? "(an import it stopped is FAILED, and may be sent again)"
+                    : "") + ": send it again after Retry-After seconds").content(new Content()
+                    .addMediaType(PROBLEM_JSON, new MediaType().schema(new Schema<>().$ref(PROBLEM))));
+            unavailable.addHeaderObject("Retry-After", new Header().description("Seconds to wait")
+                    .schema(new IntegerSchema()));
+            responses.putIfAbsent("503", unavailable);
             // the changes that replace what the task holds need its version; the others take it when given
             if (method == PathItem.HttpMethod.PUT && (path.equals("/api/tasks/{id}")
                     || path.equals("/api/tasks/{id}/testers"))) {
@@ -123,7 +210,7 @@ class ApiDocs {
         problem.addProperty("title", new StringSchema());
         problem.addProperty("status", new IntegerSchema());
         problem.addProperty("detail", new StringSchema().description("What is wrong, in words"));
-        problem.addProperty("instance", new StringSchema().format("uri"));
+        problem.addProperty("instance", new StringSchema().format("uri-reference"));
         problem.addProperty("errors", new ArraySchema().items(fieldError)
                 .description("Each bad field of a 400"));
         problem.addProperty("allowedActions", new ArraySchema().items(new StringSchema())

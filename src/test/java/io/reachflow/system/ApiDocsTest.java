@@ -7,6 +7,7 @@ import static io.reachflow.support.HttpJson.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
@@ -143,6 +144,75 @@ class ApiDocsTest {
             assertThat(report.path("failed").asLong()).as(type).isZero();
             assertThat(report.path("imported").asLong()).as(type).isPositive();
         }
+    }
+
+    /** The headers a client needs: a task's ETag for If-Match, a created resource's Location, and a 503's Retry-After. */
+    @Test
+    void documentsTheHeadersOfSuccessesAndOfAStartOrStop() {
+        assertThat(operation("/api/tasks/{id}", "get").path("responses").path("200").path("headers").has("ETag"))
+                .isTrue();
+        JsonNode created = operation("/api/tasks", "post").path("responses").path("201").path("headers");
+        assertThat(created.has("ETag")).isTrue();
+        assertThat(created.has("Location")).isTrue();
+        assertThat(operation("/api/users/{id}", "put").path("responses").path("200").path("headers").has("ETag"))
+                .as("a profile has no version").isFalse();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            if (path.getKey().startsWith("/api/")) {
+                assertThat(operation.getValue().path("responses").path("503").path("headers").has("Retry-After"))
+                        .as(operation.getKey() + " " + path.getKey()).isTrue();
+            }
+        }));
+    }
+
+    /**
+     * A user id's rule, wherever one is named, as a pattern a browser reads as the server does (the server's own,
+     * with {@code \p{Cc}}, made Swagger UI refuse ids such as "pc" before sending them): compared here on ids of
+     * each kind, with Java reading {@code \s} as ECMAScript does.
+     */
+    @Test
+    void documentsTheUserIdRuleAsABrowserReadsIt() {
+        JsonNode schemas = get(api.as(Fixtures.OPERATOR), "/v3/api-docs").getBody().path("components").path("schemas");
+        List<JsonNode> documented = List.of(schemas.path("UserProfile").path("properties").path("id"),
+                schemas.path("Audience").path("properties").path("users").path("items"),
+                schemas.path("TaskRequest").path("properties").path("testers").path("items"),
+                schemas.path("TestersRequest").path("properties").path("testers").path("items"));
+        JsonNode path = null;
+        for (JsonNode parameter : operation("/api/users/{id}", "put").path("parameters")) {
+            if (parameter.path("name").asText().equals("id")) {
+                path = parameter.path("schema");
+            }
+        }
+        assertThat(path).isNotNull();
+        java.util.regex.Pattern server = java.util.regex.Pattern.compile(io.reachflow.system.UserId.PATTERN);
+        List<JsonNode> all = new ArrayList<>(documented);
+        all.add(path);
+        for (JsonNode schema : all) {
+            assertThat(schema.path("pattern").asText()).isEqualTo(ApiDocs.USER_ID_PATTERN);
+            assertThat(schema.path("maxLength").asInt()).isEqualTo(128);
+        }
+        java.util.regex.Pattern browser = java.util.regex.Pattern.compile(ApiDocs.USER_ID_PATTERN,
+                java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+        for (String id : List.of("pc", "cc", "fZ", "alice", "olivia@example.com", "a.b", "...", "José", "用户", "a b",
+                "x/y", ".", "..", "a\\b", "a%b", "a;b", "a\u200bb", "a\u00a0b", "a\u3000b", "a\tb", "a\u0085b",
+                "a\u2028b", "a\u00adb")) {
+            assertThat(browser.matcher(id).find()).as(id).isEqualTo(server.matcher(id).matches());
+        }
+    }
+
+    /** Times of day and durations say how they are written: Swagger UI's generated "string" was refused. */
+    @Test
+    void documentsTimesOfDayAndDurationsWithExamplesTheApiTakes() {
+        JsonNode schemas = get(api.as(Fixtures.OPERATOR), "/v3/api-docs").getBody().path("components").path("schemas");
+        JsonNode from = schemas.path("SendWindow").path("properties").path("from");
+        JsonNode grace = schemas.path("Schedule").path("properties").path("lateSendGrace");
+        assertThat(from.path("example").asText()).isEqualTo("09:00");
+        assertThat(grace.path("format").asText()).isEqualTo("duration");
+        assertThat(schemas.path("Trigger").path("properties").path("delay").path("example").asText()).isEqualTo("PT1H");
+
+        ObjectNode task = HttpJson.manualInAppTask("Documented examples");
+        task.withObject("/schedule").put("lateSendGrace", grace.path("example").asText()).putArray("sendWindows").addObject()
+                .put("from", from.path("example").asText()).put("to", "21:00");
+        assertThat(post(api.as(Fixtures.OPERATOR), "/api/tasks", task).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
     /** The document in YAML too, for tools that read it so: the API reads and answers JSON only, the document not. */

@@ -160,7 +160,7 @@ class TaskController {
     @ApiResponse(responseCode = "204", description = "Deleted")
     ResponseEntity<Void> delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                 @Parameter(description = "The task's version, for a client that cannot send If-Match; "
-                                        + "If-Match wins when both are sent")
+                                        + "both sent must agree (If-Match: * deletes whatever the version)")
                                 @RequestParam(required = false) Long version) {
         commands.delete(id, expectedVersion(ifMatch, version));
         return ResponseEntity.noContent().build();

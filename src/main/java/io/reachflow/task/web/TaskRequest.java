@@ -24,8 +24,8 @@ import java.util.List;
  * {@link TaskView} has beyond it (its state, who and when) are ignored, so that a task read, changed and sent back
  * is an edit.
  */
-@JsonIgnoreProperties({"id", "status", "approvalStatus", "approvalNote", "createdBy", "createdAt", "updatedAt",
-        "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
+@JsonIgnoreProperties({"id", "revision", "status", "approvalStatus", "approvalNote", "createdBy", "createdAt",
+        "updatedAt", "submittedBy", "approvedBy", "approvedAt", "completionReason", "completedAt", "allowedActions"})
 @ConsistentTask(payload = RuleBetweenFields.class)
 record TaskRequest(
         @NotBlank @PlainText @Size(max = OperationTask.MAX_NAME_LENGTH) String name,

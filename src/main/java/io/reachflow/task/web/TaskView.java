@@ -12,6 +12,7 @@ import io.reachflow.task.Schedule;
 import io.reachflow.task.TaskAction;
 import io.reachflow.task.TaskStatus;
 import io.reachflow.task.Trigger;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,9 @@ record TaskView(
         ApprovalStatus approvalStatus,
         String approvalNote,
         long version,
+        @Schema(description = "Bumped by every material change (what is tested and approved): a test round or push "
+                + "with the same taskRevision tested or sent this content; version counts every change")
+        int revision,
         String createdBy,
         Instant createdAt,
         Instant updatedAt,
@@ -51,7 +55,7 @@ record TaskView(
                 task.getMiniProgram(), task.getSubgroup(), task.getChannel(), task.getPushType(), task.getAudience(),
                 task.getContent(), task.getSchedule(), task.getTrigger(), task.getConversion(), task.getTesters(),
                 task.getStatus(), task.getApprovalStatus(), task.getApprovalNote(), task.getVersion(),
-                task.getCreatedBy(), task.getCreatedAt(), task.getUpdatedAt(), task.getSubmittedBy(),
+                task.getRevision(), task.getCreatedBy(), task.getCreatedAt(), task.getUpdatedAt(), task.getSubmittedBy(),
                 task.getApprovedBy(), task.getApprovedAt(), task.getCompletionReason(), task.getCompletedAt(),
                 allowedActions);
     }

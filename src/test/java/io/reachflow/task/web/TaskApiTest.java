@@ -139,13 +139,16 @@ class TaskApiTest {
         read.put("status", "RUNNING");
         read.put("createdBy", "mallory");
 
-        ResponseEntity<JsonNode> edited = put(olivia(), "/api/tasks/{id}", read, id);
+        ResponseEntity<JsonNode> edited = put(olivia(), "/api/tasks/{id}", read.deepCopy().put("revision", 99), id);
 
         assertThat(edited.getStatusCode()).isEqualTo(HttpStatus.OK);
         JsonNode task = get(olivia(), "/api/tasks/{id}", id).getBody();
         assertThat(task.path("name").asText()).isEqualTo("As read, renamed");
         assertThat(task.path("status").asText()).isEqualTo("DRAFT");
         assertThat(task.path("createdBy").asText()).isEqualTo(Fixtures.OPERATOR);
+        assertThat(read.path("revision").asInt()).isEqualTo(1);
+        assertThat(task.path("revision").asInt()).as("a material change, which a test round must see again")
+                .isEqualTo(2);
         for (String field : List.of("audience", "content", "schedule", "testers", "subgroup")) {
             assertThat(task.path(field)).as(field).isEqualTo(read.path(field));
         }
