@@ -10,7 +10,15 @@ public class ImportCutOffException extends RuntimeException {
     static final String MESSAGE = "the application stopped while the file was read; the chunks before are kept; "
             + "import the file again once it is back (rows are upserts)";
 
-    ImportCutOffException() {
+    private final long importId;
+
+    ImportCutOffException(long importId) {
         super(MESSAGE);
+        this.importId = importId;
+    }
+
+    /** The import's id, whose record says FAILED with {@link #MESSAGE}. */
+    public long importId() {
+        return importId;
     }
 }

@@ -307,7 +307,7 @@ public class UserImports {
                 // a graceful stop refuses new requests first (readiness), and waits for this one: the chunk read is
                 // not written, those before are kept
                 if (availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
-                    throw new ImportCutOffException();
+                    throw new ImportCutOffException(progress.id);
                 }
                 flush();
             }
@@ -357,8 +357,8 @@ public class UserImports {
             boolean rowsStep = progress.processed >= nextLogAtRows;
             boolean percentStep = percent != null && percent >= nextLogAtPercent && percent < 100;
             if (rowsStep || percentStep) {
-                log.info("User import {}: {} rows{}, {} imported, {} failed, {} rows/s", progress.id,
-                        grouped(progress.processed), percent == null ? "" : " (" + percent + "% of the upload)",
+                log.info("User import {}: {}{}, {} imported, {} failed, {} rows/s", progress.id,
+                        rows(progress.processed), percent == null ? "" : " (" + percent + "% of the upload)",
                         grouped(progress.imported), grouped(progress.failed), grouped(rate()));
                 nextLogAtRows = (progress.processed / LOG_EVERY_ROWS + 1) * LOG_EVERY_ROWS;
                 nextLogAtPercent = percent == null ? nextLogAtPercent : (percent / 10 + 1) * 10;
@@ -372,8 +372,8 @@ public class UserImports {
             progress.bytesRead = upload.count();
             records.finish(progress, ImportStatus.COMPLETED, null, clock.instant());
             count(ImportStatus.COMPLETED, 1, progress.imported, progress.failed);
-            log.info("User import {} completed: {} rows, {} imported, {} failed, in {} s ({} rows/s)", progress.id,
-                    grouped(progress.processed), grouped(progress.imported), grouped(progress.failed), seconds(),
+            log.info("User import {} completed: {}, {} imported, {} failed, in {} s ({} rows/s)", progress.id,
+                    rows(progress.processed), grouped(progress.imported), grouped(progress.failed), seconds(),
                     grouped(rate()));
         }
 
@@ -410,6 +410,10 @@ public class UserImports {
         /** A count with its thousands grouped, as the log's other counts of rows. */
         private static String grouped(long count) {
             return String.format(Locale.ROOT, "%,d", count);
+        }
+
+        private static String rows(long count) {
+            return count == 1 ? "1 row" : grouped(count) + " rows";
         }
 
         private long rate() {

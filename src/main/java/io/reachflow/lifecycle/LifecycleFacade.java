@@ -290,7 +290,8 @@ public class LifecycleFacade {
             identityService.clearAuthentication();
             throw new AuthorizationException(reviewer + " may not decide the review of task " + taskId + ": it is "
                     + "for the members of " + candidateGroups(work) + ", and never for the task's creator, its "
-                    + "submitter or its first level's reviewer (separation of duties)");
+                    + "submitter, whoever edited it since its last approval, or its first level's reviewer "
+                    + "(separation of duties)");
         } finally {
             identityService.clearAuthentication();
         }

@@ -8,6 +8,7 @@ import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.TaskNotFoundException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -43,8 +44,9 @@ public class LifecycleTransitions {
         OperationTask task = load(taskId);
         String submitter = actor.name();
         audit.record(task, submitter, "SUBMIT", comment, t -> t.submit(submitter, clock.instant()));
-        log.info("Task {} submitted for review by {} ({} on {}, an audience of about {} users)", taskId, submitter,
-                task.getPushType(), task.getChannel(), audienceSize);
+        log.info("Task {} submitted for review by {} ({} on {}, an audience of about {})", taskId, submitter,
+                task.getPushType(), task.getChannel(),
+                audienceSize == 1 ? "1 user" : String.format(Locale.ROOT, "%,d users", audienceSize));
     }
 
     public void submissionFailed(long taskId, List<String> reasons, String comment) {

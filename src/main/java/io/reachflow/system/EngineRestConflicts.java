@@ -28,6 +28,7 @@ import org.glassfish.jersey.internal.spi.AutoDiscoverable;
 import org.glassfish.jersey.spi.ExtendedExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Two reviewers at the same review work is normal use, not a fault of the server, but the engine's REST API answered
@@ -86,11 +87,17 @@ public class EngineRestConflicts implements AutoDiscoverable {
         }
     }
 
+    /** Who sent the request, for the log: the authenticated user. */
+    private static String who() {
+        var user = SecurityContextHolder.getContext().getAuthentication();
+        return user == null ? "A request" : user.getName();
+    }
+
     static class ClaimedAlready implements ExceptionMapper<TaskAlreadyClaimedException> {
 
         @Override
         public Response toResponse(TaskAlreadyClaimedException e) {
-            log.info("A claim came second: {}", e.getMessage());
+            log.info("A claim by {} came second: {}", who(), e.getMessage());
             return engineError(Response.Status.CONFLICT, e);
         }
     }
@@ -118,7 +125,8 @@ public class EngineRestConflicts implements AutoDiscoverable {
             RuntimeException gone = formRead == null ? e
                     : new InvalidRequestException(Response.Status.NOT_FOUND, "No task with id " + formRead.group(2)
                             + ": it was completed, deleted, or never existed");
-            log.info("Review work is gone: {}", gone.getMessage());
+            log.info("{} of {}: no such review work (completed, deleted, or never there): {}", who(),
+                    request == null ? "a task" : request.getPath(), gone.getMessage());
             return engineError(Response.Status.NOT_FOUND, gone);
         }
 

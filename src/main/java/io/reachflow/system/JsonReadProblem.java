@@ -80,6 +80,10 @@ public record JsonReadProblem(String field, String message, String sentence) {
      * "… at line 1, column 10".
      */
     public static String syntax(JacksonException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
+            // Jackson's words name its own types and settings
+            return "more after its JSON value" + where(e);
+        }
         return Objects.requireNonNullElse(e.getOriginalMessage(), "unexpected text")
                 .replaceAll("\\[Source: .*?; line: ", "[line: ") + where(e);
     }

@@ -542,7 +542,8 @@ abstract class UserImportScenarios {
             }
         }
 
-        assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 30", "the application stopped");
+        assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 30",
+                "Import " + id + " is FAILED: the application stopped while the file was read");
         JsonNode failed = get(operator(), "/api/users/imports/{id}", id).getBody();
         assertThat(failed.path("status").asText()).isEqualTo("FAILED");
         assertThat(failed.path("imported").asLong()).as("its chunks before the stop").isEqualTo(5_000);

@@ -25,6 +25,7 @@ import io.reachflow.support.ReachflowSpringTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReference;
 import org.camunda.bpm.engine.authorization.AuthorizationQuery;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.task.Task;
@@ -464,7 +465,12 @@ class EngineRestSecurityTest {
         String work = reviewWorkDecided();
         RestClient rob = api.as("rob");
 
-        ResponseEntity<JsonNode> claim = post(rob, "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work);
+        AtomicReference<ResponseEntity<JsonNode>> claimed = new AtomicReference<>();
+        Logs.atInfo(EngineRestConflicts.class, () -> claimed.set(
+                post(rob, "/engine-rest/task/{id}/claim", object().put("userId", "rob"), work)));
+        ResponseEntity<JsonNode> claim = claimed.get();
+        assertThat(output.getOut()).as("who, and what they asked for")
+                .contains("rob of task/" + work + "/claim: no such review work");
         ResponseEntity<JsonNode> complete = post(rob, "/engine-rest/task/{id}/complete", decision(true, "mine"), work);
         ResponseEntity<JsonNode> submitted = post(rob, "/engine-rest/task/{id}/submit-form", decision(true, "mine"),
                 work);

@@ -127,7 +127,8 @@ class UserController {
             throw InvalidParameter.unreadableBody(e.getMessage());
         } catch (ImportCutOffException e) {
             ErrorResponseException stopping = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
-                    ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "The import " + e.getMessage()),
+                    ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "Import " + e.importId()
+                            + " is FAILED: " + e.getMessage()),
                     null);
             stopping.getHeaders().set(HttpHeaders.RETRY_AFTER, "30");
             throw stopping;

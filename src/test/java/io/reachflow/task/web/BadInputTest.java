@@ -86,6 +86,17 @@ class BadInputTest {
         assertThat(tasks.count()).isEqualTo(before);
     }
 
+    /** Two profiles on one line of an import: a bad row, said without Jackson's own words and types. */
+    @Test
+    void refusesAnImportRowWithTwoObjectsInPlainWords() {
+        JsonNode report = olivia().post().uri("/api/users/import").contentType(MediaType.parseMediaType("application/x-ndjson"))
+                .body("{\"id\": \"two-a\"} {\"id\": \"two-b\"}\n").retrieve().toEntity(JsonNode.class).getBody();
+
+        assertThat(report.path("failed").asLong()).isEqualTo(1);
+        assertThat(report.path("errors").get(0).path("message").asText())
+                .isEqualTo("not valid JSON: more after its JSON value at line 1, column 17");
+    }
+
     /** "{} x" as an action's body is acted on. */
     @Test
     void refusesAnActionBodyWithTextAfterIt() {
