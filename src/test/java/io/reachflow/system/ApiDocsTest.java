@@ -215,6 +215,18 @@ class ApiDocsTest {
         assertThat(post(api.as(Fixtures.OPERATOR), "/api/tasks", task).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
+    /** A generated client names its methods after the operations: each id is its own, none numbered by springdoc. */
+    @Test
+    void namesEachOperationOnce() {
+        List<String> ids = new ArrayList<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            if (path.getKey().startsWith("/api/")) {
+                ids.add(operation.getValue().path("operationId").asText());
+            }
+        }));
+        assertThat(ids).doesNotHaveDuplicates().noneMatch(id -> id.matches(".*_\\d+"));
+    }
+
     /** The document in YAML too, for tools that read it so: the API reads and answers JSON only, the document not. */
     @Test
     void givesTheDocumentInYamlToo() {

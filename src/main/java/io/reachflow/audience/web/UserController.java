@@ -81,7 +81,7 @@ class UserController {
 
     @GetMapping("/{id}")
     @Operation(summary = "A user profile")
-    UserProfile get(@PathVariable String id) {
+    UserProfile getUser(@PathVariable String id) {
         return users.find(id).orElseThrow(() -> noUser(id));
     }
 

@@ -137,7 +137,7 @@ class TaskController {
 
     @GetMapping("/{id}")
     @Operation(summary = "A task, with the actions its state allows")
-    ResponseEntity<TaskView> get(@PathVariable long id) {
+    ResponseEntity<TaskView> getTask(@PathVariable long id) {
         OperationTask task = queries.get(id);
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
