@@ -115,6 +115,10 @@ class SecurityConfiguration {
                         .requestMatchers("/v3/api-docs*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                         .authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/tasks/*/approve", "/api/tasks/*/reject").hasAnyAuthority(REVIEWERS)
+                        // who a push reached, customer by customer: not what a review needs (its test rounds show
+                        // the testers' outcomes, its pushes their counts)
+                        .requestMatchers(HttpMethod.GET, "/api/tasks/*/pushes/*/recipients")
+                        .hasAnyAuthority(OPERATORS, ADMINS)
                         .requestMatchers(HttpMethod.GET, "/api/tasks", "/api/tasks/**").hasAnyAuthority(READERS)
                         .requestMatchers("/api/tasks", "/api/tasks/**").hasAuthority(OPERATORS)
                         .requestMatchers("/api/users/**", "/api/events/**", "/api/inbox/**", "/api/outbox/**")

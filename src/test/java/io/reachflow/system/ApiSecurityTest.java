@@ -203,6 +203,22 @@ class ApiSecurityTest {
         assertThat(unchanged.isDeleted()).isFalse();
     }
 
+    /** A reviewer reads a task, its test rounds and its pushes' counts, but not whom a push reached, one by one. */
+    @Test
+    void keepsAPushsRecipientsFromReviewers() {
+        OperationTask tested = fixtures.testing(Fixtures.manualInApp());
+        JsonNode rounds = get(rita(), "/api/tasks/{id}/test-rounds", tested.getId()).getBody();
+        long round = rounds.get(0).path("id").asLong();
+        assertThat(rounds.get(0).path("testers")).as("the testers' outcomes, which a review reads").isNotEmpty();
+
+        assertForbidden(get(rita(), "/api/tasks/{id}/pushes/{pushId}/recipients", tested.getId(), round));
+        assertThat(get(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/pushes/{pushId}/recipients", tested.getId(), round)
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get(api.as("demo"), "/api/tasks/{id}/pushes/{pushId}/recipients", tested.getId(), round)
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get(rita(), "/api/tasks/{id}/pushes", tested.getId()).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
     @Test
     void forbidsAnOperatorToApproveOrReject() {
         OperationTask underReview = fixtures.underReview(Fixtures.manualInApp());
