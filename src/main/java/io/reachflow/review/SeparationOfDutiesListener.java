@@ -190,8 +190,8 @@ public class SeparationOfDutiesListener implements TaskListener {
     private void requireAllowed(DelegateTask work, String user, String what) {
         if (excludedUsers(work).contains(user)) {
             // a refusal an admin may be asked about ("why can't I claim it?"): said once, where it is decided
-            log.info("Task {}: {} may not {} '{}' (separation of duties: creator, submitter, editor or first-level reviewer)",
-                    LifecycleVariables.taskId(work), user, what, work.getName());
+            log.info("Task {}: {} may not {} '{}' (separation of duties: creator, submitter, editor or first-level "
+                    + "reviewer)", LifecycleVariables.taskId(work), user, what, work.getName());
             throw new AuthorizationException("Separation of duties: " + user + " may not " + what + " the review of task "
                     + LifecycleVariables.taskId(work) + " (creator, submitter, editor or first-level reviewer)");
         }

@@ -45,8 +45,9 @@ class ApiDocs {
      * {@link UserId#PATTERN} for ECMAScript without the {@code u} flag, anchored (a schema's pattern is not): no
      * {@code \p{…}} classes, so control and format characters are written as ranges. The server's rule decides.
      */
-    static final String USER_ID_PATTERN = "^(?!\\.{1,2}$)[^/\\\\\\s%;\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u0600-\\u0605"
-            + "\\u061c\\u06dd\\u070f\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]+$";
+    static final String USER_ID_PATTERN = "^(?!\\.{1,2}$)[^/\\\\\\s%;\\u0000-\\u001f\\u007f-\\u009f\\u00ad"
+            + "\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f"
+            + "\\ufeff\\ufff9-\\ufffb]+$";
     /** Where a user id is a schema's property, or the items of one, which springdoc documents without its rule. */
     private static final Map<String, String> USER_ID_PROPERTIES = Map.of("UserProfile", "id", "Audience", "users",
             "TaskRequest", "testers", "TestersRequest", "testers");
@@ -109,8 +110,9 @@ class ApiDocs {
     private static void documentUserIds(OpenAPI openApi) {
         Map<String, Schema> schemas = openApi.getComponents().getSchemas();
         USER_ID_PROPERTIES.forEach((component, property) -> {
-            Schema<?> schema = schemas == null || schemas.get(component) == null || schemas.get(component).getProperties() == null
-                    ? null : (Schema<?>) schemas.get(component).getProperties().get(property);
+            Schema<?> owner = schemas == null ? null : schemas.get(component);
+            Schema<?> schema = owner == null || owner.getProperties() == null ? null
+                    : (Schema<?>) owner.getProperties().get(property);
             if (schema == null) {
                 return;
             }

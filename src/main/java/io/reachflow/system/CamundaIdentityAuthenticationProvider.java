@@ -1,6 +1,7 @@
 package io.reachflow.system;
 
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
@@ -86,9 +87,10 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
         if (entity.getAttempts() >= loginMaxAttempts) {
             return "wrong password, or locked (" + attempts + ": locked until an admin unlocks it in Admin)";
         }
-        if (entity.getLockExpirationTime() != null && entity.getLockExpirationTime().after(ClockUtil.getCurrentTime())) {
+        Date lockedUntil = entity.getLockExpirationTime();
+        if (lockedUntil != null && lockedUntil.after(ClockUtil.getCurrentTime())) {
             return "wrong password, or locked (" + attempts + ": locked until "
-                    + Instant.ofEpochMilli(entity.getLockExpirationTime().getTime()) + ")";
+                    + Instant.ofEpochMilli(lockedUntil.getTime()) + ")";
         }
         return "wrong password (" + attempts + ")";
     }

@@ -55,7 +55,8 @@ class SecurityConfiguration {
     private static final String ADMINS = Groups.authority(Groups.ADMINS);
 
     @Bean
-    AuthenticationManager authenticationManager(IdentityService identityService, PlatformTransactionManager transactions,
+    AuthenticationManager authenticationManager(IdentityService identityService,
+                                                PlatformTransactionManager transactions,
                                                 ProcessEngineConfigurationImpl engineConfiguration) {
         return new ProviderManager(new CamundaIdentityAuthenticationProvider(identityService, transactions,
                 engineConfiguration.getLoginMaxAttempts()));

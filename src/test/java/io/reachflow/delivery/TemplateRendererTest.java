@@ -55,7 +55,8 @@ class TemplateRendererTest {
                 + "|{{attributes.visits.class}}|{{attributes.city.hash}}|{{attributes.tags.0}}|{{attributes.city}}]";
         String expected = "[||||||a|Porto]";
         assertThat(renderer.compile(template).render(user("Ana", attributes))).isEqualTo(expected);
-        TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile(template), renderer.compile(null));
+        TemplateRenderer.Message message = new TemplateRenderer.Message(renderer.compile(template),
+                renderer.compile(null));
         assertThat(message.title(message.context("u1", "Ana", null, null, null, null, attributes))).isEqualTo(expected);
     }
 

@@ -193,7 +193,8 @@ abstract class LifecycleOverHttpScenarios {
         JsonNode history = get(operator(), "/api/tasks/{id}/history", id).getBody();
         String recorded = history.get(history.size() - 1).path("comment").asText();
         assertThat(recorded).as("the testers, whole").hasSize(50 * 66 - 2)
-                .startsWith(testers.get(0).asText() + ", " + testers.get(1).asText()).endsWith(testers.get(49).asText());
+                .startsWith(testers.get(0).asText() + ", " + testers.get(1).asText())
+                .endsWith(testers.get(49).asText());
     }
 
     /** A fresh audience profile, so that no other test's users are in the audience. */

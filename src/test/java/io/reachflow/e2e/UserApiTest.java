@@ -130,7 +130,8 @@ class UserApiTest {
         assertThat(get(operator(), "/api/users/{id}", id).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 
         ObjectNode emptyAddresses = userProfile("Gil", "Ulm").put("email", "").put("phone", "").put("pushToken", "");
-        assertThat(put(operator(), "/api/users/{id}", emptyAddresses, id).getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(put(operator(), "/api/users/{id}", emptyAddresses, id).getStatusCode())
+                .isEqualTo(HttpStatus.CREATED);
         JsonNode stored = get(operator(), "/api/users/{id}", id).getBody();
         for (String address : List.of("email", "phone", "pushToken")) {
             assertThat(stored.path(address).isNull() || stored.path(address).isMissingNode()).as(address).isTrue();

@@ -146,7 +146,7 @@ class ApiDocsTest {
         }
     }
 
-    /** The headers a client needs: a task's ETag for If-Match, a created resource's Location, and a 503's Retry-After. */
+    /** The headers a client needs: a task's ETag for If-Match, a created resource's Location, a 503's Retry-After. */
     @Test
     void documentsTheHeadersOfSuccessesAndOfAStartOrStop() {
         assertThat(operation("/api/tasks/{id}", "get").path("responses").path("200").path("headers").has("ETag"))
@@ -192,7 +192,8 @@ class ApiDocsTest {
         }
         java.util.regex.Pattern browser = java.util.regex.Pattern.compile(ApiDocs.USER_ID_PATTERN,
                 java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
-        for (String id : List.of("pc", "cc", "fZ", "alice", "olivia@example.com", "a.b", "...", "José", "用户", "a b",
+        for (String id : List.of("pc", "cc", "fZ", "alice", "olivia@example.com", "a.b", "...", "José", "用户",
+                "a b",
                 "x/y", ".", "..", "a\\b", "a%b", "a;b", "a\u200bb", "a\u00a0b", "a\u3000b", "a\tb", "a\u0085b",
                 "a\u2028b", "a\u00adb")) {
             assertThat(browser.matcher(id).find()).as(id).isEqualTo(server.matcher(id).matches());
@@ -210,8 +211,8 @@ class ApiDocsTest {
         assertThat(schemas.path("Trigger").path("properties").path("delay").path("example").asText()).isEqualTo("PT1H");
 
         ObjectNode task = HttpJson.manualInAppTask("Documented examples");
-        task.withObject("/schedule").put("lateSendGrace", grace.path("example").asText()).putArray("sendWindows").addObject()
-                .put("from", from.path("example").asText()).put("to", "21:00");
+        ObjectNode schedule = task.withObject("/schedule").put("lateSendGrace", grace.path("example").asText());
+        schedule.putArray("sendWindows").addObject().put("from", from.path("example").asText()).put("to", "21:00");
         assertThat(post(api.as(Fixtures.OPERATOR), "/api/tasks", task).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 

@@ -97,7 +97,8 @@ class ApiSecurityTest {
         assertThat(output.getOut())
                 .contains("HTTP Basic login of '" + user + "' from 127.0.0.1 refused: wrong password, or locked "
                         + "(1 failed login(s) in a row: locked until ")
-                .contains("HTTP Basic login of 'mallory' from 127.0.0.1 refused: no such user").doesNotContain("wrong\"")
+                .contains("HTTP Basic login of 'mallory' from 127.0.0.1 refused: no such user")
+                .doesNotContain("wrong\"")
                 .doesNotContain(":wrong");
     }
 

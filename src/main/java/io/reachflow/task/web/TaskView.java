@@ -55,7 +55,8 @@ record TaskView(
                 task.getMiniProgram(), task.getSubgroup(), task.getChannel(), task.getPushType(), task.getAudience(),
                 task.getContent(), task.getSchedule(), task.getTrigger(), task.getConversion(), task.getTesters(),
                 task.getStatus(), task.getApprovalStatus(), task.getApprovalNote(), task.getVersion(),
-                task.getRevision(), task.getCreatedBy(), task.getCreatedAt(), task.getUpdatedAt(), task.getSubmittedBy(),
+                task.getRevision(), task.getCreatedBy(), task.getCreatedAt(), task.getUpdatedAt(),
+                task.getSubmittedBy(),
                 task.getApprovedBy(), task.getApprovedAt(), task.getCompletionReason(), task.getCompletedAt(),
                 allowedActions);
     }

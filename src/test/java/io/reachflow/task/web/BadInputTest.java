@@ -89,7 +89,8 @@ class BadInputTest {
     /** Two profiles on one line of an import: a bad row, said without Jackson's own words and types. */
     @Test
     void refusesAnImportRowWithTwoObjectsInPlainWords() {
-        JsonNode report = olivia().post().uri("/api/users/import").contentType(MediaType.parseMediaType("application/x-ndjson"))
+        JsonNode report = olivia().post().uri("/api/users/import")
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
                 .body("{\"id\": \"two-a\"} {\"id\": \"two-b\"}\n").retrieve().toEntity(JsonNode.class).getBody();
 
         assertThat(report.path("failed").asLong()).isEqualTo(1);
@@ -212,7 +213,8 @@ class BadInputTest {
         String word = HttpJson.uniqueWord();
         String ndjson = "{\"id\": \"first-" + word + "\"}{\"id\": \"second-" + word + "\"}\n";
 
-        JsonNode report = olivia().post().uri("/api/users/import").contentType(MediaType.parseMediaType("application/x-ndjson"))
+        JsonNode report = olivia().post().uri("/api/users/import")
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
                 .body(ndjson).retrieve().toEntity(JsonNode.class).getBody();
 
         assertThat(report.path("failed").asInt()).as(report.toString()).isEqualTo(1);

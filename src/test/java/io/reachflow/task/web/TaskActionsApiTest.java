@@ -297,7 +297,8 @@ class TaskActionsApiTest {
                 .header(HttpHeaders.IF_MATCH, "*").body(twice).retrieve().toEntity(JsonNode.class);
 
         assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(texts(changed.getBody().path("testers"))).containsExactly(Fixtures.OPERATOR, Fixtures.OTHER_OPERATOR);
+        assertThat(texts(changed.getBody().path("testers")))
+                .containsExactly(Fixtures.OPERATOR, Fixtures.OTHER_OPERATOR);
         act(Fixtures.OPERATOR, id, "test", null);
         engine.runDueJobs(id);
         assertThat(get(olivia(), "/api/tasks/{id}/incidents", id).getBody()).isEmpty();
