@@ -1,10 +1,19 @@
 package io.reachflow.system;
 
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.ProcessEngineImpl;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.camunda.bpm.engine.impl.util.EncryptionUtil;
 import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.slf4j.Logger;
@@ -28,6 +37,8 @@ import org.springframework.stereotype.Component;
  *   <li>when, after it, nobody is in {@code camunda-admin}: Camunda's first-admin page would let anyone who finds
  *   it create one. (That page is closed anyway: {@code SecurityConfiguration}.)</li>
  * </ul>
+ * And outside it, a demo user that still has the demo password (a database that a trial ran on, {@code postgres,demo},
+ * then used for production) gets a random password: nobody logs in with {@code demo}/{@code demo} any more.
  * The password is used when the admin is created, once; later starts leave it as it is (change it in Admin).
  */
 @Component
@@ -78,6 +89,52 @@ class AdminAccount extends AbstractProcessEnginePlugin {
                     admin.getId(), user.getAttempts(), user.getLockExpirationTime() == null ? ""
                             : " (until " + user.getLockExpirationTime().toInstant() + ")");
         }
+    }
+
+    /**
+     * After the start, outside the demo profile: the demo's users that still have its password get a random one, with
+     * a WARN naming them (an admin gives them a password of their own in Admin, or deletes them). Their tasks, history
+     * and memberships stay. The configured admin is never one of them: its password is checked before the start.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(0)
+    void retireDemoPasswords() {
+        if (demo) {
+            return;
+        }
+        Set<String> candidates = new TreeSet<>(DemoData.userIds());
+        if (camunda.getAdminUser() != null && camunda.getAdminUser().getId() != null) {
+            candidates.remove(camunda.getAdminUser().getId());
+        }
+        List<String> retired = retireDemoPasswords((ProcessEngineImpl) engine, candidates);
+        if (!retired.isEmpty()) {
+            log.warn("Users {} had the demo password (this database ran the demo profile): each has a random password "
+                    + "now; give them their own in Admin, or delete them", String.join(", ", retired));
+        }
+    }
+
+    /** Gives those of {@code userIds} whose password is the demo's a random one; returns who they were. */
+    static List<String> retireDemoPasswords(ProcessEngineImpl engine, Collection<String> userIds) {
+        ProcessEngineConfigurationImpl configuration = engine.getProcessEngineConfiguration();
+        IdentityService identity = engine.getIdentityService();
+        List<String> retired = new ArrayList<>();
+        for (String id : userIds) {
+            if (identity.createUserQuery().userId(id).singleResult() instanceof UserEntity user
+                    && user.getPassword() != null && configuration.getPasswordManager().check(
+                            EncryptionUtil.saltPassword(DemoData.PASSWORD, user.getSalt()), user.getPassword())) {
+                user.setPassword(randomPassword());
+                identity.saveUser(user);
+                retired.add(id);
+            }
+        }
+        return retired;
+    }
+
+    /** 32 random bytes, with a letter of each case, a digit and a sign, for any password policy. */
+    private static String randomPassword() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "aA1!";
     }
 
     /** After the start: the starter created the configured admin by now, on a new database. */

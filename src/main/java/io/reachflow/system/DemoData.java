@@ -5,6 +5,7 @@ import io.reachflow.audience.UserService;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,14 +39,29 @@ class DemoData {
     private final IdentityService identityService;
     private final UserService users;
 
-    DemoData(IdentityService identityService, UserService users) {
+    /** The demo's users, and its admin ({@code camunda.bpm.admin-user} of {@code application-demo.yml}). */
+    static Set<String> userIds() {
+        Set<String> ids = new TreeSet<>(MEMBERSHIPS.keySet());
+        ids.add("demo");
+        return ids;
+    }
+
+    private final String databaseUrl;
+
+    DemoData(IdentityService identityService, UserService users, Environment environment) {
         this.identityService = identityService;
         this.users = users;
+        this.databaseUrl = environment.getProperty("spring.datasource.url", "");
     }
 
     @EventListener(ApplicationReadyEvent.class)
     @Order(1)
     void seed() {
+        if (!databaseUrl.startsWith(DemoProfileGuard.EMBEDDED_URL_PREFIX)) {
+            // named on purpose (postgres,demo for a trial), but worth a line in a log that someone reads
+            log.warn("The demo profile runs on a database that is not the embedded H2: its users log in with the "
+                    + "password '{}'. For a trial only; a start without it gives them random passwords", PASSWORD);
+        }
         MEMBERSHIPS.forEach((id, groups) -> {
             if (identityService.createUserQuery().userId(id).count() == 0) {
                 User user = identityService.newUser(id);

@@ -1,10 +1,13 @@
 package io.reachflow.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.reachflow.support.Engine;
+import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
+import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.ProcessEngineImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,6 +42,30 @@ class AdminUnlockTest {
         } finally {
             identity.unlockUser("demo");
         }
+    }
+
+    /**
+     * A trial's database used for production: the demo's users that still have the demo password get a random one,
+     * any other password is left as it is (here on new users, as the shared demo users must keep theirs).
+     */
+    @Test
+    void aStartOutsideTheDemoRetiresTheDemoPassword() {
+        IdentityService identity = engine.processEngine().getIdentityService();
+        String trial = "trial-" + HttpJson.uniqueWord();
+        String own = "own-" + HttpJson.uniqueWord();
+        for (String[] user : new String[][] {{trial, "demo"}, {own, "Own-pass-1!"}}) {
+            User created = identity.newUser(user[0]);
+            created.setPassword(user[1]);
+            identity.saveUser(created);
+        }
+
+        List<String> retired = AdminAccount.retireDemoPasswords((ProcessEngineImpl) engine.processEngine(),
+                List.of(trial, own, "nobody-" + HttpJson.uniqueWord()));
+
+        assertThat(retired).containsExactly(trial);
+        assertThat(identity.checkPassword(trial, "demo")).isFalse();
+        identity.unlockUser(trial);
+        assertThat(identity.checkPassword(own, "Own-pass-1!")).isTrue();
     }
 
     private static int attempts(IdentityService identity) {
