@@ -36,6 +36,10 @@ public class TaskActionPolicy {
         this.decisionTables = decisionTables;
         decisionTables.check(DECISION_KEY, (table, evaluate) -> {
             SHAPE.verify(table);
+            DecisionTables.Shape.requireKnownValues(table, Map.of(
+                    STATUS, DecisionTables.Shape.namesOf(TaskStatus.values()),
+                    APPROVAL_STATUS, DecisionTables.Shape.namesOf(ApprovalStatus.values()),
+                    PUSH_TYPE, DecisionTables.Shape.namesOf(PushType.values())));
             namesOurActions(evaluate);
         });
     }

@@ -48,6 +48,9 @@ public class ReviewRouting {
         this.decisionTables = decisionTables;
         decisionTables.check(DECISION_KEY, (table, evaluate) -> {
             SHAPE.verify(table);
+            DecisionTables.Shape.requireKnownValues(table, Map.of(
+                    CHANNEL, DecisionTables.Shape.namesOf(Channel.values()),
+                    PUSH_TYPE, DecisionTables.Shape.namesOf(PushType.values())));
             routesEveryTask(evaluate, sizesToTry(table));
         });
     }

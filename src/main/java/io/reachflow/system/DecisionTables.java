@@ -1,18 +1,22 @@
 package io.reachflow.system;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.dmn.engine.DmnEngine;
@@ -27,7 +31,9 @@ import org.camunda.bpm.model.dmn.HitPolicy;
 import org.camunda.bpm.model.dmn.instance.Decision;
 import org.camunda.bpm.model.dmn.instance.DecisionTable;
 import org.camunda.bpm.model.dmn.instance.Input;
+import org.camunda.bpm.model.dmn.instance.InputEntry;
 import org.camunda.bpm.model.dmn.instance.Output;
+import org.camunda.bpm.model.dmn.instance.Rule;
 import org.camunda.bpm.model.xml.ModelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -273,6 +279,8 @@ public class DecisionTables {
      */
     public record Shape(Set<HitPolicy> hitPolicies, Set<String> facts, Set<String> outputs) {
 
+        private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+
         /** The hit policies of a table read as the list of its matching rules' outputs. */
         public static final Set<HitPolicy> LISTS = Set.of(HitPolicy.COLLECT, HitPolicy.RULE_ORDER,
                 HitPolicy.OUTPUT_ORDER);
@@ -301,6 +309,42 @@ public class DecisionTables {
                             + String.join(", ", sorted(outputs)));
                 }
             }
+        }
+
+        /**
+         * Throws when a rule's condition on one of the {@code known} facts names a value the fact never has ("RUNING"
+         * for a status): the rule would never match, and nothing else would say so (a running task with no actions
+         * left, a channel that never gets its route). Quoted values are compared; the row is named by its number.
+         */
+        public static void requireKnownValues(DecisionTable table, Map<String, Set<String>> known) {
+            List<Input> inputs = List.copyOf(table.getInputs());
+            int row = 0;
+            for (Rule rule : table.getRules()) {
+                row++;
+                List<InputEntry> entries = List.copyOf(rule.getInputEntries());
+                for (int column = 0; column < Math.min(inputs.size(), entries.size()); column++) {
+                    String fact = expression(inputs.get(column));
+                    Set<String> values = fact == null ? null : known.get(fact.trim());
+                    String condition = entries.get(column).getText() == null ? null
+                            : entries.get(column).getText().getTextContent();
+                    if (values == null || condition == null) {
+                        continue;
+                    }
+                    Matcher quoted = QUOTED.matcher(condition);
+                    while (quoted.find()) {
+                        if (!values.contains(quoted.group(1))) {
+                            throw new IllegalStateException("rule " + row + " (" + rule.getId() + ") asks for "
+                                    + fact.trim() + " \"" + quoted.group(1) + "\", which it never is: it is one of "
+                                    + String.join(", ", sorted(values)));
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The names of an enum's values, what a fact of it is in a table. */
+        public static Set<String> namesOf(Enum<?>[] values) {
+            return Arrays.stream(values).map(Enum::name).collect(Collectors.toSet());
         }
 
         /** The text of an input column's expression: the fact it reads. */

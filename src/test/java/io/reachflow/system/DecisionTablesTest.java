@@ -111,6 +111,13 @@ class DecisionTablesTest {
         Map<String, List<String>> wrong = new LinkedHashMap<>();
         wrong.put("its output 'action' is PAUZE for", List.of("task-actions.dmn",
                 actions.replace("<text>&quot;PAUSE&quot;</text>", "<text>&quot;PAUZE&quot;</text>")));
+        wrong.put("asks for status \"RUNING\", which it never is: it is one of COMPLETED, DRAFT, PAUSED, RUNNING,",
+                List.of("task-actions.dmn", actions.replace("<text>&quot;RUNNING&quot;</text>",
+                        "<text>&quot;RUNING&quot;</text>")));
+        wrong.put("rule 1 (rule_sms_two_levels) asks for channel \"SMSS\", which it never is: it is one of EMAIL, "
+                + "IN_APP, PUSH, SMS, WEBHOOK",
+                List.of("review-routing.dmn", routing.replace("<text>&quot;SMS&quot;</text>",
+                        "<text>&quot;EMAIL&quot;, &quot;SMSS&quot;</text>")));
         wrong.put("has no output named 'action' (its outputs: actions)", List.of("task-actions.dmn",
                 actions.replace("name=\"action\"", "name=\"actions\"")));
         wrong.put("its hit policy is FIRST; it must be COLLECT", List.of("task-actions.dmn",
