@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.impl.ProcessEngineImpl;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.digest.PasswordManager;
+import org.camunda.bpm.engine.impl.identity.DefaultPasswordPolicyImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.camunda.bpm.engine.impl.util.EncryptionUtil;
 import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
@@ -49,6 +51,8 @@ class AdminAccount extends AbstractProcessEnginePlugin {
     private final CamundaBpmProperties camunda;
     private final ProcessEngine engine;
     private final boolean demo;
+    /** The engine's configuration, for its password hashing once it runs (the engine is a proxy here). */
+    private ProcessEngineConfigurationImpl configuration;
 
     AdminAccount(CamundaBpmProperties camunda, @Lazy ProcessEngine engine, Environment environment) {
         this.camunda = camunda;
@@ -58,6 +62,7 @@ class AdminAccount extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
+        this.configuration = configuration;
         AdminUserProperty admin = camunda.getAdminUser();
         if (demo || admin == null || admin.getId() == null) {
             return;
@@ -66,6 +71,21 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         if (password == null || password.isBlank() || password.contains("${") || password.equals(admin.getId())) {
             throw new StartRefusedException("The admin " + admin.getId() + " has no password of its own",
                     "Set REACHFLOW_ADMIN_PASSWORD (camunda.bpm.admin-user.password), or run with the demo profile");
+        }
+        UserEntity user = new UserEntity(admin.getId());
+        user.setFirstName(admin.getFirstName());
+        user.setLastName(admin.getLastName());
+        user.setEmail(admin.getEmail());
+        List<String> broken = new DefaultPasswordPolicyImpl().getRules().stream()
+                .filter(rule -> !rule.execute(password, user))
+                .map(rule -> rule.getPlaceholder().replace("PASSWORD_POLICY_", "").toLowerCase(Locale.ROOT))
+                .toList();
+        if (!broken.isEmpty()) {
+            // the starter would create the admin, and the engine refuse it, with a stack trace that says less
+            throw new StartRefusedException("The admin " + admin.getId() + "'s password does not meet the password "
+                    + "policy (" + String.join(", ", broken) + ")", "Set REACHFLOW_ADMIN_PASSWORD to at least "
+                    + DefaultPasswordPolicyImpl.MIN_LENGTH + " characters with a lowercase and an uppercase letter, "
+                    + "a digit and a sign, and not the admin's id or name");
         }
     }
 
@@ -106,7 +126,8 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         if (camunda.getAdminUser() != null && camunda.getAdminUser().getId() != null) {
             candidates.remove(camunda.getAdminUser().getId());
         }
-        List<String> retired = retireDemoPasswords((ProcessEngineImpl) engine, candidates);
+        List<String> retired = retireDemoPasswords(engine.getIdentityService(), configuration.getPasswordManager(),
+                candidates);
         if (!retired.isEmpty()) {
             log.warn("Users {} had the demo password (this database ran the demo profile): each has a random password "
                     + "now; give them their own in Admin, or delete them", String.join(", ", retired));
@@ -114,13 +135,12 @@ class AdminAccount extends AbstractProcessEnginePlugin {
     }
 
     /** Gives those of {@code userIds} whose password is the demo's a random one; returns who they were. */
-    static List<String> retireDemoPasswords(ProcessEngineImpl engine, Collection<String> userIds) {
-        ProcessEngineConfigurationImpl configuration = engine.getProcessEngineConfiguration();
-        IdentityService identity = engine.getIdentityService();
+    static List<String> retireDemoPasswords(IdentityService identity, PasswordManager passwords,
+                                            Collection<String> userIds) {
         List<String> retired = new ArrayList<>();
         for (String id : userIds) {
             if (identity.createUserQuery().userId(id).singleResult() instanceof UserEntity user
-                    && user.getPassword() != null && configuration.getPasswordManager().check(
+                    && user.getPassword() != null && passwords.check(
                             EncryptionUtil.saltPassword(DemoData.PASSWORD, user.getSalt()), user.getPassword())) {
                 user.setPassword(randomPassword());
                 identity.saveUser(user);

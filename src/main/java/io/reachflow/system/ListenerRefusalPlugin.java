@@ -3,10 +3,12 @@ package io.reachflow.system;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
+import org.camunda.bpm.engine.impl.identity.DefaultPasswordPolicyImpl;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
 import org.springframework.stereotype.Component;
@@ -19,9 +21,15 @@ import org.springframework.stereotype.Component;
  * 403 and a review decided without its variables ({@link FormFieldValidationException}, what Camunda's own form
  * field validators throw) a 400 with what is missing, in both, as in {@code /api}. The command has rolled back by
  * then: this interceptor comes before the transaction's.
+ * <p>The same goes for a password the password policy refuses (a user created or changed through the engine's API
+ * outside the demo): the engine says so in a bare {@link ProcessEngineException}, a 500; it is a
+ * {@link BadUserRequestException}, a 400, with what the policy asks.
  */
 @Component
 public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
+
+    /** The engine's whole message when the password policy refuses a password. */
+    private static final String POLICY_REFUSAL = "Password does not match policy";
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
@@ -42,6 +50,11 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
 
     /** The refusal a listener threw, if the exception is or wraps one; else the exception itself. */
     static RuntimeException refusal(RuntimeException wrapper) {
+        if (wrapper.getClass() == ProcessEngineException.class && POLICY_REFUSAL.equals(wrapper.getMessage())) {
+            return new BadUserRequestException("Password does not match policy: at least "
+                    + DefaultPasswordPolicyImpl.MIN_LENGTH + " characters, with a lowercase and an uppercase letter, "
+                    + "a digit and a sign, and not the user's id or name", wrapper);
+        }
         for (Throwable cause = wrapper; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException) {
                 return (RuntimeException) cause;

@@ -24,6 +24,10 @@ class AdminAccountTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("REACHFLOW_ADMIN_PASSWORD");
         }
         assertThatCode(() -> account("postgres", "S3cret-enough").preInit(null)).doesNotThrowAnyException();
+        for (String weak : new String[] {"demo", "s3cret-enough", "S3cret", "Secret-enough", "S3cretenough"}) {
+            assertThatThrownBy(() -> account("postgres", weak).preInit(null)).as("password %s", weak)
+                    .isInstanceOf(StartRefusedException.class).hasMessageContaining("does not meet the password policy");
+        }
         assertThatCode(() -> account("postgres,demo", "demo").preInit(null)).doesNotThrowAnyException();
     }
 

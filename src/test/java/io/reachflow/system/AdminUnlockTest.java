@@ -59,8 +59,8 @@ class AdminUnlockTest {
             identity.saveUser(created);
         }
 
-        List<String> retired = AdminAccount.retireDemoPasswords((ProcessEngineImpl) engine.processEngine(),
-                List.of(trial, own, "nobody-" + HttpJson.uniqueWord()));
+        List<String> retired = AdminAccount.retireDemoPasswords(identity, ((ProcessEngineImpl) engine.processEngine())
+                .getProcessEngineConfiguration().getPasswordManager(), List.of(trial, own, "nobody-" + HttpJson.uniqueWord()));
 
         assertThat(retired).containsExactly(trial);
         assertThat(identity.checkPassword(trial, "demo")).isFalse();
