@@ -550,7 +550,7 @@ class TaskActionsApiTest {
         String recipients = "/api/tasks/{id}/pushes/{pushId}/recipients";
 
         List<String> pagedThrough = new ArrayList<>();
-        JsonNode page = get(rita(), recipients + "?size=2", task.getId(), pushId).getBody();
+        JsonNode page = get(olivia(), recipients + "?size=2", task.getId(), pushId).getBody();
         for (int pages = 1; ; pages++) {
             assertThat(pages).as("pages of 2 for 5 recipients").isLessThanOrEqualTo(3);
             assertThat(page.path("items").size()).isBetween(1, 2);
@@ -559,29 +559,29 @@ class TaskActionsApiTest {
                 break;
             }
             assertThat(page.path("next").asText()).isEqualTo(pagedThrough.get(pagedThrough.size() - 1));
-            page = get(rita(), recipients + "?size=2&after={after}", task.getId(), pushId, page.path("next").asText())
+            page = get(olivia(), recipients + "?size=2&after={after}", task.getId(), pushId, page.path("next").asText())
                     .getBody();
         }
         assertThat(pagedThrough).isEqualTo(audience.stream().sorted().toList());
-        JsonNode afterTheLast = get(rita(), recipients + "?after={after}", task.getId(), pushId,
+        JsonNode afterTheLast = get(olivia(), recipients + "?after={after}", task.getId(), pushId,
                 pagedThrough.get(pagedThrough.size() - 1)).getBody();
         assertThat(afterTheLast.path("items").isEmpty()).isTrue();
         assertThat(afterTheLast.hasNonNull("next")).isFalse();
 
-        JsonNode skipped = get(rita(), recipients + "?status=SKIPPED&reason=OPTED_OUT", task.getId(), pushId).getBody();
+        JsonNode skipped = get(olivia(), recipients + "?status=SKIPPED&reason=OPTED_OUT", task.getId(), pushId).getBody();
         assertThat(texts(skipped.path("items"), "userId")).containsExactly(audience.get(1));
         assertThat(skipped.path("items").get(0).path("status").asText()).isEqualTo("SKIPPED");
         assertThat(skipped.hasNonNull("next")).as("no next page").isFalse();
-        assertThat(texts(get(rita(), recipients + "?status=DELIVERED", task.getId(), pushId).getBody().path("items"),
+        assertThat(texts(get(olivia(), recipients + "?status=DELIVERED", task.getId(), pushId).getBody().path("items"),
                 "userId")).hasSize(4).doesNotContain(audience.get(1));
 
         long otherTask = created("Someone else's push");
-        assertThat(get(rita(), recipients, otherTask, pushId).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(get(rita(), recipients + "?status=GONE", task.getId(), pushId).getStatusCode())
+        assertThat(get(olivia(), recipients, otherTask, pushId).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(get(olivia(), recipients + "?status=GONE", task.getId(), pushId).getStatusCode())
                 .isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(get(rita(), recipients + "?size=0", task.getId(), pushId).getStatusCode())
+        assertThat(get(olivia(), recipients + "?size=0", task.getId(), pushId).getStatusCode())
                 .isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(get(rita(), recipients + "?size=1001", task.getId(), pushId).getStatusCode())
+        assertThat(get(olivia(), recipients + "?size=1001", task.getId(), pushId).getStatusCode())
                 .isEqualTo(HttpStatus.BAD_REQUEST);
     }
 
