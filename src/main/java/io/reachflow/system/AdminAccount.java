@@ -142,7 +142,7 @@ class AdminAccount extends AbstractProcessEnginePlugin {
             if (identity.createUserQuery().userId(id).singleResult() instanceof UserEntity user
                     && user.getPassword() != null && passwords.check(
                             EncryptionUtil.saltPassword(DemoData.PASSWORD, user.getSalt()), user.getPassword())) {
-                user.setPassword(randomPassword());
+                user.setPassword(randomPassword(user));
                 identity.saveUser(user);
                 retired.add(id);
             }
@@ -150,11 +150,20 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         return retired;
     }
 
-    /** 32 random bytes, with a letter of each case, a digit and a sign, for any password policy. */
-    private static String randomPassword() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "aA1!";
+    /**
+     * 32 random bytes, with a letter of each case, a digit and a sign, that the password policy takes for the user
+     * (random text may hold the user's name, which the policy refuses, failing the start).
+     */
+    private static String randomPassword(UserEntity user) {
+        SecureRandom random = new SecureRandom();
+        while (true) {
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "aA1!";
+            if (new DefaultPasswordPolicyImpl().getRules().stream().allMatch(rule -> rule.execute(password, user))) {
+                return password;
+            }
+        }
     }
 
     /** After the start: the starter created the configured admin by now, on a new database. */
