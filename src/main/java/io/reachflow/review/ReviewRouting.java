@@ -17,9 +17,6 @@ import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.engine.impl.calendar.DurationHelper;
 import org.camunda.bpm.model.dmn.HitPolicy;
 import org.camunda.bpm.model.dmn.instance.DecisionTable;
-import org.camunda.bpm.model.dmn.instance.Input;
-import org.camunda.bpm.model.dmn.instance.InputEntry;
-import org.camunda.bpm.model.dmn.instance.Rule;
 import org.springframework.stereotype.Component;
 
 /** Asks {@code dmn/review-routing.dmn} how many review levels a task needs, by whom, and how long they have. */
@@ -61,22 +58,15 @@ public class ReviewRouting {
      */
     static SortedSet<Long> sizesToTry(DecisionTable table) {
         SortedSet<Long> sizes = new TreeSet<>(SIZES);
-        List<Input> inputs = List.copyOf(table.getInputs());
-        for (Rule rule : table.getRules()) {
-            List<InputEntry> entries = List.copyOf(rule.getInputEntries());
-            for (int column = 0; column < Math.min(inputs.size(), entries.size()); column++) {
-                String fact = DecisionTables.Shape.expression(inputs.get(column));
-                String condition = entries.get(column).getText() == null ? null
-                        : entries.get(column).getText().getTextContent();
-                if (fact != null && AUDIENCE_SIZE.equals(fact.trim()) && condition != null) {
-                    Matcher number = NUMBER.matcher(condition.replace("_", ""));
-                    while (number.find() && number.group().length() < 18) {
-                        long bound = Long.parseLong(number.group());
-                        sizes.addAll(bound == 0 ? List.of(0L, 1L) : List.of(bound - 1, bound, bound + 1));
-                    }
+        DecisionTables.Shape.forEachCondition(table, (row, rule, fact, condition) -> {
+            if (AUDIENCE_SIZE.equals(fact)) {
+                Matcher number = NUMBER.matcher(condition.replace("_", ""));
+                while (number.find() && number.group().length() < 18) {
+                    long bound = Long.parseLong(number.group());
+                    sizes.addAll(bound == 0 ? List.of(0L, 1L) : List.of(bound - 1, bound, bound + 1));
                 }
             }
-        }
+        });
         return sizes;
     }
 

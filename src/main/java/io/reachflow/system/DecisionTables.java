@@ -317,6 +317,21 @@ public class DecisionTables {
          * left, a channel that never gets its route). Quoted values are compared; the row is named by its number.
          */
         public static void requireKnownValues(DecisionTable table, Map<String, Set<String>> known) {
+            forEachCondition(table, (row, rule, fact, condition) -> {
+                Set<String> values = known.get(fact);
+                Matcher quoted = QUOTED.matcher(condition);
+                while (values != null && quoted.find()) {
+                    if (!values.contains(quoted.group(1))) {
+                        throw new IllegalStateException("rule " + row + " (" + rule.getId() + ") asks for " + fact
+                                + " \"" + quoted.group(1) + "\", which it never is: it is one of "
+                                + String.join(", ", sorted(values)));
+                    }
+                }
+            });
+        }
+
+        /** Each rule's condition on each column that has one, with the fact the column reads and the rule's row. */
+        public static void forEachCondition(DecisionTable table, Condition visit) {
             List<Input> inputs = List.copyOf(table.getInputs());
             int row = 0;
             for (Rule rule : table.getRules()) {
@@ -324,22 +339,19 @@ public class DecisionTables {
                 List<InputEntry> entries = List.copyOf(rule.getInputEntries());
                 for (int column = 0; column < Math.min(inputs.size(), entries.size()); column++) {
                     String fact = expression(inputs.get(column));
-                    Set<String> values = fact == null ? null : known.get(fact.trim());
                     String condition = entries.get(column).getText() == null ? null
                             : entries.get(column).getText().getTextContent();
-                    if (values == null || condition == null) {
-                        continue;
-                    }
-                    Matcher quoted = QUOTED.matcher(condition);
-                    while (quoted.find()) {
-                        if (!values.contains(quoted.group(1))) {
-                            throw new IllegalStateException("rule " + row + " (" + rule.getId() + ") asks for "
-                                    + fact.trim() + " \"" + quoted.group(1) + "\", which it never is: it is one of "
-                                    + String.join(", ", sorted(values)));
-                        }
+                    if (fact != null && condition != null) {
+                        visit.of(row, rule, fact.trim(), condition);
                     }
                 }
             }
+        }
+
+        /** A rule's condition on a fact; {@code row} counts from 1. */
+        @FunctionalInterface
+        public interface Condition {
+            void of(int row, Rule rule, String fact, String condition);
         }
 
         /** The names of an enum's values, what a fact of it is in a table. */

@@ -158,8 +158,9 @@ public class ModelChecksPlugin extends AbstractProcessEnginePlugin {
         missing.removeAll(filledIn);
         String problem = !others.isEmpty()
                 ? "has fields a reviewer fills in beyond the decision: " + String.join(", ", others) + ". A decision "
-                        + "sets only 'approved' and 'reviewComment', so each decision through this form would be "
-                        + "refused: make a field that only shows disabled"
+                        + "sets only '" + ReviewVariables.APPROVED + "' and '" + ReviewVariables.REVIEW_COMMENT
+                        + "', so each decision through this form would be refused: make a field that only shows "
+                        + "disabled"
                 : !missing.isEmpty() ? "has no field a reviewer fills in for " + String.join(" and ", missing)
                         + ": a decision through this form could not be made" : null;
         if (problem != null) {
