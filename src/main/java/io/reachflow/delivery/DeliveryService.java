@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -122,8 +121,7 @@ public class DeliveryService {
                     statement.setTimestamp(3, now);
                 });
         // A tester is staff (a user of the identity service), never a customer's profile
-        Set<String> staffTesters = staff.among(testers);
-        List<String> notStaff = testers.stream().filter(tester -> !staffTesters.contains(tester)).toList();
+        List<String> notStaff = staff.outside(testers);
         if (!notStaff.isEmpty()) {
             markWhere(push, RecipientStatus.FAILED, SkipReason.NOT_STAFF, "user_id in ("
                     + String.join(", ", Collections.nCopies(notStaff.size(), "?")) + ")", notStaff.toArray());

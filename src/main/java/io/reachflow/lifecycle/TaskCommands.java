@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,8 +119,7 @@ public class TaskCommands {
      * not found out when the test round fails it ({@code NOT_STAFF}, for a tester who has left since).
      */
     private void requireStaff(List<String> testers) {
-        Set<String> staffTesters = staff.among(testers);
-        List<String> others = testers.stream().filter(tester -> !staffTesters.contains(tester)).toList();
+        List<String> others = staff.outside(testers);
         if (!others.isEmpty()) {
             throw new InvalidTaskException(Map.of("testers", others.stream().map(tester -> "'" + tester + "'")
                     .collect(Collectors.joining(", ")) + (others.size() == 1 ? " is not a user" : " are not users")

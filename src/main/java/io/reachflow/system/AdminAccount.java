@@ -47,6 +47,9 @@ import org.springframework.stereotype.Component;
 class AdminAccount extends AbstractProcessEnginePlugin {
 
     private static final Logger log = LoggerFactory.getLogger(AdminAccount.class);
+    /** What Camunda's default password policy asks, in words (its rules' placeholders are keys for translations). */
+    static final String PASSWORD_POLICY = "at least " + DefaultPasswordPolicyImpl.MIN_LENGTH + " characters, with a "
+            + "lowercase and an uppercase letter, a digit and a sign, and not the user's id or name";
 
     private final CamundaBpmProperties camunda;
     private final ProcessEngine engine;
@@ -76,16 +79,12 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         user.setFirstName(admin.getFirstName());
         user.setLastName(admin.getLastName());
         user.setEmail(admin.getEmail());
-        List<String> broken = new DefaultPasswordPolicyImpl().getRules().stream()
-                .filter(rule -> !rule.execute(password, user))
-                .map(rule -> rule.getPlaceholder().replace("PASSWORD_POLICY_", "").toLowerCase(Locale.ROOT))
-                .toList();
+        List<String> broken = policyBreaches(password, user);
         if (!broken.isEmpty()) {
             // the starter would create the admin, and the engine refuse it, with a stack trace that says less
             throw new StartRefusedException("The admin " + admin.getId() + "'s password does not meet the password "
-                    + "policy (" + String.join(", ", broken) + ")", "Set REACHFLOW_ADMIN_PASSWORD to at least "
-                    + DefaultPasswordPolicyImpl.MIN_LENGTH + " characters with a lowercase and an uppercase letter, "
-                    + "a digit and a sign, and not the admin's id or name");
+                    + "policy (" + String.join(", ", broken) + ")", "Set REACHFLOW_ADMIN_PASSWORD to "
+                    + PASSWORD_POLICY);
         }
     }
 
@@ -160,10 +159,18 @@ class AdminAccount extends AbstractProcessEnginePlugin {
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
             String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "aA1!";
-            if (new DefaultPasswordPolicyImpl().getRules().stream().allMatch(rule -> rule.execute(password, user))) {
+            if (policyBreaches(password, user).isEmpty()) {
                 return password;
             }
         }
+    }
+
+    /** The rules of Camunda's default password policy that {@code password} breaks for {@code user}, by name. */
+    private static List<String> policyBreaches(String password, UserEntity user) {
+        return new DefaultPasswordPolicyImpl().getRules().stream()
+                .filter(rule -> !rule.execute(password, user))
+                .map(rule -> rule.getPlaceholder().replace("PASSWORD_POLICY_", "").toLowerCase(Locale.ROOT))
+                .toList();
     }
 
     /** After the start: the starter created the configured admin by now, on a new database. */

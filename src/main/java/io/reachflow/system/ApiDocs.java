@@ -79,16 +79,17 @@ class ApiDocs {
     OpenApiCustomizer problemResponses() {
         return openApi -> {
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
-            openApi.getPaths().forEach((path, item) -> addProblems(path, item));
-            openApi.getPaths().forEach((path, item) -> addSuccessHeaders(path, item));
+            openApi.getPaths().forEach((path, item) -> {
+                if (path.startsWith("/api/")) {
+                    addProblems(path, item);
+                    addSuccessHeaders(item);
+                }
+            });
             documentUserIds(openApi);
         };
     }
 
-    private static void addSuccessHeaders(String path, PathItem item) {
-        if (!path.startsWith("/api/")) {
-            return;
-        }
+    private static void addSuccessHeaders(PathItem item) {
         item.readOperationsMap().forEach((method, operation) -> operation.getResponses().forEach((status, response) -> {
             if (!status.startsWith("2")) {
                 return;
@@ -136,9 +137,6 @@ class ApiDocs {
     }
 
     private static void addProblems(String path, PathItem item) {
-        if (!path.startsWith("/api/")) {
-            return;
-        }
         item.readOperationsMap().forEach((method, operation) -> {
             ApiResponses responses = operation.getResponses();
             add(responses, "400", "A parameter or the body is invalid: errors names each bad field where the problem "

@@ -8,7 +8,6 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
-import org.camunda.bpm.engine.impl.identity.DefaultPasswordPolicyImpl;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
 import org.springframework.stereotype.Component;
@@ -51,9 +50,7 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
     /** The refusal a listener threw, if the exception is or wraps one; else the exception itself. */
     static RuntimeException refusal(RuntimeException wrapper) {
         if (wrapper.getClass() == ProcessEngineException.class && POLICY_REFUSAL.equals(wrapper.getMessage())) {
-            return new BadUserRequestException("Password does not match policy: at least "
-                    + DefaultPasswordPolicyImpl.MIN_LENGTH + " characters, with a lowercase and an uppercase letter, "
-                    + "a digit and a sign, and not the user's id or name", wrapper);
+            return new BadUserRequestException(POLICY_REFUSAL + ": " + AdminAccount.PASSWORD_POLICY, wrapper);
         }
         for (Throwable cause = wrapper; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException) {

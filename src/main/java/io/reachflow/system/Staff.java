@@ -1,6 +1,6 @@
 package io.reachflow.system;
 
-import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.IdentityService;
@@ -21,12 +21,13 @@ public class Staff {
         this.identityService = identityService;
     }
 
-    /** Those of {@code ids} who are staff. */
-    public Set<String> among(Collection<String> ids) {
+    /** Those of {@code ids} who are not staff, in their order: one query of the identity service. */
+    public List<String> outside(List<String> ids) {
         if (ids.isEmpty()) {
-            return Set.of();
+            return List.of();
         }
-        return identityService.createUserQuery().userIdIn(ids.toArray(String[]::new)).list().stream()
+        Set<String> staff = identityService.createUserQuery().userIdIn(ids.toArray(String[]::new)).list().stream()
                 .map(User::getId).collect(Collectors.toSet());
+        return ids.stream().filter(id -> !staff.contains(id)).toList();
     }
 }
