@@ -22,13 +22,18 @@ import org.springframework.stereotype.Component;
  * then: this interceptor comes before the transaction's.
  * <p>The same goes for a password the password policy refuses (a user created or changed through the engine's API
  * outside the demo): the engine says so in a bare {@link ProcessEngineException}, a 500; it is a
- * {@link BadUserRequestException}, a 400, with what the policy asks.
+ * {@link BadUserRequestException}, a 400, with what the policy asks. A review decided with a variable sent
+ * Java-serialized, which the engine does not read ({@code ENGINE-17007}), is a 400 as a decision without its
+ * variables is.
  */
 @Component
 public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
 
     /** The engine's whole message when the password policy refuses a password. */
     private static final String POLICY_REFUSAL = "Password does not match policy";
+
+    /** The code the engine's message starts with when a variable comes Java-serialized, which it does not read. */
+    private static final String JAVA_SERIALIZATION_PROHIBITED = "ENGINE-17007 ";
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
@@ -51,6 +56,12 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
     static RuntimeException refusal(RuntimeException wrapper) {
         if (wrapper.getClass() == ProcessEngineException.class && POLICY_REFUSAL.equals(wrapper.getMessage())) {
             return new BadUserRequestException(POLICY_REFUSAL + ": " + AdminAccount.PASSWORD_POLICY, wrapper);
+        }
+        if (wrapper.getClass() == ProcessEngineException.class && wrapper.getMessage() != null
+                && wrapper.getMessage().startsWith(JAVA_SERIALIZATION_PROHIBITED)) {
+            // what the engine APIs' completions answer with 400 (a BadUserRequestException is a 500 there)
+            return new FormFieldValidationException(null,
+                    wrapper.getMessage().substring(JAVA_SERIALIZATION_PROHIBITED.length()), wrapper);
         }
         for (Throwable cause = wrapper; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException) {

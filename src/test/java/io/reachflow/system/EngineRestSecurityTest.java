@@ -576,9 +576,19 @@ class EngineRestSecurityTest {
         notBoolean.putObject("variables").putObject("approved").put("value", "yes").put("type", "String");
         ResponseEntity<JsonNode> text = post(api.as(Fixtures.SENIOR_REVIEWER), "/engine-rest/task/{id}/complete",
                 notBoolean, senior);
+        ObjectNode javaSerialized = object();
+        javaSerialized.putObject("variables").putObject("approved").put("value", "rO0ABXNyABFqYXZhLmxhbmcuQm9vbGVhbg==")
+                .put("type", "Object").putObject("valueInfo")
+                .put("objectTypeName", "java.lang.Boolean")
+                .put("serializationDataFormat", "application/x-java-serialized-object");
+        ResponseEntity<JsonNode> serialized = post(api.as(Fixtures.SENIOR_REVIEWER), "/engine-rest/task/{id}/complete",
+                javaSerialized, senior);
 
         assertThat(none.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(text.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(serialized.getStatusCode()).as("%s", serialized.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(serialized.getBody().path("message").asText())
+                .endsWith(": Cannot set variable with name approved. Java serialization format is prohibited");
         assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
     }
 
