@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.digest.PasswordManager;
 import org.camunda.bpm.engine.impl.identity.DefaultPasswordPolicyImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.impl.util.EncryptionUtil;
 import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
@@ -104,9 +106,15 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         if (identity.createUserQuery().userId(admin.getId()).singleResult() instanceof UserEntity user
                 && (user.getAttempts() > 0 || user.getLockExpirationTime() != null)) {
             identity.unlockUser(admin.getId());
-            log.warn("The admin {} was locked after {} failed login(s) in a row{}: unlocked at this start",
-                    admin.getId(), user.getAttempts(), user.getLockExpirationTime() == null ? ""
-                            : " (until " + user.getLockExpirationTime().toInstant() + ")");
+            Date lockedUntil = user.getLockExpirationTime();
+            if (lockedUntil != null && lockedUntil.after(ClockUtil.getCurrentTime())) {
+                log.warn("The admin {} was locked after {} failed login(s) in a row (until {}): unlocked at this start",
+                        admin.getId(), user.getAttempts(), lockedUntil.toInstant());
+            } else {
+                // a lock long over (3 s after a first failure): the next failure would still have locked it longer
+                log.info("The admin {} had {} failed login(s) in a row, no longer locked: counted afresh from this "
+                        + "start", admin.getId(), user.getAttempts());
+            }
         }
     }
 

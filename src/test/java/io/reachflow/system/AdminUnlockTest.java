@@ -3,12 +3,17 @@ package io.reachflow.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.reachflow.support.Engine;
 import io.reachflow.support.HttpJson;
+import io.reachflow.support.Logs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import io.reachflow.support.ReachflowSpringTest;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.ProcessEngineImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,6 +45,27 @@ class AdminUnlockTest {
             assertThat(output.getOut()).contains("The admin demo was locked after 1 failed login(s) in a row (until ")
                     .contains("unlocked at this start");
         } finally {
+            identity.unlockUser("demo");
+        }
+    }
+
+    /** A lock long over (3 s after a first failure) is no news: the count starts afresh, without a warning. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aStartCountsAfreshWithoutAWarningWhenTheLockIsOver(CapturedOutput output) {
+        IdentityService identity = engine.processEngine().getIdentityService();
+        try {
+            assertThat(identity.checkPassword("demo", "guessed")).isFalse();
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(1))));
+
+            Logs.atInfo(AdminAccount.class, adminAccount::unlockTheAdmin);
+
+            assertThat(attempts(identity)).isZero();
+            assertThat(output.getOut())
+                    .contains("INFO", "The admin demo had 1 failed login(s) in a row, no longer locked: counted afresh")
+                    .doesNotContain("unlocked at this start");
+        } finally {
+            ClockUtil.reset();
             identity.unlockUser("demo");
         }
     }
