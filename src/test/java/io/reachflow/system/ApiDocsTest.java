@@ -216,6 +216,28 @@ class ApiDocsTest {
         assertThat(post(api.as(Fixtures.OPERATOR), "/api/tasks", task).getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
+    /**
+     * The API refuses fields it does not know, and the schemas of what clients send say so; a profile's attributes
+     * stay a map, and a task's own schema open (it takes a task as shown, ignoring the fields only shown).
+     */
+    @Test
+    void closesWhatClientsSendToFieldsTheApiDoesNotKnow() {
+        JsonNode schemas = get(api.as(Fixtures.OPERATOR), "/v3/api-docs").getBody().path("components").path("schemas");
+        for (String sent : List.of("Schedule", "SendWindow", "Audience", "Trigger", "Content", "UserProfile")) {
+            assertThat(schemas.path(sent).path("additionalProperties").isBoolean()).as(sent).isTrue();
+            assertThat(schemas.path(sent).path("additionalProperties").asBoolean()).as(sent).isFalse();
+        }
+        assertThat(schemas.path("UserProfile").path("properties").path("attributes").path("additionalProperties")
+                .isObject()).isTrue();
+        assertThat(schemas.path("TaskView").has("additionalProperties")).as("an answer may gain fields").isFalse();
+        assertThat(schemas.path("TaskRequest").has("additionalProperties")).as("takes a task as shown").isFalse();
+
+        ObjectNode task = HttpJson.manualInAppTask("Misspelt");
+        task.put("sendat", "2026-12-01T09:00:00Z");
+        ResponseEntity<JsonNode> refused = post(api.as(Fixtures.OPERATOR), "/api/tasks", task);
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
     /** A generated client names its methods after the operations: each id is its own, none numbered by springdoc. */
     @Test
     void namesEachOperationOnce() {
