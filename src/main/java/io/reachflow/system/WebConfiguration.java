@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.http.converter.yaml.MappingJackson2YamlHttpMessageConverter;
@@ -38,8 +39,9 @@ import org.springframework.web.util.UriUtils;
  * reads as a stream). Spring MVC would also have read and written YAML, since the OpenAPI library brings Jackson's
  * YAML module along: a body in YAML was read by a lenient mapper of its own, past every rule above (a misspelt field
  * dropped, "10" taken for a number, a field given twice), and {@code Accept: application/yaml} was answered. Without
- * that converter, such a body is a 415 that names JSON, and such a read a 406. (The OpenAPI document in YAML,
- * {@code /v3/api-docs.yaml}, is text that springdoc writes itself.)
+ * that converter, such a body is a 415 that names JSON, and such a read a 406, as is a read of a resource as
+ * {@code application/problem+json}. (The OpenAPI document in YAML, {@code /v3/api-docs.yaml}, is text that springdoc
+ * writes itself.)
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
@@ -47,6 +49,8 @@ class WebConfiguration implements WebMvcConfigurer {
     private static final Map<Method, Set<String>> QUERY_PARAMETERS = new ConcurrentHashMap<>();
     /** What a browser client adds to defeat caches ({@code ?_=1700000000000}, jQuery's {@code cache: false}). */
     private static final String CACHE_BUSTER = "_";
+    /** The package of what the API answers: its views and pages. */
+    private static final String API_TYPES = "io.reachflow.";
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
@@ -122,7 +126,15 @@ class WebConfiguration implements WebMvcConfigurer {
 
     private static MappingJackson2HttpMessageConverter strict(MappingJackson2HttpMessageConverter lenient) {
         MappingJackson2HttpMessageConverter strict = new MappingJackson2HttpMessageConverter(
-                StrictJson.of(lenient.getObjectMapper()));
+                StrictJson.of(lenient.getObjectMapper())) {
+            @Override
+            public List<MediaType> getSupportedMediaTypes(Class<?> type) {
+                // the API's own resources are JSON, never problems: the converter's application/*+json covers
+                // application/problem+json, so a task asked for with it (first) was answered labelled a problem
+                return type.getName().startsWith(API_TYPES) && super.canWrite(type, null)
+                        ? List.of(MediaType.APPLICATION_JSON) : super.getSupportedMediaTypes(type);
+            }
+        };
         strict.setSupportedMediaTypes(lenient.getSupportedMediaTypes());
         return strict;
     }

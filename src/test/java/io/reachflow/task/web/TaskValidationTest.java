@@ -415,7 +415,7 @@ class TaskValidationTest {
     /**
      * The API reads JSON only: the same misspelt body in YAML, which a YAML converter would read leniently (dropping
      * the unknown field, converting "10" to a number, taking a field given twice), is a 415 naming what it reads, and
-     * changes nothing; so is a profile in YAML. Nor does it answer in YAML.
+     * changes nothing; so is a profile in YAML. Nor does it answer in YAML, nor a task as a problem.
      */
     @Test
     void refusesABodyInYamlNamingJson() throws Exception {
@@ -444,9 +444,22 @@ class TaskValidationTest {
         long id = post(olivia(), "/api/tasks", manualInAppTask("Read in JSON")).getBody().path("id").asLong();
         ResponseEntity<String> asYaml = olivia().get().uri("/api/tasks/{id}", id).accept(applicationYaml).retrieve()
                 .toEntity(String.class);
-        assertThat(asYaml.getStatusCode()).isEqualTo(HttpStatus.NOT_ACCEPTABLE);
-        assertThat(asYaml.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(asYaml.getBody()).contains("application/json");
+        ResponseEntity<String> asProblem = olivia().get().uri("/api/tasks/{id}", id)
+                .accept(MediaType.APPLICATION_PROBLEM_JSON).retrieve().toEntity(String.class);
+        for (ResponseEntity<String> notAcceptable : List.of(asYaml, asProblem)) {
+            assertThat(notAcceptable.getStatusCode()).isEqualTo(HttpStatus.NOT_ACCEPTABLE);
+            assertThat(notAcceptable.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(notAcceptable.getBody()).contains("application/json");
+        }
+        ResponseEntity<JsonNode> either = olivia().get().uri("/api/tasks/{id}", id)
+                .header(HttpHeaders.ACCEPT, "application/problem+json, application/json").retrieve()
+                .toEntity(JsonNode.class);
+        assertThat(either.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(either.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+        ResponseEntity<JsonNode> missing = olivia().get().uri("/api/tasks/{id}", Long.MAX_VALUE)
+                .accept(MediaType.APPLICATION_PROBLEM_JSON).retrieve().toEntity(JsonNode.class);
+        assertThat(missing.getStatusCode()).as("a problem still is one").isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(missing.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
     /**
