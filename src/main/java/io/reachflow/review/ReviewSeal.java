@@ -41,8 +41,9 @@ import org.springframework.stereotype.Component;
  * on the review process: without a check, a reviewer could also set {@code reviewLevels} to skip the senior review,
  * or {@code level1Reviewer} to decide both levels. So the process variables the work sees are sealed when it is
  * created (a digest of each, in our own table, out of the reviewers' reach) and compared when it is completed: a
- * decision may set {@link ReviewVariables#APPROVED} and {@link ReviewVariables#REVIEW_COMMENT}, nothing else. The
- * work's own (task-local) variables are the form's briefing, shown to the reviewer and read by nothing.
+ * decision may set {@link ReviewVariables#APPROVED} and {@link ReviewVariables#REVIEW_COMMENT}, nothing else. So are
+ * the work's own (task-local) variables, the form's briefing: {@code submit-form} sets a variable the work has on the
+ * work, and the briefing is kept as what the reviewer was shown.
  */
 @Component
 class ReviewSeal {
@@ -50,6 +51,8 @@ class ReviewSeal {
     private static final Logger log = LoggerFactory.getLogger(ReviewSeal.class);
     /** What a decision sets. */
     private static final Set<String> DECISION = Set.of(ReviewVariables.APPROVED, ReviewVariables.REVIEW_COMMENT);
+    /** Before the name of a work's own variable in a seal (seals written before they held them have none). */
+    private static final String OWN = "work:";
 
     private final JdbcTemplate jdbc;
     private final ProcessEngine engine;
@@ -61,14 +64,14 @@ class ReviewSeal {
         this.clock = clock;
     }
 
-    /** Seals the process variables the new review work sees. */
+    /** Seals the process variables the new review work sees, and its own. */
     void seal(DelegateTask work) {
-        seal(work.getId(), work.getExecution().getVariablesTyped(false));
+        seal(work.getId(), work.getExecution().getVariablesTyped(false), work.getVariablesLocalTyped(false));
     }
 
-    private void seal(String workId, VariableMap variables) {
+    private void seal(String workId, VariableMap variables, VariableMap own) {
         jdbc.update("insert into review_seal (work_id, variables, sealed_at) values (?, ?, ?)", workId,
-                write(digests(variables)), Timestamp.from(clock.instant()));
+                write(digests(variables, own)), Timestamp.from(clock.instant()));
     }
 
     /**
@@ -87,7 +90,8 @@ class ReviewSeal {
         for (Task work : open) {
             if (!sealed.remove(work.getId())) {
                 try {
-                    seal(work.getId(), engine.getRuntimeService().getVariablesTyped(work.getExecutionId(), false));
+                    seal(work.getId(), engine.getRuntimeService().getVariablesTyped(work.getExecutionId(), false),
+                            engine.getTaskService().getVariablesLocalTyped(work.getId(), false));
                 } catch (DuplicateKeyException sealedMeanwhile) {
                     continue;
                 }
@@ -120,7 +124,8 @@ class ReviewSeal {
 
     /**
      * Refuses the completion of the work when it changed, added or removed a process variable other than the
-     * decision's, and lets the seal go otherwise. Work created before seals existed has none and is not checked.
+     * decision's, or one of the work's own, and lets the seal go otherwise. Work created before seals existed has
+     * none and is not checked; work sealed before seals held the work's own variables is checked for the process's.
      */
     void check(DelegateTask work, String decider) {
         List<String> sealed = jdbc.queryForList("select variables from review_seal where work_id = ?", String.class,
@@ -131,7 +136,11 @@ class ReviewSeal {
             return;
         }
         Map<String, String> before = read(sealed.get(0));
-        Map<String, String> now = digests(work);
+        Map<String, String> now = digests(work.getExecution().getVariablesTyped(false),
+                work.getVariablesLocalTyped(false));
+        if (before.keySet().stream().noneMatch(name -> name.startsWith(OWN))) {
+            now.keySet().removeIf(name -> name.startsWith(OWN));
+        }
         Set<String> changed = new TreeSet<>();
         before.forEach((name, digest) -> {
             if (!digest.equals(now.get(name))) {
@@ -140,7 +149,9 @@ class ReviewSeal {
         });
         now.keySet().stream().filter(name -> !before.containsKey(name)).forEach(changed::add);
         if (!changed.isEmpty()) {
-            throw new AuthorizationException(decider + " may not set " + String.join(", ", changed) + " when deciding "
+            throw new AuthorizationException(decider + " may not set " + changed.stream()
+                    .map(name -> name.startsWith(OWN) ? name.substring(OWN.length()) : name)
+                    .distinct().collect(Collectors.joining(", ")) + " when deciding "
                     + "the review of task " + work.getExecution().getProcessBusinessKey() + ": a decision sets only '"
                     + ReviewVariables.APPROVED + "' and '" + ReviewVariables.REVIEW_COMMENT + "'");
         }
@@ -152,16 +163,20 @@ class ReviewSeal {
         jdbc.update("delete from review_seal where work_id = ?", work.getId());
     }
 
-    /** A digest of each process variable the work sees, by name, but the decision's. */
-    private static Map<String, String> digests(DelegateTask work) {
-        return digests(work.getExecution().getVariablesTyped(false));
-    }
-
-    private static Map<String, String> digests(VariableMap variables) {
+    /**
+     * A digest of each process variable the work sees, by name, but the decision's, and of each of the work's own
+     * ({@value #OWN} and its name).
+     */
+    private static Map<String, String> digests(VariableMap variables, VariableMap own) {
         Map<String, String> digests = new TreeMap<>();
         for (String name : variables.keySet()) {
             if (!DECISION.contains(name)) {
                 digests.put(name, digest(variables.getValueTyped(name)));
+            }
+        }
+        for (String name : own.keySet()) {
+            if (!DECISION.contains(name)) {
+                digests.put(OWN + name, digest(own.getValueTyped(name)));
             }
         }
         return digests;

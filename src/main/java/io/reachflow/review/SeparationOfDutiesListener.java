@@ -134,6 +134,11 @@ public class SeparationOfDutiesListener implements TaskListener {
             throw new FormFieldValidationException(ReviewVariables.APPROVED,
                     "Complete the review with the Boolean variable '" + ReviewVariables.APPROVED + "'");
         }
+        if (!(work.getVariable(ReviewVariables.REVIEW_COMMENT) instanceof String)
+                && work.getVariable(ReviewVariables.REVIEW_COMMENT) != null) {
+            throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT,
+                    "The comment in '" + ReviewVariables.REVIEW_COMMENT + "' must be a text (a String variable)");
+        }
         String comment = ReviewVariables.comment(work);
         if (!approved && (comment == null || comment.isBlank())) {
             throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT,

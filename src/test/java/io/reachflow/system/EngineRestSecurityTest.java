@@ -362,8 +362,9 @@ class EngineRestSecurityTest {
     }
 
     /**
-     * A decision sets the decision only: a reviewer who also sets the route (one level instead of two) is refused,
-     * through {@code complete} and {@code submit-form} alike, and the review goes on as routed.
+     * A decision sets the decision only: a reviewer who also sets the route (one level instead of two), or rewrites
+     * the briefing the form showed, is refused, through {@code complete} and {@code submit-form} alike, and the review
+     * goes on as routed. A comment that is no text is a 400.
      */
     @Test
     void refusesADecisionThatAlsoSetsTheRoute() {
@@ -386,6 +387,20 @@ class EngineRestSecurityTest {
         }
         assertThat(added.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(added.getBody().path("message").asText()).contains("newVariable");
+        // submit-form sets a variable the work has on the work: the briefing, what the reviewer was shown, stays
+        ObjectNode forged = decision(true, "fine");
+        ((ObjectNode) forged.path("variables")).putObject("contentTemplate").put("value", "not what was shown")
+                .put("type", "String");
+        ResponseEntity<JsonNode> rewritten = post(rita(), "/engine-rest/task/{id}/submit-form", forged, work);
+        assertThat(rewritten.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(rewritten.getBody().path("message").asText()).contains("may not set contentTemplate when deciding");
+        assertThat(engine.processEngine().getTaskService().getVariableLocal(work, "contentTemplate"))
+                .isNotEqualTo("not what was shown");
+        ObjectNode numberComment = decision(false, null);
+        ((ObjectNode) numberComment.path("variables")).putObject("reviewComment").put("value", 5).put("type", "Integer");
+        ResponseEntity<JsonNode> number = post(rita(), "/engine-rest/task/{id}/complete", numberComment, work);
+        assertThat(number.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(number.getBody().path("message").asText()).contains("must be a text");
         assertThat(openReviewWork(id).getTaskDefinitionKey()).isEqualTo(ReviewProcess.Element.USER_TASK_REVIEW.id());
         assertThat(post(rita(), "/engine-rest/task/{id}/complete", decision(true, "fine"), work).getStatusCode())
                 .isEqualTo(HttpStatus.NO_CONTENT);
