@@ -149,7 +149,7 @@ public class TaskCommands {
     /** A copy of the task as it is at {@code expectedVersion} (any, when null): a stale one is a 409, as for edits. */
     public OperationTask copy(long id, String comment, Long expectedVersion) {
         OperationTask original = load(id, expectedVersion, TaskAction.COPY);
-        OperationTask copy = tasks.save(original.copy(actor.name(), clock.instant()));
+        OperationTask copy = tasks.save(original.copy(actor.name(), audit.authors(original), clock.instant()));
         audit.note(copy, actor.name(), "CREATE", "copy of task " + id + (comment == null ? "" : ": " + comment));
         audit.note(original, actor.name(), "COPY", "copied to task " + copy.getId());
         lifecycle.start(copy.getId());

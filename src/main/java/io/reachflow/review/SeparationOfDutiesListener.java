@@ -236,8 +236,8 @@ public class SeparationOfDutiesListener implements TaskListener {
     }
 
     /**
-     * The creator, the submitter and whoever edited the task since it was last approved; at the second level also
-     * whoever decided the first.
+     * The creator, the submitter, whoever edited the task since it was last approved and, for a copy, whoever wrote
+     * what it was copied from; at the second level also whoever decided the first.
      */
     private Set<String> excludedUsers(DelegateTask work) {
         OperationTask task = transitions.load(LifecycleVariables.taskId(work));
@@ -247,6 +247,7 @@ public class SeparationOfDutiesListener implements TaskListener {
             excluded.add(task.getSubmittedBy());
         }
         excluded.addAll(audit.editorsSinceLastApproval(task));
+        excluded.addAll(task.getSourceAuthors());
         if (ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id().equals(work.getTaskDefinitionKey())) {
             String first = ReviewVariables.level1Reviewer(work);
             if (first != null) {

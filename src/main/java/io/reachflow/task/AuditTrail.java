@@ -3,6 +3,8 @@ package io.reachflow.task;
 import io.reachflow.system.Texts;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
@@ -33,9 +35,20 @@ public class AuditTrail {
                 approvalBefore, task.getApprovalStatus(), Texts.fitted(comment, AuditEntry.MAX_COMMENT)));
     }
 
-    /** Who edited the task since it was last approved, or since it was created: the authors of what is reviewed. */
+    /**
+     * Who edited the task (its content, schedule, audience or testers) since it was last approved, or since it was
+     * created: the authors of what is reviewed.
+     */
     public List<String> editorsSinceLastApproval(OperationTask task) {
         return audits.editorsSinceLastApproval(task.getId());
+    }
+
+    /** Everyone who wrote the task as it is: its creator, all its editors, and the authors of what it was copied from. */
+    public Set<String> authors(OperationTask task) {
+        Set<String> authors = new TreeSet<>(audits.editors(task.getId()));
+        authors.add(task.getCreatedBy());
+        authors.addAll(task.getSourceAuthors());
+        return authors;
     }
 
     /** An event that changes no state, such as a reviewer's first-level approval. */

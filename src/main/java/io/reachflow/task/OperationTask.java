@@ -11,9 +11,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The operation task aggregate. It owns its status and approval status and refuses any transition that its
@@ -80,6 +82,11 @@ public class OperationTask {
     private int revision;
 
     private String createdBy;
+
+    /** Who wrote the task this one is a copy of (and that one's sources): authors of its words too. */
+    @Convert(converter = JsonColumn.StringListColumn.class)
+    private List<String> sourceAuthors;
+
     private Instant createdAt;
     private Instant updatedAt;
     private String submittedBy;
@@ -108,8 +115,11 @@ public class OperationTask {
         return task;
     }
 
-    /** A new DRAFT with this task's content, audience, schedule and channel, named "Copy of …". */
-    public OperationTask copy(String copiedBy, Instant now) {
+    /**
+     * A new DRAFT with this task's content, audience, schedule and channel, named "Copy of …", remembering who wrote
+     * it ({@code authors}: this task's creator, editors and source authors).
+     */
+    public OperationTask copy(String copiedBy, Collection<String> authors, Instant now) {
         String copyName = "Copy of " + name;
         if (copyName.length() > MAX_NAME_LENGTH) {
             // at a character's boundary: an emoji's two UTF-16 units stay together or go together
@@ -117,8 +127,10 @@ public class OperationTask {
                     : MAX_NAME_LENGTH;
             copyName = copyName.substring(0, end);
         }
-        return create(new TaskDefinition(copyName, description, campaign, miniProgram, subgroup, channel, pushType,
-                audience, content, schedule, trigger, conversion, testers), copiedBy, now);
+        OperationTask copy = create(new TaskDefinition(copyName, description, campaign, miniProgram, subgroup, channel,
+                pushType, audience, content, schedule, trigger, conversion, testers), copiedBy, now);
+        copy.sourceAuthors = List.copyOf(new TreeSet<>(authors));
+        return copy;
     }
 
     /**
@@ -356,6 +368,11 @@ public class OperationTask {
 
     public List<String> getTesters() {
         return testers;
+    }
+
+    /** Who wrote the task this one was copied from, and its sources; none for a task that is no copy. */
+    public List<String> getSourceAuthors() {
+        return sourceAuthors == null ? List.of() : sourceAuthors;
     }
 
     public TaskStatus getStatus() {

@@ -266,6 +266,34 @@ class ReviewPathsTest {
         assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
     }
 
+    /**
+     * Authors are more than the editors of the content: whoever chose the testers (part of what is approved), and, in
+     * a copy, whoever wrote what it was copied from, are excluded too.
+     */
+    @Test
+    void refusesReviewByWhoeverChoseTheTestersOrWroteWhatWasCopied() {
+        OperationTask testersChanged = fixtures.draft(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR_AND_REVIEWER, () -> commands.changeTesters(testersChanged.getId(),
+                List.of(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER), null));
+        OperationTask original = fixtures.draftBy(Fixtures.OPERATOR_AND_REVIEWER, Fixtures.manualInApp());
+        OperationTask copied = fixtures.as(Fixtures.OPERATOR, () -> commands.copy(original.getId(), null, null));
+        OperationTask copyOfCopy = fixtures.as(Fixtures.OPERATOR, () -> commands.copy(copied.getId(), null, null));
+
+        for (OperationTask task : List.of(testersChanged, copyOfCopy)) {
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.TEST, null);
+            engine.runDueJobs(task.getId());
+            fixtures.act(Fixtures.OPERATOR, task.getId(), TaskAction.SUBMIT, null);
+            Task work = openWork(task);
+
+            assertThat(revokedUsers(work)).as("task %d", task.getId())
+                    .containsExactlyInAnyOrder(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER);
+            assertThatThrownBy(() -> decideAs(Fixtures.OPERATOR_AND_REVIEWER, work, true, "my own words"))
+                    .isInstanceOf(AuthorizationException.class);
+            decideAs(Fixtures.REVIEWER, work, true, "fine");
+            assertThat(fixtures.reload(task).getStatus()).isEqualTo(TaskStatus.RUNNING);
+        }
+    }
+
     @Test
     void listenerRefusesAssigningTheWorkToAnExcludedUser() {
         OperationTask task = fixtures.underReview(Fixtures.manualInApp());

@@ -187,10 +187,11 @@ class OperationTaskTest {
 
     @Test
     void copyIsNewDraftOfCaller() {
-        OperationTask copy = running().copy("oscar", NOW);
+        OperationTask copy = running().copy("oscar", List.of("una", "olivia", "una"), NOW);
         assertThat(copy.getStatus()).isEqualTo(TaskStatus.DRAFT);
         assertThat(copy.getName()).isEqualTo("Copy of Spring sale");
         assertThat(copy.getCreatedBy()).isEqualTo("oscar");
+        assertThat(copy.getSourceAuthors()).containsExactly("olivia", "una");
         assertThat(copy.getAudience()).isEqualTo(running().getAudience());
     }
 
@@ -199,7 +200,7 @@ class OperationTaskTest {
         OperationTask task = OperationTask.create(new TaskDefinition("x".repeat(64), null, null, null, null,
                 Channel.IN_APP, PushType.MANUAL, new Audience(AudienceType.ALL, null, null, null),
                 new Content(null, "b", null), null, null, null, List.of("olivia")), "olivia", NOW);
-        assertThat(task.copy("olivia", NOW).getName()).hasSize(64).startsWith("Copy of ");
+        assertThat(task.copy("olivia", List.of(), NOW).getName()).hasSize(64).startsWith("Copy of ");
     }
 
     /** Cut at 64 UTF-16 units, "Copy of a" and its emoji would end in half an emoji: it is dropped, not split. */
@@ -209,7 +210,7 @@ class OperationTaskTest {
         OperationTask task = OperationTask.create(new TaskDefinition("a" + grin.repeat(31), null, null, null, null,
                 Channel.IN_APP, PushType.MANUAL, new Audience(AudienceType.ALL, null, null, null),
                 new Content(null, "b", null), null, null, null, List.of("olivia")), "olivia", NOW);
-        assertThat(task.copy("olivia", NOW).getName()).isEqualTo("Copy of a" + grin.repeat(27));
+        assertThat(task.copy("olivia", List.of(), NOW).getName()).isEqualTo("Copy of a" + grin.repeat(27));
     }
 
     @Test
