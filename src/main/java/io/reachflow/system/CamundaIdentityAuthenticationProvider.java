@@ -46,7 +46,7 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
             // for whoever watches for guessing: who and from where, never with what
             String from = authentication.getDetails() instanceof WebAuthenticationDetails web
                     ? " from " + web.getRemoteAddress() : "";
-            log.info("HTTP Basic login of '{}'{} refused: {}", authentication.getName(), from,
+            log.info("HTTP Basic login of '{}'{} refused: {}", Texts.loggable(authentication.getName()), from,
                     why(authentication.getName()));
             throw new BadCredentialsException("Bad user name or password");
         }

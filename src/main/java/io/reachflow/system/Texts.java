@@ -1,9 +1,33 @@
 package io.reachflow.system;
 
-/** Texts cut to fit where they are kept. */
+import java.util.Locale;
+
+/** Texts cut to fit where they are kept, or made safe to log. */
 public final class Texts {
 
     private Texts() {
+    }
+
+    /**
+     * What a client sent, as a log line may hold it: control, format and line-separator characters written as
+     * escapes (a line feed as backslash, "u000a"), so that a name with a line break cannot forge a line of its own;
+     * cut to 200 characters.
+     */
+    public static String loggable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder safe = new StringBuilder();
+        text.codePoints().forEach(point -> {
+            int type = Character.getType(point);
+            if (Character.isISOControl(point) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                safe.append(String.format(Locale.ROOT, "\\u%04x", point));
+            } else {
+                safe.appendCodePoint(point);
+            }
+        });
+        return fitted(safe.toString(), 200);
     }
 
     /**

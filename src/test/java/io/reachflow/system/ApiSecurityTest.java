@@ -18,8 +18,10 @@ import io.reachflow.task.OperationTaskRepository;
 import io.reachflow.task.TaskStatus;
 import io.reachflow.support.Engine;
 import io.reachflow.support.HttpJson;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -88,16 +90,23 @@ class ApiSecurityTest {
                 .defaultHeaders(headers -> headers.setBasicAuth(user, "wrong")).build();
         RestClient unknownUser = api.anonymous().mutate()
                 .defaultHeaders(headers -> headers.setBasicAuth("mallory", "demo")).build();
+        // a name with a line break, which would have forged a line of the log of its own
+        RestClient forger = api.anonymous().mutate().defaultHeaders(headers -> headers.set(HttpHeaders.AUTHORIZATION,
+                "Basic " + Base64.getEncoder().encodeToString("eve\nINFO Task 4 approved by sam:x"
+                        .getBytes(StandardCharsets.UTF_8)))).build();
         Logs.atInfo(CamundaIdentityAuthenticationProvider.class, () -> {
             for (String path : PROTECTED) {
                 assertUnauthorized(path, wrongPassword);
                 assertUnauthorized(path, unknownUser);
             }
+            assertUnauthorized(PROTECTED.get(0), forger);
         });
         assertThat(output.getOut())
                 .contains("HTTP Basic login of '" + user + "' from 127.0.0.1 refused: wrong password, or locked "
                         + "(1 failed login(s) in a row: locked until ")
                 .contains("HTTP Basic login of 'mallory' from 127.0.0.1 refused: no such user")
+                .contains("HTTP Basic login of 'eve\\u000aINFO Task 4 approved by sam' from 127.0.0.1 refused")
+                .doesNotContain("\nINFO Task 4 approved by sam")
                 .doesNotContain("wrong\"")
                 .doesNotContain(":wrong");
     }
