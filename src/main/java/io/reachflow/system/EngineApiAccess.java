@@ -34,7 +34,7 @@ import org.springframework.web.util.UrlPathHelper;
 /**
  * What of the engine's REST API a user outside {@code camunda-admin} may call, on {@code /engine-rest} and on the
  * webapps' own copy of it ({@code /camunda/api/engine}): reads, which the engine's authorizations filter (but not
- * the engine's metrics, which they do not cover, nor deployments); the review work's query, claim, unclaim
+ * the engine's metrics, which they do not cover, nor deployments, nor the history of variables); the review work's query, claim, unclaim
  * ({@link UnclaimFilter}), complete, form submission and comments; the Tasklist filters' lists;
  * their own profile and password. Everything else (jobs, process instances, messages, signals, variables,
  * incidents, identity, authorizations, batches) is for admins. The engine's authorizations refuse most of it too,
@@ -47,7 +47,13 @@ final class EngineApiAccess {
     private static final Pattern ENGINE_REST = Pattern.compile("^/engine-rest(?:/engine/[^/]+)?(/.*)?$");
     /** The webapps' copy, always for a named engine. */
     private static final Pattern WEBAPP_ENGINE = Pattern.compile("^/camunda/api/engine/engine/[^/]+(/.*)?$");
-    private static final Pattern ADMIN_READS = Pattern.compile("^/(metrics|deployment)(/.*)?$");
+    /**
+     * Reads the engine's authorizations do not cover (metrics, deployments) or not as the review needs: the history
+     * of variables is readable by whoever may read one task of the instance, so that a first-level reviewer read the
+     * senior level's briefing and comment, which that level's work hides from them. Tasklist reads none of these.
+     */
+    private static final Pattern ADMIN_READS = Pattern.compile(
+            "^/(metrics|deployment|history/variable-instance|history/detail)(/.*)?$");
     private static final List<Pattern> POSTS = List.of(
             Pattern.compile("^/task(/count)?$"),
             Pattern.compile("^/task/[^/]+/(claim|unclaim|complete|submit-form|comment/create)$"),

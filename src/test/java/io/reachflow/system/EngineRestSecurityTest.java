@@ -623,6 +623,34 @@ class EngineRestSecurityTest {
     }
 
     /**
+     * The history of variables is an admin's: the engine lets whoever may read one task of an instance read all its
+     * variables' history, so a first-level reviewer read the senior level's briefing and comment, which the senior
+     * work itself hides from them.
+     */
+    @Test
+    void keepsTheHistoryOfVariablesToAdmins() {
+        long id = underReviewSms();
+        approveThroughApi(Fixtures.REVIEWER, id);
+        String senior = openReviewWork(id).getId();
+        for (String path : List.of("/engine-rest/history/variable-instance?taskIdIn=" + senior,
+                "/engine-rest/history/variable-instance/count", "/engine-rest/history/detail?taskId=" + senior,
+                "/camunda/api/engine/engine/default/history/variable-instance?taskIdIn=" + senior)) {
+            ResponseEntity<JsonNode> refused = get(rita(), path);
+            if (path.startsWith("/camunda")) {
+                // the webapps' copy is for their session logins: HTTP Basic is no login there
+                assertThat(refused.getStatusCode()).as(path).isIn(HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN);
+                continue;
+            }
+            assertThat(refused.getStatusCode()).as(path).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(refused.getBody().path("detail").asText()).contains("Only camunda-admin may GET");
+            assertThat(get(api.as("demo"), path).getStatusCode()).as(path).isEqualTo(HttpStatus.OK);
+        }
+        assertThat(EngineApiAccess.allowsEveryone("GET", "/history/variable-instance")).isFalse();
+        assertThat(EngineApiAccess.allowsEveryone("GET", "/history/user-operation")).as("Tasklist's History tab")
+                .isTrue();
+    }
+
+    /**
      * Beyond reads and their review work, the engine's API is for admins. The engine itself would have refused the
      * job's execution too, but only after using up one of the job's retries: three such calls made an incident.
      */
