@@ -42,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,11 +91,13 @@ public class UserImports {
     private final Instant startedAt;
     private final MeterRegistry meters;
     private final ApplicationAvailability availability;
+    private final StaffProfiles staffProfiles;
 
     UserImports(ProfileBulkWriter writer, ImportRecords records, Validator validator, ObjectMapper objectMapper,
                 PlatformTransactionManager transactionManager, CurrentActor actor, Database database, Clock clock,
-                MeterRegistry meters, ApplicationAvailability availability) {
+                MeterRegistry meters, ApplicationAvailability availability, StaffProfiles staffProfiles) {
         this.writer = writer;
+        this.staffProfiles = staffProfiles;
         this.availability = availability;
         this.meters = meters;
         this.database = database;
@@ -121,7 +124,7 @@ public class UserImports {
         ImportProgress progress = records.start(format, actor.name(), clock.instant(), length >= 0 ? length : null);
         log.info("User import {} ({}) started by {}{}", progress.id, format, progress.startedBy,
                 length >= 0 ? String.format(Locale.ROOT, ", %,d bytes", length) : "");
-        Run run = new Run(progress, counted);
+        Run run = new Run(progress, counted, staffProfiles.writable());
         try {
             if (csvRows == null) {
                 run.readNdjson();
@@ -237,10 +240,13 @@ public class UserImports {
         private int chunkRows;
         private long nextLogAtRows = LOG_EVERY_ROWS;
         private int nextLogAtPercent = 10;
+        /** Whose profiles the importer may write: staff members' are theirs or an admin's. */
+        private final Predicate<String> writable;
 
-        Run(ImportProgress progress, CountingInputStream upload) {
+        Run(ImportProgress progress, CountingInputStream upload, Predicate<String> writable) {
             this.progress = progress;
             this.upload = upload;
+            this.writable = writable;
         }
 
         /**
@@ -299,6 +305,10 @@ public class UserImports {
             String problems = problems(profile);
             if (problems != null) {
                 progress.failed(line, problems);
+                return;
+            }
+            if (!writable.test(profile.id())) {
+                progress.failed(line, "id '" + profile.id() + "' is staff: " + StaffProfiles.refusal());
                 return;
             }
             chunk.put(profile.id(), profile);

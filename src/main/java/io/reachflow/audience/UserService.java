@@ -34,10 +34,13 @@ public class UserService {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final List<UserDataEraser> erasers;
+    private final StaffProfiles staffProfiles;
 
     public UserService(AudienceUserRepository users, EntityManager entities, Clock clock,
-                       PlatformTransactionManager transactions, List<UserDataEraser> erasers) {
+                       PlatformTransactionManager transactions, List<UserDataEraser> erasers,
+                       StaffProfiles staffProfiles) {
         this.users = users;
+        this.staffProfiles = staffProfiles;
         this.entities = entities;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactions);
@@ -48,8 +51,10 @@ public class UserService {
      * Creates or replaces a profile; true when it was created. A profile has no version to give: it is replaced
      * whole, and the last of two writes at once wins. Replacements of a profile take turns on its row's lock; a
      * creation that meets another's creation of the same new id tries again, as what it is then, a replacement.
+     * A staff member's profile is theirs or an admin's to write ({@link StaffProfiles}).
      */
     public boolean upsert(UserProfile profile) {
+        staffProfiles.requireWritable(profile.id());
         for (int attempt = 1; ; attempt++) {
             try {
                 return Boolean.TRUE.equals(transactions.execute(status -> write(profile)));
@@ -96,9 +101,10 @@ public class UserService {
      * Erases the user (the right to erasure): the profile with its tags and opt-outs, and what each
      * {@link UserDataEraser} holds of them (delivery: their messages, what pushes had yet to send them), in one
      * transaction; empty when there is no such profile. The profile's row is locked first, so a replacement of it at
-     * the same time waits, and then creates it anew.
+     * the same time waits, and then creates it anew. A staff member's profile is theirs or an admin's to erase.
      */
     public Optional<ErasedUser> erase(String id) {
+        staffProfiles.requireWritable(id);
         return transactions.execute(status -> users.findLocked(id).map(user -> {
             Map<String, Long> erased = new TreeMap<>();
             erasers.forEach(eraser -> erased.putAll(eraser.erase(id)));

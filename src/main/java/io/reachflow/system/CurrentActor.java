@@ -33,4 +33,15 @@ public class CurrentActor {
         }
         return SYSTEM;
     }
+
+    /** Whether whoever acts is in {@code camunda-admin}; the system (no user) is not. */
+    public boolean isAdmin() {
+        Authentication engineUser = identityService.getCurrentAuthentication();
+        if (engineUser != null && engineUser.getUserId() != null) {
+            return engineUser.getGroupIds() != null && engineUser.getGroupIds().contains(Groups.ADMINS);
+        }
+        var requestUser = SecurityContextHolder.getContext().getAuthentication();
+        return requestUser != null && requestUser.isAuthenticated() && requestUser.getAuthorities().stream()
+                .anyMatch(authority -> Groups.authority(Groups.ADMINS).equals(authority.getAuthority()));
+    }
 }

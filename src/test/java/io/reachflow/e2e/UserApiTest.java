@@ -37,6 +37,9 @@ class UserApiTest {
     @Autowired
     Api api;
 
+    @Autowired
+    Fixtures fixtures;
+
     @Test
     void upsertsAProfileCreatedFirstThenReplaced() {
         String id = "dora-" + uniqueWord();
@@ -63,6 +66,45 @@ class UserApiTest {
         assertThat(stored.path("tags")).isEmpty();
         assertThat(texts(stored.path("optOut"))).containsExactly("SMS");
         assertThat(get(operator(), "/api/users/{id}", "someone-else").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /**
+     * A staff member's profile holds where test rounds reach them (test rounds go to staff only, their content not
+     * reviewed): another operator may not put a customer's address on it, by a PUT, an import row or an erasure;
+     * they themselves and an admin may.
+     */
+    @Test
+    void keepsAStaffMembersProfileToThemAndToAdmins() {
+        String staff = fixtures.newOperator("profiled", "demo");
+        ObjectNode customersAddress = userProfile("Staff", "Berlin").put("email", "alice@example.com");
+
+        ResponseEntity<JsonNode> byAnother = put(operator(), "/api/users/{id}", customersAddress, staff);
+        ResponseEntity<JsonNode> own = put(api.as(staff), "/api/users/{id}", userProfile("Staff", "Berlin")
+                .put("email", "staff@reachflow.example"), staff);
+        ResponseEntity<JsonNode> erasedByAnother = operator().delete().uri("/api/users/{id}", staff).retrieve()
+                .toEntity(JsonNode.class);
+        JsonNode imported = operator().post().uri("/api/users/import")
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
+                .body("{\"id\": \"" + staff + "\", \"email\": \"alice@example.com\"}\n{\"id\": \"customer-"
+                        + uniqueWord() + "\"}\n").retrieve().toEntity(JsonNode.class).getBody();
+
+        assertThat(byAnother.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(byAnother.getBody().path("detail").asText()).isEqualTo(Fixtures.OPERATOR + " may not change the "
+                + "profile of " + staff + ": a staff member's profile holds where test rounds reach them, and only "
+                + "they or an admin change it");
+        assertThat(erasedByAnother.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(own.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(imported.path("imported").asLong()).isEqualTo(1);
+        assertThat(imported.path("failed").asLong()).isEqualTo(1);
+        assertThat(imported.path("errors").get(0).path("message").asText())
+                .isEqualTo("id '" + staff + "' is staff: a staff member's profile holds where test rounds reach "
+                        + "them, and only they or an admin change it");
+        assertThat(get(operator(), "/api/users/{id}", staff).getBody().path("email").asText())
+                .isEqualTo("staff@reachflow.example");
+
+        ResponseEntity<JsonNode> byAnAdmin = put(api.as("demo"), "/api/users/{id}", customersAddress, staff);
+        assertThat(byAnAdmin.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(byAnAdmin.getBody().path("email").asText()).isEqualTo("alice@example.com");
     }
 
     /**
