@@ -1,5 +1,7 @@
 package io.reachflow.system;
 
+import io.swagger.v3.core.converter.ModelConverter;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
@@ -16,6 +18,8 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.validation.constraints.NotBlank;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.HashSet;
@@ -75,6 +79,34 @@ class ApiDocs {
                 .components(new Components()
                         .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")))
                 .addSecurityItem(new SecurityRequirement().addList("basic"));
+    }
+
+    /**
+     * A text that must not be blank takes at least one character, and says so: a {@code @Size} with only a maximum
+     * wrote {@code minLength: 0} over what {@code @NotBlank} implies (a record's schema is completed once its
+     * properties are, so it is mended here, after them).
+     */
+    @Bean
+    ModelConverter nonBlankTexts() {
+        return (type, context, chain) -> {
+            Schema<?> resolved = chain.hasNext() ? chain.next().resolve(type, context, chain) : null;
+            Class<?> raw = Json.mapper().constructType(type.getType()).getRawClass();
+            if (resolved == null || !raw.isRecord() || !raw.getName().startsWith("io.reachflow.")) {
+                return resolved;
+            }
+            Schema<?> model = resolved.get$ref() == null ? resolved : context.getDefinedModels()
+                    .get(resolved.get$ref().substring(resolved.get$ref().lastIndexOf('/') + 1));
+            if (model != null && model.getProperties() != null) {
+                for (RecordComponent component : raw.getRecordComponents()) {
+                    Schema<?> property = model.getProperties().get(component.getName());
+                    if (property != null && component.getAccessor().isAnnotationPresent(NotBlank.class)
+                            && (property.getMinLength() == null || property.getMinLength() < 1)) {
+                        property.setMinLength(1);
+                    }
+                }
+            }
+            return resolved;
+        };
     }
 
     /** Added when the document is built (springdoc drops schemas of the base document that nothing refers to yet). */

@@ -218,7 +218,8 @@ class ApiDocsTest {
 
     /**
      * The API refuses fields it does not know, and the schemas of what clients send say so; a profile's attributes
-     * stay a map, and a task's own schema open (it takes a task as shown, ignoring the fields only shown).
+     * stay a map, and a task's own schema open (it takes a task as shown, ignoring the fields only shown). A text
+     * that must not be blank takes at least a character.
      */
     @Test
     void closesWhatClientsSendToFieldsTheApiDoesNotKnow() {
@@ -231,6 +232,11 @@ class ApiDocsTest {
                 .isObject()).isTrue();
         assertThat(schemas.path("TaskView").has("additionalProperties")).as("an answer may gain fields").isFalse();
         assertThat(schemas.path("TaskRequest").has("additionalProperties")).as("takes a task as shown").isFalse();
+
+        assertThat(schemas.path("TaskRequest").path("properties").path("name").path("minLength").asInt())
+                .as("not blank").isEqualTo(1);
+        assertThat(schemas.path("Content").path("properties").path("body").path("minLength").asInt()).isEqualTo(1);
+        assertThat(schemas.path("Content").path("properties").path("title").path("minLength").asInt()).isZero();
 
         ObjectNode task = HttpJson.manualInAppTask("Misspelt");
         task.put("sendat", "2026-12-01T09:00:00Z");
