@@ -104,6 +104,12 @@ public class DeliveryService {
     public Push sendTestRound(long taskId) {
         OperationTask task = task(taskId);
         Push push = pushes.save(Push.start(task, PushKind.TEST, PushTrigger.TEST, clock.instant()));
+        if (task.isDeleted()) {
+            // deleted while its round waited (the lifecycle of a model before deletion ended every path): nobody
+            // asks for it any more
+            log.info("Task {} was deleted: its test round {} is not sent", taskId, push.getId());
+            return finish(push, task, counts(push.getId()), PushStatus.CANCELLED, "TASK_DELETED");
+        }
         Timestamp now = Timestamp.from(clock.instant());
         // a task saved before a tester named twice was one still has the name twice: one recipient each
         List<String> testers = TaskDefinition.distinctTesters(task.getTesters());
@@ -606,13 +612,15 @@ public class DeliveryService {
         // worth a warning, and so is a live push that reached nobody it was sent to; otherwise failures are counts
         boolean warn = counts.failed() > 0 && (push.getKind() == PushKind.TEST || counts.delivered() == 0);
         Duration took = Duration.between(push.getCreatedAt(), push.getFinishedAt());
-        log.atLevel(warn ? Level.WARN : Level.INFO)
-                .log("Task {}: {} push {} {}{}: {} targeted, {} delivered, {} failed{}, {} skipped{}, in {}", task.getId(),
-                        push.getKind(), push.getId(), outcome == PushStatus.DELIVERED ? "done" : "cancelled",
-                        routes.toOutbox(push.getChannel()) ? " (" + push.getChannel() + " into the local outbox)" : "",
-                        counts.total(), counts.delivered(), counts.failed(),
-                        counts.failedByReason().isEmpty() ? "" : " " + counts.failedByReason(), counts.skipped(),
-                        counts.skippedByReason().isEmpty() ? "" : " " + counts.skippedByReason(), took(took));
+        Object[] line = {task.getId(), push.getKind(), push.getId(),
+                outcome == PushStatus.DELIVERED ? "done" : "cancelled",
+                routes.toOutbox(push.getChannel()) ? " (" + push.getChannel() + " into the local outbox)" : "",
+                counts.total(), counts.delivered(), counts.failed(),
+                counts.failedByReason().isEmpty() ? "" : " " + counts.failedByReason(), counts.skipped(),
+                counts.skippedByReason().isEmpty() ? "" : " " + counts.skippedByReason(), took(took)};
+        // once it is so: a round whose job lost a race with the lifecycle is rolled back, and done again
+        AfterCommit.run(() -> log.atLevel(warn ? Level.WARN : Level.INFO)
+                .log("Task {}: {} push {} {}{}: {} targeted, {} delivered, {} failed{}, {} skipped{}, in {}", line));
         return push;
     }
 

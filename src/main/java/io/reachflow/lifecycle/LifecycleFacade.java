@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
@@ -282,6 +283,10 @@ public class LifecycleFacade {
                 }
                 taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
             });
+        } catch (NullValueException gone) {
+            // decided by another reviewer, withdrawn or timed out since it was found: not this reviewer's to decide now
+            throw new IllegalTransitionException("The review of task " + taskId + " was decided, withdrawn or timed "
+                    + "out meanwhile: read the task again");
         } catch (AuthorizationException e) {
             if (e.getMissingAuthorizations().isEmpty()) {
                 throw e; // the separation-of-duties listener's own refusal, which says why

@@ -15,11 +15,13 @@ import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.HistoricTaskPermissions;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.context.Context;
@@ -211,6 +213,11 @@ public class SeparationOfDutiesListener implements TaskListener {
                 .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
                 .map(IdentityLink::getGroupId)
                 .collect(Collectors.toSet());
+        if (candidateGroups.isEmpty() && gone(work)) {
+            // decided by another reviewer, withdrawn or timed out while this command ran: its links went with it
+            throw new NullValueException("Cannot find task with id " + work.getId() + ": it was decided, withdrawn or "
+                    + "timed out meanwhile");
+        }
         if (candidateGroups.isEmpty()) {
             throw new AuthorizationException("The review of task " + LifecycleVariables.taskId(work) + " names no "
                     + "candidate group: nobody may " + what + " it (the model must name the reviewers' group)");
@@ -222,6 +229,13 @@ public class SeparationOfDutiesListener implements TaskListener {
                     + LifecycleVariables.taskId(work) + ": only members of " + String.join(", ", candidateGroups)
                     + " decide it");
         }
+    }
+
+    /** Whether the work is no longer in the database, whoever may see it. */
+    private static boolean gone(DelegateTask work) {
+        TaskService tasks = work.getProcessEngineServices().getTaskService();
+        return Context.getCommandContext().runWithoutAuthorization(() ->
+                tasks.createTaskQuery().taskId(work.getId()).count() == 0);
     }
 
     /** The groups of the authenticated user when that is {@code user}, else the identity service's. */

@@ -3,11 +3,13 @@ package io.reachflow.system;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a whole transaction again when the engine reports that one of its executions changed under it. Such a
+ * Runs a whole transaction again when the engine reports that one of its executions changed under it ({@link
+ * #isConflict}). Such a
  * conflict is the engine's own (an operator's action meets the task's own timer or start job, or a delivery's
  * message to the lifecycle), not a concurrent edit of the task: that one comes as Spring's
  * {@code OptimisticLockingFailureException} (a stale task version), is never retried here and stays a 409.
@@ -16,6 +18,7 @@ public final class EngineConflicts {
 
     private static final Logger log = LoggerFactory.getLogger(EngineConflicts.class);
     static final int ATTEMPTS = 5;
+    private static final String EXECUTION_GONE = "ENGINE-03077 ";
 
     private EngineConflicts() {
     }
@@ -25,8 +28,8 @@ public final class EngineConflicts {
         for (int attempt = 1; ; attempt++) {
             try {
                 return transaction.get();
-            } catch (OptimisticLockingException conflict) {
-                if (attempt == ATTEMPTS) {
+            } catch (ProcessEngineException conflict) {
+                if (!isConflict(conflict) || attempt == ATTEMPTS) {
                     throw conflict;
                 }
                 log.debug("{}: the engine's executions changed meanwhile (attempt {} of {}), trying again", what,
@@ -34,6 +37,17 @@ public final class EngineConflicts {
                 pause(attempt);
             }
         }
+    }
+
+    /**
+     * The engine's executions changed under the command: a concurrent update of one ({@link OptimisticLockingException}),
+     * or one of them gone from its tree as the command walked it ({@code ENGINE-03077}, "perhaps it was deleted in the
+     * meantime": a deletion's message met a test round's job moving on).
+     */
+    static boolean isConflict(ProcessEngineException e) {
+        return e instanceof OptimisticLockingException
+                || e.getClass() == ProcessEngineException.class && e.getMessage() != null
+                && e.getMessage().startsWith(EXECUTION_GONE);
     }
 
     private static void pause(int attempt) {

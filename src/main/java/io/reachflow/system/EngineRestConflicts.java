@@ -10,11 +10,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.ProcessEnginePersistenceException;
 import org.camunda.bpm.engine.TaskAlreadyClaimedException;
 import org.camunda.bpm.engine.exception.NotFoundException;
 import org.camunda.bpm.engine.exception.NullValueException;
@@ -35,7 +39,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * it with 500 and logged a stack trace at WARN. Here it answers in its own error format (Camunda's
  * {@code ExceptionDto}: {@code type}, {@code message}, {@code code}), logged at INFO:
  * <ul>
- * <li>a claim of work that another reviewer claimed first: 409 ({@link TaskAlreadyClaimedException});</li>
+ * <li>a claim of work that another reviewer claimed first: 409 ({@link TaskAlreadyClaimedException}), and so is any
+ * request that lost on another's write of the same work at the same time ({@link Concurrent});</li>
  * <li>a claim, unclaim, completion or form submission of work that is gone (decided by someone else, withdrawn,
  * timed out), or a read of its variables: 404. Camunda 7.24 says "Cannot find task with id …" for it, in a
  * {@link NullValueException} from claim, complete and submit-form (the latter two wrapped by the REST API in a
@@ -72,6 +77,8 @@ public class EngineRestConflicts implements AutoDiscoverable {
      * A read of a task's form, as a path within either copy of the API (the default engine's, or one it names): the
      * engine's name in group 1 (none for the default), the task's id in group 2.
      */
+    /** The class of SQL states of a refused unique (or other integrity) constraint, as every database says it. */
+    private static final String INTEGRITY_CONSTRAINT_VIOLATION = "23";
     private static final Pattern FORM_READ =
             Pattern.compile("^/?(?:engine/([^/]+)/)?task/([^/]+)/(?:form|deployed-form|rendered-form|form-variables)/?$");
 
@@ -79,6 +86,8 @@ public class EngineRestConflicts implements AutoDiscoverable {
     public void configure(FeatureContext context) {
         if (context.getConfiguration().isRegistered(ProcessEngineExceptionHandler.class)) {
             context.register(ClaimedAlready.class);
+            context.register(ChangedMeanwhile.class);
+            context.register(WrittenMeanwhile.class);
             context.register(NoSuchTaskToClaim.class);
             context.register(NoSuchTaskToAssign.class);
             context.register(NoSuchTaskToComplete.class);
@@ -103,7 +112,58 @@ public class EngineRestConflicts implements AutoDiscoverable {
     }
 
     /**
-     * A 404 for work that is gone; any other exception of the type goes on to Camunda's mapper. A read of a task's form
+     * Two requests at the same work at once, the second of which lost on what the first wrote: two reviewers claiming
+     * it (the task's row changed under the second, {@link OptimisticLockingException}), or one reviewer's double
+     * click (the claimant's grant on the work written twice, a unique key's refusal in a
+     * {@link ProcessEnginePersistenceException}). A 409 to read the work again, where Camunda answered 500.
+     */
+    abstract static class Concurrent<E extends ProcessEngineException> implements ExtendedExceptionMapper<E> {
+
+        @Context
+        UriInfo request;
+
+        @Override
+        public boolean isMappable(E e) {
+            return concurrent(e);
+        }
+
+        @Override
+        public Response toResponse(E e) {
+            return changedMeanwhile(e, request);
+        }
+    }
+
+    private static Response changedMeanwhile(RuntimeException e, UriInfo request) {
+        log.info("{} of {} met another request's change of the same work: {}", who(),
+                request == null ? "a task" : request.getPath(), e.getMessage());
+        return engineError(Response.Status.CONFLICT, new InvalidRequestException(Response.Status.CONFLICT,
+                "Another request changed this review work at the same time: read it again, and try again if it is "
+                        + "still yours to do"));
+    }
+
+    /** Whether the engine's command lost on a concurrent write: a stale row, or a unique key another request took. */
+    static boolean concurrent(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof OptimisticLockingException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith(INTEGRITY_CONSTRAINT_VIOLATION)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static class ChangedMeanwhile extends Concurrent<OptimisticLockingException> {
+    }
+
+    static class WrittenMeanwhile extends Concurrent<ProcessEnginePersistenceException> {
+    }
+
+    /**
+     * A 404 for work that is gone (a 409 for a completion that lost on another request's write, which the REST API
+     * wraps as it wraps the rest); any other exception of the type goes on to Camunda's mapper. A read of a task's form
      * is told by the task's absence, anything else by the engine's message.
      */
     abstract static class NoSuchTask<E extends RuntimeException> implements ExtendedExceptionMapper<E> {
@@ -116,12 +176,15 @@ public class EngineRestConflicts implements AutoDiscoverable {
         public boolean isMappable(E e) {
             Matcher formRead = formReadRequested();
             return formRead != null ? !exists(formRead.group(1), formRead.group(2))
-                    : noSuchTask(e) || noSuchTask(e.getCause());
+                    : noSuchTask(e) || noSuchTask(e.getCause()) || concurrent(e);
         }
 
         @Override
         public Response toResponse(E e) {
             Matcher formRead = formReadRequested();
+            if (formRead == null && !noSuchTask(e) && !noSuchTask(e.getCause())) {
+                return changedMeanwhile(e, request); // a completion that lost on another's
+            }
             RuntimeException gone = formRead == null ? e
                     : new InvalidRequestException(Response.Status.NOT_FOUND, "No task with id " + formRead.group(2)
                             + ": it was completed, deleted, or never existed");

@@ -5,6 +5,7 @@ import java.util.List;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
  * with 500: {@code /engine-rest} and the webapps' own ({@code /camunda/api/engine}, which Tasklist calls), whose
  * exception handlers are Camunda's. Unwrapped, a separation-of-duties refusal ({@link AuthorizationException}) is a
  * 403 and a review decided without its variables ({@link FormFieldValidationException}, what Camunda's own form
- * field validators throw) a 400 with what is missing, in both, as in {@code /api}. The command has rolled back by
+ * field validators throw) a 400 with what is missing, in both, as in {@code /api}; work found gone meanwhile
+ * ({@link NullValueException}, as the engine says it) a 404. The command has rolled back by
  * then: this interceptor comes before the transaction's.
  * <p>The same goes for a password the password policy refuses (a user created or changed through the engine's API
  * outside the demo): the engine says so in a bare {@link ProcessEngineException}, a 500; it is a
@@ -64,7 +66,8 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
                     wrapper.getMessage().substring(JAVA_SERIALIZATION_PROHIBITED.length()), wrapper);
         }
         for (Throwable cause = wrapper; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException) {
+            if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException
+                    || cause instanceof NullValueException) {
                 return (RuntimeException) cause;
             }
         }

@@ -733,6 +733,28 @@ class LifecyclePathsTest {
         assertThat(lifecycleOf(testing)).isNull();
     }
 
+    /** A test round still waiting for its job when the task is deleted is never sent: deletion ends every path. */
+    @Test
+    void deleteCallsOffATestRoundNotYetSent() {
+        OperationTask testing = fixtures.testing(Fixtures.manualInApp());
+        int roundsBefore = pushes.findByTaskIdAndKindOrderByIdDesc(testing.getId(), PushKind.TEST).size();
+        fixtures.act(Fixtures.OPERATOR, testing.getId(), TaskAction.TEST, null);
+        String lifecycle = lifecycleOf(testing).getId();
+        assertThat(engine.processEngine().getManagementService().createJobQuery().processInstanceId(lifecycle)
+                .count()).as("the round's job").isOne();
+
+        fixtures.as(Fixtures.OPERATOR, () -> {
+            commands.delete(testing.getId(), null);
+            return null;
+        });
+        engine.runDueJobs(testing.getId());
+
+        assertThat(lifecycleOf(testing)).isNull();
+        assertThat(engine.processEngine().getManagementService().createJobQuery().processInstanceId(lifecycle)
+                .count()).isZero();
+        assertThat(pushes.findByTaskIdAndKindOrderByIdDesc(testing.getId(), PushKind.TEST)).hasSize(roundsBefore);
+    }
+
     @Test
     void copyStartsItsOwnLifecycleAsDraft() {
         OperationTask original = fixtures.completed(Fixtures.manualInApp());

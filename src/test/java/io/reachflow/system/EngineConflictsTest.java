@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.OptimisticLockingFailureException;
 
@@ -24,6 +25,29 @@ class EngineConflictsTest {
 
         assertThat(result).isEqualTo("done");
         assertThat(attempts).hasValue(3);
+    }
+
+    /** A deletion's message that met a test round's job moving the lifecycle on finds an execution gone. */
+    @Test
+    void triesAgainWhenAnExecutionWentAsTheCommandWalkedTheTree() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = EngineConflicts.retrying("test", () -> {
+            if (attempts.incrementAndGet() < 2) {
+                throw new ProcessEngineException("ENGINE-03077 Cannot resolve parent with id '1' of execution '2', "
+                        + "perhaps it was deleted in the meantime");
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(attempts).hasValue(2);
+        AtomicInteger other = new AtomicInteger();
+        assertThatThrownBy(() -> EngineConflicts.retrying("test", () -> {
+            other.incrementAndGet();
+            throw new ProcessEngineException("ENGINE-09005 something else");
+        })).hasMessageStartingWith("ENGINE-09005");
+        assertThat(other).as("not a conflict: not tried again").hasValue(1);
     }
 
     @Test

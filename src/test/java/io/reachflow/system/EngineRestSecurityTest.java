@@ -23,8 +23,14 @@ import io.reachflow.support.Fixtures;
 import io.reachflow.support.Logs;
 import io.reachflow.support.ReachflowSpringTest;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.camunda.bpm.engine.authorization.AuthorizationQuery;
 import org.camunda.bpm.engine.authorization.Resources;
@@ -36,6 +42,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.LinkedMultiValueMap;
@@ -620,6 +627,64 @@ class EngineRestSecurityTest {
         assertThat(complete.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(complete.getBody().path("message").asText()).contains("rob claimed it");
         assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+    }
+
+    /**
+     * Two reviewers claiming the same work at once, and its claimant completing it twice at once (a double click):
+     * one succeeds, the other is told it lost (409) or that the work is gone (404), never a 500 nor a 403 blaming the
+     * model. Repeated, as the two requests meet in a different order each time.
+     */
+    @Test
+    void answersTwoRequestsAtTheSameWorkWithOneSuccessAndAConflict() throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                long id = createdBy(Fixtures.OPERATOR);
+                testedAndSubmittedBy(Fixtures.OPERATOR, id);
+                String work = openReviewWork(id).getId();
+
+                List<HttpStatusCode> claims = atOnce(two,
+                        () -> post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", Fixtures.REVIEWER),
+                                work).getStatusCode(),
+                        () -> post(api.as("rob"), "/engine-rest/task/{id}/claim", object().put("userId", "rob"),
+                                work).getStatusCode());
+                assertThat(claims).as("round %d", round).containsOnlyOnce(HttpStatus.NO_CONTENT)
+                        .allMatch(status -> status == HttpStatus.NO_CONTENT || status == HttpStatus.CONFLICT);
+                String claimant = engine.processEngine().getTaskService().createTaskQuery().taskId(work).singleResult()
+                        .getAssignee();
+
+                List<HttpStatusCode> completions = atOnce(two,
+                        () -> post(api.as(claimant), "/engine-rest/task/{id}/complete", decision(true, "fine"), work)
+                                .getStatusCode(),
+                        () -> post(api.as(claimant), "/engine-rest/task/{id}/complete", decision(true, "fine"), work)
+                                .getStatusCode());
+                assertThat(completions).as("round %d", round).containsOnlyOnce(HttpStatus.NO_CONTENT)
+                        .allMatch(status -> status == HttpStatus.NO_CONTENT || status == HttpStatus.CONFLICT
+                                || status == HttpStatus.NOT_FOUND);
+                assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    /** Both calls started together; their answers in order. */
+    private static List<HttpStatusCode> atOnce(ExecutorService threads, Callable<HttpStatusCode> first,
+                                               Callable<HttpStatusCode> second) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HttpStatusCode>> answers = new ArrayList<>();
+        for (Callable<HttpStatusCode> call : List.of(first, second)) {
+            answers.add(threads.submit(() -> {
+                start.await();
+                return call.call();
+            }));
+        }
+        start.countDown();
+        List<HttpStatusCode> statuses = new ArrayList<>();
+        for (Future<HttpStatusCode> answer : answers) {
+            statuses.add(answer.get(60, TimeUnit.SECONDS));
+        }
+        return statuses;
     }
 
     /**

@@ -38,6 +38,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -148,9 +149,12 @@ class TaskController {
     ResponseEntity<TaskView> edit(@PathVariable long id,
                                   @Parameter(description = "The task's version, as its ETag") @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                   @Valid @RequestBody TaskRequest request) {
-        OperationTask task = commands.edit(id, request.toDefinition(), requiredVersion(ifMatch, request.version(),
+        Long expectedVersion = requiredVersion(ifMatch, request.version(),
                 "An edit replaces the whole task: send the version it was made from, as If-Match: \"<version>\" (the "
-                        + "task's ETag) or \"version\" in the body, or If-Match: * to overwrite whatever is there"));
+                        + "task's ETag) or \"version\" in the body, or If-Match: * to overwrite whatever is there");
+        // an edit of a paused task tells its lifecycle, which may be moving on meanwhile
+        OperationTask task = EngineConflicts.retrying("Task " + id + ": EDIT",
+                () -> commands.edit(id, request.toDefinition(), expectedVersion));
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 
@@ -162,7 +166,12 @@ class TaskController {
                                 @Parameter(description = "The task's version, for a client that cannot send If-Match; "
                                         + "both sent must agree (If-Match: * deletes whatever the version)")
                                 @RequestParam(required = false) Long version) {
-        commands.delete(id, expectedVersion(ifMatch, version));
+        Long expectedVersion = expectedVersion(ifMatch, version);
+        // the deletion's message to the lifecycle may meet a test round's job moving it on
+        EngineConflicts.retrying("Task " + id + ": DELETE", () -> {
+            commands.delete(id, expectedVersion);
+            return null;
+        });
         return ResponseEntity.noContent().build();
     }
 
@@ -181,9 +190,11 @@ class TaskController {
     ResponseEntity<TaskView> changeTesters(@PathVariable long id,
                                            @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                            @Valid @RequestBody TestersRequest request) {
-        OperationTask task = commands.changeTesters(id, request.testers(), requiredVersion(ifMatch, null,
+        Long expectedVersion = requiredVersion(ifMatch, null,
                 "The testers replace the task's list: send the version it was made from, as If-Match: \"<version>\" "
-                        + "(the task's ETag), or If-Match: * to overwrite whatever is there"));
+                        + "(the task's ETag), or If-Match: * to overwrite whatever is there");
+        OperationTask task = EngineConflicts.retrying("Task " + id + ": CHANGE_TESTERS",
+                () -> commands.changeTesters(id, request.testers(), expectedVersion));
         return ResponseEntity.ok().eTag(etag(task)).body(view(task));
     }
 
@@ -209,11 +220,13 @@ class TaskController {
         // the version as read (W/"3" and "3" alike), and a comment left out told from an empty one
         String fingerprint = "If-Match:" + (ifMatch == null ? "" : expectedVersion == null ? "*" : expectedVersion)
                 + "\ncomment:" + (comment == null ? "none" : "=" + comment);
-        Answer<OperationTask> answer = EngineConflicts.retrying("Task " + id + ": " + taskAction,
-                () -> idempotentRequests.once(idempotencyKey, caller.getName(), "POST /api/tasks/" + id + "/" + action,
-                        () -> fingerprint, () -> answer(done, commands.perform(id, taskAction, comment,
-                                expectedVersion, groups(caller)))));
-        return answered(answer);
+        Supplier<Answer<OperationTask>> once = () -> idempotentRequests.once(idempotencyKey, caller.getName(),
+                "POST /api/tasks/" + id + "/" + action, () -> fingerprint, () -> answer(done, commands.perform(id,
+                        taskAction, comment, expectedVersion, groups(caller))));
+        // a review decision that met another is not tried again: done again, it would decide whatever review work is
+        // open by then (the senior level's, after another reviewer decided the first), unseen; it is a 409 to re-read
+        boolean decision = taskAction == TaskAction.APPROVE || taskAction == TaskAction.REJECT;
+        return answered(decision ? once.get() : EngineConflicts.retrying("Task " + id + ": " + taskAction, once));
     }
 
     private static Answer<OperationTask> answer(HttpStatus status, OperationTask task) {
