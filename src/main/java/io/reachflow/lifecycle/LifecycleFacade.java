@@ -3,15 +3,18 @@ package io.reachflow.lifecycle;
 import io.reachflow.delivery.DeliveryDeferredException;
 import io.reachflow.review.ReviewProcess;
 import io.reachflow.review.ReviewVariables;
+import io.reachflow.system.ListenerRefusalPlugin;
 import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.TaskAction;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.TaskAlreadyClaimedException;
 import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
@@ -267,11 +270,17 @@ public class LifecycleFacade {
     /**
      * Decides the open review work as {@code reviewer} would in Tasklist: with the reviewer authenticated to the
      * engine, so its authorizations and the separation-of-duties listener judge this call exactly as they judge
-     * Tasklist and {@code /engine-rest}.
+     * Tasklist and {@code /engine-rest}. Work opened after {@code askedAt} is not decided: the request waited for
+     * another decision (the first level's), and its caller has not seen what the senior level decides on.
      */
-    public void decideReview(long taskId, String reviewer, List<String> groups, boolean approved, String comment) {
+    public void decideReview(long taskId, String reviewer, List<String> groups, boolean approved, String comment,
+                             Instant askedAt) {
         Task work = openReviewTask(taskId)
                 .orElseThrow(() -> new IllegalTransitionException("Task " + taskId + " has no open review work"));
+        if (work.getCreateTime() != null && work.getCreateTime().toInstant().isAfter(askedAt)) {
+            throw new IllegalTransitionException("The review of task " + taskId + " moved on to '" + work.getName()
+                    + "' while this request waited for another decision: read the task again");
+        }
         identityService.setAuthentication(reviewer, groups);
         try {
             if (work.getAssignee() != null && !work.getAssignee().equals(reviewer)) {
@@ -283,7 +292,13 @@ public class LifecycleFacade {
                 }
                 taskService.complete(work.getId(), ReviewVariables.decision(approved, comment));
             });
+        } catch (TaskAlreadyClaimedException claimed) {
+            throw new IllegalTransitionException("The review of task " + taskId + " was claimed by someone else "
+                    + "meanwhile: read the task again");
         } catch (NullValueException gone) {
+            if (!ListenerRefusalPlugin.isWorkGone(gone)) {
+                throw gone;
+            }
             // decided by another reviewer, withdrawn or timed out since it was found: not this reviewer's to decide now
             throw new IllegalTransitionException("The review of task " + taskId + " was decided, withdrawn or timed "
                     + "out meanwhile: read the task again");

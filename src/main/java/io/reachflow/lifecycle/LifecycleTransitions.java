@@ -39,6 +39,15 @@ public class LifecycleTransitions {
         return tasks.findById(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
     }
 
+    /**
+     * The task, its row locked until the transaction ends: taken first by whatever then writes the review's own rows,
+     * in the order the operators' actions take them (task, then the rest), so that the two wait for each other
+     * rather than deadlock.
+     */
+    public OperationTask lock(long taskId) {
+        return tasks.findLocked(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+    }
+
     /** Submitted, having passed the check; the audience's estimated size (what the review's routing reads) is logged. */
     public void submitted(long taskId, String comment, long audienceSize) {
         OperationTask task = load(taskId);

@@ -16,6 +16,7 @@ import io.reachflow.task.TaskDefinitionRules;
 import io.reachflow.task.TaskNotFoundException;
 import io.reachflow.task.TaskStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -162,6 +163,8 @@ public class TaskCommands {
         if (action == TaskAction.COPY) {
             return copy(id, comment, expectedVersion);
         }
+        // before the task's lock, which a decision of its review by another may hold: what this request can have seen
+        Instant askedAt = clock.instant();
         OperationTask task = load(id, expectedVersion, action);
         TaskStatus before = task.getStatus();
         String who = actor.name();
@@ -180,13 +183,13 @@ public class TaskCommands {
                         t -> t.withdraw(comment == null ? "withdrawn by " + who : comment, clock.instant()));
                 lifecycle.send(id, Message.WITHDRAWN);
             }
-            case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment);
+            case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment, askedAt);
             case REJECT -> {
                 // blank, or only spaces that show nothing (a no-break space)
                 if (comment == null || PlainText.Validator.showsNothing(comment)) {
                     throw new InvalidTaskException(Map.of("comment", "is required to reject"));
                 }
-                lifecycle.decideReview(id, who, groups, false, comment);
+                lifecycle.decideReview(id, who, groups, false, comment, askedAt);
             }
             case PAUSE -> {
                 audit.record(task, who, "PAUSE", comment, t -> t.pause(clock.instant()));

@@ -124,16 +124,15 @@ class ReviewSeal {
 
     /**
      * Refuses the completion of the work when it changed, added or removed a process variable other than the
-     * decision's, or one of the work's own, and lets the seal go otherwise. Work created before seals existed has
-     * none and is not checked; work sealed before seals held the work's own variables is checked for the process's.
+     * decision's, or one of the work's own, and lets the seal go otherwise; false when the work has no seal (created
+     * before seals existed, or let go with the work by another request meanwhile), which is then not checked. Work
+     * sealed before seals held the work's own variables is checked for the process's.
      */
-    void check(DelegateTask work, String decider) {
+    boolean check(DelegateTask work, String decider) {
         List<String> sealed = jdbc.queryForList("select variables from review_seal where work_id = ?", String.class,
                 work.getId());
         if (sealed.isEmpty()) {
-            log.warn("Review work {} has no seal (created before seals existed): its decision is not checked",
-                    work.getId());
-            return;
+            return false;
         }
         Map<String, String> before = read(sealed.get(0));
         Map<String, String> now = digests(work.getExecution().getVariablesTyped(false),
@@ -156,6 +155,7 @@ class ReviewSeal {
                     + ReviewVariables.APPROVED + "' and '" + ReviewVariables.REVIEW_COMMENT + "'");
         }
         release(work);
+        return true;
     }
 
     /** Lets the work's seal go: the work was decided, or ended otherwise (withdrawn, timed out). */

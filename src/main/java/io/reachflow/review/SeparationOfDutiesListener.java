@@ -73,6 +73,11 @@ public class SeparationOfDutiesListener implements TaskListener {
 
     @Override
     public void notify(DelegateTask work) {
+        if (work.getEventName() == null) {
+            // the engine names the event only when the work's execution is there: it went with the review, which
+            // another request ended meanwhile (a completion of the same work at the same time)
+            throw goneMeanwhile(work);
+        }
         switch (work.getEventName()) {
             case EVENTNAME_CREATE -> {
                 hideFromExcluded(work);
@@ -123,8 +128,17 @@ public class SeparationOfDutiesListener implements TaskListener {
 
     private void recordDecision(DelegateTask work) {
         String decider = decider(work);
-        // first: what the checks below read (who decided the first level) must be what the work was created with
-        seal.check(work, decider);
+        // the task first, as a withdrawal takes it before it deletes the work and its seal: a decision and a
+        // withdrawal at once wait for each other instead of deadlocking on the seal and the task
+        transitions.lock(LifecycleVariables.taskId(work));
+        // then: what the checks below read (who decided the first level) must be what the work was created with
+        if (!seal.check(work, decider)) {
+            if (gone(work)) {
+                throw goneMeanwhile(work); // withdrawn or timed out while this decision waited for the task
+            }
+            log.warn("Review work {} has no seal (created before seals existed): its decision is not checked",
+                    work.getId());
+        }
         if (work.getAssignee() != null && !work.getAssignee().equals(decider)) {
             throw new AuthorizationException(decider + " may not decide the review of task "
                     + LifecycleVariables.taskId(work) + ": " + work.getAssignee() + " claimed it");
@@ -215,8 +229,7 @@ public class SeparationOfDutiesListener implements TaskListener {
                 .collect(Collectors.toSet());
         if (candidateGroups.isEmpty() && gone(work)) {
             // decided by another reviewer, withdrawn or timed out while this command ran: its links went with it
-            throw new NullValueException("Cannot find task with id " + work.getId() + ": it was decided, withdrawn or "
-                    + "timed out meanwhile");
+            throw goneMeanwhile(work);
         }
         if (candidateGroups.isEmpty()) {
             throw new AuthorizationException("The review of task " + LifecycleVariables.taskId(work) + " names no "
@@ -229,6 +242,12 @@ public class SeparationOfDutiesListener implements TaskListener {
                     + LifecycleVariables.taskId(work) + ": only members of " + String.join(", ", candidateGroups)
                     + " decide it");
         }
+    }
+
+    /** Work that another request ended while this one ran, as the engine says work it cannot find (a 404). */
+    private static NullValueException goneMeanwhile(DelegateTask work) {
+        return new NullValueException("Cannot find task with id " + work.getId() + ": it was decided, withdrawn or "
+                + "timed out meanwhile");
     }
 
     /** Whether the work is no longer in the database, whoever may see it. */

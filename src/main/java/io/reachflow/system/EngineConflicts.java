@@ -1,5 +1,6 @@
 package io.reachflow.system;
 
+import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.OptimisticLockingException;
@@ -28,7 +29,7 @@ public final class EngineConflicts {
         for (int attempt = 1; ; attempt++) {
             try {
                 return transaction.get();
-            } catch (ProcessEngineException conflict) {
+            } catch (RuntimeException conflict) {
                 if (!isConflict(conflict) || attempt == ATTEMPTS) {
                     throw conflict;
                 }
@@ -42,12 +43,23 @@ public final class EngineConflicts {
     /**
      * The engine's executions changed under the command: a concurrent update of one ({@link OptimisticLockingException}),
      * or one of them gone from its tree as the command walked it ({@code ENGINE-03077}, "perhaps it was deleted in the
-     * meantime": a deletion's message met a test round's job moving on).
+     * meantime": a deletion's message met a test round's job moving on); or the database chose this transaction as a
+     * deadlock's loser (SQL state 40001 or 40P01), wherever in the causes it is (a task listener's write comes wrapped).
      */
-    static boolean isConflict(ProcessEngineException e) {
-        return e instanceof OptimisticLockingException
-                || e.getClass() == ProcessEngineException.class && e.getMessage() != null
-                && e.getMessage().startsWith(EXECUTION_GONE);
+    static boolean isConflict(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof OptimisticLockingException || isDeadlock(cause)
+                    || cause.getClass() == ProcessEngineException.class && cause.getMessage() != null
+                    && cause.getMessage().startsWith(EXECUTION_GONE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A deadlock's loser, or a serialization failure, as H2 and PostgreSQL say it. */
+    public static boolean isDeadlock(Throwable e) {
+        return e instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()));
     }
 
     private static void pause(int attempt) {

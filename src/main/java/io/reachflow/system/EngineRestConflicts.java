@@ -13,11 +13,11 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.ProcessEnginePersistenceException;
 import org.camunda.bpm.engine.TaskAlreadyClaimedException;
 import org.camunda.bpm.engine.exception.NotFoundException;
@@ -32,6 +32,7 @@ import org.glassfish.jersey.internal.spi.AutoDiscoverable;
 import org.glassfish.jersey.spi.ExtendedExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
@@ -42,7 +43,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * <li>a claim of work that another reviewer claimed first: 409 ({@link TaskAlreadyClaimedException}), and so is any
  * request that lost on another's write of the same work at the same time ({@link Concurrent});</li>
  * <li>a claim, unclaim, completion or form submission of work that is gone (decided by someone else, withdrawn,
- * timed out), or a read of its variables: 404. Camunda 7.24 says "Cannot find task with id …" for it, in a
+ * timed out), or a read of its variables: 404, and so is one refused for want of grants that went with the work
+ * ({@link NoSuchTaskToAuthorize}). Camunda 7.24 says "Cannot find task with id …" for it, in a
  * {@link NullValueException} from claim, complete and submit-form (the latter two wrapped by the REST API in a
  * {@link RestException} with 500) and in a {@link NotFoundException} (400) from unclaim, and "task … doesn't exist"
  * in a {@link NullValueException} from reading its variables. Every other such exception is left to Camunda's own
@@ -77,10 +79,13 @@ public class EngineRestConflicts implements AutoDiscoverable {
      * A read of a task's form, as a path within either copy of the API (the default engine's, or one it names): the
      * engine's name in group 1 (none for the default), the task's id in group 2.
      */
-    /** The class of SQL states of a refused unique (or other integrity) constraint, as every database says it. */
-    private static final String INTEGRITY_CONSTRAINT_VIOLATION = "23";
     private static final Pattern FORM_READ =
             Pattern.compile("^/?(?:engine/([^/]+)/)?task/([^/]+)/(?:form|deployed-form|rendered-form|form-variables)/?$");
+    /** A command on review work, as a path within either copy of the API: as {@link #FORM_READ}'s groups. */
+    private static final Pattern WORK_COMMAND =
+            Pattern.compile("^/?(?:engine/([^/]+)/)?task/([^/]+)/(?:claim|unclaim|complete|submit-form)/?$");
+    /** The SQL state of a refused unique key, as H2 and PostgreSQL say it. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     @Override
     public void configure(FeatureContext context) {
@@ -88,6 +93,8 @@ public class EngineRestConflicts implements AutoDiscoverable {
             context.register(ClaimedAlready.class);
             context.register(ChangedMeanwhile.class);
             context.register(WrittenMeanwhile.class);
+            context.register(ChangedInOurTables.class);
+            context.register(NoSuchTaskToAuthorize.class);
             context.register(NoSuchTaskToClaim.class);
             context.register(NoSuchTaskToAssign.class);
             context.register(NoSuchTaskToComplete.class);
@@ -112,25 +119,32 @@ public class EngineRestConflicts implements AutoDiscoverable {
     }
 
     /**
-     * Two requests at the same work at once, the second of which lost on what the first wrote: two reviewers claiming
-     * it (the task's row changed under the second, {@link OptimisticLockingException}), or one reviewer's double
-     * click (the claimant's grant on the work written twice, a unique key's refusal in a
-     * {@link ProcessEnginePersistenceException}). A 409 to read the work again, where Camunda answered 500.
+     * Two requests at the same work at once (a claim, unclaim, completion or form submission), the second of which
+     * lost on what the first wrote: two reviewers claiming it (the task's row changed under the second,
+     * {@link OptimisticLockingException}), or one reviewer's double click (the claimant's grant on the work written
+     * twice, a unique key's refusal in a {@link ProcessEnginePersistenceException}), or a deadlock with it. A 409 to
+     * read the work again, where Camunda answered 500. Elsewhere in the engine's API such a failure keeps Camunda's
+     * answer: there it may be no race at all.
      */
-    abstract static class Concurrent<E extends ProcessEngineException> implements ExtendedExceptionMapper<E> {
+    abstract static class Concurrent<E extends RuntimeException> implements ExtendedExceptionMapper<E> {
 
         @Context
         UriInfo request;
 
         @Override
         public boolean isMappable(E e) {
-            return concurrent(e);
+            return onWork(request) && concurrent(e);
         }
 
         @Override
         public Response toResponse(E e) {
             return changedMeanwhile(e, request);
         }
+    }
+
+    /** Whether the request is a command on review work: only there is a lost race told from a fault of the server. */
+    private static boolean onWork(UriInfo request) {
+        return request != null && workCommand(request.getPath()) != null;
     }
 
     private static Response changedMeanwhile(RuntimeException e, UriInfo request) {
@@ -141,14 +155,17 @@ public class EngineRestConflicts implements AutoDiscoverable {
                         + "still yours to do"));
     }
 
-    /** Whether the engine's command lost on a concurrent write: a stale row, or a unique key another request took. */
+    /**
+     * Whether the engine's command lost on a concurrent write: a stale row, a unique key another request took, or a
+     * deadlock the database broke by rolling this one back.
+     */
     static boolean concurrent(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof OptimisticLockingException) {
                 return true;
             }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith(INTEGRITY_CONSTRAINT_VIOLATION)) {
+            if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())
+                    || EngineConflicts.isDeadlock(cause)) {
                 return true;
             }
         }
@@ -159,6 +176,19 @@ public class EngineRestConflicts implements AutoDiscoverable {
     }
 
     static class WrittenMeanwhile extends Concurrent<ProcessEnginePersistenceException> {
+    }
+
+    /**
+     * Our own tables' part of the same race, as Spring says it when the transaction commits: the task's row changed
+     * meanwhile (its version), or the database broke a deadlock over it. On a command on review work, always a lost
+     * race.
+     */
+    static class ChangedInOurTables extends Concurrent<ConcurrencyFailureException> {
+
+        @Override
+        public boolean isMappable(ConcurrencyFailureException e) {
+            return onWork(request);
+        }
     }
 
     /**
@@ -176,7 +206,7 @@ public class EngineRestConflicts implements AutoDiscoverable {
         public boolean isMappable(E e) {
             Matcher formRead = formReadRequested();
             return formRead != null ? !exists(formRead.group(1), formRead.group(2))
-                    : noSuchTask(e) || noSuchTask(e.getCause()) || concurrent(e);
+                    : noSuchTask(e) || noSuchTask(e.getCause()) || onWork(request) && concurrent(e);
         }
 
         @Override
@@ -201,6 +231,38 @@ public class EngineRestConflicts implements AutoDiscoverable {
             return (e instanceof NullValueException || e instanceof NotFoundException) && e.getMessage() != null
                     && NO_SUCH_TASK.matcher(e.getMessage()).lookingAt();
         }
+    }
+
+    /**
+     * A command on work that went while the engine checked the caller's grants on it, which went with it: a 404 as for
+     * work found gone, where Camunda answered 403 ("does not have 'TASK_WORK' permission"). A refusal on work that is
+     * there (separation of duties, a reviewer outside its group) stays a 403.
+     */
+    static class NoSuchTaskToAuthorize implements ExtendedExceptionMapper<AuthorizationException> {
+
+        @Context
+        UriInfo request;
+
+        @Override
+        public boolean isMappable(AuthorizationException e) {
+            Matcher command = request == null ? null : workCommand(request.getPath());
+            return command != null && !exists(command.group(1), command.group(2));
+        }
+
+        @Override
+        public Response toResponse(AuthorizationException e) {
+            Matcher command = workCommand(request.getPath());
+            RuntimeException gone = new InvalidRequestException(Response.Status.NOT_FOUND, "No task with id "
+                    + command.group(2) + ": it was completed, deleted, or never existed");
+            log.info("{} of {}: the review work went meanwhile: {}", who(), request.getPath(), e.getMessage());
+            return engineError(Response.Status.NOT_FOUND, gone);
+        }
+    }
+
+    /** The engine's name (null for the default) and the task's id of a command on review work; null for another path. */
+    static Matcher workCommand(String path) {
+        Matcher matcher = WORK_COMMAND.matcher(path);
+        return matcher.matches() ? matcher : null;
     }
 
     /** The engine's name (null for the default) and the task's id of a read of a task's form; null for another path. */

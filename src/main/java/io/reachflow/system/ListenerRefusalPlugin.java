@@ -34,6 +34,9 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
     /** The engine's whole message when the password policy refuses a password. */
     private static final String POLICY_REFUSAL = "Password does not match policy";
 
+    /** How the engine's message begins when a command names a task that does not exist. */
+    private static final String NO_SUCH_TASK = "Cannot find task with id ";
+
     /** The code the engine's message starts with when a variable comes Java-serialized, which it does not read. */
     private static final String JAVA_SERIALIZATION_PROHIBITED = "ENGINE-17007 ";
 
@@ -67,11 +70,17 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
         }
         for (Throwable cause = wrapper; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof AuthorizationException || cause instanceof FormFieldValidationException
-                    || cause instanceof NullValueException) {
+                    || isWorkGone(cause)) {
                 return (RuntimeException) cause;
             }
         }
         return wrapper;
+    }
+
+    /** Review work not found, in the engine's words (which the separation-of-duties listener also uses). */
+    public static boolean isWorkGone(Throwable e) {
+        return e instanceof NullValueException && e.getMessage() != null
+                && e.getMessage().startsWith(NO_SUCH_TASK);
     }
 
     static final class Unwrapping extends CommandInterceptor {

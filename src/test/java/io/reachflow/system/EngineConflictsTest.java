@@ -3,10 +3,12 @@ package io.reachflow.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.OptimisticLockingFailureException;
 
 /** Engine-internal conflicts are tried again a few times; a stale task (a concurrent edit) never is. */
@@ -48,6 +50,26 @@ class EngineConflictsTest {
             throw new ProcessEngineException("ENGINE-09005 something else");
         })).hasMessageStartingWith("ENGINE-09005");
         assertThat(other).as("not a conflict: not tried again").hasValue(1);
+    }
+
+    /** A deadlock's loser, however deep in the causes (a task listener's write comes wrapped), is tried again. */
+    @Test
+    void triesAgainAfterLosingADeadlock() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = EngineConflicts.retrying("test", () -> {
+            if (attempts.incrementAndGet() < 2) {
+                throw new ProcessEngineException("ENGINE-03051 There was an exception while invoking the TaskListener",
+                        new CannotAcquireLockException("could not execute", new SQLException("Deadlock detected",
+                                "40001")));
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(attempts).hasValue(2);
+        assertThat(EngineConflicts.isConflict(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(EngineConflicts.isConflict(new SQLException("lock timeout", "HYT00"))).isFalse();
     }
 
     @Test

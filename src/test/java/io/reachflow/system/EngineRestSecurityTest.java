@@ -630,15 +630,15 @@ class EngineRestSecurityTest {
     }
 
     /**
-     * Two reviewers claiming the same work at once, and its claimant completing it twice at once (a double click):
-     * one succeeds, the other is told it lost (409) or that the work is gone (404), never a 500 nor a 403 blaming the
-     * model. Repeated, as the two requests meet in a different order each time.
+     * Two reviewers claiming the same work at once, its claimant completing it twice at once (a double click), and an
+     * operator withdrawing it as the claimant completes it: one succeeds, the other is told it lost (409) or that the
+     * work is gone (404), never a 500 nor a 403. Repeated, as the two requests meet in a different order each time.
      */
     @Test
     void answersTwoRequestsAtTheSameWorkWithOneSuccessAndAConflict() throws Exception {
         ExecutorService two = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 4; round++) {
+            for (int round = 0; round < 8; round++) {
                 long id = createdBy(Fixtures.OPERATOR);
                 testedAndSubmittedBy(Fixtures.OPERATOR, id);
                 String work = openReviewWork(id).getId();
@@ -662,6 +662,57 @@ class EngineRestSecurityTest {
                         .allMatch(status -> status == HttpStatus.NO_CONTENT || status == HttpStatus.CONFLICT
                                 || status == HttpStatus.NOT_FOUND);
                 assertThat(task(id).path("status").asText()).isEqualTo("RUNNING");
+            }
+            // an operator's withdrawal while the claimant completes: one of them, and the other told so
+            for (int round = 0; round < 4; round++) {
+                long id = createdBy(Fixtures.OPERATOR);
+                testedAndSubmittedBy(Fixtures.OPERATOR, id);
+                String work = openReviewWork(id).getId();
+                assertThat(post(rita(), "/engine-rest/task/{id}/claim", object().put("userId", Fixtures.REVIEWER),
+                        work).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+                List<HttpStatusCode> answers = atOnce(two,
+                        () -> post(rita(), "/engine-rest/task/{id}/complete", decision(true, "fine"), work)
+                                .getStatusCode(),
+                        () -> post(api.as(Fixtures.OPERATOR), "/api/tasks/{id}/withdraw", null, id).getStatusCode());
+                String status = task(id).path("status").asText();
+                if (answers.get(0) == HttpStatus.NO_CONTENT) {
+                    assertThat(answers.get(1)).as("round %d: the withdrawal", round).isEqualTo(HttpStatus.CONFLICT);
+                    assertThat(status).isEqualTo("RUNNING");
+                } else {
+                    assertThat(answers.get(0)).as("round %d: the completion", round)
+                            .isIn(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT);
+                    assertThat(answers.get(1)).as("round %d: the withdrawal", round).isEqualTo(HttpStatus.OK);
+                    assertThat(status).isEqualTo("TESTING");
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    /**
+     * A reviewer and a senior reviewer approving a two-level review at once through the API: the one who waited for
+     * the other's decision is not taken to have decided the senior level it never saw (409, read again), nor refused
+     * as if it were not theirs.
+     */
+    @Test
+    void neverDecidesTheSeniorLevelForAnApprovalThatWaitedForTheFirst() throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                long id = underReviewSms();
+
+                List<HttpStatusCode> answers = atOnce(two,
+                        () -> post(rita(), "/api/tasks/{id}/approve", null, id).getStatusCode(),
+                        () -> post(api.as(Fixtures.SENIOR_REVIEWER), "/api/tasks/{id}/approve", null, id)
+                                .getStatusCode());
+
+                assertThat(answers).as("round %d", round).containsExactlyInAnyOrder(HttpStatus.OK,
+                        HttpStatus.CONFLICT);
+                assertThat(task(id).path("status").asText()).isEqualTo("UNDER_REVIEW");
+                assertThat(openReviewWork(id).getTaskDefinitionKey())
+                        .isEqualTo(ReviewProcess.Element.USER_TASK_SENIOR_REVIEW.id());
             }
         } finally {
             two.shutdownNow();
