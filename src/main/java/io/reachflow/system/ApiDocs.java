@@ -22,9 +22,7 @@ import jakarta.validation.constraints.NotBlank;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
@@ -47,7 +45,6 @@ class ApiDocs {
 
     private static final String PROBLEM = "Problem";
     private static final String PROBLEM_JSON = "application/problem+json";
-    private static final String TASK_REQUEST = "TaskRequest";
     /**
      * {@link UserId#PATTERN} for ECMAScript without the {@code u} flag, anchored (a schema's pattern is not): no
      * {@code \p{…}} classes, so control and format characters are written as ranges. The server's rule decides.
@@ -57,7 +54,7 @@ class ApiDocs {
             + "\\ufeff\\ufff9-\\ufffb]+$";
     /** Where a user id is a schema's property, or the items of one, which springdoc documents without its rule. */
     private static final Map<String, String> USER_ID_PROPERTIES = Map.of("UserProfile", "id", "Audience", "users",
-            TASK_REQUEST, "testers", "TestersRequest", "testers");
+            "TaskRequest", "testers", "TestersRequest", "testers");
 
     static {
         // as Jackson reads and writes them, with examples that Swagger UI's "Try it out" can send as they are
@@ -121,52 +118,7 @@ class ApiDocs {
                 }
             });
             documentUserIds(openApi);
-            closeRequestSchemas(openApi);
         };
-    }
-
-    /**
-     * The schemas of what clients send, and those within them, say {@code additionalProperties: false}: the API
-     * refuses a field it does not know ({@link StrictJson}), and a client generated from the document should too.
-     * A map (a profile's attributes) keeps the schema of its values. A task's own schema stays open: it takes a task
-     * as the API shows it, ignoring the fields only shown ({@code id}, {@code status}, …), and refuses any other.
-     */
-    private static void closeRequestSchemas(OpenAPI openApi) {
-        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
-        if (schemas == null) {
-            return;
-        }
-        Set<String> closed = new HashSet<>();
-        openApi.getPaths().forEach((path, item) -> item.readOperations().stream()
-                .filter(operation -> path.startsWith("/api/") && operation.getRequestBody() != null
-                        && operation.getRequestBody().getContent() != null)
-                .flatMap(operation -> operation.getRequestBody().getContent().values().stream())
-                .forEach(media -> close(media.getSchema(), schemas, closed)));
-    }
-
-    private static void close(Schema<?> schema, Map<String, Schema> schemas, Set<String> closed) {
-        if (schema == null) {
-            return;
-        }
-        if (schema.get$ref() != null) {
-            String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
-            Schema<?> component = schemas.get(name);
-            if (component == null || !closed.add(name)) {
-                return;
-            }
-            if (component.getProperties() != null && component.getAdditionalProperties() == null
-                    && !name.equals(TASK_REQUEST)) {
-                component.setAdditionalProperties(false);
-            }
-            schema = component;
-        }
-        if (schema.getProperties() != null) {
-            schema.getProperties().values().forEach(property -> close(property, schemas, closed));
-        }
-        close(schema.getItems(), schemas, closed);
-        if (schema.getAdditionalProperties() instanceof Schema<?> values) {
-            close(values, schemas, closed);
-        }
     }
 
     private static void addSuccessHeaders(PathItem item) {
