@@ -107,7 +107,13 @@ class AdminAccount extends AbstractProcessEnginePlugin {
                 && (user.getAttempts() > 0 || user.getLockExpirationTime() != null)) {
             identity.unlockUser(admin.getId());
             Date lockedUntil = user.getLockExpirationTime();
-            if (lockedUntil != null && lockedUntil.after(ClockUtil.getCurrentTime())) {
+            int maxAttempts = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration())
+                    .getLoginMaxAttempts();
+            if (user.getAttempts() >= maxAttempts) {
+                // the engine keeps a user locked for good after the last attempt, whatever its lock's expiry says
+                log.warn("The admin {} was locked for good after {} failed logins in a row: unlocked at this start",
+                        admin.getId(), user.getAttempts());
+            } else if (lockedUntil != null && lockedUntil.after(ClockUtil.getCurrentTime())) {
                 log.warn("The admin {} was locked after {} failed login(s) in a row (until {}): unlocked at this start",
                         admin.getId(), user.getAttempts(), lockedUntil.toInstant());
             } else {

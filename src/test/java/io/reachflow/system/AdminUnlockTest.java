@@ -70,6 +70,31 @@ class AdminUnlockTest {
         }
     }
 
+    /** Ten failures lock the admin for good, whatever the lock's expiry says: that is a warning at any later start. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aStartWarnsOfAnAdminLockedForGood(CapturedOutput output) {
+        IdentityService identity = engine.processEngine().getIdentityService();
+        try {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(2L * attempt))));
+                assertThat(identity.checkPassword("demo", "guessed")).isFalse();
+            }
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofHours(1))));
+            assertThat(identity.checkPassword("demo", "demo")).as("locked for good").isFalse();
+
+            adminAccount.unlockTheAdmin();
+
+            assertThat(output.getOut())
+                    .contains("The admin demo was locked for good after 10 failed logins in a row: unlocked at this start")
+                    .doesNotContain("no longer locked");
+            assertThat(identity.checkPassword("demo", "demo")).isTrue();
+        } finally {
+            ClockUtil.reset();
+            identity.unlockUser("demo");
+        }
+    }
+
     /**
      * A trial's database used for production: the demo's users that still have the demo password get a random one,
      * any other password is left as it is (here on new users, as the shared demo users must keep theirs).
