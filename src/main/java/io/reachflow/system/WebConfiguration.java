@@ -16,6 +16,7 @@ import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.http.converter.yaml.MappingJackson2YamlHttpMessageConverter;
@@ -49,8 +50,6 @@ class WebConfiguration implements WebMvcConfigurer {
     private static final Map<Method, Set<String>> QUERY_PARAMETERS = new ConcurrentHashMap<>();
     /** What a browser client adds to defeat caches ({@code ?_=1700000000000}, jQuery's {@code cache: false}). */
     private static final String CACHE_BUSTER = "_";
-    /** The package of what the API answers: its views and pages. */
-    private static final String API_TYPES = "io.reachflow.";
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
@@ -129,9 +128,12 @@ class WebConfiguration implements WebMvcConfigurer {
                 StrictJson.of(lenient.getObjectMapper())) {
             @Override
             public List<MediaType> getSupportedMediaTypes(Class<?> type) {
-                // the API's own resources are JSON, never problems: the converter's application/*+json covers
-                // application/problem+json, so a task asked for with it (first) was answered labelled a problem
-                return type.getName().startsWith(API_TYPES) && super.canWrite(type, null)
+                // what the API answers is JSON, and a problem only when it is one: the converter's application/*+json
+                // covers application/problem+json, so a task or a list asked for with it (first) was answered
+                // labelled a problem. (A map is the error page's body, which Spring Boot writes for errors outside
+                // the controllers.)
+                return !ProblemDetail.class.isAssignableFrom(type) && !Map.class.isAssignableFrom(type)
+                        && super.canWrite(type, null)
                         ? List.of(MediaType.APPLICATION_JSON) : super.getSupportedMediaTypes(type);
             }
         };

@@ -446,7 +446,9 @@ class TaskValidationTest {
                 .toEntity(String.class);
         ResponseEntity<String> asProblem = olivia().get().uri("/api/tasks/{id}", id)
                 .accept(MediaType.APPLICATION_PROBLEM_JSON).retrieve().toEntity(String.class);
-        for (ResponseEntity<String> notAcceptable : List.of(asYaml, asProblem)) {
+        ResponseEntity<String> listAsProblem = olivia().get().uri("/api/tasks/{id}/history", id)
+                .accept(MediaType.APPLICATION_PROBLEM_JSON).retrieve().toEntity(String.class);
+        for (ResponseEntity<String> notAcceptable : List.of(asYaml, asProblem, listAsProblem)) {
             assertThat(notAcceptable.getStatusCode()).isEqualTo(HttpStatus.NOT_ACCEPTABLE);
             assertThat(notAcceptable.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
             assertThat(notAcceptable.getBody()).contains("application/json");
