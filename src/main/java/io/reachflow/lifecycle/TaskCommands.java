@@ -85,7 +85,7 @@ public class TaskCommands {
             return task;
         }
         boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
-        audit.record(task, actor.name(), "EDIT", null, t -> t.edit(definition, clock.instant()));
+        audit.record(task, actor.name(), AuditTrail.EDIT, null, t -> t.edit(definition, clock.instant()));
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);
             delivery.stopPushes(id, "TASK_EDITED");
@@ -102,7 +102,7 @@ public class TaskCommands {
         boolean wasPaused = task.getStatus() == TaskStatus.PAUSED;
         List<String> distinct = TaskDefinition.distinctTesters(testers);
         requireStaff(distinct);
-        audit.record(task, actor.name(), "CHANGE_TESTERS", String.join(", ", distinct),
+        audit.record(task, actor.name(), AuditTrail.CHANGE_TESTERS, String.join(", ", distinct),
                 t -> t.changeTesters(distinct, clock.instant()));
         if (wasPaused) {
             lifecycle.send(id, Message.REOPENED);

@@ -1,5 +1,6 @@
 package io.reachflow.task;
 
+import java.util.Collection;
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
@@ -11,12 +12,7 @@ public interface AuditRepository extends JpaRepository<AuditEntry, Long> {
     @Query("select a from AuditEntry a where a.taskId = :taskId order by a.id asc")
     List<AuditEntry> findByTaskIdOrderByIdAsc(@Param("taskId") Long taskId);
 
-    @Query("select distinct a.actor from AuditEntry a where a.taskId = :taskId and a.action in ('EDIT', "
-            + "'CHANGE_TESTERS') and a.id > coalesce((select max(b.id) from AuditEntry b where b.taskId = :taskId "
-            + "and b.action = 'APPROVE'), 0)")
-    List<String> editorsSinceLastApproval(@Param("taskId") Long taskId);
-
-    @Query("select distinct a.actor from AuditEntry a where a.taskId = :taskId and a.action in ('EDIT', "
-            + "'CHANGE_TESTERS')")
-    List<String> editors(@Param("taskId") Long taskId);
+    @Query("select distinct a.actor from AuditEntry a where a.taskId = :taskId and a.action in :edits and a.id > "
+            + "coalesce((select max(b.id) from AuditEntry b where b.taskId = :taskId and b.action = 'APPROVE'), 0)")
+    List<String> actorsSinceLastApproval(@Param("taskId") Long taskId, @Param("edits") Collection<String> edits);
 }

@@ -15,6 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class AuditTrail {
 
+    /** The actions that change what a task's review approves: their actors are its authors. */
+    public static final String EDIT = "EDIT";
+    public static final String CHANGE_TESTERS = "CHANGE_TESTERS";
+    private static final List<String> EDITS = List.of(EDIT, CHANGE_TESTERS);
+
     private final AuditRepository audits;
     private final Clock clock;
 
@@ -40,12 +45,16 @@ public class AuditTrail {
      * created: the authors of what is reviewed.
      */
     public List<String> editorsSinceLastApproval(OperationTask task) {
-        return audits.editorsSinceLastApproval(task.getId());
+        return audits.actorsSinceLastApproval(task.getId(), EDITS);
     }
 
-    /** Everyone who wrote the task as it is: its creator, all its editors, and the authors of what it was copied from. */
+    /**
+     * Who wrote the task as its review would exclude them as authors: its creator, the authors of what it was copied
+     * from, and whoever edited it since it was last approved (an edit another reviewer has approved since does not
+     * count, for a copy as for the task).
+     */
     public Set<String> authors(OperationTask task) {
-        Set<String> authors = new TreeSet<>(audits.editors(task.getId()));
+        Set<String> authors = new TreeSet<>(editorsSinceLastApproval(task));
         authors.add(task.getCreatedBy());
         authors.addAll(task.getSourceAuthors());
         return authors;

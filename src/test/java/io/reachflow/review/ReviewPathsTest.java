@@ -294,6 +294,26 @@ class ReviewPathsTest {
         }
     }
 
+    /** A copy keeps the authors its original's review excludes: an edit approved since is no longer one. */
+    @Test
+    void aCopyKeepsTheAuthorsItsOriginalsReviewExcludes() {
+        OperationTask original = fixtures.draft(Fixtures.manualInApp());
+        fixtures.as(Fixtures.OPERATOR_AND_REVIEWER,
+                () -> commands.edit(original.getId(), Fixtures.edited(Fixtures.manualInApp()), null));
+        OperationTask copiedUnapproved = fixtures.as(Fixtures.OTHER_OPERATOR,
+                () -> commands.copy(original.getId(), null, null));
+        fixtures.act(Fixtures.OPERATOR, original.getId(), TaskAction.TEST, null);
+        engine.runDueJobs(original.getId());
+        fixtures.act(Fixtures.OPERATOR, original.getId(), TaskAction.SUBMIT, null);
+        decideAs(Fixtures.REVIEWER, openWork(original), true, "fine");
+        OperationTask copiedApproved = fixtures.as(Fixtures.OTHER_OPERATOR,
+                () -> commands.copy(original.getId(), null, null));
+
+        assertThat(fixtures.reload(copiedUnapproved).getSourceAuthors())
+                .containsExactlyInAnyOrder(Fixtures.OPERATOR, Fixtures.OPERATOR_AND_REVIEWER);
+        assertThat(fixtures.reload(copiedApproved).getSourceAuthors()).containsExactly(Fixtures.OPERATOR);
+    }
+
     @Test
     void listenerRefusesAssigningTheWorkToAnExcludedUser() {
         OperationTask task = fixtures.underReview(Fixtures.manualInApp());
