@@ -50,6 +50,6 @@ public class StaffProfiles {
     }
 
     private boolean writesAny() {
-        return CurrentActor.SYSTEM.equals(actor.name()) || actor.isAdmin();
+        return actor.isApplication() || actor.isAdmin();
     }
 }

@@ -121,10 +121,11 @@ public class UserImports {
         CountingInputStream counted = new CountingInputStream(upload);
         // a CSV's header is read before the import is recorded: an upload refused for it leaves no record
         MappingIterator<Map<String, Object>> csvRows = format == ImportFormat.CSV ? csvRows(counted) : null;
+        Predicate<String> writable = staffProfiles.writable();
         ImportProgress progress = records.start(format, actor.name(), clock.instant(), length >= 0 ? length : null);
         log.info("User import {} ({}) started by {}{}", progress.id, format, progress.startedBy,
                 length >= 0 ? String.format(Locale.ROOT, ", %,d bytes", length) : "");
-        Run run = new Run(progress, counted, staffProfiles.writable());
+        Run run = new Run(progress, counted, writable);
         try {
             if (csvRows == null) {
                 run.readNdjson();

@@ -34,6 +34,14 @@ public class CurrentActor {
         return SYSTEM;
     }
 
+    /** Whether no user acts: the application itself (its start, its jobs), whatever a user may be named. */
+    public boolean isApplication() {
+        Authentication engineUser = identityService.getCurrentAuthentication();
+        var requestUser = SecurityContextHolder.getContext().getAuthentication();
+        return (engineUser == null || engineUser.getUserId() == null) && (requestUser == null
+                || !requestUser.isAuthenticated() || requestUser instanceof AnonymousAuthenticationToken);
+    }
+
     /** Whether whoever acts is in {@code camunda-admin}; the system (no user) is not. */
     public boolean isAdmin() {
         Authentication engineUser = identityService.getCurrentAuthentication();

@@ -12,6 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachflow.support.Api;
+import io.reachflow.support.Engine;
+import io.reachflow.system.CurrentActor;
+import io.reachflow.system.Groups;
 import io.reachflow.support.Fixtures;
 import io.reachflow.support.HttpJson;
 import io.reachflow.support.ReachflowSpringTest;
@@ -22,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -39,6 +44,9 @@ class UserApiTest {
 
     @Autowired
     Fixtures fixtures;
+
+    @Autowired
+    Engine engine;
 
     @Test
     void upsertsAProfileCreatedFirstThenReplaced() {
@@ -105,6 +113,25 @@ class UserApiTest {
         ResponseEntity<JsonNode> byAnAdmin = put(api.as("demo"), "/api/users/{id}", customersAddress, staff);
         assertThat(byAnAdmin.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(byAnAdmin.getBody().path("email").asText()).isEqualTo("alice@example.com");
+    }
+
+    /** A user who happens to be named as the application's own actor ("system") is a user like any other. */
+    @Test
+    void aUserNamedSystemIsNoApplication() {
+        String staff = fixtures.newOperator("profiled", "demo");
+        IdentityService identity = engine.processEngine().getIdentityService();
+        User system = identity.newUser(CurrentActor.SYSTEM);
+        system.setPassword("demo");
+        identity.saveUser(system);
+        identity.createMembership(CurrentActor.SYSTEM, Groups.OPERATORS);
+        try {
+            ResponseEntity<JsonNode> refused = put(api.as(CurrentActor.SYSTEM), "/api/users/{id}",
+                    userProfile("Staff", "Berlin"), staff);
+
+            assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        } finally {
+            identity.deleteUser(CurrentActor.SYSTEM);
+        }
     }
 
     /**
