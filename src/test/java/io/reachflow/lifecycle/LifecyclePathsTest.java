@@ -753,6 +753,12 @@ class LifecyclePathsTest {
         assertThat(engine.processEngine().getManagementService().createJobQuery().processInstanceId(lifecycle)
                 .count()).isZero();
         assertThat(pushes.findByTaskIdAndKindOrderByIdDesc(testing.getId(), PushKind.TEST)).hasSize(roundsBefore);
+        // a lifecycle of a model before this one left the round's job waiting: sent then, it reaches nobody
+        Push late = delivery.sendTestRound(testing.getId());
+        assertThat(late.getStatus()).isEqualTo(PushStatus.CANCELLED);
+        assertThat(late.getCancelReason()).isEqualTo("TASK_DELETED");
+        assertThat(jdbc.queryForObject("select count(*) from push_recipient where push_id = ?", Long.class,
+                late.getId())).isZero();
     }
 
     @Test
