@@ -7,7 +7,6 @@ import io.reachflow.system.ListenerRefusalPlugin;
 import io.reachflow.task.IllegalTransitionException;
 import io.reachflow.task.TaskAction;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Comparator;
@@ -270,14 +269,15 @@ public class LifecycleFacade {
     /**
      * Decides the open review work as {@code reviewer} would in Tasklist: with the reviewer authenticated to the
      * engine, so its authorizations and the separation-of-duties listener judge this call exactly as they judge
-     * Tasklist and {@code /engine-rest}. Work opened after {@code askedAt} is not decided: the request waited for
-     * another decision (the first level's), and its caller has not seen what the senior level decides on.
+     * Tasklist and {@code /engine-rest}. Only the work {@code seenWork} names (what was open before the request
+     * waited for the task) is decided: another decision (the first level's) that came first opened the senior
+     * level's, which the caller has not seen.
      */
     public void decideReview(long taskId, String reviewer, List<String> groups, boolean approved, String comment,
-                             Instant askedAt) {
+                             String seenWork) {
         Task work = openReviewTask(taskId)
                 .orElseThrow(() -> new IllegalTransitionException("Task " + taskId + " has no open review work"));
-        if (work.getCreateTime() != null && work.getCreateTime().toInstant().isAfter(askedAt)) {
+        if (seenWork != null && !seenWork.equals(work.getId())) {
             throw new IllegalTransitionException("The review of task " + taskId + " moved on to '" + work.getName()
                     + "' while this request waited for another decision: read the task again");
         }

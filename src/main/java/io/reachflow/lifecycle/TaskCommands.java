@@ -16,11 +16,11 @@ import io.reachflow.task.TaskDefinitionRules;
 import io.reachflow.task.TaskNotFoundException;
 import io.reachflow.task.TaskStatus;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.camunda.bpm.engine.task.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -163,8 +163,9 @@ public class TaskCommands {
         if (action == TaskAction.COPY) {
             return copy(id, comment, expectedVersion);
         }
-        // before the task's lock, which a decision of its review by another may hold: what this request can have seen
-        Instant askedAt = clock.instant();
+        // before the task's lock, which another decision of its review may hold: the work this request can have seen
+        String seenWork = action == TaskAction.APPROVE || action == TaskAction.REJECT
+                ? lifecycle.openReviewTask(id).map(Task::getId).orElse(null) : null;
         OperationTask task = load(id, expectedVersion, action);
         TaskStatus before = task.getStatus();
         String who = actor.name();
@@ -183,13 +184,13 @@ public class TaskCommands {
                         t -> t.withdraw(comment == null ? "withdrawn by " + who : comment, clock.instant()));
                 lifecycle.send(id, Message.WITHDRAWN);
             }
-            case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment, askedAt);
+            case APPROVE -> lifecycle.decideReview(id, who, groups, true, comment, seenWork);
             case REJECT -> {
                 // blank, or only spaces that show nothing (a no-break space)
                 if (comment == null || PlainText.Validator.showsNothing(comment)) {
                     throw new InvalidTaskException(Map.of("comment", "is required to reject"));
                 }
-                lifecycle.decideReview(id, who, groups, false, comment, askedAt);
+                lifecycle.decideReview(id, who, groups, false, comment, seenWork);
             }
             case PAUSE -> {
                 audit.record(task, who, "PAUSE", comment, t -> t.pause(clock.instant()));

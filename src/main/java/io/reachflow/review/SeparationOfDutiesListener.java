@@ -5,6 +5,7 @@ import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.system.Groups;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.OperationTask;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -64,11 +65,14 @@ public class SeparationOfDutiesListener implements TaskListener {
     private final LifecycleTransitions transitions;
     private final AuditTrail audit;
     private final ReviewSeal seal;
+    private final Clock clock;
 
-    public SeparationOfDutiesListener(LifecycleTransitions transitions, AuditTrail audit, ReviewSeal seal) {
+    public SeparationOfDutiesListener(LifecycleTransitions transitions, AuditTrail audit, ReviewSeal seal,
+                                      Clock clock) {
         this.transitions = transitions;
         this.audit = audit;
         this.seal = seal;
+        this.clock = clock;
     }
 
     @Override
@@ -171,7 +175,8 @@ public class SeparationOfDutiesListener implements TaskListener {
             work.setVariable(ReviewVariables.LEVEL1_REVIEWER, decider);
         }
         OperationTask task = transitions.load(LifecycleVariables.taskId(work));
-        audit.note(task, decider, (approved ? "REVIEW_APPROVED" : "REVIEW_REJECTED") + " (" + work.getName() + ")", comment);
+        audit.record(task, decider, (approved ? "REVIEW_APPROVED" : "REVIEW_REJECTED") + " (" + work.getName() + ")",
+                comment, decided -> decided.reviewLevelDecided(clock.instant()));
         log.info("Task {}: {} {} by {}", task.getId(), work.getName(), approved ? "approved" : "rejected", decider);
     }
 

@@ -158,6 +158,14 @@ public class OperationTask {
     }
 
     /** Never material: allowed in every state and keeps any approval. A blank subgroup is none. */
+    /**
+     * A level of its review was decided: the task, as a client read it, has changed (its version with it), so that an
+     * approval sent with the version read before is refused rather than taken for the next level's.
+     */
+    public void reviewLevelDecided(Instant now) {
+        updatedAt = now;
+    }
+
     public void changeSubgroup(String newSubgroup, Instant now) {
         subgroup = TaskDefinition.subgroupOrNone(newSubgroup);
         updatedAt = now;

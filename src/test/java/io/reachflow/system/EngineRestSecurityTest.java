@@ -41,6 +41,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -692,9 +693,10 @@ class EngineRestSecurityTest {
     }
 
     /**
-     * A reviewer and a senior reviewer approving a two-level review at once through the API: the one who waited for
-     * the other's decision is not taken to have decided the senior level it never saw (409, read again), nor refused
-     * as if it were not theirs.
+     * A reviewer and a senior reviewer approving a two-level review at once through the API, each with the version
+     * it read: the second is not taken to have decided the senior level it never saw (409, read again), nor refused
+     * as if it were not theirs, whether it came while the first was being decided (the work it saw is not the one
+     * open) or just after (the first level's decision changed the task's version).
      */
     @Test
     void neverDecidesTheSeniorLevelForAnApprovalThatWaitedForTheFirst() throws Exception {
@@ -702,10 +704,13 @@ class EngineRestSecurityTest {
         try {
             for (int round = 0; round < 4; round++) {
                 long id = underReviewSms();
+                String version = get(rita(), "/api/tasks/{id}", id).getHeaders().getETag();
 
                 List<HttpStatusCode> answers = atOnce(two,
-                        () -> post(rita(), "/api/tasks/{id}/approve", null, id).getStatusCode(),
-                        () -> post(api.as(Fixtures.SENIOR_REVIEWER), "/api/tasks/{id}/approve", null, id)
+                        () -> rita().post().uri("/api/tasks/{id}/approve", id).header(HttpHeaders.IF_MATCH, version)
+                                .retrieve().toEntity(JsonNode.class).getStatusCode(),
+                        () -> api.as(Fixtures.SENIOR_REVIEWER).post().uri("/api/tasks/{id}/approve", id)
+                                .header(HttpHeaders.IF_MATCH, version).retrieve().toEntity(JsonNode.class)
                                 .getStatusCode());
 
                 assertThat(answers).as("round %d", round).containsExactlyInAnyOrder(HttpStatus.OK,
@@ -717,6 +722,17 @@ class EngineRestSecurityTest {
         } finally {
             two.shutdownNow();
         }
+        // one after the other: the first level's decision is a new version of the task
+        long id = underReviewSms();
+        String version = get(rita(), "/api/tasks/{id}", id).getHeaders().getETag();
+        ResponseEntity<JsonNode> first = rita().post().uri("/api/tasks/{id}/approve", id)
+                .header(HttpHeaders.IF_MATCH, version).retrieve().toEntity(JsonNode.class);
+        ResponseEntity<JsonNode> unseen = api.as(Fixtures.SENIOR_REVIEWER).post().uri("/api/tasks/{id}/approve", id)
+                .header(HttpHeaders.IF_MATCH, version).retrieve().toEntity(JsonNode.class);
+        assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(first.getHeaders().getETag()).isNotEqualTo(version);
+        assertThat(unseen.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(unseen.getBody().path("type").asText()).endsWith("stale-version");
     }
 
     /** Both calls started together; their answers in order. */
