@@ -28,11 +28,13 @@ import org.camunda.bpm.engine.rest.exception.InvalidRequestException;
 import org.camunda.bpm.engine.rest.exception.ProcessEngineExceptionHandler;
 import org.camunda.bpm.engine.rest.exception.RestException;
 import org.camunda.bpm.engine.rest.util.EngineUtil;
+import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.glassfish.jersey.internal.spi.AutoDiscoverable;
 import org.glassfish.jersey.spi.ExtendedExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
@@ -103,10 +105,16 @@ public class EngineRestConflicts implements AutoDiscoverable {
         }
     }
 
-    /** Who sent the request, for the log: the authenticated user. */
+    /** Who sent the request, for the log: the authenticated user, of the API or of the webapps. */
     private static String who() {
         var user = SecurityContextHolder.getContext().getAuthentication();
-        return user == null ? "A request" : user.getName();
+        if (user != null && user.isAuthenticated() && !(user instanceof AnonymousAuthenticationToken)) {
+            return user.getName();
+        }
+        // the webapps' copy: its users logged in to the webapps, which Spring Security does not know
+        Authentications webapp = Authentications.getCurrent();
+        return webapp == null || webapp.getAuthentications().isEmpty() ? "A request"
+                : webapp.getAuthentications().get(0).getIdentityId();
     }
 
     static class ClaimedAlready implements ExceptionMapper<TaskAlreadyClaimedException> {
