@@ -22,8 +22,8 @@ import org.camunda.bpm.engine.authorization.HistoricTaskPermissions;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.delegate.DelegateTask;
-import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
@@ -154,8 +154,8 @@ public class SeparationOfDutiesListener implements TaskListener {
             throw new FormFieldValidationException(ReviewVariables.APPROVED,
                     "Complete the review with the Boolean variable '" + ReviewVariables.APPROVED + "'");
         }
-        if (!(work.getVariable(ReviewVariables.REVIEW_COMMENT) instanceof String)
-                && work.getVariable(ReviewVariables.REVIEW_COMMENT) != null) {
+        Object given = work.getVariable(ReviewVariables.REVIEW_COMMENT);
+        if (given != null && !(given instanceof String)) {
             throw new FormFieldValidationException(ReviewVariables.REVIEW_COMMENT,
                     "The comment in '" + ReviewVariables.REVIEW_COMMENT + "' must be a text (a String variable)");
         }
