@@ -3,6 +3,7 @@ package io.reachflow.review;
 import io.reachflow.lifecycle.LifecycleTransitions;
 import io.reachflow.lifecycle.LifecycleVariables;
 import io.reachflow.system.Groups;
+import io.reachflow.system.ListenerRefusalPlugin;
 import io.reachflow.task.AuditTrail;
 import io.reachflow.task.OperationTask;
 import java.time.Clock;
@@ -251,8 +252,8 @@ public class SeparationOfDutiesListener implements TaskListener {
 
     /** Work that another request ended while this one ran, as the engine says work it cannot find (a 404). */
     private static NullValueException goneMeanwhile(DelegateTask work) {
-        return new NullValueException("Cannot find task with id " + work.getId() + ": it was decided, withdrawn or "
-                + "timed out meanwhile");
+        return new NullValueException(ListenerRefusalPlugin.NO_SUCH_TASK + work.getId() + ": it was decided, "
+                + "withdrawn or timed out meanwhile");
     }
 
     /** Whether the work is no longer in the database, whoever may see it. */

@@ -1,5 +1,6 @@
 package io.reachflow.system;
 
+import java.util.Optional;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -23,33 +24,42 @@ public class CurrentActor {
     }
 
     public String name() {
-        Authentication engineUser = identityService.getCurrentAuthentication();
-        if (engineUser != null && engineUser.getUserId() != null) {
-            return engineUser.getUserId();
-        }
-        var requestUser = SecurityContextHolder.getContext().getAuthentication();
-        if (requestUser != null && requestUser.isAuthenticated() && !(requestUser instanceof AnonymousAuthenticationToken)) {
-            return requestUser.getName();
-        }
-        return SYSTEM;
+        return user().orElse(SYSTEM);
     }
 
     /** Whether no user acts: the application itself (its start, its jobs), whatever a user may be named. */
     public boolean isApplication() {
-        Authentication engineUser = identityService.getCurrentAuthentication();
-        var requestUser = SecurityContextHolder.getContext().getAuthentication();
-        return (engineUser == null || engineUser.getUserId() == null) && (requestUser == null
-                || !requestUser.isAuthenticated() || requestUser instanceof AnonymousAuthenticationToken);
+        return user().isEmpty();
     }
 
     /** Whether whoever acts is in {@code camunda-admin}; the system (no user) is not. */
     public boolean isAdmin() {
-        Authentication engineUser = identityService.getCurrentAuthentication();
-        if (engineUser != null && engineUser.getUserId() != null) {
+        Authentication engineUser = engineUser();
+        if (engineUser != null) {
             return engineUser.getGroupIds() != null && engineUser.getGroupIds().contains(Groups.ADMINS);
         }
-        var requestUser = SecurityContextHolder.getContext().getAuthentication();
-        return requestUser != null && requestUser.isAuthenticated() && requestUser.getAuthorities().stream()
+        return requestUser() != null && requestUser().getAuthorities().stream()
                 .anyMatch(authority -> Groups.authority(Groups.ADMINS).equals(authority.getAuthority()));
+    }
+
+    /** The user who acts: the engine's authenticated one (a call in their name), else the request's. */
+    private Optional<String> user() {
+        Authentication engineUser = engineUser();
+        if (engineUser != null) {
+            return Optional.of(engineUser.getUserId());
+        }
+        var requestUser = requestUser();
+        return requestUser == null ? Optional.empty() : Optional.of(requestUser.getName());
+    }
+
+    private Authentication engineUser() {
+        Authentication engineUser = identityService.getCurrentAuthentication();
+        return engineUser != null && engineUser.getUserId() != null ? engineUser : null;
+    }
+
+    private static org.springframework.security.core.Authentication requestUser() {
+        var requestUser = SecurityContextHolder.getContext().getAuthentication();
+        return requestUser != null && requestUser.isAuthenticated()
+                && !(requestUser instanceof AnonymousAuthenticationToken) ? requestUser : null;
     }
 }

@@ -58,7 +58,7 @@ public final class EngineConflicts {
     }
 
     /** A deadlock's loser, or a serialization failure, as H2 and PostgreSQL say it. */
-    public static boolean isDeadlock(Throwable e) {
+    static boolean isDeadlock(Throwable e) {
         return e instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()));
     }
 

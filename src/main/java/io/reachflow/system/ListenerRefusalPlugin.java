@@ -35,7 +35,7 @@ public class ListenerRefusalPlugin extends AbstractProcessEnginePlugin {
     private static final String POLICY_REFUSAL = "Password does not match policy";
 
     /** How the engine's message begins when a command names a task that does not exist. */
-    private static final String NO_SUCH_TASK = "Cannot find task with id ";
+    public static final String NO_SUCH_TASK = "Cannot find task with id ";
 
     /** The code the engine's message starts with when a variable comes Java-serialized, which it does not read. */
     private static final String JAVA_SERIALIZATION_PROHIBITED = "ENGINE-17007 ";
