@@ -7,6 +7,7 @@ import io.reachflow.delivery.channels.ProviderChannel.HandOver;
 import io.reachflow.delivery.channels.RenderedMessage;
 import io.reachflow.delivery.channels.SendOutcome;
 import io.reachflow.delivery.channels.SendOutcome.Deferred;
+import io.reachflow.delivery.channels.SendOutcome.Delivered;
 import io.reachflow.delivery.channels.SendOutcome.Rejected;
 import io.reachflow.system.AfterCommit;
 import io.reachflow.system.Database;
@@ -586,6 +587,11 @@ public class DeliveryService {
         List<RenderedMessage> messages = taken.messages();
         Map<String, SendOutcome> outcomes = provider.send(task.getId(), push.getId(), messages,
                 new HandOver(clock.instant().plus(properties.providerBatchTime()), () -> true));
+        long handed = outcomes.values().stream().filter(Delivered.class::isInstance).count();
+        // the round is recorded with its job's transaction, which may yet roll back (a race lost to a deletion)
+        AfterCommit.onRollback(() -> log.warn("Task {}: TEST push {} rolled back after {} took {} message(s) of it: "
+                + "should its job be tried again, a tester may get the round twice", task.getId(), push.getId(),
+                provider.channel(), handed));
         Map<String, Rejected> failures = new LinkedHashMap<>();
         for (RenderedMessage message : messages) {
             SendOutcome outcome = outcomes.get(message.userId());

@@ -3,7 +3,10 @@ package io.reachflow.system;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Work that must see the current transaction committed: what it wrote is then visible to everyone, or counted. */
+/**
+ * Work that must see the current transaction committed (what it wrote is then visible to everyone, or counted), or
+ * that tells what a rolled-back one had already done outside the database.
+ */
 public final class AfterCommit {
 
     private AfterCommit() {
@@ -23,6 +26,24 @@ public final class AfterCommit {
             @Override
             public void afterCommit() {
                 step.run();
+            }
+        });
+    }
+
+    /**
+     * Runs {@code step} if the current transaction rolls back (what it did outside the database, such as messages
+     * handed to a provider, is then not undone, and says so); not at all when there is none or it commits.
+     */
+    public static void onRollback(Runnable step) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status == STATUS_ROLLED_BACK) {
+                    step.run();
+                }
             }
         });
     }
