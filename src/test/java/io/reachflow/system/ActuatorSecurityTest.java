@@ -17,6 +17,7 @@ import org.springframework.boot.actuate.health.CompositeHealth;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
@@ -109,6 +110,21 @@ class ActuatorSecurityTest {
                 .contains("http_server_requests_seconds_count");
         assertThat(api.as("demo").get().uri("/actuator/env").retrieve().toEntity(String.class).getStatusCode())
                 .as("not exposed").isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** Requests to the engine's API and the webapps are counted as such, not as UNKNOWN with unknown paths. */
+    @Test
+    void countsTheEngineApiAndTheWebappsRequestsByApi() {
+        assertThat(api.as("demo").get().uri("/engine-rest/engine/{name}/task", engine.processEngine().getName())
+                .retrieve().toEntity(String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        // the webapps' engines list, which Tasklist reads before its login
+        HttpStatusCode webapps = api.anonymous().get().uri("/camunda/api/engine/engine/").retrieve()
+                .toEntity(String.class).getStatusCode();
+        assertThat(webapps.is2xxSuccessful()).as("%s", webapps).isTrue();
+
+        String scraped = prometheus(api.as("demo")).getBody();
+
+        assertThat(scraped).contains("uri=\"/engine-rest/**\"", "uri=\"/camunda/**\"");
     }
 
     private static ResponseEntity<String> prometheus(RestClient client) {
