@@ -22,7 +22,9 @@ import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -68,6 +70,15 @@ class AdminAccount extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         this.configuration = configuration;
+        requirePasswordOfItsOwn();
+    }
+
+    /**
+     * Refuses the start when, outside the demo, the admin's password is missing or does not meet the policy: before
+     * the database's migrations ({@link #beforeMigrations}), so that a refused start leaves an empty database empty,
+     * and again as the engine starts (a start without migrations).
+     */
+    void requirePasswordOfItsOwn() {
         AdminUserProperty admin = camunda.getAdminUser();
         if (demo || admin == null || admin.getId() == null) {
             return;
@@ -88,6 +99,15 @@ class AdminAccount extends AbstractProcessEnginePlugin {
                     + "policy (" + String.join(", ", broken) + ")", "Set REACHFLOW_ADMIN_PASSWORD to "
                     + PASSWORD_POLICY);
         }
+    }
+
+    /** The admin's password is checked before Flyway migrates the database: a refused start changes nothing. */
+    @Bean
+    static FlywayMigrationStrategy beforeMigrations(AdminAccount admin) {
+        return flyway -> {
+            admin.requirePasswordOfItsOwn();
+            flyway.migrate();
+        };
     }
 
     /**

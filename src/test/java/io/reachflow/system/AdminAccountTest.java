@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.reachflow.ReachflowApplication;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -29,6 +36,26 @@ class AdminAccountTest {
                     .isInstanceOf(StartRefusedException.class).hasMessageContaining("does not meet the password policy");
         }
         assertThatCode(() -> account("postgres,demo", "demo").preInit(null)).doesNotThrowAnyException();
+    }
+
+    /**
+     * A production start with a weak admin password is refused before the database's migrations: a new database is
+     * left empty, not half set up by a start that never ran.
+     */
+    @Test
+    void refusesBeforeTheDatabaseIsMigrated(@TempDir Path directory) throws Exception {
+        String url = "jdbc:h2:file:" + directory.resolve("refused") + ";DB_CLOSE_ON_EXIT=FALSE";
+
+        Throwable refused = catchThrowable(() -> new SpringApplicationBuilder(ReachflowApplication.class)
+                .profiles("production").run("--server.port=0", "--spring.datasource.url=" + url,
+                        "--camunda.bpm.admin-user.id=admin", "--camunda.bpm.admin-user.password=weak"));
+
+        assertThat(refused).hasRootCauseInstanceOf(StartRefusedException.class)
+                .rootCause().hasMessageContaining("does not meet the password policy");
+        try (Connection database = DriverManager.getConnection(url, "sa", "");
+             ResultSet tables = database.getMetaData().getTables(null, "PUBLIC", "%", new String[] {"TABLE"})) {
+            assertThat(tables.next()).as("no table, Flyway's history included").isFalse();
+        }
     }
 
     /** Production's variables without its profile would seed the demo users into the production database. */
