@@ -26,7 +26,10 @@ public class StaffProfiles {
         this.actor = actor;
     }
 
-    /** Refuses (403) a write or erasure of the profile {@code id} when it is another staff member's and not an admin's to make. */
+    /**
+     * Refuses (403) a write or erasure of the profile {@code id} when it is another staff member's and the current
+     * user is no admin.
+     */
     public void requireWritable(String id) {
         if (!writesAny() && !id.equals(actor.name()) && staff.outside(List.of(id)).isEmpty()) {
             throw new AuthorizationException(actor.name() + " may not change the profile of " + id + ": "
@@ -34,7 +37,10 @@ public class StaffProfiles {
         }
     }
 
-    /** Whether the current user may write each id's profile, for many rows: the staff are read once (an admin's: none). */
+    /**
+     * Whether the current user may write each id's profile, for many rows: the staff are read once (for an admin, not
+     * at all).
+     */
     public Predicate<String> writable() {
         if (writesAny()) {
             return id -> true;

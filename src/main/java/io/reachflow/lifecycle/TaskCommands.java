@@ -164,8 +164,7 @@ public class TaskCommands {
             return copy(id, comment, expectedVersion);
         }
         // before the task's lock, which another decision of its review may hold: the work this request can have seen
-        String seenWork = action == TaskAction.APPROVE || action == TaskAction.REJECT
-                ? lifecycle.openReviewTask(id).map(Task::getId).orElse(null) : null;
+        String seenWork = action.decidesReview() ? lifecycle.openReviewTask(id).map(Task::getId).orElse(null) : null;
         OperationTask task = load(id, expectedVersion, action);
         TaskStatus before = task.getStatus();
         String who = actor.name();

@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -16,7 +15,6 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.digest.PasswordManager;
 import org.camunda.bpm.engine.impl.identity.DefaultPasswordPolicyImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.impl.util.EncryptionUtil;
 import org.camunda.bpm.spring.boot.starter.property.AdminUserProperty;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
@@ -126,20 +124,19 @@ class AdminAccount extends AbstractProcessEnginePlugin {
         if (identity.createUserQuery().userId(admin.getId()).singleResult() instanceof UserEntity user
                 && (user.getAttempts() > 0 || user.getLockExpirationTime() != null)) {
             identity.unlockUser(admin.getId());
-            Date lockedUntil = user.getLockExpirationTime();
             int maxAttempts = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration())
                     .getLoginMaxAttempts();
-            if (user.getAttempts() >= maxAttempts) {
-                // the engine keeps a user locked for good after the last attempt, whatever its lock's expiry says
+            LoginLock lock = LoginLock.of(user, maxAttempts);
+            if (lock.forGood()) {
                 log.warn("The admin {} was locked for good after {} failed logins in a row: unlocked at this start",
-                        admin.getId(), user.getAttempts());
-            } else if (lockedUntil != null && lockedUntil.after(ClockUtil.getCurrentTime())) {
+                        admin.getId(), lock.attempts());
+            } else if (lock.until() != null) {
                 log.warn("The admin {} was locked after {} failed login(s) in a row (until {}): unlocked at this start",
-                        admin.getId(), user.getAttempts(), lockedUntil.toInstant());
+                        admin.getId(), lock.attempts(), lock.until());
             } else {
                 // a lock long over (3 s after a first failure): the next failure would still have locked it longer
                 log.info("The admin {} had {} failed login(s) in a row, no longer locked: counted afresh from this "
-                        + "start", admin.getId(), user.getAttempts());
+                        + "start", admin.getId(), lock.attempts());
             }
         }
     }

@@ -1,12 +1,9 @@
 package io.reachflow.system;
 
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -84,13 +81,12 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
             return "wrong password, or locked";
         }
         String attempts = entity.getAttempts() + " failed login(s) in a row";
-        if (entity.getAttempts() >= loginMaxAttempts) {
+        LoginLock lock = LoginLock.of(entity, loginMaxAttempts);
+        if (lock.forGood()) {
             return "wrong password, or locked (" + attempts + ": locked until an admin unlocks it in Admin)";
         }
-        Date lockedUntil = entity.getLockExpirationTime();
-        if (lockedUntil != null && lockedUntil.after(ClockUtil.getCurrentTime())) {
-            return "wrong password, or locked (" + attempts + ": locked until "
-                    + Instant.ofEpochMilli(lockedUntil.getTime()) + ")";
+        if (lock.until() != null) {
+            return "wrong password, or locked (" + attempts + ": locked until " + lock.until() + ")";
         }
         return "wrong password (" + attempts + ")";
     }

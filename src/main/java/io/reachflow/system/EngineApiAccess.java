@@ -34,8 +34,8 @@ import org.springframework.web.util.UrlPathHelper;
 /**
  * What of the engine's REST API a user outside {@code camunda-admin} may call, on {@code /engine-rest} and on the
  * webapps' own copy of it ({@code /camunda/api/engine}): reads, which the engine's authorizations filter (but not
- * the engine's metrics, which they do not cover, nor deployments, nor the history of variables); the review work's query, claim, unclaim
- * ({@link UnclaimFilter}), complete, form submission and comments; the Tasklist filters' lists;
+ * the engine's metrics, which they do not cover, nor deployments, nor the history of variables); the review work's
+ * query, claim, unclaim ({@link UnclaimFilter}), complete, form submission and comments; the Tasklist filters' lists;
  * their own profile and password. Everything else (jobs, process instances, messages, signals, variables,
  * incidents, identity, authorizations, batches) is for admins. The engine's authorizations refuse most of it too,
  * but not all of it, and not always without a side effect: a job execution it refuses has still used up one of the

@@ -41,10 +41,11 @@ public final class EngineConflicts {
     }
 
     /**
-     * The engine's executions changed under the command: a concurrent update of one ({@link OptimisticLockingException}),
-     * or one of them gone from its tree as the command walked it ({@code ENGINE-03077}, "perhaps it was deleted in the
-     * meantime": a deletion's message met a test round's job moving on); or the database chose this transaction as a
-     * deadlock's loser (SQL state 40001 or 40P01), wherever in the causes it is (a task listener's write comes wrapped).
+     * The engine's executions changed under the command: a concurrent update of one
+     * ({@link OptimisticLockingException}), or one of them gone from its tree as the command walked it
+     * ({@code ENGINE-03077}, "perhaps it was deleted in the meantime": a deletion's message met a test round's job
+     * moving on); or the database chose this transaction as a deadlock's loser (SQL state 40001 or 40P01), wherever
+     * in the causes it is (a task listener's write comes wrapped).
      */
     static boolean isConflict(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
@@ -59,7 +60,8 @@ public final class EngineConflicts {
 
     /** A deadlock's loser, or a serialization failure, as H2 and PostgreSQL say it. */
     static boolean isDeadlock(Throwable e) {
-        return e instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()));
+        return e instanceof SQLException sql
+                && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()));
     }
 
     private static void pause(int attempt) {

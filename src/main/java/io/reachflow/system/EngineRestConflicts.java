@@ -267,7 +267,9 @@ public class EngineRestConflicts implements AutoDiscoverable {
         }
     }
 
-    /** The engine's name (null for the default) and the task's id of a command on review work; null for another path. */
+    /**
+     * The engine's name (null for the default) and the task's id of a command on review work; null for another path.
+     */
     static Matcher workCommand(String path) {
         Matcher matcher = WORK_COMMAND.matcher(path);
         return matcher.matches() ? matcher : null;

@@ -33,7 +33,8 @@ class AdminAccountTest {
         assertThatCode(() -> account("postgres", "S3cret-enough").preInit(null)).doesNotThrowAnyException();
         for (String weak : new String[] {"demo", "s3cret-enough", "S3cret", "Secret-enough", "S3cretenough"}) {
             assertThatThrownBy(() -> account("postgres", weak).preInit(null)).as("password %s", weak)
-                    .isInstanceOf(StartRefusedException.class).hasMessageContaining("does not meet the password policy");
+                    .isInstanceOf(StartRefusedException.class)
+                    .hasMessageContaining("does not meet the password policy");
         }
         assertThatCode(() -> account("postgres,demo", "demo").preInit(null)).doesNotThrowAnyException();
     }

@@ -86,7 +86,8 @@ class AdminUnlockTest {
             adminAccount.unlockTheAdmin();
 
             assertThat(output.getOut())
-                    .contains("The admin demo was locked for good after 10 failed logins in a row: unlocked at this start")
+                    .contains("The admin demo was locked for good after 10 failed logins in a row: unlocked at this "
+                            + "start")
                     .doesNotContain("no longer locked");
             assertThat(identity.checkPassword("demo", "demo")).isTrue();
         } finally {
@@ -111,7 +112,8 @@ class AdminUnlockTest {
         }
 
         List<String> retired = AdminAccount.retireDemoPasswords(identity, ((ProcessEngineImpl) engine.processEngine())
-                .getProcessEngineConfiguration().getPasswordManager(), List.of(trial, own, "nobody-" + HttpJson.uniqueWord()));
+                .getProcessEngineConfiguration().getPasswordManager(),
+                List.of(trial, own, "nobody-" + HttpJson.uniqueWord()));
 
         assertThat(retired).containsExactly(trial);
         assertThat(identity.checkPassword(trial, "demo")).isFalse();

@@ -405,7 +405,8 @@ class EngineRestSecurityTest {
         assertThat(engine.processEngine().getTaskService().getVariableLocal(work, "contentTemplate"))
                 .isNotEqualTo("not what was shown");
         ObjectNode numberComment = decision(false, null);
-        ((ObjectNode) numberComment.path("variables")).putObject("reviewComment").put("value", 5).put("type", "Integer");
+        ((ObjectNode) numberComment.path("variables")).putObject("reviewComment").put("value", 5)
+                .put("type", "Integer");
         ResponseEntity<JsonNode> number = post(rita(), "/engine-rest/task/{id}/complete", numberComment, work);
         assertThat(number.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(number.getBody().path("message").asText()).contains("must be a text");

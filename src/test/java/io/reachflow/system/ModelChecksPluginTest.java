@@ -86,7 +86,8 @@ class ModelChecksPluginTest {
         assertThatThrownBy(() -> repository.createDeployment().name("form with a field more (test)")
                 .addString("operation-task-review-form.form", withField.toString()).deploy())
                 .isInstanceOf(ParseException.class)
-                .hasMessageContaining("the review form has fields a reviewer fills in beyond the decision: legalChecked");
+                .hasMessageContaining(
+                        "the review form has fields a reviewer fills in beyond the decision: legalChecked");
         assertThatThrownBy(() -> repository.createDeployment().name("form without the comment (test)")
                 .addString("operation-task-review-form.form", withoutComment.toString()).deploy())
                 .isInstanceOf(ParseException.class)

@@ -225,8 +225,8 @@ class TaskController {
                         taskAction, comment, expectedVersion, groups(caller))));
         // a review decision that met another is not tried again: done again, it would decide whatever review work is
         // open by then (the senior level's, after another reviewer decided the first), unseen; it is a 409 to re-read
-        boolean decision = taskAction == TaskAction.APPROVE || taskAction == TaskAction.REJECT;
-        return answered(decision ? once.get() : EngineConflicts.retrying("Task " + id + ": " + taskAction, once));
+        return answered(taskAction.decidesReview() ? once.get()
+                : EngineConflicts.retrying("Task " + id + ": " + taskAction, once));
     }
 
     private static Answer<OperationTask> answer(HttpStatus status, OperationTask task) {

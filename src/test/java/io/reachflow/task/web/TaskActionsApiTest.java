@@ -568,7 +568,8 @@ class TaskActionsApiTest {
         assertThat(afterTheLast.path("items").isEmpty()).isTrue();
         assertThat(afterTheLast.hasNonNull("next")).isFalse();
 
-        JsonNode skipped = get(olivia(), recipients + "?status=SKIPPED&reason=OPTED_OUT", task.getId(), pushId).getBody();
+        JsonNode skipped = get(olivia(), recipients + "?status=SKIPPED&reason=OPTED_OUT", task.getId(), pushId)
+                .getBody();
         assertThat(texts(skipped.path("items"), "userId")).containsExactly(audience.get(1));
         assertThat(skipped.path("items").get(0).path("status").asText()).isEqualTo("SKIPPED");
         assertThat(skipped.hasNonNull("next")).as("no next page").isFalse();
